@@ -1,0 +1,127 @@
+package orderflow.broker;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import orderflow.config.BrokerSettings;
+import orderflow.config.Redaction;
+
+/**
+ * Opens connections with automatic connection and topology recovery, named threads, and a
+ * connection name that says which process owns it (visible in the management UI and {@code
+ * rabbitmqctl list_connections}).
+ *
+ * <p>This class is thread-safe.
+ */
+public final class BrokerConnector {
+  public static final int DEFAULT_HEARTBEAT_SECONDS = 30;
+  public static final int DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
+  public static final long DEFAULT_RECOVERY_INTERVAL_MS = 2_000;
+
+  private final BrokerSettings settings;
+  private final String processName;
+
+  public BrokerConnector(BrokerSettings settings, String processName) {
+    this.settings = settings;
+    this.processName = processName;
+  }
+
+  public BrokerSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Opens one connection.
+   *
+   * @throws BrokerUnavailableException with one clear line (host, port, cause) on any failure
+   */
+  public Connection connect(String purpose) {
+    ConnectionFactory factory = factory();
+    String where = settings.host() + ":" + settings.port();
+    try {
+      return factory.newConnection(connectionName(purpose));
+    } catch (PossibleAuthenticationFailureException e) {
+      throw new BrokerUnavailableException(
+          "RabbitMQ at "
+              + where
+              + " refused the login of user '"
+              + factory.getUsername()
+              + "' on vhost '"
+              + factory.getVirtualHost()
+              + "' (check the credentials in --uri / RABBITMQ_URI)",
+          e);
+    } catch (IOException | TimeoutException e) {
+      throw new BrokerUnavailableException(
+          "cannot connect to RabbitMQ at " + where + ": " + describe(e), e);
+    }
+  }
+
+  ConnectionFactory factory() {
+    ConnectionFactory factory = new ConnectionFactory();
+    try {
+      factory.setUri(settings.uri());
+      if (settings.tls()) {
+        // setUri trusts every certificate for amqps; use the JVM trust store and check the host.
+        factory.useSslProtocol(SSLContext.getDefault());
+        factory.enableHostnameVerification();
+      }
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no TLS support in this JVM", e);
+    } catch (GeneralSecurityException | java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "invalid broker URI " + settings.redactedUri() + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid broker URI "
+              + settings.redactedUri()
+              + ": "
+              + Redaction.redactText(e.getMessage()),
+          e);
+    }
+    factory.setAutomaticRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(true);
+    factory.setNetworkRecoveryInterval(DEFAULT_RECOVERY_INTERVAL_MS);
+    factory.setRequestedHeartbeat(DEFAULT_HEARTBEAT_SECONDS);
+    factory.setConnectionTimeout(DEFAULT_CONNECTION_TIMEOUT_MS);
+    factory.setThreadFactory(namedThreads(processName));
+    return factory;
+  }
+
+  private String connectionName(String purpose) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return processName + "/" + purpose + "@" + host + " pid " + ProcessHandle.current().pid();
+  }
+
+  static ThreadFactory namedThreads(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-amqp-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private static String describe(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    String text = root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    return Redaction.redactText(text);
+  }
+}

@@ -1,0 +1,12 @@
+package orderflow.broker;
+
+/**
+ * The broker could not be reached or refused us. The message names host and port, never a password.
+ */
+public final class BrokerUnavailableException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public BrokerUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

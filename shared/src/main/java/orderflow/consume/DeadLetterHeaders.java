@@ -1,0 +1,39 @@
+package orderflow.consume;
+
+/**
+ * Header names the runtime writes on retried and dead-lettered messages (DESIGN section 4.6). The
+ * retry count lives here, never in {@code x-death}.
+ */
+public final class DeadLetterHeaders {
+  /**
+   * Short category: {@code invalid-event}, {@code permanent-failure}, {@code retries-exhausted}.
+   */
+  public static final String REASON = "x-failure-reason";
+
+  public static final String EXCEPTION_CLASS = "x-exception-class";
+
+  /** Cut to {@link #MAX_MESSAGE_CHARS} so no header can break frame_max. */
+  public static final String EXCEPTION_MESSAGE = "x-exception-message";
+
+  /** Deliveries that failed so far (1 after the first failure). */
+  public static final String ATTEMPTS = "x-attempts";
+
+  public static final String FIRST_FAILURE_AT = "x-first-failure-at";
+  public static final String LAST_FAILURE_AT = "x-last-failure-at";
+  public static final String ORIGINAL_EXCHANGE = "x-original-exchange";
+  public static final String ORIGINAL_ROUTING_KEY = "x-original-routing-key";
+  public static final String CONSUMER = "x-consumer";
+
+  /** Set by {@code dlq replay}: when, and how many times this event was replayed. */
+  public static final String REPLAYED_AT = "x-replayed-at";
+
+  public static final String REPLAY_COUNT = "x-replay-count";
+
+  public static final String REASON_INVALID_EVENT = "invalid-event";
+  public static final String REASON_PERMANENT_FAILURE = "permanent-failure";
+  public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
+
+  public static final int MAX_MESSAGE_CHARS = 1000;
+
+  private DeadLetterHeaders() {}
+}

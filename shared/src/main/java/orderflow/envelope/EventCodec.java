@@ -1,0 +1,209 @@
+package orderflow.envelope;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Encodes envelopes to UTF-8 JSON and decodes bytes into validated envelopes. Version 1 messages
+ * (the seed's {@code {"type","data"}} format) are upcast to version 2 on the way in.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class EventCodec {
+  /** Bodies larger than this are rejected unless a codec is built with another limit. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
+
+  private final int maxBodyBytes;
+  private final LegacyUpcaster upcaster = new LegacyUpcaster();
+
+  public EventCodec() {
+    this(DEFAULT_MAX_BODY_BYTES);
+  }
+
+  public EventCodec(int maxBodyBytes) {
+    if (maxBodyBytes <= 0) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive");
+    }
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** The shared, configured mapper, for code that must write JSON the same way. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  public byte[] encode(EventEnvelope event) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("eventId", event.eventId().toString());
+    root.put("eventType", event.eventType().wireName());
+    root.put("timestamp", event.timestamp().toString());
+    root.set("payload", MAPPER.valueToTree(event.payload()));
+    ObjectNode metadata = root.putObject("metadata");
+    metadata.put("source", event.metadata().source());
+    metadata.put("version", event.metadata().version());
+    metadata.put("correlationId", event.metadata().correlationId());
+    metadata.put("causationId", event.metadata().causationId());
+    try {
+      return MAPPER.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + event.eventId(), e);
+    }
+  }
+
+  /**
+   * Decodes and validates a message body.
+   *
+   * @throws InvalidEventException naming the field and the reason when the body can never be
+   *     processed
+   */
+  public EventEnvelope decode(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw new InvalidEventException("body", "is empty");
+    }
+    if (body.length > maxBodyBytes) {
+      throw new InvalidEventException(
+          "body", "is " + body.length + " bytes, over the limit of " + maxBodyBytes);
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new InvalidEventException("body", "malformed JSON: " + firstLine(e.getMessage()), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidEventException("body", "must be a JSON object");
+    }
+    if (!root.has("eventType") && root.has("type") && root.has("data")) {
+      return upcaster.upcast(root);
+    }
+    return decodeCurrent(root);
+  }
+
+  private EventEnvelope decodeCurrent(JsonNode root) {
+    UUID eventId = uuid(text(root, "eventId"), "eventId");
+    String typeName = text(root, "eventType");
+    EventType type =
+        EventType.fromWireName(typeName)
+            .orElseThrow(
+                () ->
+                    new InvalidEventException(
+                        "eventType", "unknown event type '" + typeName + "'"));
+    Instant timestamp = instant(text(root, "timestamp"), "timestamp");
+    JsonNode metadataNode = object(root, "metadata");
+    String version = text(metadataNode, "version", "metadata.version");
+    if (!EventEnvelope.CURRENT_VERSION.equals(version)) {
+      throw new InvalidEventException(
+          "metadata.version", "unsupported version '" + version + "' for " + typeName);
+    }
+    JsonNode causation = metadataNode.get("causationId");
+    EventMetadata metadata;
+    try {
+      metadata =
+          new EventMetadata(
+              text(metadataNode, "source", "metadata.source"),
+              version,
+              text(metadataNode, "correlationId", "metadata.correlationId"),
+              causation == null || causation.isNull() ? null : causation.asText());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEventException("metadata", e.getMessage(), e);
+    }
+    EventPayload payload = payload(object(root, "payload"), type);
+    return new EventEnvelope(eventId, type, timestamp, payload, metadata);
+  }
+
+  static EventPayload payload(JsonNode node, EventType type) {
+    try {
+      return MAPPER.treeToValue(node, type.payloadType());
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new InvalidEventException(path("payload", e), cause.getMessage(), e);
+    } catch (JsonMappingException e) {
+      throw new InvalidEventException(path("payload", e), firstLine(e.getOriginalMessage()), e);
+    } catch (JsonProcessingException e) {
+      throw new InvalidEventException("payload", firstLine(e.getOriginalMessage()), e);
+    }
+  }
+
+  private static String path(String prefix, JsonMappingException e) {
+    String suffix =
+        e.getPath().stream()
+            .map(ref -> ref.getIndex() >= 0 ? "[" + ref.getIndex() + "]" : "." + ref.getFieldName())
+            .collect(Collectors.joining());
+    return prefix + suffix;
+  }
+
+  static String text(JsonNode parent, String name) {
+    return text(parent, name, name);
+  }
+
+  static String text(JsonNode parent, String name, String path) {
+    JsonNode node = parent.get(name);
+    if (node == null || node.isNull()) {
+      throw new InvalidEventException(path, "is missing");
+    }
+    if (!node.isTextual() || node.asText().isBlank()) {
+      throw new InvalidEventException(path, "must be a non-empty string");
+    }
+    return node.asText();
+  }
+
+  static JsonNode object(JsonNode parent, String name) {
+    JsonNode node = parent.get(name);
+    if (node == null || node.isNull()) {
+      throw new InvalidEventException(name, "is missing");
+    }
+    if (!node.isObject()) {
+      throw new InvalidEventException(name, "must be a JSON object");
+    }
+    return node;
+  }
+
+  private static UUID uuid(String value, String path) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEventException(path, "must be a UUID, was '" + value + "'", e);
+    }
+  }
+
+  private static Instant instant(String value, String path) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new InvalidEventException(path, "must be an ISO-8601 instant, was '" + value + "'", e);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

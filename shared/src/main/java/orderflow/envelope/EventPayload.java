@@ -1,0 +1,11 @@
+package orderflow.envelope;
+
+/**
+ * The body of a domain event. Every implementation is an immutable record validated on creation.
+ */
+public sealed interface EventPayload
+    permits OrderCreated, InventoryReserved, InventoryRejected, OrderShipped {
+
+  /** The order this event belongs to; it is also the saga's correlation id. */
+  String orderId();
+}

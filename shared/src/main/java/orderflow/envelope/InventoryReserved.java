@@ -1,0 +1,13 @@
+package orderflow.envelope;
+
+import java.util.List;
+
+/** Every item of the order is held; nothing of it can be sold twice. */
+public record InventoryReserved(String orderId, String reservationId, List<ReservedItem> items)
+    implements EventPayload {
+  public InventoryReserved {
+    Require.text(orderId, "orderId");
+    Require.text(reservationId, "reservationId");
+    items = Require.nonEmpty(items, "items");
+  }
+}

@@ -1,0 +1,26 @@
+package orderflow.envelope;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** Version 2 payload of {@code OrderCreated}. */
+public record OrderCreated(
+    String orderId, String customerId, List<OrderItem> items, BigDecimal totalAmount)
+    implements EventPayload {
+  public OrderCreated {
+    Require.text(orderId, "orderId");
+    Require.text(customerId, "customerId");
+    items = Require.nonEmpty(items, "items");
+    if (totalAmount == null) {
+      throw new IllegalArgumentException("totalAmount must be a decimal number");
+    }
+    Require.money(totalAmount, "totalAmount");
+  }
+
+  /** An order whose total is the sum of its lines. */
+  public static OrderCreated of(String orderId, String customerId, List<OrderItem> items) {
+    BigDecimal total =
+        items.stream().map(OrderItem::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return new OrderCreated(orderId, customerId, items, total);
+  }
+}

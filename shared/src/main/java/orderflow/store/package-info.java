@@ -1,0 +1,5 @@
+/**
+ * JDBC state for the services: SQLite files by default, PostgreSQL by URL; versioned migrations;
+ * the inbox (idempotency) and the outbox (events committed with the state change, published after).
+ */
+package orderflow.store;

@@ -1,0 +1,147 @@
+package orderflow.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every exchange, queue and binding of the system (DESIGN section 3), with names prefixed by the
+ * namespace. This is the one place that defines them.
+ *
+ * <p>Work queues are quorum queues that dead-letter at-least-once to {@code orders.dlx} after
+ * {@value #DELIVERY_LIMIT} deliveries (a message that keeps crashing its consumer); that exchange
+ * routes them, keyed by the work queue's name, to {@code <queue>.dlq}. Retry queues hold a message
+ * for their TTL, then dead-letter it through the default exchange back to the work queue.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Topology {
+  public static final String ORDERS_EXCHANGE = "orders";
+  public static final String DEAD_LETTER_EXCHANGE = "orders.dlx";
+  public static final String INVENTORY_QUEUE = "inventory";
+  public static final String SHIPPING_QUEUE = "shipping";
+  public static final String LEGACY_QUEUE = "order_events";
+
+  /** Deliveries before the broker itself dead-letters a message (crash loops). */
+  public static final int DELIVERY_LIMIT = 5;
+
+  private final String namespace;
+  private final RetryTiers tiers;
+
+  public Topology(String namespace, RetryTiers tiers) {
+    this.namespace = namespace == null ? "" : namespace;
+    this.tiers = tiers;
+  }
+
+  public Topology(String namespace) {
+    this(namespace, RetryTiers.DEFAULT);
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public RetryTiers tiers() {
+    return tiers;
+  }
+
+  /** The name as declared on the broker: {@code <ns>.<name>} or {@code name}. */
+  public String name(String base) {
+    return namespace.isEmpty() ? base : namespace + "." + base;
+  }
+
+  public String ordersExchange() {
+    return name(ORDERS_EXCHANGE);
+  }
+
+  public String deadLetterExchange() {
+    return name(DEAD_LETTER_EXCHANGE);
+  }
+
+  public String queue(String workQueue) {
+    return name(workQueue);
+  }
+
+  public String deadLetterQueue(String workQueue) {
+    return name(workQueue + ".dlq");
+  }
+
+  public String retryQueue(String workQueue, Duration delay) {
+    return name(workQueue + ".retry." + RetryTiers.label(delay));
+  }
+
+  public String legacyQueue() {
+    return name(LEGACY_QUEUE);
+  }
+
+  /** Routing key on {@link #deadLetterExchange()} that reaches {@code <workQueue>.dlq}. */
+  public String deadLetterRoutingKey(String workQueue) {
+    return workQueue;
+  }
+
+  public List<String> workQueues() {
+    return List.of(INVENTORY_QUEUE, SHIPPING_QUEUE);
+  }
+
+  public List<ExchangeSpec> exchanges() {
+    return List.of(
+        new ExchangeSpec(ordersExchange(), "topic"),
+        new ExchangeSpec(deadLetterExchange(), "direct"));
+  }
+
+  public List<QueueSpec> queues() {
+    List<QueueSpec> queues = new ArrayList<>();
+    for (String work : workQueues()) {
+      queues.add(new QueueSpec(queue(work), true, workQueueArguments(work)));
+      queues.add(new QueueSpec(deadLetterQueue(work), true, Map.of("x-queue-type", "quorum")));
+      for (Duration delay : distinctDelays()) {
+        queues.add(new QueueSpec(retryQueue(work, delay), true, retryQueueArguments(work, delay)));
+      }
+    }
+    // Exactly what seed 000's pika code declares: queue_declare(queue='order_events').
+    queues.add(new QueueSpec(legacyQueue(), false, Map.of()));
+    return queues;
+  }
+
+  public List<BindingSpec> bindings() {
+    return List.of(
+        new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), "order.created"),
+        new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), "inventory.reserved"),
+        new BindingSpec(
+            deadLetterExchange(),
+            deadLetterQueue(INVENTORY_QUEUE),
+            deadLetterRoutingKey(INVENTORY_QUEUE)),
+        new BindingSpec(
+            deadLetterExchange(),
+            deadLetterQueue(SHIPPING_QUEUE),
+            deadLetterRoutingKey(SHIPPING_QUEUE)));
+  }
+
+  private List<Duration> distinctDelays() {
+    return tiers.delays().stream().distinct().toList();
+  }
+
+  private Map<String, Object> workQueueArguments(String work) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("x-queue-type", "quorum");
+    args.put("x-dead-letter-exchange", deadLetterExchange());
+    args.put("x-dead-letter-routing-key", deadLetterRoutingKey(work));
+    args.put("x-dead-letter-strategy", "at-least-once");
+    args.put("x-overflow", "reject-publish");
+    args.put("x-delivery-limit", DELIVERY_LIMIT);
+    return args;
+  }
+
+  private Map<String, Object> retryQueueArguments(String work, Duration delay) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("x-queue-type", "quorum");
+    args.put("x-message-ttl", delay.toMillis());
+    args.put("x-dead-letter-exchange", "");
+    args.put("x-dead-letter-routing-key", queue(work));
+    args.put("x-dead-letter-strategy", "at-least-once");
+    args.put("x-overflow", "reject-publish");
+    return args;
+  }
+}

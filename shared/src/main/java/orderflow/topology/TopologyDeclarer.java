@@ -1,0 +1,27 @@
+package orderflow.topology;
+
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+
+/**
+ * Declares a {@link Topology} idempotently: declaring twice with the same definition is a no-op.
+ */
+public final class TopologyDeclarer {
+  private TopologyDeclarer() {}
+
+  /**
+   * @throws IOException when the broker refuses a declaration, typically because a resource exists
+   *     with other arguments (run {@code producer topology verify} to see the differences)
+   */
+  public static void declare(Channel channel, Topology topology) throws IOException {
+    for (ExchangeSpec exchange : topology.exchanges()) {
+      channel.exchangeDeclare(exchange.name(), exchange.type(), true, false, null);
+    }
+    for (QueueSpec queue : topology.queues()) {
+      channel.queueDeclare(queue.name(), queue.durable(), false, false, queue.arguments());
+    }
+    for (BindingSpec binding : topology.bindings()) {
+      channel.queueBind(binding.queue(), binding.exchange(), binding.routingKey());
+    }
+  }
+}
