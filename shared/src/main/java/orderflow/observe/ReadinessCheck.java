@@ -1,0 +1,13 @@
+package orderflow.observe;
+
+import java.util.Map;
+
+/** What keeps a service from being ready. */
+@FunctionalInterface
+public interface ReadinessCheck {
+  /**
+   * Each component's state: {@code connection}, {@code channel}, {@code consumer}, {@code
+   * database}, {@code breaker}, {@code draining}. The service is ready when every value is "ok".
+   */
+  Map<String, String> components();
+}
