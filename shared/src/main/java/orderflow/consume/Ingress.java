@@ -1,0 +1,14 @@
+package orderflow.consume;
+
+import com.rabbitmq.client.Connection;
+import orderflow.topology.Topology;
+
+/**
+ * An extra consumer a service runs beside its work queue (e.g. inventory's legacy {@code
+ * order_events} bridge). Started after the topology is declared; closed on shutdown before the main
+ * consumer drains.
+ */
+public interface Ingress {
+  /** Starts consuming on {@code connection}; the returned handle stops it. */
+  AutoCloseable start(Connection connection, Topology topology) throws Exception;
+}

@@ -1,0 +1,98 @@
+package orderflow.consume;
+
+import orderflow.topology.RetryTiers;
+import picocli.CommandLine.Option;
+
+/** The options of every consumer service's {@code run} command. Use as a picocli {@code @Mixin}. */
+public final class RunOptions {
+  public static final int DEFAULT_PREFETCH = 200;
+  public static final int DEFAULT_MAX_RETRIES = 3;
+  public static final int DEFAULT_BATCH_SIZE = 100;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      description =
+          "Serve /health/live, /health/ready and /metrics on this port (0: any free port;"
+              + " default: no HTTP server)")
+  Integer httpPort;
+
+  @Option(
+      names = "--prefetch",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_PREFETCH,
+      description =
+          "Unacknowledged deliveries the broker may send ahead (default ${DEFAULT-VALUE})")
+  int prefetch;
+
+  @Option(
+      names = "--retry-delays",
+      paramLabel = "LIST",
+      defaultValue = "1s,5s,30s",
+      description = "Delay before each retry, e.g. 1s,5s,30s (default ${DEFAULT-VALUE})")
+  String retryDelays;
+
+  @Option(
+      names = "--max-retries",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_MAX_RETRIES,
+      description =
+          "Retries after a transient failure before dead-lettering (default ${DEFAULT-VALUE})")
+  int maxRetries;
+
+  @Option(
+      names = "--inject-failures",
+      paramLabel = "RATE",
+      defaultValue = "0",
+      description = "Fraction (0..1) of handler calls that fail transiently, to watch retries work")
+  double injectFailures;
+
+  @Option(
+      names = "--breaker-threshold",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "Transient failures in a row that open the circuit breaker (default ${DEFAULT-VALUE})")
+  int breakerThreshold;
+
+  @Option(
+      names = "--breaker-reset",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      description = "How long the breaker stays open before probing (default ${DEFAULT-VALUE})")
+  String breakerReset;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_BATCH_SIZE,
+      description =
+          "Deliveries applied in one transaction and acked together (default ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description =
+          "How long SIGTERM waits for in-flight work and the outbox (default ${DEFAULT-VALUE})")
+  String shutdownTimeout;
+
+  /**
+   * @throws IllegalArgumentException naming the bad option
+   */
+  public ConsumerSettings settings(String consumerName, String workQueue) {
+    return new ConsumerSettings(
+        consumerName,
+        workQueue,
+        prefetch,
+        RetryTiers.parse(retryDelays),
+        maxRetries,
+        injectFailures,
+        breakerThreshold,
+        RetryTiers.parseDuration(breakerReset),
+        batchSize,
+        RetryTiers.parseDuration(shutdownTimeout),
+        httpPort);
+  }
+}

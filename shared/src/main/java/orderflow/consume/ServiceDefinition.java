@@ -1,0 +1,27 @@
+package orderflow.consume;
+
+import java.util.List;
+import java.util.Map;
+import orderflow.envelope.EventType;
+import orderflow.store.Migration;
+
+/**
+ * What a consumer service is: its name, its work queue, its schema, a handler per event type it
+ * accepts, and any extra ingress consumers. An event of another type on its queue is a permanent
+ * failure.
+ */
+public record ServiceDefinition(
+    String name,
+    String workQueue,
+    List<Migration> migrations,
+    Map<EventType, EventHandler> handlers,
+    List<Ingress> ingresses) {
+  public ServiceDefinition {
+    migrations = List.copyOf(migrations);
+    handlers = Map.copyOf(handlers);
+    ingresses = List.copyOf(ingresses);
+    if (handlers.isEmpty()) {
+      throw new IllegalArgumentException("a service needs at least one handler");
+    }
+  }
+}
