@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
       broker = brokerOptions.settings();
       settings = runOptions.settings(ShippingService.NAME, Topology.SHIPPING_QUEUE);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     return ServiceMain.run(
         broker,

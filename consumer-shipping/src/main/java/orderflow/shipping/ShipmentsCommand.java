@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import orderflow.consume.DatabaseOptions;
 import orderflow.envelope.EventCodec;
-import orderflow.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,17 +47,14 @@ final class ShipmentsCommand implements Callable<Integer> {
     if (limit < 1) {
       throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
     }
+    String url = databaseOptions.url(ShippingService.NAME);
     List<Shipment> shipments;
-    try (Database database = Database.open(databaseOptions.url(ShippingService.NAME))) {
-      // Creates the tables on a fresh database, so a query before the first run answers "none".
-      database.migrate(ShippingService.NAME, ShippingSchema.MIGRATIONS);
-      try (Connection connection = database.open()) {
-        shipments =
-            orderId == null
-                ? ShipmentStore.newest(connection, limit)
-                : ShipmentStore.findByOrder(connection, orderId).stream().toList();
-        connection.commit();
-      }
+    try (Connection connection = QueryDatabase.openReadOnly(url)) {
+      QueryDatabase.requireTable(connection, "shipments", url);
+      shipments =
+          orderId == null
+              ? ShipmentStore.newest(connection, limit)
+              : ShipmentStore.findByOrder(connection, orderId).stream().toList();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
