@@ -39,7 +39,8 @@ final class Require {
     if (values == null || values.isEmpty()) {
       throw new IllegalArgumentException(field + " must be a non-empty list");
     }
-    if (values.contains(null)) {
+    // Not values.contains(null): immutable lists (List.of) throw NullPointerException on it.
+    if (values.stream().anyMatch(java.util.Objects::isNull)) {
       throw new IllegalArgumentException(field + " must not contain null");
     }
     return List.copyOf(values);
