@@ -3,17 +3,12 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
-import orderflow.config.BrokerOptions;
 import orderflow.envelope.EventCodec;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code producer load}: publishes many orders with confirms and reports rate and latency. */
 @Command(
@@ -26,9 +21,7 @@ import picocli.CommandLine.Spec;
           + " confirm latency p50/p95/p99.",
       "Exits 1 if any order was not confirmed."
     })
-final class LoadCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin BrokerOptions broker;
+final class LoadCommand extends BrokerCommand {
 
   @Option(names = "--count", required = true, paramLabel = "N", description = "Orders to publish")
   long count;
@@ -94,7 +87,7 @@ final class LoadCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws Exception {
+  int execute() throws Exception {
     validate();
     OrderGenerator orders = new OrderGenerator(customer.trim(), products, quantity);
     EventMessages messages = new EventMessages(new EventCodec());
@@ -119,15 +112,12 @@ final class LoadCommand implements Callable<Integer> {
     }
     print(summary);
     if (!summary.allConfirmed()) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(
-          "producer: "
-              + (summary.published() - summary.confirmed())
+      return fail(
+          (summary.published() - summary.confirmed())
               + " of "
               + summary.published()
-              + " orders were not confirmed");
-      err.flush();
-      return FailureReporter.FAILURE;
+              + " orders were not confirmed",
+          null);
     }
     return 0;
   }
@@ -161,7 +151,7 @@ final class LoadCommand implements Callable<Integer> {
     if (summary == null) {
       return;
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (json) {
       out.println(EventCodec.mapper().writeValueAsString(summary));
     } else {

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import orderflow.config.BrokerOptions;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
@@ -15,10 +13,7 @@ import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code producer order}: publishes one OrderCreated and waits for the broker's confirm. */
 @Command(
@@ -30,11 +25,8 @@ import picocli.CommandLine.Spec;
       "Prints the orderId. Exits 1 if the broker nacks it, no queue takes it (returned),"
           + " or no confirm arrives within --timeout."
     })
-final class OrderCommand implements Callable<Integer> {
+final class OrderCommand extends BrokerCommand {
   static final String SOURCE = "producer";
-
-  @Spec CommandSpec spec;
-  @Mixin BrokerOptions broker;
 
   @Option(names = "--customer", required = true, paramLabel = "C", description = "Customer id")
   String customer;
@@ -67,7 +59,7 @@ final class OrderCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws Exception {
+  int execute() throws Exception {
     if (customer.isBlank()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--customer must not be blank");
@@ -88,12 +80,9 @@ final class OrderCommand implements Callable<Integer> {
               messages.toMessage(event, session.topology().ordersExchange()), timeout);
     }
     if (outcome != PublishOutcome.CONFIRMED) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("producer: order " + order.orderId() + " was not accepted: " + explain(outcome));
-      err.flush();
-      return FailureReporter.FAILURE;
+      return fail("order " + order.orderId() + " was not accepted: " + explain(outcome), null);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (json) {
       Map<String, String> result = new LinkedHashMap<>();
       result.put("orderId", order.orderId());

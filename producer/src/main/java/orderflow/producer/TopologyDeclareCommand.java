@@ -3,18 +3,13 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import orderflow.config.BrokerOptions;
 import orderflow.envelope.EventCodec;
 import orderflow.topology.BindingSpec;
 import orderflow.topology.ExchangeSpec;
 import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code producer topology declare}: declares everything, idempotently, and lists it. */
 @Command(
@@ -25,20 +20,18 @@ import picocli.CommandLine.Spec;
       "Declares every exchange, queue and binding of the topology (idempotent) and lists them.",
       "Fails if a resource exists with other arguments: `producer topology verify` lists those."
     })
-final class TopologyDeclareCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin BrokerOptions broker;
+final class TopologyDeclareCommand extends BrokerCommand {
 
   @Option(names = "--json", description = "Print what was declared as one JSON object")
   boolean json;
 
   @Override
-  public Integer call() throws Exception {
+  int execute() throws Exception {
     Topology topology;
     try (BrokerSession session = BrokerSession.open(spec, broker, "topology-declare", true)) {
       topology = session.topology();
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (json) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("namespace", topology.namespace());

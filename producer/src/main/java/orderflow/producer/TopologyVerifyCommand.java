@@ -4,17 +4,12 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import orderflow.config.BrokerOptions;
 import orderflow.envelope.EventCodec;
 import orderflow.topology.Difference;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyVerifier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code producer topology verify}: reports each difference between the broker and the code's
@@ -31,19 +26,16 @@ import picocli.CommandLine.Spec;
       "Bindings cannot be read over AMQP without the management plugin: they are not verified;"
           + " `producer topology declare` re-asserts them."
     })
-final class TopologyVerifyCommand implements Callable<Integer> {
+final class TopologyVerifyCommand extends BrokerCommand {
   static final String BINDINGS_NOTE =
       "bindings are not verified (AMQP cannot list them without the management plugin);"
           + " `producer topology declare` re-asserts them";
-
-  @Spec CommandSpec spec;
-  @Mixin BrokerOptions broker;
 
   @Option(names = "--json", description = "Print the result as one JSON object")
   boolean json;
 
   @Override
-  public Integer call() throws Exception {
+  int execute() throws Exception {
     Topology topology;
     List<Difference> differences;
     // A connection of its own: probing declares must not be recorded by a long-lived connection.
@@ -51,7 +43,7 @@ final class TopologyVerifyCommand implements Callable<Integer> {
       topology = session.topology();
       differences = new TopologyVerifier(session.connection()).verify(topology);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (json) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("namespace", topology.namespace());
@@ -78,12 +70,8 @@ final class TopologyVerifyCommand implements Callable<Integer> {
     if (differences.isEmpty()) {
       return 0;
     }
-    PrintWriter err = spec.commandLine().getErr();
-    err.println(
-        "producer: the broker's topology differs from the code's in "
-            + differences.size()
-            + " place(s)");
-    err.flush();
-    return FailureReporter.FAILURE;
+    return fail(
+        "the broker's topology differs from the code's in " + differences.size() + " place(s)",
+        null);
   }
 }

@@ -4,22 +4,17 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import orderflow.config.BrokerOptions;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
 import orderflow.envelope.InvalidEventException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code producer watch}: prints each event passing through the orders exchange. */
 @Command(
@@ -32,9 +27,7 @@ import picocli.CommandLine.Spec;
       "Uses a temporary exclusive queue that the broker deletes when the watcher goes: it takes"
           + " nothing away from the services' queues and leaves nothing behind."
     })
-final class WatchCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin BrokerOptions broker;
+final class WatchCommand extends BrokerCommand {
 
   @Option(names = "--order", paramLabel = "ID", description = "Only events of this order")
   String orderId;
@@ -59,10 +52,10 @@ final class WatchCommand implements Callable<Integer> {
   private final AtomicLong printed = new AtomicLong();
 
   @Override
-  public Integer call() throws Exception {
+  int execute() throws Exception {
     EventType wanted = type == null ? null : parseType();
     EventCodec codec = new EventCodec();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     PrintWriter err = spec.commandLine().getErr();
     Thread hook = new Thread(this::stopAndWait, "producer-watch-stop");
     try (BrokerSession session = BrokerSession.open(spec, broker, "watch", true)) {
