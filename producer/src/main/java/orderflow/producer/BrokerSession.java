@@ -49,7 +49,7 @@ final class BrokerSession implements AutoCloseable {
     try {
       return options.settings();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 
