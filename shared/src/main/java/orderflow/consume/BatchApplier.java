@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: one instance per consumer loop.
  */
-final class BatchApplier implements AutoCloseable {
+final class BatchApplier {
   private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
 
   private final Database database;
@@ -35,7 +35,6 @@ final class BatchApplier implements AutoCloseable {
   private final EventCodec codec;
   private final FailureInjector injector;
   private final ConsumerMetrics metrics;
-  private Connection connection;
 
   BatchApplier(
       Database database,
@@ -65,17 +64,22 @@ final class BatchApplier implements AutoCloseable {
         outcomes.add(new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e));
       }
     }
-    try {
-      Connection tx = connection();
-      for (int i = 0; i < batch.size(); i++) {
-        if (decoded.get(i) != null) {
-          outcomes.set(i, applyOne(tx, decoded.get(i)));
+    // One connection per batch: an idle SQLite connection in a transaction would keep the write
+    // lock and starve the outbox relay and the query commands.
+    try (Connection tx = database.open()) {
+      try {
+        for (int i = 0; i < batch.size(); i++) {
+          if (decoded.get(i) != null) {
+            outcomes.set(i, applyOne(tx, decoded.get(i)));
+          }
         }
+        tx.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(tx);
+        throw e;
       }
-      tx.commit();
     } catch (SQLException | RuntimeException e) {
       // Nothing of this batch was committed: every delivery that was applied is retried.
-      rollbackQuietly();
       log.warn(
           "transaction of {} deliveries failed, retrying them: {}", batch.size(), e.toString());
       for (int i = 0; i < outcomes.size(); i++) {
@@ -125,38 +129,11 @@ final class BatchApplier implements AutoCloseable {
     }
   }
 
-  private Connection connection() throws SQLException {
-    if (connection == null || connection.isClosed()) {
-      connection = database.open();
-    }
-    return connection;
-  }
-
-  private void rollbackQuietly() {
-    if (connection == null) {
-      return;
-    }
+  private static void rollbackQuietly(Connection tx) {
     try {
-      connection.rollback();
+      tx.rollback();
     } catch (SQLException e) {
-      // The connection is broken; drop it so the next batch opens a new one.
-      closeQuietly();
-    }
-  }
-
-  private void closeQuietly() {
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // Already unusable.
-    }
-    connection = null;
-  }
-
-  @Override
-  public void close() {
-    if (connection != null) {
-      closeQuietly();
+      // The connection is broken; closing it discards the transaction.
     }
   }
 

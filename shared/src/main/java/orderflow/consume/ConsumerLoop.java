@@ -95,8 +95,6 @@ final class ConsumerLoop implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      applier.close();
     }
   }
 

@@ -124,10 +124,10 @@ public final class ConsumerRuntime implements ReadinessCheck {
     components.put("connection", connection.isOpen() ? "ok" : "closed");
     components.put("channel", loop.channelIsOpen() ? "ok" : "closed");
     String consumer;
-    if (loop.consumerRegistered()) {
-      consumer = "ok";
-    } else if (breaker.state() != CircuitBreaker.State.CLOSED) {
+    if (breaker.state() != CircuitBreaker.State.CLOSED) {
       consumer = "paused by the circuit breaker";
+    } else if (loop.consumerRegistered()) {
+      consumer = "ok";
     } else {
       consumer = "not registered";
     }
