@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe: it keeps no state of its own.
  */
 public final class CreateShipmentHandler implements EventHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(CreateShipmentHandler.class);
+  private static final Logger log = LoggerFactory.getLogger(CreateShipmentHandler.class);
 
   private final Clock clock;
 
@@ -41,7 +41,7 @@ public final class CreateShipmentHandler implements EventHandler {
     Shipment shipment;
     if (ShipmentStore.insertIfAbsent(connection, created)) {
       shipment = created;
-      LOG.info(
+      log.info(
           "order {} shipped: shipment {} with {} {}",
           reserved.orderId(),
           shipment.shipmentId(),
@@ -55,7 +55,7 @@ public final class CreateShipmentHandler implements EventHandler {
                       // Only a concurrent writer rolling back can cause this: try again later.
                       new TransientFailureException(
                           "shipment of order " + reserved.orderId() + " vanished"));
-      LOG.info(
+      log.info(
           "order {} already has shipment {}; announcing it again (event {})",
           reserved.orderId(),
           shipment.shipmentId(),

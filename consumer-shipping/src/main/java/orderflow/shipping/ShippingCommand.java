@@ -1,6 +1,8 @@
 package orderflow.shipping;
 
 import java.util.Set;
+import orderflow.dlq.DlqCommand;
+import orderflow.topology.Topology;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -19,9 +21,10 @@ public final class ShippingCommand {
   static final String NAME = "consumer-shipping";
   private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
-  /** The configured command line; {@code dlq} and other subcommands may be added to it. */
+  /** The configured command line, with the {@code dlq} tools for the shipping queue. */
   public static CommandLine commandLine() {
     return new CommandLine(new ShippingCommand())
+        .addSubcommand("dlq", new DlqCommand(Topology.SHIPPING_QUEUE, NAME))
         .setExecutionExceptionHandler(new OneLineErrors(NAME));
   }
 

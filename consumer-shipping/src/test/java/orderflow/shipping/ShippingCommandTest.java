@@ -36,6 +36,18 @@ class ShippingCommandTest {
     assertEquals(0, run.exitCode());
     assertTrue(run.out().contains("run"), run.out());
     assertTrue(run.out().contains("shipments"), run.out());
+    assertTrue(run.out().contains("dlq"), run.out());
+  }
+
+  @Test
+  void dlqToolsAreMountedAndNeedASubcommand() {
+    CommandRun help = CommandRun.of("dlq", "--help");
+    assertEquals(0, help.exitCode(), help.err());
+    for (String subcommand : new String[] {"list", "show", "replay", "purge"}) {
+      assertTrue(help.out().contains(subcommand), subcommand + " in:\n" + help.out());
+    }
+
+    assertEquals(2, CommandRun.of("dlq").exitCode());
   }
 
   @Test
