@@ -1,6 +1,6 @@
 package orderflow.shipping;
 
-import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InventoryReserved;
@@ -11,11 +11,8 @@ final class Reservations {
   private Reservations() {}
 
   static EventEnvelope reserved(String orderId, ReservedItem... items) {
-    // Arrays.asList, not List.of: the payload's null check calls contains(null), which List.of
-    // rejects with a NullPointerException.
     return EventEnvelope.first(
-        new InventoryReserved(orderId, "res-" + UUID.randomUUID(), Arrays.asList(items)),
-        "inventory");
+        new InventoryReserved(orderId, "res-" + UUID.randomUUID(), List.of(items)), "inventory");
   }
 
   static String newOrderId() {
