@@ -37,18 +37,23 @@ final class DeadLetterScan implements AutoCloseable {
   /** One message held unacknowledged. */
   record Held(long deliveryTag, DeadLetter letter, Delivery delivery) {}
 
+  private static final Duration RETURN_VISIBLE_TIMEOUT = Duration.ofSeconds(5);
+
   private final Channel channel;
+  private final String queue;
   private final List<Held> held = new ArrayList<>();
   private int settledCount;
+  private int putBackCount;
 
-  private DeadLetterScan(Channel channel) {
+  private DeadLetterScan(Channel channel, String queue) {
     this.channel = channel;
+    this.queue = queue;
   }
 
   static DeadLetterScan open(Connection connection, String queue, int maxScan, Duration idleTimeout)
       throws IOException, InterruptedException {
     Channel channel = connection.createChannel();
-    DeadLetterScan scan = new DeadLetterScan(channel);
+    DeadLetterScan scan = new DeadLetterScan(channel, queue);
     try {
       int depth = channel.queueDeclarePassive(queue).getMessageCount();
       int wanted = Math.min(depth, maxScan);
@@ -122,21 +127,44 @@ final class DeadLetterScan implements AutoCloseable {
   void putBack(Held message) throws IOException {
     channel.basicNack(message.deliveryTag(), false, true);
     settledCount++;
+    putBackCount++;
   }
 
   /** Returns every message still held, then closes the channel. */
   @Override
   public void close() throws IOException {
+    int returning = putBackCount + held.size() - settledCount;
     try {
       if (channel.isOpen() && settledCount < held.size()) {
         // Tag 0 with multiple=true: every message this channel still holds.
         channel.basicNack(0, true, true);
       }
+      awaitReturned(returning);
       if (channel.isOpen()) {
         channel.close();
       }
     } catch (TimeoutException | ShutdownSignalException e) {
       // The channel is gone: the broker returned every unacknowledged message itself.
+    }
+  }
+
+  /**
+   * A quorum queue applies returns asynchronously: wait (bounded) until they are counted again, so
+   * the next operation that opens a scan sees them in the queue's depth.
+   */
+  private void awaitReturned(int returning) throws IOException {
+    if (returning == 0 || !channel.isOpen()) {
+      return;
+    }
+    long deadline = System.nanoTime() + RETURN_VISIBLE_TIMEOUT.toNanos();
+    while (channel.queueDeclarePassive(queue).getMessageCount() < returning
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }
