@@ -9,6 +9,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
@@ -24,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer of {@link LegacyOrderBridge}: forwards each legacy delivery (or dead-letters it when
  * it can never be decoded) and settles it once the broker answered that publish: ack after a
- * confirm, nack with requeue otherwise.
+ * confirm; otherwise nack with requeue, after a pause.
  *
  * <p>Deliveries arrive on the channel's dispatch thread; settlements happen on the thread that
  * completes the confirm. Acks and nacks need no reply from the broker, so that is safe.
@@ -37,6 +42,9 @@ final class LegacyMessageForwarder extends DefaultConsumer {
   private final EventCodec codec;
   private final EventMessages messages;
   private final Clock clock;
+  private final Duration requeueDelay;
+  private final ScheduledExecutorService requeuer;
+  private final AtomicLong requeued = new AtomicLong();
   private int unsettled;
 
   LegacyMessageForwarder(
@@ -44,8 +52,17 @@ final class LegacyMessageForwarder extends DefaultConsumer {
       ConfirmingPublisher publisher,
       Topology topology,
       EventCodec codec,
-      Clock clock) {
+      Clock clock,
+      Duration requeueDelay) {
     super(channel);
+    this.requeueDelay = requeueDelay;
+    this.requeuer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "inventory-legacy-bridge-requeue");
+              thread.setDaemon(true);
+              return thread;
+            });
     this.publisher = publisher;
     this.topology = topology;
     this.codec = codec;
@@ -103,11 +120,26 @@ final class LegacyMessageForwarder extends DefaultConsumer {
   }
 
   private void settle(long tag, PublishOutcome outcome, String what) {
+    if (outcome.confirmed()) {
+      acknowledge(tag, true, what);
+      return;
+    }
+    log.warn("forwarding {} was {}; requeueing it in {}", what, outcome, requeueDelay);
+    requeued.incrementAndGet();
+    // A pause, so a message that cannot be routed yet does not circle at full speed.
     try {
-      if (outcome.confirmed()) {
+      requeuer.schedule(
+          () -> acknowledge(tag, false, what), requeueDelay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      acknowledge(tag, false, what);
+    }
+  }
+
+  private void acknowledge(long tag, boolean ack, String what) {
+    try {
+      if (ack) {
         getChannel().basicAck(tag, false);
       } else {
-        log.warn("forwarding {} was {}; requeueing it", what, outcome);
         getChannel().basicNack(tag, false, true);
       }
     } catch (IOException | ShutdownSignalException e) {
@@ -119,6 +151,16 @@ final class LegacyMessageForwarder extends DefaultConsumer {
         notifyAll();
       }
     }
+  }
+
+  /** Deliveries nacked for requeue so far (their forward was not confirmed). */
+  long requeued() {
+    return requeued.get();
+  }
+
+  /** Stops the requeue timer; nacks still pending are left to the channel's close. */
+  void shutdown() {
+    requeuer.shutdownNow();
   }
 
   /** Waits until every delivery taken so far has been acked or nacked. */
