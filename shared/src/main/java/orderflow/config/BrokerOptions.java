@@ -12,7 +12,7 @@ public final class BrokerOptions {
       paramLabel = "URI",
       description =
           "Broker URI, amqp:// or amqps:// for TLS (env RABBITMQ_URI,"
-              + " default amqp://guest:****@localhost:5672/%2F)",
+              + " default amqp://guest:****@localhost:5672/%%2F)",
       defaultValue = "${env:RABBITMQ_URI:-" + BrokerSettings.DEFAULT_URI + "}")
   private String uri;
 

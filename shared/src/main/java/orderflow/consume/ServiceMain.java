@@ -1,19 +1,34 @@
 package orderflow.consume;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.util.concurrent.CountDownLatch;
+import orderflow.broker.BrokerConnector;
 import orderflow.config.BrokerSettings;
+import orderflow.observe.ConsumerMetrics;
+import orderflow.observe.HealthServer;
+import orderflow.store.Database;
+import orderflow.store.OutboxRelay;
+import orderflow.topology.Topology;
+import orderflow.topology.TopologyDeclarer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * STUB (the lead is writing it). Runs a consumer service until SIGTERM: opens the database and
- * migrates it, connects, declares the topology, starts the outbox relay, the ingresses, the HTTP
- * server and the work-queue consumer, then drains and closes on shutdown.
+ * Runs a consumer service until SIGTERM or SIGINT: opens and migrates the database, connects,
+ * declares the topology, starts the outbox relay, the work-queue consumer, the ingresses and the
+ * HTTP server. On the signal it drains (DESIGN section 4.8) and the process exits 0.
  */
 public final class ServiceMain {
+  private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
+
   private ServiceMain() {}
 
   /**
    * Blocks until the process is asked to stop (SIGTERM/SIGINT) and has drained.
    *
-   * @return the exit code: 0 after a clean shutdown, 1 if it could not start
+   * @return the exit code: 1 if the consumer loop ended on its own (it never should)
+   * @throws Exception if the service cannot start (broker unreachable, database unusable...)
    */
   public static int run(
       BrokerSettings broker,
@@ -21,6 +36,117 @@ public final class ServiceMain {
       String databaseUrl,
       ServiceDefinition service)
       throws Exception {
-    throw new UnsupportedOperationException();
+    RunningService running = start(broker, settings, databaseUrl, service);
+    CountDownLatch exited = new CountDownLatch(1);
+    int[] exitStatus = {0};
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.stop();
+                  exited.countDown();
+                  System.out.flush();
+                  System.err.flush();
+                  // The JVM reports 143 after SIGTERM; a clean drain is a success, so say 0.
+                  Runtime.getRuntime().halt(exitStatus[0]);
+                },
+                service.name() + "-shutdown"));
+    running.awaitTermination();
+    if (!running.stopping()) {
+      log.error("the consumer loop of {} ended unexpectedly", service.name());
+      exitStatus[0] = 1;
+      running.stop();
+      return 1;
+    }
+    exited.await();
+    return 0;
+  }
+
+  /** Starts everything; the caller stops it. Exposed for tests that run a service in-process. */
+  public static RunningService start(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    ShutdownRegistry registry = new ShutdownRegistry();
+    try {
+      Database database = Database.open(databaseUrl);
+      registry.register("database", database::close);
+      database.migrate(service.name(), service.migrations());
+
+      ConsumerMetrics metrics = ConsumerMetrics.create(service.name());
+      Connection connection = new BrokerConnector(broker, service.name()).connect("consumer");
+      registry.register("connection", () -> connection.close(5_000));
+      Topology topology = new Topology(broker.namespace(), settings.tiers());
+      try (Channel channel = connection.createChannel()) {
+        TopologyDeclarer.declare(channel, topology);
+      }
+
+      OutboxRelay relay = new OutboxRelay(database, connection, service.name());
+      relay.start();
+      registry.register(
+          "outbox relay",
+          () -> {
+            if (!relay.flush(settings.shutdownTimeout())) {
+              log.warn("outbox not empty at shutdown; it is sent at the next start");
+            }
+            relay.close();
+          });
+      metrics.outboxBacklog(relay::backlog);
+
+      ConsumerRuntime runtime =
+          new ConsumerRuntime(
+              connection, database, topology, settings, service, metrics, relay::wakeUp);
+      if (settings.httpPort() != null) {
+        HealthServer server = HealthServer.start(settings.httpPort(), runtime, metrics);
+        registry.register("http server", server::close);
+        log.info("health and metrics on http://0.0.0.0:{}/", server.port());
+      }
+      runtime.start();
+      registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
+      for (Ingress ingress : service.ingresses()) {
+        AutoCloseable handle = ingress.start(connection, topology);
+        registry.register("ingress " + ingress.getClass().getSimpleName(), handle::close);
+      }
+      log.info(
+          "{} running on {} namespace '{}', database {}",
+          service.name(),
+          broker.redactedUri(),
+          broker.namespace(),
+          database.describe());
+      return new RunningService(runtime, registry);
+    } catch (Exception | Error e) {
+      registry.closeAll();
+      throw e;
+    }
+  }
+
+  /** A started service. */
+  public static final class RunningService {
+    private final ConsumerRuntime runtime;
+    private final ShutdownRegistry registry;
+
+    RunningService(ConsumerRuntime runtime, ShutdownRegistry registry) {
+      this.runtime = runtime;
+      this.registry = registry;
+    }
+
+    public ConsumerRuntime runtime() {
+      return runtime;
+    }
+
+    /** Drains and closes everything, last started first. Idempotent. */
+    public void stop() {
+      registry.closeAll();
+    }
+
+    boolean stopping() {
+      return runtime.stopping();
+    }
+
+    void awaitTermination() throws InterruptedException {
+      runtime.awaitTermination();
+    }
   }
 }

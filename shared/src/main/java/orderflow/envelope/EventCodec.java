@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +37,8 @@ public final class EventCodec {
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          // Keep a decimal's scale through JSON trees: 10.00 stays 10.00, never 1E+1.
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
   private final int maxBodyBytes;

@@ -2,6 +2,7 @@ package orderflow.envelope;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Objects;
 
 /** Validation used by the payload records; each failure names the field. */
 final class Require {
@@ -39,7 +40,7 @@ final class Require {
     if (values == null || values.isEmpty()) {
       throw new IllegalArgumentException(field + " must be a non-empty list");
     }
-    if (values.contains(null)) {
+    if (values.stream().anyMatch(Objects::isNull)) {
       throw new IllegalArgumentException(field + " must not contain null");
     }
     return List.copyOf(values);

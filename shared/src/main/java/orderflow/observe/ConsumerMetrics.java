@@ -1,45 +1,262 @@
 package orderflow.observe;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * STUB: to be implemented over Micrometer. The consumer runtime's meters, labelled with the
- * consumer name. This class is thread-safe.
+ * The consumer runtime's meters in a Prometheus registry, every one labelled {@code
+ * consumer=<name>}. Meter names are Micrometer's dotted names (the constants below); the Prometheus
+ * exposition turns them into {@code orderflow_deliveries_total}, {@code orderflow_handler_seconds}
+ * and so on.
+ *
+ * <p>Handler time and end-to-end latency are histograms with fixed buckets (so they aggregate
+ * across instances) plus client-side p50/p95/p99.
+ *
+ * <p>This class is thread-safe.
  */
 public final class ConsumerMetrics {
-  /** Meters registered in a new Prometheus registry. */
-  public static ConsumerMetrics create(String consumer) {
-    throw new UnsupportedOperationException();
+  public static final String DELIVERIES = "orderflow.deliveries";
+  public static final String ACKS = "orderflow.acks";
+  public static final String DUPLICATES = "orderflow.duplicates";
+  public static final String RETRIES = "orderflow.retries";
+  public static final String DEAD_LETTERS = "orderflow.dead.letters";
+  public static final String HANDLER_TIME = "orderflow.handler";
+  public static final String END_TO_END_LATENCY = "orderflow.end.to.end.latency";
+  public static final String IN_FLIGHT = "orderflow.in.flight";
+  public static final String OUTBOX_BACKLOG = "orderflow.outbox.backlog";
+  public static final String BREAKER_STATE = "orderflow.breaker.state";
+
+  static final String CONSUMER_TAG = "consumer";
+  static final String EVENT_TYPE_TAG = "event_type";
+  static final String TIER_TAG = "tier";
+  static final String REASON_TAG = "reason";
+  static final String QUANTILE_TAG = "quantile";
+  static final String UNKNOWN = "unknown";
+
+  private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
+  private static final Duration[] HANDLER_BUCKETS =
+      durations(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
+  private static final Duration[] LATENCY_BUCKETS =
+      durations(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900);
+
+  private final PrometheusMeterRegistry registry;
+  private final Set<Meter.Id> percentileGauges = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Supplier<Number>> inFlight = new AtomicReference<>(() -> 0);
+  private final AtomicReference<Supplier<Number>> outboxBacklog = new AtomicReference<>(() -> 0);
+  private final AtomicReference<Supplier<Number>> breakerState = new AtomicReference<>(() -> 0);
+
+  private ConsumerMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    gauge(IN_FLIGHT, "Deliveries taken and not yet settled", inFlight);
+    gauge(
+        OUTBOX_BACKLOG, "Outbox rows committed and not yet confirmed by the broker", outboxBacklog);
+    gauge(BREAKER_STATE, "Circuit breaker: 0 closed, 1 open, 2 half-open", breakerState);
   }
 
-  public void delivered(String eventType) {}
+  /** Meters registered in a new Prometheus registry, with the JVM's memory and thread meters. */
+  public static ConsumerMetrics create(String consumer) {
+    Objects.requireNonNull(consumer, "consumer");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags(CONSUMER_TAG, consumer);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return new ConsumerMetrics(registry);
+  }
 
-  public void acked(String eventType) {}
+  /**
+   * The registry itself, for other collectors to share (e.g. the amqp-client's {@code
+   * MicrometerMetricsCollector}).
+   */
+  public MeterRegistry registry() {
+    return registry;
+  }
 
-  public void duplicate(String eventType) {}
+  public void delivered(String eventType) {
+    counter(DELIVERIES, "Deliveries received", EVENT_TYPE_TAG, label(eventType)).increment();
+  }
+
+  public void acked(String eventType) {
+    counter(ACKS, "Deliveries acknowledged", EVENT_TYPE_TAG, label(eventType)).increment();
+  }
+
+  public void duplicate(String eventType) {
+    counter(
+            DUPLICATES,
+            "Events already in the inbox, acknowledged without effect",
+            EVENT_TYPE_TAG,
+            label(eventType))
+        .increment();
+  }
 
   /**
    * @param tier the retry queue's delay label, e.g. {@code 5s}
    */
-  public void retried(String eventType, String tier) {}
+  public void retried(String eventType, String tier) {
+    counter(
+            RETRIES,
+            "Events sent to a retry queue",
+            EVENT_TYPE_TAG,
+            label(eventType),
+            TIER_TAG,
+            label(tier))
+        .increment();
+  }
 
-  public void deadLettered(String eventType, String reason) {}
+  public void deadLettered(String eventType, String reason) {
+    counter(
+            DEAD_LETTERS,
+            "Events sent to the dead-letter queue",
+            EVENT_TYPE_TAG,
+            label(eventType),
+            REASON_TAG,
+            label(reason))
+        .increment();
+  }
 
-  public void handlerTime(String eventType, Duration duration) {}
+  public void handlerTime(String eventType, Duration duration) {
+    timer(HANDLER_TIME, "Time spent in the handler's transaction", HANDLER_BUCKETS, eventType)
+        .record(duration);
+  }
 
   /** Now minus the event's timestamp, recorded when the event is applied. */
-  public void endToEndLatency(String eventType, Duration latency) {}
+  public void endToEndLatency(String eventType, Duration latency) {
+    // Clock skew between hosts can make this negative; a histogram cannot hold that.
+    Duration recorded = latency.isNegative() ? Duration.ZERO : latency;
+    timer(
+            END_TO_END_LATENCY,
+            "Time from the event's timestamp until it was applied",
+            LATENCY_BUCKETS,
+            eventType)
+        .record(recorded);
+  }
 
-  public void inFlight(Supplier<Number> count) {}
+  public void inFlight(Supplier<Number> count) {
+    inFlight.set(Objects.requireNonNull(count, "count"));
+  }
 
-  public void outboxBacklog(Supplier<Number> rows) {}
+  public void outboxBacklog(Supplier<Number> rows) {
+    outboxBacklog.set(Objects.requireNonNull(rows, "rows"));
+  }
 
   /** 0 closed, 1 open, 2 half-open. */
-  public void breakerState(Supplier<Number> state) {}
+  public void breakerState(Supplier<Number> state) {
+    breakerState.set(Objects.requireNonNull(state, "state"));
+  }
 
-  /** The Prometheus text exposition of every meter. */
+  /**
+   * Sum of the counters (or, for a timer, of the recorded events) named {@code name} whose labels
+   * include every given key/value pair; 0 when none matches.
+   *
+   * @param name a Micrometer name such as {@link #DELIVERIES}
+   * @param tags alternating label keys and values, e.g. {@code "event_type", "OrderCreated"}
+   */
+  public double count(String name, String... tags) {
+    double total = 0;
+    for (Meter meter : registry.find(name).tags(tags).meters()) {
+      if (meter instanceof Counter counter) {
+        total += counter.count();
+      } else if (meter instanceof Timer timer) {
+        total += timer.count();
+      }
+    }
+    return total;
+  }
+
+  /** Current value of a gauge such as {@link #IN_FLIGHT}, or NaN if there is none. */
+  public double gaugeValue(String name) {
+    Gauge gauge = registry.find(name).gauge();
+    return gauge == null ? Double.NaN : gauge.value();
+  }
+
+  /** The Prometheus text exposition (format 0.0.4) of every meter. */
   public String scrape() {
-    throw new UnsupportedOperationException();
+    return registry.scrape();
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return Counter.builder(name).description(description).tags(Tags.of(tags)).register(registry);
+  }
+
+  private Timer timer(String name, String description, Duration[] buckets, String eventType) {
+    String type = label(eventType);
+    Timer timer =
+        Timer.builder(name)
+            .description(description)
+            .tag(EVENT_TYPE_TAG, type)
+            .serviceLevelObjectives(buckets)
+            .publishPercentiles(PERCENTILES)
+            .register(registry);
+    // The Prometheus registry exposes a timer with buckets as a histogram and drops its
+    // client-side percentiles, so they get gauges of their own: <name>_percentile_seconds.
+    if (percentileGauges.add(timer.getId())) {
+      for (double percentile : PERCENTILES) {
+        Gauge.builder(name + ".percentile", timer, t -> percentileSeconds(t, percentile))
+            .description(description + ", percentile over the last minutes")
+            .baseUnit("seconds")
+            .tags(EVENT_TYPE_TAG, type, QUANTILE_TAG, Double.toString(percentile))
+            .strongReference(true)
+            .register(registry);
+      }
+    }
+    return timer;
+  }
+
+  private static double percentileSeconds(Timer timer, double percentile) {
+    for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
+      if (value.percentile() == percentile) {
+        return value.value(TimeUnit.SECONDS);
+      }
+    }
+    return Double.NaN;
+  }
+
+  private void gauge(String name, String description, AtomicReference<Supplier<Number>> source) {
+    Gauge.builder(name, source, ConsumerMetrics::sample)
+        .description(description)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private static double sample(AtomicReference<Supplier<Number>> source) {
+    try {
+      Number value = source.get().get();
+      return value == null ? Double.NaN : value.doubleValue();
+    } catch (RuntimeException e) {
+      // A failing source (e.g. the database is down) must not break the whole scrape.
+      return Double.NaN;
+    }
+  }
+
+  /** Label value for an event type that may be missing (an undecodable delivery). */
+  private static String label(String value) {
+    return value == null || value.isBlank() ? UNKNOWN : value;
+  }
+
+  private static Duration[] durations(double... seconds) {
+    Duration[] result = new Duration[seconds.length];
+    for (int i = 0; i < seconds.length; i++) {
+      result[i] = Duration.ofNanos(Math.round(seconds[i] * 1_000_000_000L));
+    }
+    return result;
   }
 }

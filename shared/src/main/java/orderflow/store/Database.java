@@ -1,57 +1,194 @@
 package orderflow.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import orderflow.config.Redaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
- * STUB: to be implemented. A JDBC database (SQLite file or PostgreSQL) with durable settings.
+ * A JDBC database (SQLite file or PostgreSQL) with durable settings. There is no pool: each {@link
+ * #open()} returns a new connection owned by the caller.
  *
- * <p>This class is thread-safe; each {@link #open()} returns a new connection owned by the caller.
+ * <p>SQLite connections use WAL, {@code synchronous=FULL}, a busy timeout of {@value
+ * #SQLITE_BUSY_TIMEOUT_MS} ms, foreign keys, and {@code BEGIN IMMEDIATE} transactions, so two
+ * writers queue for the write lock instead of deadlocking on a lock upgrade. The SQLite driver
+ * begins each transaction eagerly (at {@link #open()} and again right after every commit), so an
+ * open SQLite connection holds the write lock until it is closed: use one connection per
+ * transaction and close it promptly.
+ *
+ * <p>This class is thread-safe.
  */
 public final class Database implements AutoCloseable {
+  public static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+  public static final int PING_TIMEOUT_SECONDS = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  private static final int SQLITE_BUSY = 5;
+  private static final int SQLITE_LOCKED = 6;
+  private static final Set<String> TRANSIENT_SQL_STATES =
+      Set.of("40001", "40P01", "55P03", "57P01", "57P02", "57P03");
+
+  private final String jdbcUrl;
+  private final Dialect dialect;
+
+  private Database(String jdbcUrl, Dialect dialect) {
+    this.jdbcUrl = jdbcUrl;
+    this.dialect = dialect;
+  }
+
   /**
-   * @param jdbcUrl {@code jdbc:sqlite:data/inventory.db} or {@code jdbc:postgresql://...}
+   * @param jdbcUrl {@code jdbc:sqlite:data/inventory.db} or {@code jdbc:postgresql://...}; the
+   *     parent directories of a SQLite file are created
+   * @throws IllegalArgumentException for any other kind of URL
    */
   public static Database open(String jdbcUrl) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Dialect dialect = Dialect.of(jdbcUrl);
+    if (dialect == Dialect.SQLITE) {
+      createParentDirectories(jdbcUrl);
+    }
+    return new Database(jdbcUrl, dialect);
   }
 
   public Dialect dialect() {
-    throw new UnsupportedOperationException();
+    return dialect;
   }
 
   /** The URL with any password removed, for logs. */
   public String describe() {
-    throw new UnsupportedOperationException();
+    return Redaction.redactText(jdbcUrl).replaceAll("(?i)(password=)[^&;]*", "$1****");
   }
 
   /** A new connection, autocommit off, durable settings applied. The caller closes it. */
   public Connection open() throws SQLException {
-    throw new UnsupportedOperationException();
+    return connect(false, SQLITE_BUSY_TIMEOUT_MS, new Properties());
   }
 
   /**
    * Applies the runtime's own tables (inbox, outbox) and then {@code migrations} of {@code
-   * component}.
+   * component}: each migration not yet recorded in {@code schema_migrations}, in version order, in
+   * its own transaction. Safe to run from several processes at once.
+   *
+   * @throws IllegalArgumentException if two migrations share a version or the component is {@value
+   *     RuntimeSchema#COMPONENT}
    */
   public void migrate(String component, List<Migration> migrations) throws SQLException {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(component, "component");
+    if (RuntimeSchema.COMPONENT.equals(component)) {
+      throw new IllegalArgumentException("component name is reserved: " + component);
+    }
+    Migrator migrator = new Migrator(this);
+    migrator.apply(RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS);
+    migrator.apply(component, migrations);
   }
 
   /** True when a trivial query answers within a second (used by health checks). */
   public boolean ping() {
-    throw new UnsupportedOperationException();
+    Properties properties = new Properties();
+    properties.setProperty("connectTimeout", Integer.toString(PING_TIMEOUT_SECONDS));
+    properties.setProperty("socketTimeout", Integer.toString(PING_TIMEOUT_SECONDS + 1));
+    // Autocommit on: a SQLite ping must not queue for the write lock behind a running transaction.
+    try (Connection connection = connect(true, PING_TIMEOUT_SECONDS * 1000, properties);
+        Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(PING_TIMEOUT_SECONDS);
+      try (ResultSet result = statement.executeQuery("SELECT 1")) {
+        return result.next();
+      }
+    } catch (SQLException e) {
+      log.debug("database ping failed for {}: {}", describe(), e.getMessage());
+      return false;
+    }
   }
 
   /**
-   * True when {@code e} means "busy, try again" (SQLite BUSY/LOCKED, PostgreSQL serialization or
-   * deadlock).
+   * True when {@code e} (or a cause) means "busy, try again": SQLite BUSY/LOCKED; PostgreSQL
+   * serialization failure, deadlock, lock not available, a lost connection or a server restarting.
    */
   public boolean isTransient(SQLException e) {
-    throw new UnsupportedOperationException();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && isTransientItself(sql)) {
+        return true;
+      }
+    }
+    return false;
   }
 
+  private boolean isTransientItself(SQLException e) {
+    if (dialect == Dialect.SQLITE) {
+      // sqlite-jdbc reports the primary result code; mask in case an extended code is reported.
+      int primary = e.getErrorCode() & 0xff;
+      return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+    }
+    String state = e.getSQLState();
+    return state != null && (TRANSIENT_SQL_STATES.contains(state) || state.startsWith("08"));
+  }
+
+  private Connection connect(boolean autoCommit, int busyTimeoutMs, Properties extra)
+      throws SQLException {
+    Connection connection = dialect == Dialect.SQLITE ? sqlite(busyTimeoutMs) : postgresql(extra);
+    try {
+      connection.setAutoCommit(autoCommit);
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  private Connection sqlite(int busyTimeoutMs) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(busyTimeoutMs);
+    config.enforceForeignKeys(true);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    return config.createConnection(jdbcUrl);
+  }
+
+  private Connection postgresql(Properties extra) throws SQLException {
+    // The driver directly, not DriverManager: independent of service files in a shaded jar.
+    Connection connection = new org.postgresql.Driver().connect(jdbcUrl, extra);
+    if (connection == null) {
+      throw new SQLException("PostgreSQL driver does not accept the URL " + describe());
+    }
+    return connection;
+  }
+
+  private static void createParentDirectories(String jdbcUrl) {
+    String file = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = file.indexOf('?');
+    if (query >= 0) {
+      file = file.substring(0, query);
+    }
+    if (file.startsWith("file:")) {
+      file = file.substring("file:".length());
+    }
+    if (file.isEmpty() || file.startsWith(":memory:")) {
+      return;
+    }
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the database directory " + parent, e);
+    }
+  }
+
+  /** Nothing to release: connections are owned and closed by their callers. */
   @Override
   public void close() {}
 }

@@ -1,21 +1,51 @@
 package orderflow.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Objects;
+import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 
-/** STUB. Events committed with a state change, waiting to be published. */
+/**
+ * Events committed with a state change, waiting to be published by an {@link OutboxRelay}. Adding
+ * happens in the caller's transaction, so an event exists if and only if its state change
+ * committed.
+ *
+ * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
+ */
 public final class Outbox {
+  private static final EventCodec CODEC = new EventCodec();
+
   private Outbox() {}
 
   /** Adds {@code event} for publication to {@code exchange}, inside the caller's transaction. */
   public static void add(Connection connection, String exchange, EventEnvelope event)
       throws SQLException {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(exchange, "exchange");
+    Objects.requireNonNull(event, "event");
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      statement.setString(1, event.eventId().toString());
+      statement.setString(2, event.eventType().wireName());
+      statement.setString(3, exchange);
+      statement.setString(4, event.routingKey());
+      statement.setBytes(5, CODEC.encode(event));
+      statement.setLong(6, System.currentTimeMillis());
+      statement.executeUpdate();
+    }
   }
 
   /** Events not yet marked sent. */
   public static long backlog(Connection connection) throws SQLException {
-    throw new UnsupportedOperationException();
+    try (PreparedStatement statement =
+            connection.prepareStatement("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL");
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      return result.getLong(1);
+    }
   }
 }

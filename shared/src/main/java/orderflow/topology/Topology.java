@@ -27,6 +27,9 @@ public final class Topology {
   /** Deliveries before the broker itself dead-letters a message (crash loops). */
   public static final int DELIVERY_LIMIT = 5;
 
+  /** Effectively unlimited: dead letters stay until an operator acts. */
+  public static final int DLQ_DELIVERY_LIMIT = 1_000_000;
+
   private final String namespace;
   private final RetryTiers tiers;
 
@@ -95,7 +98,7 @@ public final class Topology {
     List<QueueSpec> queues = new ArrayList<>();
     for (String work : workQueues()) {
       queues.add(new QueueSpec(queue(work), true, workQueueArguments(work)));
-      queues.add(new QueueSpec(deadLetterQueue(work), true, Map.of("x-queue-type", "quorum")));
+      queues.add(new QueueSpec(deadLetterQueue(work), true, deadLetterQueueArguments()));
       for (Duration delay : distinctDelays()) {
         queues.add(new QueueSpec(retryQueue(work, delay), true, retryQueueArguments(work, delay)));
       }
@@ -132,6 +135,15 @@ public final class Topology {
     args.put("x-overflow", "reject-publish");
     args.put("x-delivery-limit", DELIVERY_LIMIT);
     return args;
+  }
+
+  /**
+   * Browsing the DLQ returns messages to it, which quorum queues count as deliveries; RabbitMQ 4.x
+   * defaults to a limit of 20 and the DLQ has nowhere further to go, so it gets a limit no operator
+   * will reach.
+   */
+  private static Map<String, Object> deadLetterQueueArguments() {
+    return Map.of("x-queue-type", "quorum", "x-delivery-limit", DLQ_DELIVERY_LIMIT);
   }
 
   private Map<String, Object> retryQueueArguments(String work, Duration delay) {

@@ -1,0 +1,70 @@
+package orderflow.producer;
+
+import java.math.BigDecimal;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import orderflow.envelope.OrderItem;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * One {@code --item PRODUCT:QTY[:PRICE]} argument: a product id, a positive whole quantity and an
+ * optional unit price written as a plain decimal ({@code 19.99}), read exactly, never as a float.
+ */
+record ItemSpec(String productId, int quantity, BigDecimal price) {
+  static final String SYNTAX = "PRODUCT:QTY[:PRICE], e.g. sku-42:2:19.99";
+  private static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-/]{0,127}");
+  private static final Pattern QUANTITY = Pattern.compile("[0-9]{1,9}");
+  private static final Pattern PRICE = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
+
+  static ItemSpec parse(String text) {
+    String[] parts = text.split(":", -1);
+    if (parts.length < 2 || parts.length > 3) {
+      throw bad(text, "expected " + SYNTAX);
+    }
+    String product = parts[0].trim();
+    if (!PRODUCT.matcher(product).matches()) {
+      throw bad(
+          text,
+          "product '"
+              + product
+              + "' must start with a letter or digit and use only letters, digits, '.', '_', '-',"
+              + " '/'");
+    }
+    String quantityText = parts[1].trim();
+    if (!QUANTITY.matcher(quantityText).matches() || Integer.parseInt(quantityText) == 0) {
+      throw bad(text, "quantity '" + quantityText + "' must be a whole number of at least 1");
+    }
+    BigDecimal price = null;
+    if (parts.length == 3) {
+      String priceText = parts[2].trim();
+      Matcher matcher = PRICE.matcher(priceText);
+      if (!matcher.matches()) {
+        throw bad(
+            text, "price '" + priceText + "' must be a decimal like 19.99 (at most 6 decimals)");
+      }
+      price = new BigDecimal(priceText);
+    }
+    return new ItemSpec(product, Integer.parseInt(quantityText), price);
+  }
+
+  OrderItem toOrderItem() {
+    return new OrderItem(productId, quantity, price);
+  }
+
+  private static IllegalArgumentException bad(String text, String why) {
+    return new IllegalArgumentException("invalid item '" + text + "': " + why);
+  }
+
+  /** Lets picocli turn a bad item into a usage error (exit 2) with the message above. */
+  static final class Converter implements ITypeConverter<ItemSpec> {
+    @Override
+    public ItemSpec convert(String value) {
+      try {
+        return parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

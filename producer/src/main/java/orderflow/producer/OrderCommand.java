@@ -1,0 +1,109 @@
+package orderflow.producer;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.OrderCreated;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.EventMessages;
+import orderflow.publish.PublishOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code producer order}: publishes one OrderCreated and waits for the broker's confirm. */
+@Command(
+    name = "order",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersionProvider.class,
+    description = {
+      "Publishes one OrderCreated event and waits for the broker's confirm.",
+      "Prints the orderId. Exits 1 if the broker nacks it, no queue takes it (returned),"
+          + " or no confirm arrives within --timeout."
+    })
+final class OrderCommand extends BrokerCommand {
+  static final String SOURCE = "producer";
+
+  @Option(names = "--customer", required = true, paramLabel = "C", description = "Customer id")
+  String customer;
+
+  @Option(
+      names = "--item",
+      required = true,
+      arity = "1..*",
+      paramLabel = "PRODUCT:QTY[:PRICE]",
+      converter = ItemSpec.Converter.class,
+      description = "An order line, repeatable; price is a decimal unit price, e.g. sku-42:2:19.99")
+  List<ItemSpec> items;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long to wait for the confirm (default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Option(
+      names = "--no-declare",
+      description =
+          "Do not declare the topology first (for users without configure permission; the"
+              + " exchange and queues must exist)")
+  boolean noDeclare;
+
+  @Option(names = "--json", description = "Print {orderId, eventId, correlationId} as JSON")
+  boolean json;
+
+  @Override
+  int execute() throws Exception {
+    if (customer.isBlank()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--customer must not be blank");
+    }
+    OrderCreated order =
+        OrderCreated.of(
+            UUID.randomUUID().toString(),
+            customer.trim(),
+            items.stream().map(ItemSpec::toOrderItem).toList());
+    EventEnvelope event = EventEnvelope.first(order, SOURCE);
+    PublishOutcome outcome;
+    try (BrokerSession session = BrokerSession.open(spec, broker, "order", !noDeclare);
+        ConfirmingPublisher publisher =
+            new ConfirmingPublisher(session.connection().createChannel(), 1)) {
+      EventMessages messages = new EventMessages(new EventCodec());
+      outcome =
+          publisher.publishAndWait(
+              messages.toMessage(event, session.topology().ordersExchange()), timeout);
+    }
+    if (outcome != PublishOutcome.CONFIRMED) {
+      return fail("order " + order.orderId() + " was not accepted: " + explain(outcome), null);
+    }
+    PrintWriter out = out();
+    if (json) {
+      Map<String, String> result = new LinkedHashMap<>();
+      result.put("orderId", order.orderId());
+      result.put("eventId", event.eventId().toString());
+      result.put("correlationId", event.metadata().correlationId());
+      out.println(EventCodec.mapper().writeValueAsString(result));
+    } else {
+      out.println(order.orderId());
+    }
+    out.flush();
+    return 0;
+  }
+
+  private String explain(PublishOutcome outcome) {
+    return switch (outcome) {
+      case NACKED -> "NACKED by the broker (a queue refused it, e.g. at its length limit)";
+      case RETURNED ->
+          "RETURNED as unroutable (no queue is bound for order.created; run `producer topology"
+              + " declare`)";
+      case UNCONFIRMED -> "UNCONFIRMED: no confirm within " + timeout.toMillis() + " ms";
+      case CONFIRMED -> "CONFIRMED";
+    };
+  }
+}

@@ -1,0 +1,29 @@
+package orderflow.producer;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code producer} command: publishes orders and operates the topology. */
+@Command(
+    name = "producer",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersionProvider.class,
+    description = "Publishes order events to RabbitMQ and operates the order topology.",
+    subcommands = {
+      OrderCommand.class,
+      LoadCommand.class,
+      WatchCommand.class,
+      TopologyCommand.class
+    })
+public final class ProducerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(
+        spec.commandLine(), "Missing subcommand: one of order, load, watch, topology");
+  }
+}

@@ -1,0 +1,23 @@
+package orderflow.producer;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code producer topology}: groups {@code declare} and {@code verify}. */
+@Command(
+    name = "topology",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersionProvider.class,
+    description = "Declares the topology, or compares the broker's with the one the code defines.",
+    subcommands = {TopologyDeclareCommand.class, TopologyVerifyCommand.class})
+final class TopologyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "Missing subcommand: declare or verify");
+  }
+}

@@ -1,0 +1,67 @@
+package orderflow.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ItemSpecTest {
+  @Test
+  void productAndQuantityWithoutPrice() {
+    ItemSpec item = ItemSpec.parse("sku-42:3");
+
+    assertEquals("sku-42", item.productId());
+    assertEquals(3, item.quantity());
+    assertNull(item.price());
+  }
+
+  @Test
+  void priceIsReadAsAnExactDecimal() {
+    ItemSpec item = ItemSpec.parse("sku-42:2:19.99");
+
+    assertEquals(new BigDecimal("19.99"), item.price());
+    assertEquals(new BigDecimal("39.98"), item.toOrderItem().lineTotal());
+  }
+
+  @Test
+  void priceKeepsItsScale() {
+    assertEquals(new BigDecimal("0.10"), ItemSpec.parse("p:1:0.10").price());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "sku-1",
+        "sku-1:",
+        ":2",
+        "sku-1:0",
+        "sku-1:-1",
+        "sku-1:2.5",
+        "sku-1:two",
+        "sku-1:2:abc",
+        "sku-1:2:-1.00",
+        "sku-1:2:1e3",
+        "sku-1:2:1.5:extra",
+        "sku 1:2",
+        "sku-1:9999999999"
+      })
+  void malformedItemsAreRejectedWithTheSyntaxOrTheBadPart(String text) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse(text));
+
+    assertTrue(e.getMessage().startsWith("invalid item '" + text + "'"), e.getMessage());
+  }
+
+  @Test
+  void zeroQuantityMessageSaysWhatIsAllowed() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse("sku-1:0"));
+
+    assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+  }
+}

@@ -1,0 +1,79 @@
+package orderflow.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Command-line behaviour that needs no broker: usage errors exit 2 before connecting. */
+class ProducerCommandTest {
+  @Test
+  void badItemSyntaxIsAUsageErrorNamingTheItem() {
+    CommandRun.Result result =
+        CommandRun.run("order", "--uri", "amqp://127.0.0.1:1", "--customer", "c", "--item", "x:0");
+
+    assertEquals(2, result.exitCode(), result.toString());
+    assertTrue(result.err().contains("invalid item 'x:0'"), result.toString());
+    assertEquals("", result.out());
+  }
+
+  @Test
+  void missingSubcommandIsAUsageError() {
+    assertEquals(2, CommandRun.run().exitCode());
+    assertEquals(2, CommandRun.run("topology").exitCode());
+  }
+
+  @Test
+  void badUriSchemeIsAUsageErrorWithoutThePassword() {
+    CommandRun.Result result =
+        CommandRun.run("load", "--uri", "http://u:Sup3rSecret@h/", "--count", "1");
+
+    assertEquals(2, result.exitCode(), result.toString());
+    assertTrue(result.err().contains("amqp://"), result.toString());
+    assertTrue(!result.err().contains("Sup3rSecret"), result.toString());
+  }
+
+  @Test
+  void unknownWatchTypeIsAUsageErrorListingTheTypes() {
+    CommandRun.Result result =
+        CommandRun.run("watch", "--uri", "amqp://127.0.0.1:1", "--type", "Nope");
+
+    assertEquals(2, result.exitCode(), result.toString());
+    assertTrue(result.err().contains("OrderCreated"), result.toString());
+  }
+
+  @Test
+  void everyCommandHasHelpAndVersion() {
+    for (String[] command :
+        new String[][] {
+          {},
+          {"order"},
+          {"load"},
+          {"watch"},
+          {"topology"},
+          {"topology", "declare"},
+          {"topology", "verify"}
+        }) {
+      String[] help = append(command, "--help");
+      String[] version = append(command, "--version");
+      CommandRun.Result helpResult = CommandRun.run(help);
+      CommandRun.Result versionResult = CommandRun.run(version);
+      assertEquals(0, helpResult.exitCode(), String.join(" ", help));
+      assertTrue(helpResult.out().contains("Usage:"), helpResult.toString());
+      assertEquals(0, versionResult.exitCode(), String.join(" ", version));
+      assertTrue(versionResult.out().startsWith("producer "), versionResult.toString());
+    }
+  }
+
+  @Test
+  void loadWithoutCountIsAUsageError() {
+    assertEquals(2, CommandRun.run("load").exitCode());
+    assertEquals(2, CommandRun.run("load", "--count", "0").exitCode());
+  }
+
+  private static String[] append(String[] command, String option) {
+    String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+    args[command.length] = option;
+    return args;
+  }
+}

@@ -1,0 +1,163 @@
+package orderflow.consume;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventPayload;
+import orderflow.envelope.InvalidEventException;
+import orderflow.observe.ConsumerMetrics;
+import orderflow.store.Database;
+import orderflow.store.Inbox;
+import orderflow.store.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a batch of deliveries in one database transaction: for each, record its eventId in the
+ * inbox, run the handler, write what it emits to the outbox; each inside a savepoint, so one
+ * failing delivery does not undo the others. Touches no broker: settling is {@link
+ * DeliverySettler}'s job, after this returns, i.e. after commit.
+ *
+ * <p>Not thread-safe: one instance per consumer loop.
+ */
+final class BatchApplier {
+  private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
+
+  private final Database database;
+  private final ServiceDefinition service;
+  private final String ordersExchange;
+  private final EventCodec codec;
+  private final FailureInjector injector;
+  private final ConsumerMetrics metrics;
+
+  BatchApplier(
+      Database database,
+      ServiceDefinition service,
+      String ordersExchange,
+      EventCodec codec,
+      FailureInjector injector,
+      ConsumerMetrics metrics) {
+    this.database = database;
+    this.service = service;
+    this.ordersExchange = ordersExchange;
+    this.codec = codec;
+    this.injector = injector;
+    this.metrics = metrics;
+  }
+
+  /** One outcome per delivery, in order. Applied and duplicate outcomes are committed. */
+  List<Outcome> apply(List<Delivery> batch) {
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
+    List<EventEnvelope> decoded = new ArrayList<>(batch.size());
+    for (Delivery delivery : batch) {
+      try {
+        decoded.add(codec.decode(delivery.body()));
+        outcomes.add(null);
+      } catch (InvalidEventException e) {
+        decoded.add(null);
+        outcomes.add(new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e));
+      }
+    }
+    // One connection per batch: an idle SQLite connection in a transaction would keep the write
+    // lock and starve the outbox relay and the query commands.
+    try (Connection tx = database.open()) {
+      try {
+        for (int i = 0; i < batch.size(); i++) {
+          if (decoded.get(i) != null) {
+            outcomes.set(i, applyOne(tx, decoded.get(i)));
+          }
+        }
+        tx.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(tx);
+        throw e;
+      }
+    } catch (SQLException | RuntimeException e) {
+      // Nothing of this batch was committed: every delivery that was applied is retried.
+      log.warn(
+          "transaction of {} deliveries failed, retrying them: {}", batch.size(), e.toString());
+      for (int i = 0; i < outcomes.size(); i++) {
+        Outcome outcome = outcomes.get(i);
+        if (outcome == null
+            || outcome instanceof Outcome.Applied
+            || outcome instanceof Outcome.Duplicate) {
+          outcomes.set(i, new Outcome.Retry(e));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  private Outcome applyOne(Connection tx, EventEnvelope event) throws SQLException {
+    EventHandler handler = service.handlers().get(event.eventType());
+    if (handler == null) {
+      return new Outcome.DeadLetter(
+          DeadLetterHeaders.REASON_PERMANENT_FAILURE,
+          new PermanentFailureException(
+              "service " + service.name() + " has no handler for " + event.eventType()));
+    }
+    Savepoint savepoint = tx.setSavepoint();
+    long started = System.nanoTime();
+    try {
+      if (!Inbox.record(tx, service.name(), event.eventId())) {
+        tx.releaseSavepoint(savepoint);
+        return new Outcome.Duplicate(event);
+      }
+      injector.maybeFail();
+      handler.handle(event, new Context(tx, event));
+      tx.releaseSavepoint(savepoint);
+      metrics.handlerTime(
+          event.eventType().wireName(), Duration.ofNanos(System.nanoTime() - started));
+      metrics.endToEndLatency(
+          event.eventType().wireName(), Duration.between(event.timestamp(), Instant.now()));
+      return new Outcome.Applied(event);
+    } catch (PermanentFailureException e) {
+      tx.rollback(savepoint);
+      return new Outcome.DeadLetter(DeadLetterHeaders.REASON_PERMANENT_FAILURE, e);
+    } catch (Exception e) {
+      tx.rollback(savepoint);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return new Outcome.Retry(e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection tx) {
+    try {
+      tx.rollback();
+    } catch (SQLException e) {
+      // The connection is broken; closing it discards the transaction.
+    }
+  }
+
+  private final class Context implements HandlerContext {
+    private final Connection tx;
+    private final EventEnvelope cause;
+
+    Context(Connection tx, EventEnvelope cause) {
+      this.tx = tx;
+      this.cause = cause;
+    }
+
+    @Override
+    public Connection connection() {
+      return tx;
+    }
+
+    @Override
+    public void emit(EventPayload payload) {
+      try {
+        Outbox.add(tx, ordersExchange, EventEnvelope.causedBy(cause, payload, service.name()));
+      } catch (SQLException e) {
+        throw new TransientFailureException("cannot write to the outbox", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package orderflow.consume;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Envelope;
+import java.util.Map;
+
+/** One message as the broker delivered it, not yet settled. */
+record Delivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+  long tag() {
+    return envelope.getDeliveryTag();
+  }
+
+  Map<String, Object> headers() {
+    Map<String, Object> headers = properties.getHeaders();
+    return headers == null ? Map.of() : headers;
+  }
+
+  /** Failed deliveries before this one, from our own header (never from x-death). */
+  int previousAttempts() {
+    Object value = headers().get(DeadLetterHeaders.ATTEMPTS);
+    return value instanceof Number number ? number.intValue() : 0;
+  }
+
+  String eventTypeLabel() {
+    String type = properties.getType();
+    return type == null || type.isBlank() ? "unknown" : type;
+  }
+}

@@ -1,0 +1,39 @@
+package orderflow.store;
+
+import java.util.List;
+
+/** The consumer runtime's own tables: the inbox (idempotency) and the outbox. */
+final class RuntimeSchema {
+  static final String COMPONENT = "runtime";
+
+  static final List<Migration> MIGRATIONS =
+      List.of(
+          new Migration(
+              1,
+              "inbox of applied event ids",
+              List.of(
+                  "CREATE TABLE inbox ("
+                      + " consumer VARCHAR(200) NOT NULL,"
+                      + " event_id VARCHAR(36) NOT NULL,"
+                      + " received_at BIGINT NOT NULL,"
+                      + " PRIMARY KEY (consumer, event_id))")),
+          new Migration(
+              2,
+              "outbox of committed events to publish",
+              List.of(
+                  "CREATE TABLE outbox ("
+                      + " id ${AUTO_ID},"
+                      + " event_id VARCHAR(36) NOT NULL,"
+                      + " event_type VARCHAR(100) NOT NULL,"
+                      + " exchange VARCHAR(255) NOT NULL,"
+                      + " routing_key VARCHAR(255) NOT NULL,"
+                      + " body ${BLOB} NOT NULL,"
+                      + " created_at BIGINT NOT NULL,"
+                      + " sent_at BIGINT)",
+                  // The relay reads unsent rows in id order; the partial index keeps that cheap
+                  // however many sent rows wait for clean-up.
+                  "CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL",
+                  "CREATE INDEX outbox_sent_at ON outbox (sent_at)")));
+
+  private RuntimeSchema() {}
+}

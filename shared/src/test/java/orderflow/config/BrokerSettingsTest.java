@@ -1,0 +1,72 @@
+package orderflow.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BrokerSettingsTest {
+  @Test
+  void emptyEnvironmentGivesTheDefaults() {
+    BrokerSettings settings = BrokerSettings.fromEnv(Map.<String, String>of()::get);
+
+    assertEquals(BrokerSettings.DEFAULT_URI, settings.uri().toString());
+    assertEquals("localhost", settings.host());
+    assertEquals(5672, settings.port());
+    assertFalse(settings.tls());
+    assertEquals("", settings.namespace());
+  }
+
+  @Test
+  void environmentSetsUriAndNamespace() {
+    BrokerSettings settings =
+        BrokerSettings.fromEnv(
+            Map.of(
+                    "RABBITMQ_URI", "amqp://app:pw@rabbit.internal:5673/orders",
+                    "ORDERS_NAMESPACE", "tenant-a")
+                ::get);
+
+    assertEquals("rabbit.internal", settings.host());
+    assertEquals(5673, settings.port());
+    assertEquals("tenant-a", settings.namespace());
+  }
+
+  @Test
+  void amqpsMeansTlsOnPort5671ByDefault() {
+    BrokerSettings settings = BrokerSettings.of("amqps://app:pw@rabbit.example.com/%2F", "");
+
+    assertTrue(settings.tls());
+    assertEquals(5671, settings.port());
+  }
+
+  @Test
+  void redactionNeverShowsThePassword() {
+    BrokerSettings settings = BrokerSettings.of("amqp://app:Sup3rSecret@host:5672/%2F", "ns");
+
+    assertFalse(settings.redactedUri().contains("Sup3rSecret"), settings.redactedUri());
+    assertTrue(settings.redactedUri().contains("app:****@host"), settings.redactedUri());
+    assertFalse(settings.toString().contains("Sup3rSecret"), settings.toString());
+    assertEquals(
+        "see amqp://app:****@host/x", Redaction.redactText("see amqp://app:Sup3rSecret@host/x"));
+  }
+
+  @Test
+  void otherSchemesAreRejectedWithoutShowingThePassword() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BrokerSettings.of("http://app:Sup3rSecret@host:5672/", ""));
+
+    assertTrue(e.getMessage().contains("amqp://"), e.getMessage());
+    assertFalse(e.getMessage().contains("Sup3rSecret"), e.getMessage());
+  }
+
+  @Test
+  void namespaceWithSpacesOrSlashesIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of("amqp://h", "a b"));
+    assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of("amqp://h", "a/b"));
+  }
+}

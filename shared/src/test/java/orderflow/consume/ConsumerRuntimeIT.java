@@ -1,0 +1,281 @@
+package orderflow.consume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.store.Database;
+import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.TestBroker;
+import orderflow.testing.TestDatabases;
+import orderflow.topology.RetryTiers;
+import orderflow.topology.Topology;
+import orderflow.topology.TopologyDeclarer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(RabbitMqExtension.class)
+class ConsumerRuntimeIT {
+  private static final RetryTiers FAST_TIERS = RetryTiers.parse("300ms,600ms");
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private ServiceMain.RunningService service;
+  private String dbUrl;
+
+  @BeforeEach
+  void resetScript() {
+    ScriptedService.reset();
+  }
+
+  @AfterEach
+  void stopService() {
+    if (service != null) {
+      service.stop();
+    }
+  }
+
+  private Topology start(TestBroker broker, ConsumerSettings settings) throws Exception {
+    Topology topology = broker.topology(settings.tiers());
+    dbUrl = TestDatabases.sqlite(dir);
+    service = ServiceMain.start(broker.settings(), settings, dbUrl, ScriptedService.definition());
+    return topology;
+  }
+
+  private static ConsumerSettings settings(int maxRetries) {
+    return new ConsumerSettings(
+        ScriptedService.NAME,
+        Topology.INVENTORY_QUEUE,
+        50,
+        FAST_TIERS,
+        maxRetries,
+        0,
+        1000,
+        Duration.ofSeconds(1),
+        20,
+        Duration.ofSeconds(10),
+        null);
+  }
+
+  private long[] applied() throws Exception {
+    try (Database database = Database.open(dbUrl);
+        Connection connection = database.open()) {
+      return ScriptedService.appliedCounts(connection);
+    }
+  }
+
+  private static long count(TestBroker broker, String queue) {
+    try {
+      return broker.messageCount(queue);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void deadLettersMalformedAndUnknownVersionMessagesAfterOneDeliveryWithoutRetry(TestBroker broker)
+      throws Exception {
+    Topology topology = start(broker, settings(3));
+    EventEnvelope order = TestOrders.order("ok");
+    String unknownVersion =
+        new String(new EventCodec().encode(order), StandardCharsets.UTF_8)
+            .replace("\"version\":\"2\"", "\"version\":\"9\"");
+    TestOrders.publishRaw(
+        broker, topology, "order.created", "{not json".getBytes(StandardCharsets.UTF_8));
+    TestOrders.publishRaw(
+        broker, topology, "order.created", unknownVersion.getBytes(StandardCharsets.UTF_8));
+
+    String dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+    TestBroker.await("two dead letters", DEADLINE, () -> count(broker, dlq) == 2);
+
+    List<Map<String, Object>> headers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      GetResponse letter = broker.get(dlq);
+      headers.add(letter.getProps().getHeaders());
+    }
+    for (Map<String, Object> h : headers) {
+      assertEquals("invalid-event", h.get(DeadLetterHeaders.REASON).toString());
+      assertEquals(1, ((Number) h.get(DeadLetterHeaders.ATTEMPTS)).intValue());
+      assertEquals(
+          "orderflow.envelope.InvalidEventException",
+          h.get(DeadLetterHeaders.EXCEPTION_CLASS).toString());
+      assertEquals(
+          topology.ordersExchange(), h.get(DeadLetterHeaders.ORIGINAL_EXCHANGE).toString());
+      assertEquals("order.created", h.get(DeadLetterHeaders.ORIGINAL_ROUTING_KEY).toString());
+      assertEquals(ScriptedService.NAME, h.get(DeadLetterHeaders.CONSUMER).toString());
+      assertNotNull(h.get(DeadLetterHeaders.FIRST_FAILURE_AT));
+      assertNotNull(h.get(DeadLetterHeaders.LAST_FAILURE_AT));
+    }
+    String messages =
+        headers.get(0).get(DeadLetterHeaders.EXCEPTION_MESSAGE)
+            + " | "
+            + headers.get(1).get(DeadLetterHeaders.EXCEPTION_MESSAGE);
+    assertTrue(messages.contains("body: malformed JSON"), messages);
+    assertTrue(messages.contains("metadata.version"), messages);
+    for (var delay : FAST_TIERS.delays()) {
+      assertEquals(0, count(broker, topology.retryQueue(Topology.INVENTORY_QUEUE, delay)));
+    }
+    assertEquals(0, applied()[0]);
+  }
+
+  @Test
+  void retriesATransientFailureAfterEachTierAndAppliesOnce(TestBroker broker) throws Exception {
+    Topology topology = start(broker, settings(3));
+    EventEnvelope order = TestOrders.order("transient-2");
+    TestOrders.publish(broker, topology, List.of(order));
+
+    TestBroker.await(
+        "the order applied",
+        DEADLINE,
+        () -> {
+          try {
+            return applied()[0] == 1;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+    String orderId = order.payload().orderId();
+    List<Instant> times = new ArrayList<>(ScriptedService.attemptTimes.get(orderId));
+    assertEquals(3, times.size(), "two failures and one success");
+    assertTrue(Duration.between(times.get(0), times.get(1)).toMillis() >= 300, times.toString());
+    assertTrue(Duration.between(times.get(1), times.get(2)).toMillis() >= 600, times.toString());
+    String shipping = topology.queue(Topology.SHIPPING_QUEUE);
+    TestBroker.await("the emitted event", DEADLINE, () -> count(broker, shipping) == 1);
+    EventEnvelope emitted = new EventCodec().decode(broker.get(shipping).getBody());
+    assertEquals(order.eventId().toString(), emitted.metadata().causationId());
+    assertEquals(orderId, emitted.metadata().correlationId());
+    assertEquals(0, count(broker, topology.deadLetterQueue(Topology.INVENTORY_QUEUE)));
+  }
+
+  @Test
+  void deadLettersAfterTheConfiguredRetriesWhenFailuresPersist(TestBroker broker) throws Exception {
+    Topology topology = start(broker, settings(2));
+    EventEnvelope order = TestOrders.order("always-transient");
+    TestOrders.publish(broker, topology, List.of(order));
+
+    String dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+    TestBroker.await("the dead letter", DEADLINE, () -> count(broker, dlq) == 1);
+    GetResponse letter = broker.get(dlq);
+    Map<String, Object> h = letter.getProps().getHeaders();
+    assertEquals("retries-exhausted", h.get(DeadLetterHeaders.REASON).toString());
+    assertEquals(3, ((Number) h.get(DeadLetterHeaders.ATTEMPTS)).intValue());
+    assertEquals(order.eventId().toString(), letter.getProps().getMessageId());
+    assertTrue(h.get(DeadLetterHeaders.EXCEPTION_MESSAGE).toString().contains("attempt 3"));
+    assertEquals("order.created", h.get(DeadLetterHeaders.ORIGINAL_ROUTING_KEY).toString());
+    assertEquals(3, ScriptedService.attempts.get(order.payload().orderId()).get());
+    assertEquals(0, applied()[0]);
+  }
+
+  @Test
+  void deadLettersAPermanentFailureAtOnce(TestBroker broker) throws Exception {
+    Topology topology = start(broker, settings(3));
+    EventEnvelope order = TestOrders.order("permanent");
+    TestOrders.publish(broker, topology, List.of(order));
+
+    String dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+    TestBroker.await("the dead letter", DEADLINE, () -> count(broker, dlq) == 1);
+    Map<String, Object> h = broker.get(dlq).getProps().getHeaders();
+    assertEquals("permanent-failure", h.get(DeadLetterHeaders.REASON).toString());
+    assertEquals(1, ((Number) h.get(DeadLetterHeaders.ATTEMPTS)).intValue());
+    assertEquals(1, ScriptedService.attempts.get(order.payload().orderId()).get());
+  }
+
+  @Test
+  void appliesTheSameEventIdOnlyOnce(TestBroker broker) throws Exception {
+    Topology topology = start(broker, settings(3));
+    EventEnvelope order = TestOrders.order("ok");
+    TestOrders.publish(broker, topology, List.of(order, order, order));
+
+    String work = topology.queue(Topology.INVENTORY_QUEUE);
+    TestBroker.await(
+        "all three settled",
+        DEADLINE,
+        () ->
+            count(broker, work) == 0
+                && ScriptedService.attempts
+                        .getOrDefault(
+                            order.payload().orderId(),
+                            new java.util.concurrent.atomic.AtomicInteger())
+                        .get()
+                    >= 1);
+    String shipping = topology.queue(Topology.SHIPPING_QUEUE);
+    TestBroker.await("the emitted event", DEADLINE, () -> count(broker, shipping) >= 1);
+    assertEquals(1, applied()[0]);
+    assertEquals(1, ScriptedService.attempts.get(order.payload().orderId()).get());
+    assertEquals(1, count(broker, shipping));
+  }
+
+  @Test
+  void breakerStopsConsumptionWhileTheDependencyIsDownAndResumesAfter(TestBroker broker)
+      throws Exception {
+    ConsumerSettings settings =
+        new ConsumerSettings(
+            ScriptedService.NAME,
+            Topology.INVENTORY_QUEUE,
+            1,
+            RetryTiers.parse("200ms"),
+            50,
+            0,
+            3,
+            Duration.ofSeconds(2),
+            1,
+            Duration.ofSeconds(10),
+            null);
+    Topology topology = start(broker, settings);
+    ScriptedService.dependencyDown.set(true);
+    List<EventEnvelope> orders = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      orders.add(TestOrders.order("ok"));
+    }
+    TestOrders.publish(broker, topology, orders);
+
+    ConsumerRuntime runtime = service.runtime();
+    TestBroker.await(
+        "the breaker opens", DEADLINE, () -> runtime.breakerState() == CircuitBreaker.State.OPEN);
+    assertEquals("paused by the circuit breaker", runtime.components().get("consumer"));
+    int attemptsWhenOpened = totalAttempts();
+    String work = topology.queue(Topology.INVENTORY_QUEUE);
+    TestBroker.await("messages wait in the queue", DEADLINE, () -> count(broker, work) >= 7);
+    assertTrue(totalAttempts() <= attemptsWhenOpened + 1, "nothing handled while open");
+    assertFalse(runtime.components().values().stream().allMatch("ok"::equals));
+
+    ScriptedService.dependencyDown.set(false);
+    TestBroker.await(
+        "every order applied after recovery",
+        DEADLINE,
+        () -> {
+          try {
+            return applied()[1] == 10;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+    assertEquals(CircuitBreaker.State.CLOSED, runtime.breakerState());
+    assertEquals(10, applied()[0]);
+    try (Channel channel = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(channel, topology);
+    }
+  }
+
+  private static int totalAttempts() {
+    return ScriptedService.attempts.values().stream()
+        .mapToInt(java.util.concurrent.atomic.AtomicInteger::get)
+        .sum();
+  }
+}

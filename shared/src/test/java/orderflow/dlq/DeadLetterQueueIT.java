@@ -1,0 +1,367 @@
+package orderflow.dlq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import orderflow.broker.BrokerConnector;
+import orderflow.consume.DeadLetterHeaders;
+import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.TestBroker;
+import orderflow.topology.Topology;
+import orderflow.topology.TopologyDeclarer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+
+@ExtendWith(RabbitMqExtension.class)
+class DeadLetterQueueIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(15);
+  private static final Instant FAILED_AT = Instant.parse("2026-11-22T10:00:30Z");
+
+  private TestBroker broker;
+  private Topology topology;
+  private String dlq;
+  private String work;
+
+  private DeadLetterQueue setUp(TestBroker broker) throws Exception {
+    this.broker = broker;
+    topology = broker.topology();
+    try (Channel channel = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(channel, topology);
+    }
+    dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+    work = topology.queue(Topology.INVENTORY_QUEUE);
+    return new DeadLetterQueue(broker.connection(), topology, Topology.INVENTORY_QUEUE);
+  }
+
+  @Test
+  void listShowsEveryDeadLetterWithItsFailureAndLeavesThemInTheQueue(TestBroker broker)
+      throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    deadLetter("e-1", "OrderCreated", "retries-exhausted");
+    deadLetter("e-2", "OrderCreated", "invalid-event");
+    deadLetter("e-3", "OrderCreated", "permanent-failure");
+
+    List<DeadLetter> letters = queue.list(DeadLetterFilter.ALL);
+
+    assertEquals(List.of("e-1", "e-2", "e-3"), ids(letters));
+    DeadLetter first = letters.get(0);
+    assertEquals("OrderCreated", first.eventType());
+    assertEquals("retries-exhausted", first.reason());
+    assertEquals("java.sql.SQLTransientException", first.exceptionClass());
+    assertEquals("database is locked", first.exceptionMessage());
+    assertEquals(4, first.attempts());
+    assertEquals(FAILED_AT.minusSeconds(30), first.firstFailureAt());
+    assertEquals(FAILED_AT, first.lastFailureAt());
+    assertEquals(topology.ordersExchange(), first.originalExchange());
+    assertEquals("order.created", first.originalRoutingKey());
+    assertEquals("consumer-inventory", first.consumer());
+    awaitDepth(dlq, 3);
+    assertEquals(
+        List.of("e-2"),
+        ids(
+            queue.list(
+                new DeadLetterFilter(null, Pattern.compile("invalid"), null, null, null, null))),
+        "a second browse sees the letters again");
+    assertEquals(
+        List.of("e-1", "e-2"),
+        ids(queue.list(new DeadLetterFilter(null, null, null, null, null, 2))));
+    awaitDepth(dlq, 3);
+  }
+
+  @Test
+  void showReturnsOneDeadLetterWithHeadersAndBody(TestBroker broker) throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    deadLetter("e-1", "OrderCreated", "retries-exhausted");
+    deadLetter("e-2", "OrderCreated", "invalid-event");
+
+    DeadLetter letter = queue.show("e-2").orElseThrow();
+
+    assertEquals("invalid-event", letter.reason());
+    assertEquals("invalid-event", letter.headers().get(DeadLetterHeaders.REASON));
+    assertEquals("2026-11-22T10:00:30Z", letter.headers().get(DeadLetterHeaders.LAST_FAILURE_AT));
+    assertEquals(body("e-2"), letter.body());
+    assertTrue(queue.show("e-9").isEmpty());
+    awaitDepth(dlq, 2);
+  }
+
+  @Test
+  void replayDryRunChangesNothing(TestBroker broker) throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    deadLetter("e-1", "OrderCreated", "retries-exhausted");
+    deadLetter("e-2", "OrderCreated", "invalid-event");
+
+    ReplayResult result = queue.replay(DeadLetterFilter.ALL, true);
+
+    assertTrue(result.dryRun());
+    assertEquals(List.of("e-1", "e-2"), ids(result.replayed()));
+    awaitDepth(dlq, 2);
+    assertEquals(0, broker.messageCount(work), "a dry run publishes nothing");
+  }
+
+  @Test
+  void replayMovesOnlyMatchingLettersBackWithTheSameIdAndAReplayCount(TestBroker broker)
+      throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    deadLetter("e-1", "OrderCreated", "retries-exhausted");
+    deadLetter("e-2", "OrderCreated", "invalid-event");
+    deadLetter("e-3", "OrderCreated", "retries-exhausted");
+
+    ReplayResult result =
+        queue.replay(
+            new DeadLetterFilter(null, Pattern.compile("^retries"), null, null, null, null), false);
+
+    assertEquals(List.of("e-1", "e-3"), ids(result.replayed()));
+    assertTrue(result.failed().isEmpty());
+    awaitDepth(work, 2);
+    awaitDepth(dlq, 1);
+    List<GetResponse> replayed = List.of(broker.get(work), broker.get(work));
+    assertEquals(
+        Set.of("e-1", "e-3"),
+        replayed.stream().map(r -> r.getProps().getMessageId()).collect(Collectors.toSet()));
+    for (GetResponse response : replayed) {
+      Map<String, Object> headers = response.getProps().getHeaders();
+      assertEquals(1, ((Number) headers.get(DeadLetterHeaders.REPLAY_COUNT)).intValue());
+      assertNotNull(headers.get(DeadLetterHeaders.REPLAYED_AT));
+      assertFalse(headers.containsKey(DeadLetterHeaders.REASON));
+      assertFalse(headers.containsKey(DeadLetterHeaders.ATTEMPTS));
+      assertEquals("OrderCreated", response.getProps().getType());
+      assertEquals(2, response.getProps().getDeliveryMode());
+      assertEquals(
+          body(response.getProps().getMessageId()),
+          new String(response.getBody(), StandardCharsets.UTF_8));
+    }
+    assertEquals(List.of("e-2"), ids(queue.list(DeadLetterFilter.ALL)));
+  }
+
+  @Test
+  void replayByTypeLeavesOtherTypesInTheQueue(TestBroker broker) throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    deadLetter("e-1", "OrderCreated", "permanent-failure");
+    deadLetter("e-2", "LegacyThing", "invalid-event");
+
+    ReplayResult result =
+        queue.replay(new DeadLetterFilter("OrderCreated", null, null, null, null, null), false);
+
+    assertEquals(List.of("e-1"), ids(result.replayed()));
+    awaitDepth(work, 1);
+    assertEquals("e-1", broker.get(work).getProps().getMessageId());
+    assertEquals(List.of("e-2"), ids(queue.list(DeadLetterFilter.ALL)));
+  }
+
+  @Test
+  void replayThatIsNotRoutedLeavesTheDeadLetterAndReportsIt(TestBroker broker) throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    deadLetter("e-1", "OrderCreated", "permanent-failure", "no.queue.bound");
+
+    ReplayResult result = queue.replay(DeadLetterFilter.ALL, false);
+
+    assertTrue(result.replayed().isEmpty());
+    assertEquals(1, result.failed().size());
+    assertEquals("RETURNED", result.failed().get(0).outcome());
+    awaitDepth(dlq, 1);
+  }
+
+  @Test
+  void purgeRemovesOnlyMatchingLetters(TestBroker broker) throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    deadLetter("e-1", "OrderCreated", "invalid-event");
+    deadLetter("e-2", "OrderCreated", "retries-exhausted");
+    deadLetter("e-3", "OrderCreated", "invalid-event");
+
+    PurgeResult dryRun =
+        queue.purge(
+            new DeadLetterFilter(null, Pattern.compile("invalid"), null, null, null, null), true);
+    assertEquals(List.of("e-1", "e-3"), ids(dryRun.purged()));
+    awaitDepth(dlq, 3);
+
+    PurgeResult result =
+        queue.purge(
+            new DeadLetterFilter(null, Pattern.compile("invalid"), null, null, null, null), false);
+
+    assertEquals(List.of("e-1", "e-3"), ids(result.purged()));
+    awaitDepth(dlq, 1);
+    assertEquals(List.of("e-2"), ids(queue.list(DeadLetterFilter.ALL)));
+    assertEquals(0, broker.messageCount(work));
+  }
+
+  @Test
+  void replayInterruptedAfterTheConfirmLosesNothing(TestBroker broker) throws Exception {
+    setUp(broker);
+    deadLetter("e-1", "OrderCreated", "retries-exhausted");
+    Connection doomed = new BrokerConnector(broker.settings(), "dlq-it").connect("replay");
+    DeadLetterQueue queue = new DeadLetterQueue(doomed, topology, Topology.INVENTORY_QUEUE);
+    queue.afterConfirmHook(
+        letter -> {
+          try {
+            doomed.close();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+
+    assertThrows(Exception.class, () -> queue.replay(DeadLetterFilter.ALL, false));
+
+    awaitDepth(work, 1);
+    awaitDepth(dlq, 1);
+    assertEquals("e-1", broker.get(work).getProps().getMessageId());
+    assertEquals("e-1", broker.get(dlq).getProps().getMessageId());
+  }
+
+  @Test
+  void brokerDeadLettersAreListedWithTheirReasonAndOrigin(TestBroker broker) throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    try (Channel channel = broker.connection().createChannel()) {
+      channel.confirmSelect();
+      channel.basicPublish(
+          topology.ordersExchange(),
+          "order.created",
+          new AMQP.BasicProperties.Builder().messageId("e-9").type("OrderCreated").build(),
+          body("e-9").getBytes(StandardCharsets.UTF_8));
+      channel.waitForConfirmsOrDie(5_000);
+      // A consumer that keeps crashing: return the message until the delivery limit drops it.
+      TestBroker.await(
+          "the broker dead-letters the message after its delivery limit",
+          DEADLINE,
+          () -> {
+            try {
+              GetResponse response = channel.basicGet(work, false);
+              if (response != null) {
+                channel.basicNack(response.getEnvelope().getDeliveryTag(), false, true);
+              }
+              return broker.messageCount(dlq) == 1;
+            } catch (IOException | TimeoutException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+    }
+
+    DeadLetter letter = queue.list(DeadLetterFilter.ALL).get(0);
+
+    assertEquals("e-9", letter.eventId());
+    assertEquals("delivery_limit", letter.reason());
+    assertEquals(topology.ordersExchange(), letter.originalExchange());
+    assertEquals("order.created", letter.originalRoutingKey());
+    assertNotNull(letter.lastFailureAt());
+
+    ReplayResult result = queue.replay(DeadLetterFilter.ALL, false);
+    assertEquals(List.of("e-9"), ids(result.replayed()));
+    awaitDepth(work, 1);
+    GetResponse replayed = broker.get(work);
+    assertNull(replayed.getProps().getHeaders().get("x-death"));
+    awaitDepth(dlq, 0);
+  }
+
+  @Test
+  void theCommandListsAsJsonAndReplaysByReason(TestBroker broker) throws Exception {
+    setUp(broker);
+    deadLetter("e-1", "OrderCreated", "retries-exhausted");
+    deadLetter("e-2", "OrderCreated", "invalid-event");
+
+    StringWriter listed = new StringWriter();
+    assertEquals(0, command(listed, "list", "--json"));
+    JsonNode array = new ObjectMapper().readTree(listed.toString());
+    assertEquals(2, array.size());
+    assertEquals("e-1", array.get(0).get("eventId").asText());
+    assertEquals("retries-exhausted", array.get(0).get("reason").asText());
+
+    StringWriter replayed = new StringWriter();
+    assertEquals(0, command(replayed, "replay", "--reason", "retries", "--json"));
+    JsonNode result = new ObjectMapper().readTree(replayed.toString());
+    assertEquals("e-1", result.get("replayed").get(0).get("eventId").asText());
+    awaitDepth(work, 1);
+    awaitDepth(dlq, 1);
+
+    StringWriter human = new StringWriter();
+    assertEquals(0, command(human, "list"));
+    assertTrue(human.toString().startsWith("e-2"), human.toString());
+    assertEquals(1, human.toString().lines().count(), human.toString());
+  }
+
+  private int command(StringWriter out, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--uri", broker.uriString(), "--namespace", broker.namespace()));
+    CommandLine command = new CommandLine(new DlqCommand("inventory", "consumer-inventory"));
+    command.setOut(new PrintWriter(out, true));
+    return command.execute(all.toArray(String[]::new));
+  }
+
+  private void deadLetter(String eventId, String type, String reason) throws Exception {
+    deadLetter(eventId, type, reason, "order.created");
+  }
+
+  /** What the consumer runtime puts into the DLQ, published straight to it. */
+  private void deadLetter(String eventId, String type, String reason, String routingKey)
+      throws Exception {
+    Map<String, Object> headers = new HashMap<>();
+    headers.put(DeadLetterHeaders.REASON, reason);
+    headers.put(DeadLetterHeaders.EXCEPTION_CLASS, "java.sql.SQLTransientException");
+    headers.put(DeadLetterHeaders.EXCEPTION_MESSAGE, "database is locked");
+    headers.put(DeadLetterHeaders.ATTEMPTS, 4);
+    headers.put(DeadLetterHeaders.FIRST_FAILURE_AT, FAILED_AT.minusSeconds(30).toString());
+    headers.put(DeadLetterHeaders.LAST_FAILURE_AT, FAILED_AT.toString());
+    headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, topology.ordersExchange());
+    headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, routingKey);
+    headers.put(DeadLetterHeaders.CONSUMER, "consumer-inventory");
+    AMQP.BasicProperties properties =
+        new AMQP.BasicProperties.Builder()
+            .messageId(eventId)
+            .type(type)
+            .contentType("application/json")
+            .deliveryMode(2)
+            .headers(headers)
+            .build();
+    try (Channel channel = broker.connection().createChannel()) {
+      channel.confirmSelect();
+      channel.basicPublish(
+          "", dlq, true, properties, body(eventId).getBytes(StandardCharsets.UTF_8));
+      channel.waitForConfirmsOrDie(5_000);
+    }
+  }
+
+  private static String body(String eventId) {
+    return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"OrderCreated\"}";
+  }
+
+  private void awaitDepth(String queue, long depth) {
+    TestBroker.await(
+        queue + " holds " + depth + " messages",
+        DEADLINE,
+        () -> {
+          try {
+            return broker.messageCount(queue) == depth;
+          } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private static List<String> ids(List<DeadLetter> letters) {
+    return letters.stream().map(DeadLetter::eventId).toList();
+  }
+}

@@ -1,0 +1,146 @@
+package orderflow.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HealthServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, String> components = new ConcurrentHashMap<>();
+  private final ConsumerMetrics metrics = ConsumerMetrics.create("shipping");
+  private final HealthServer server;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  HealthServerTest() {
+    components.put("connection", "ok");
+    components.put("database", "ok");
+    server = HealthServer.start(0, () -> Map.copyOf(components), metrics);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void livenessAnswersUpOnAnEphemeralPort() throws Exception {
+    HttpResponse<String> response = get("/health/live");
+
+    assertTrue(server.port() > 0);
+    assertEquals(200, response.statusCode());
+    assertEquals("UP", JSON.readTree(response.body()).get("status").asText());
+  }
+
+  @Test
+  void readinessTurnsDownAndNamesTheComponentThatIsNotOk() throws Exception {
+    HttpResponse<String> ready = get("/health/ready");
+    assertEquals(200, ready.statusCode());
+    JsonNode up = JSON.readTree(ready.body());
+    assertEquals("UP", up.get("status").asText());
+    assertEquals("ok", up.get("components").get("database").asText());
+
+    components.put("database", "down: connection refused");
+    HttpResponse<String> notReady = get("/health/ready");
+
+    assertEquals(503, notReady.statusCode());
+    JsonNode down = JSON.readTree(notReady.body());
+    assertEquals("DOWN", down.get("status").asText());
+    assertEquals("down: connection refused", down.get("components").get("database").asText());
+    assertEquals("ok", down.get("components").get("connection").asText());
+    assertEquals("application/json", notReady.headers().firstValue("Content-Type").orElseThrow());
+  }
+
+  @Test
+  void readinessIsDownWhenTheCheckItselfFails() throws Exception {
+    try (HealthServer failing =
+        HealthServer.start(
+            0,
+            () -> {
+              throw new IllegalStateException("no runtime yet");
+            },
+            metrics)) {
+      HttpResponse<String> response = get(failing, "/health/ready");
+
+      assertEquals(503, response.statusCode());
+      assertTrue(response.body().contains("no runtime yet"), response.body());
+    }
+  }
+
+  @Test
+  void metricsServeThePrometheusTextWithCountsThatMoveWithEachCall() throws Exception {
+    String before = get("/metrics").body();
+    assertTrue(before.contains("orderflow_in_flight{consumer=\"shipping\"}"), before);
+
+    for (int i = 0; i < 7; i++) {
+      metrics.delivered("InventoryReserved");
+    }
+    HttpResponse<String> response = get("/metrics");
+
+    assertEquals(200, response.statusCode());
+    assertEquals(
+        "text/plain; version=0.0.4; charset=utf-8",
+        response.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(
+        response
+            .body()
+            .contains(
+                "orderflow_deliveries_total{consumer=\"shipping\",event_type=\"InventoryReserved\"}"
+                    + " 7.0\n"),
+        response.body());
+  }
+
+  @Test
+  void unknownPathsAre404AndOtherMethods405() throws Exception {
+    assertEquals(404, get("/health").statusCode());
+    assertEquals(404, get("/metrics/extra").statusCode());
+
+    HttpResponse<String> post =
+        client.send(
+            HttpRequest.newBuilder(uri(server, "/health/live"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, post.statusCode());
+    assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
+  }
+
+  @Test
+  void closingReleasesThePort() throws Exception {
+    int port = server.port();
+    server.close();
+
+    try (HealthServer again = HealthServer.start(port, () -> Map.of(), metrics)) {
+      assertEquals(port, again.port());
+      assertEquals(200, get(again, "/health/ready").statusCode());
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return get(server, path);
+  }
+
+  private HttpResponse<String> get(HealthServer target, String path)
+      throws IOException, InterruptedException {
+    return client.send(
+        HttpRequest.newBuilder(uri(target, path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI uri(HealthServer target, String path) {
+    return URI.create("http://127.0.0.1:" + target.port() + path);
+  }
+}

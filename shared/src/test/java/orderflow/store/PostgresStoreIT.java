@@ -1,0 +1,182 @@
+package orderflow.store;
+
+import static orderflow.store.StoreFixtures.backlog;
+import static orderflow.store.StoreFixtures.orderCreated;
+import static orderflow.store.StoreFixtures.strings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import orderflow.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store on a real PostgreSQL, each test in a fresh schema dropped afterwards. */
+class PostgresStoreIT {
+  private static final List<Migration> ITEMS =
+      List.of(
+          new Migration(1, "items", List.of("CREATE TABLE items (id ${AUTO_ID}, data ${BLOB})")),
+          new Migration(2, "seed", List.of("INSERT INTO items (data) VALUES ('\\x01')")));
+
+  private String url;
+  private String schema;
+  private Database database;
+  private final ExecutorService threads = Executors.newFixedThreadPool(2);
+
+  @BeforeEach
+  void freshSchema() {
+    url = TestDatabases.freshPostgresSchema();
+    schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+    database = Database.open(url);
+  }
+
+  @AfterEach
+  void dropSchema() throws SQLException {
+    threads.shutdownNow();
+    try (Connection connection = database.open();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP SCHEMA " + schema + " CASCADE");
+      connection.commit();
+    }
+  }
+
+  @Test
+  void migratingTwiceAppliesEachMigrationOnce() throws SQLException {
+    database.migrate("items", ITEMS);
+    database.migrate("items", ITEMS);
+
+    assertEquals(List.of("items:1", "items:2", "runtime:1", "runtime:2"), recordedMigrations());
+    assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
+  }
+
+  @Test
+  void twoProcessesMigratingAtOnceApplyEachMigrationOnce() throws Exception {
+    CyclicBarrier start = new CyclicBarrier(2);
+    Callable<Void> migrate =
+        () -> {
+          Database own = Database.open(url);
+          start.await(10, TimeUnit.SECONDS);
+          own.migrate("items", ITEMS);
+          return null;
+        };
+    Future<Void> first = threads.submit(migrate);
+    Future<Void> second = threads.submit(migrate);
+    first.get(30, TimeUnit.SECONDS);
+    second.get(30, TimeUnit.SECONDS);
+
+    assertEquals(List.of("items:1", "items:2", "runtime:1", "runtime:2"), recordedMigrations());
+    assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
+  }
+
+  @Test
+  void anEventIsNewOnceAndADuplicateAfterwards() throws SQLException {
+    database.migrate("items", List.of());
+    UUID eventId = UUID.randomUUID();
+
+    assertTrue(recordAndCommit(eventId));
+    assertFalse(recordAndCommit(eventId));
+  }
+
+  @Test
+  void twoConsumersRecordingTheSameEventAtOnceGetExactlyOneNew() throws Exception {
+    database.migrate("items", List.of());
+    for (int round = 0; round < 20; round++) {
+      UUID eventId = UUID.randomUUID();
+      CyclicBarrier together = new CyclicBarrier(2);
+      Callable<Boolean> record =
+          () -> {
+            try (Connection connection = database.open()) {
+              together.await(10, TimeUnit.SECONDS);
+              boolean isNew = Inbox.record(connection, "inventory", eventId);
+              connection.commit();
+              return isNew;
+            }
+          };
+      Future<Boolean> first = threads.submit(record);
+      Future<Boolean> second = threads.submit(record);
+      List<Boolean> results =
+          List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS));
+
+      assertEquals(1, results.stream().filter(isNew -> isNew).count(), "round " + round);
+    }
+  }
+
+  @Test
+  void committedEventsCountInTheBacklogUntilMarkedSent() throws SQLException {
+    database.migrate("items", List.of());
+    try (Connection connection = database.open()) {
+      Outbox.add(connection, "orders", orderCreated());
+      Outbox.add(connection, "orders", orderCreated());
+      connection.commit();
+    }
+    assertEquals(2, backlog(database));
+
+    try (Connection connection = database.open()) {
+      List<OutboxRow> rows = OutboxRows.unsent(connection, 1, true);
+      OutboxRows.markSent(connection, List.of(rows.get(0).id()), System.currentTimeMillis());
+      connection.commit();
+    }
+
+    assertEquals(1, backlog(database));
+  }
+
+  @Test
+  void aSecondRelayReadingAtOnceSkipsTheRowsTheFirstHoldsLocked() throws SQLException {
+    database.migrate("items", List.of());
+    try (Connection connection = database.open()) {
+      for (int i = 0; i < 4; i++) {
+        Outbox.add(connection, "orders", orderCreated());
+      }
+      connection.commit();
+    }
+
+    try (Connection first = database.open();
+        Connection second = database.open()) {
+      List<OutboxRow> firstRows = OutboxRows.unsent(first, 2, true);
+      List<OutboxRow> secondRows = OutboxRows.unsent(second, 10, true);
+
+      Set<Long> overlap = new HashSet<>(ids(firstRows));
+      overlap.retainAll(ids(secondRows));
+      assertEquals(2, firstRows.size());
+      assertEquals(2, secondRows.size());
+      assertEquals(Set.of(), overlap);
+    }
+  }
+
+  private boolean recordAndCommit(UUID eventId) throws SQLException {
+    try (Connection connection = database.open()) {
+      boolean isNew = Inbox.record(connection, "inventory", eventId);
+      connection.commit();
+      return isNew;
+    }
+  }
+
+  private List<String> recordedMigrations() throws SQLException {
+    return query(
+        "SELECT component || ':' || version FROM schema_migrations ORDER BY component, version");
+  }
+
+  private List<String> query(String sql) throws SQLException {
+    try (Connection connection = database.open()) {
+      return strings(connection, sql);
+    }
+  }
+
+  private static List<Long> ids(List<OutboxRow> rows) {
+    return rows.stream().map(OutboxRow::id).toList();
+  }
+}

@@ -1,0 +1,52 @@
+package orderflow.store;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.OrderCreated;
+import orderflow.envelope.OrderItem;
+import orderflow.envelope.OrderShipped;
+
+/** Events and queries shared by the store tests. */
+final class StoreFixtures {
+  private StoreFixtures() {}
+
+  static EventEnvelope orderCreated() {
+    String orderId = UUID.randomUUID().toString();
+    return EventEnvelope.first(
+        OrderCreated.of(
+            orderId,
+            "customer-1",
+            // A mutable list: Require.nonEmpty calls contains(null), which List.of rejects.
+            new ArrayList<>(List.of(new OrderItem("widget", 2, new BigDecimal("9.99"))))),
+        "test");
+  }
+
+  static EventEnvelope orderShipped() {
+    return EventEnvelope.first(
+        new OrderShipped(UUID.randomUUID().toString(), "shipment-1", "carrier", "track-1"), "test");
+  }
+
+  static List<String> strings(Connection connection, String sql) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet result = statement.executeQuery()) {
+      List<String> values = new ArrayList<>();
+      while (result.next()) {
+        values.add(result.getString(1));
+      }
+      return values;
+    }
+  }
+
+  static long backlog(Database database) throws SQLException {
+    try (Connection connection = database.open()) {
+      return Outbox.backlog(connection);
+    }
+  }
+}

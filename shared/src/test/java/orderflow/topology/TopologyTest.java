@@ -1,0 +1,100 @@
+package orderflow.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopologyTest {
+  @Test
+  void withoutNamespaceNamesAreThePlainNames() {
+    Topology topology = new Topology("");
+
+    assertEquals("orders", topology.ordersExchange());
+    assertEquals("orders.dlx", topology.deadLetterExchange());
+    assertEquals("inventory", topology.queue(Topology.INVENTORY_QUEUE));
+    assertEquals("shipping.dlq", topology.deadLetterQueue(Topology.SHIPPING_QUEUE));
+    assertEquals("order_events", topology.legacyQueue());
+  }
+
+  @Test
+  void namespacePrefixesEveryExchangeAndQueue() {
+    Topology topology = new Topology("t1");
+
+    for (ExchangeSpec exchange : topology.exchanges()) {
+      assertTrue(exchange.name().startsWith("t1."), exchange.name());
+    }
+    for (QueueSpec queue : topology.queues()) {
+      assertTrue(queue.name().startsWith("t1."), queue.name());
+    }
+    for (BindingSpec binding : topology.bindings()) {
+      assertTrue(binding.exchange().startsWith("t1.") && binding.queue().startsWith("t1."));
+    }
+    assertEquals("t1.inventory.retry.5s", topology.retryQueue("inventory", Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void workQueuesAreQuorumAndDeadLetterToTheNamespacedExchange() {
+    Topology topology = new Topology("t2");
+    Map<String, Object> args = queue(topology, "t2.inventory").arguments();
+
+    assertEquals("quorum", args.get("x-queue-type"));
+    assertEquals("t2.orders.dlx", args.get("x-dead-letter-exchange"));
+    assertEquals("at-least-once", args.get("x-dead-letter-strategy"));
+    assertEquals("reject-publish", args.get("x-overflow"));
+    assertEquals(Topology.DELIVERY_LIMIT, args.get("x-delivery-limit"));
+  }
+
+  @Test
+  void eachDistinctTierHasATtlQueueThatReturnsToTheWorkQueue() {
+    RetryTiers tiers =
+        new RetryTiers(
+            List.of(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    Topology topology = new Topology("t3", tiers);
+
+    QueueSpec fast = queue(topology, "t3.shipping.retry.500ms");
+    assertEquals(500L, fast.arguments().get("x-message-ttl"));
+    assertEquals("", fast.arguments().get("x-dead-letter-exchange"));
+    assertEquals("t3.shipping", fast.arguments().get("x-dead-letter-routing-key"));
+    long twoSecondQueues =
+        topology.queues().stream().filter(q -> q.name().endsWith(".retry.2s")).count();
+    assertEquals(2, twoSecondQueues, "one 2s queue per work queue, not one per tier entry");
+  }
+
+  @Test
+  void legacyQueueIsDeclaredExactlyAsTheSeedDoes() {
+    QueueSpec legacy = queue(new Topology(""), "order_events");
+
+    assertFalse(legacy.durable());
+    assertTrue(legacy.arguments().isEmpty());
+  }
+
+  @Test
+  void workQueuesAreBoundToTheirRoutingKeys() {
+    Topology topology = new Topology("t4");
+
+    assertTrue(
+        topology
+            .bindings()
+            .contains(new BindingSpec("t4.orders", "t4.inventory", "order.created")));
+    assertTrue(
+        topology
+            .bindings()
+            .contains(new BindingSpec("t4.orders", "t4.shipping", "inventory.reserved")));
+    assertTrue(
+        topology
+            .bindings()
+            .contains(new BindingSpec("t4.orders.dlx", "t4.inventory.dlq", "inventory")));
+  }
+
+  private static QueueSpec queue(Topology topology, String name) {
+    return topology.queues().stream()
+        .filter(q -> q.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no queue " + name));
+  }
+}
