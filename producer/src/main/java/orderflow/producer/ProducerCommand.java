@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
       OrderCommand.class,
       LoadCommand.class,
       WatchCommand.class,
-      TopologyCommand.class
+      TopologyCommand.class,
+      SagaCommand.class
     })
 public final class ProducerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -24,6 +25,6 @@ public final class ProducerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(
-        spec.commandLine(), "Missing subcommand: one of order, load, watch, topology");
+        spec.commandLine(), "Missing subcommand: one of order, load, saga, watch, topology");
   }
 }

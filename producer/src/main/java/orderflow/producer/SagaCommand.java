@@ -1,0 +1,259 @@
+package orderflow.producer;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DeliverCallback;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.InvalidEventException;
+import orderflow.envelope.OrderCreated;
+import orderflow.envelope.OrderItem;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.EventMessages;
+import orderflow.publish.PublishOutcome;
+import orderflow.topology.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code producer saga}: publishes orders and follows each one to its end state (shipped, rejected,
+ * or dead-lettered), then prints a summary. What {@code bin/demo} and the end-to-end benchmark run.
+ */
+@Command(
+    name = "saga",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersionProvider.class,
+    description = {
+      "Publishes N orders (random products and quantities) and waits until every order is shipped,"
+          + " rejected or dead-lettered; prints created, reserved, rejected, shipped, retried,"
+          + " dead-lettered and the end-to-end latency p50/p95/p99 (OrderCreated timestamp to"
+          + " OrderShipped seen).",
+      "Exits 1 if some order has not reached an end state within --timeout."
+    })
+final class SagaCommand extends BrokerCommand {
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  @Option(
+      names = "--count",
+      defaultValue = "200",
+      paramLabel = "N",
+      description = "Orders (default ${DEFAULT-VALUE})")
+  int count;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "R",
+      description = "Orders per second (default: as fast as confirms allow)")
+  double rate;
+
+  @Option(
+      names = "--products",
+      split = ",",
+      defaultValue = "sku-1,sku-2,sku-3,sku-4,sku-5",
+      paramLabel = "P1,P2,...",
+      description = "Products to order from (default ${DEFAULT-VALUE})")
+  List<String> products;
+
+  @Option(
+      names = "--max-quantity",
+      defaultValue = "5",
+      paramLabel = "Q",
+      description = "Each order asks for 1..Q units of one product (default ${DEFAULT-VALUE})")
+  int maxQuantity;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "120s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long to wait for every order to finish (default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Option(
+      names = "--metrics-url",
+      paramLabel = "URL",
+      description = "A service's /metrics page, to count retries and dead letters (repeatable)")
+  List<URI> metricsUrls = new ArrayList<>();
+
+  @Option(names = "--json", description = "Print the summary as one JSON object")
+  boolean json;
+
+  @Override
+  int execute() throws Exception {
+    validate();
+    SagaTally tally = new SagaTally();
+    EventCodec codec = new EventCodec();
+    try (BrokerSession session = BrokerSession.open(spec, broker, "saga", true);
+        Channel observer = session.connection().createChannel();
+        ConfirmingPublisher publisher =
+            new ConfirmingPublisher(session.connection().createChannel(), 100)) {
+      Topology topology = session.topology();
+      observe(observer, topology, codec, tally);
+      long deadLettersBefore = deadLetters(observer, topology);
+      double retriesBefore = metric("orderflow_retries_total");
+      long start = System.nanoTime();
+      publish(publisher, topology, codec, tally);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long deadLettered = 0;
+      while (System.nanoTime() < deadline) {
+        deadLettered = deadLetters(observer, topology) - deadLettersBefore;
+        if (tally.finished() + deadLettered >= count) {
+          break;
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Map<String, Object> summary =
+          summary(tally, deadLettered, metric("orderflow_retries_total") - retriesBefore, seconds);
+      print(summary);
+      long unfinished = count - tally.finished() - deadLettered;
+      if (unfinished > 0) {
+        return fail(unfinished + " of " + count + " orders did not finish within " + timeout, null);
+      }
+      return 0;
+    }
+  }
+
+  private void validate() {
+    if (count <= 0) {
+      throw new ParameterException(spec.commandLine(), "--count must be at least 1");
+    }
+    if (maxQuantity <= 0) {
+      throw new ParameterException(spec.commandLine(), "--max-quantity must be at least 1");
+    }
+    if (rate < 0) {
+      throw new ParameterException(spec.commandLine(), "--rate must not be negative");
+    }
+  }
+
+  /** A temporary queue that sees every event of the saga; removed when the channel closes. */
+  private static void observe(Channel channel, Topology topology, EventCodec codec, SagaTally tally)
+      throws java.io.IOException {
+    String queue = channel.queueDeclare("", false, true, true, null).getQueue();
+    for (String key : List.of("inventory.reserved", "inventory.rejected", "order.shipped")) {
+      channel.queueBind(queue, topology.ordersExchange(), key);
+    }
+    DeliverCallback onEvent =
+        (tag, delivery) -> {
+          try {
+            tally.seen(codec.decode(delivery.getBody()), Instant.now());
+          } catch (InvalidEventException ignored) {
+            // Not ours to judge: the services dead-letter malformed events.
+          }
+        };
+    // Auto-ack is right here: an exclusive temporary queue of an observer, not a consumer of
+    // record.
+    channel.basicConsume(queue, true, onEvent, tag -> {});
+  }
+
+  private void publish(
+      ConfirmingPublisher publisher, Topology topology, EventCodec codec, SagaTally tally)
+      throws Exception {
+    EventMessages messages = new EventMessages(codec);
+    RatePacer pacer = new RatePacer(rate);
+    pacer.start();
+    List<CompletableFuture<PublishOutcome>> answers = new ArrayList<>(count);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < count; i++) {
+      pacer.awaitNext();
+      OrderItem item =
+          new OrderItem(
+              products.get(random.nextInt(products.size())),
+              1 + random.nextInt(maxQuantity),
+              OrderGenerator.UNIT_PRICE);
+      EventEnvelope order =
+          EventEnvelope.first(
+              OrderCreated.of(UUID.randomUUID().toString(), "saga", List.of(item)),
+              OrderCommand.SOURCE);
+      tally.published(order);
+      answers.add(publisher.publish(messages.toMessage(order, topology.ordersExchange())));
+    }
+    long unconfirmed = 0;
+    for (CompletableFuture<PublishOutcome> answer : answers) {
+      if (!ConfirmingPublisher.await(answer, Duration.ofSeconds(30)).confirmed()) {
+        unconfirmed++;
+      }
+    }
+    if (unconfirmed > 0) {
+      throw new IllegalStateException(unconfirmed + " orders were not confirmed by the broker");
+    }
+  }
+
+  private static long deadLetters(Channel channel, Topology topology) throws java.io.IOException {
+    long total = 0;
+    for (String work : topology.workQueues()) {
+      total += channel.queueDeclarePassive(topology.deadLetterQueue(work)).getMessageCount();
+    }
+    return total;
+  }
+
+  private double metric(String name) throws Exception {
+    return metricsUrls.isEmpty() ? 0 : MetricsScrape.sum(metricsUrls, name);
+  }
+
+  private Map<String, Object> summary(
+      SagaTally tally, long deadLettered, double retried, double seconds) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("created", tally.created());
+    summary.put("reserved", tally.reserved());
+    summary.put("rejected", tally.rejected());
+    summary.put("shipped", tally.shipped());
+    summary.put("retried", metricsUrls.isEmpty() ? null : (long) retried);
+    summary.put("deadLettered", deadLettered);
+    summary.put("unfinished", Math.max(0, count - tally.finished() - deadLettered));
+    summary.put("seconds", round(seconds));
+    summary.put("shippedPerSec", round(seconds > 0 ? tally.shipped() / seconds : 0));
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("p50", round(tally.latencyMillis(50)));
+    latency.put("p95", round(tally.latencyMillis(95)));
+    latency.put("p99", round(tally.latencyMillis(99)));
+    summary.put("endToEndLatencyMs", latency);
+    return summary;
+  }
+
+  private void print(Map<String, Object> summary) throws Exception {
+    PrintWriter out = out();
+    if (json) {
+      out.println(EventCodec.mapper().writeValueAsString(summary));
+    } else {
+      out.println(table(summary));
+    }
+    out.flush();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String table(Map<String, Object> summary) {
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<String, Object> row : summary.entrySet()) {
+      Object value = row.getValue();
+      if (value instanceof Map<?, ?> nested) {
+        Map<String, Object> percentiles = (Map<String, Object>) nested;
+        value =
+            "p50 "
+                + percentiles.get("p50")
+                + "  p95 "
+                + percentiles.get("p95")
+                + "  p99 "
+                + percentiles.get("p99");
+      }
+      text.append(String.format("%-20s %s%n", row.getKey(), value == null ? "n/a" : value));
+    }
+    return text.toString().stripTrailing();
+  }
+
+  private static double round(double value) {
+    return BigDecimal.valueOf(value).setScale(1, java.math.RoundingMode.HALF_UP).doubleValue();
+  }
+}
