@@ -74,19 +74,19 @@ final class LegacyMessageForwarder extends DefaultConsumer {
   public void handleDelivery(
       String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
     long tag = envelope.getDeliveryTag();
-    OutgoingMessage outgoing;
-    String what;
+    EventEnvelope event;
     try {
-      EventEnvelope event = decodeOrderCreated(body);
-      outgoing = messages.toMessage(event, topology.ordersExchange());
-      what = "order " + event.payload().orderId() + " (event " + event.eventId() + ")";
+      event = decodeOrderCreated(body);
     } catch (RuntimeException e) {
       // InvalidEventException, or anything else decoding threw: this body can never be forwarded.
-      outgoing = LegacyDeadLetters.invalid(topology, properties, body, e, clock.instant());
-      what = "invalid legacy message (" + e.getMessage() + ")";
+      String what = "invalid legacy message (" + e.getMessage() + ")";
       log.warn("dead-lettering {} to {}", what, topology.deadLetterQueue(Topology.INVENTORY_QUEUE));
+      publishThenSettle(
+          tag, LegacyDeadLetters.invalid(topology, properties, body, e, clock.instant()), what);
+      return;
     }
-    publishThenSettle(tag, outgoing, what);
+    String what = "order " + event.payload().orderId() + " (event " + event.eventId() + ")";
+    publishThenSettle(tag, messages.toMessage(event, topology.ordersExchange()), what);
   }
 
   private EventEnvelope decodeOrderCreated(byte[] body) {
