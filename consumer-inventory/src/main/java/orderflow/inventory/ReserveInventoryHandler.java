@@ -79,7 +79,8 @@ public final class ReserveInventoryHandler implements EventHandler {
       ledger.ensureKnown(productId, defaultStock, now);
     }
     for (int attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
-      Optional<EventPayload> decision = decide(order.orderId(), wanted, connection, now);
+      Optional<EventPayload> decision =
+          decide(order.orderId(), wanted, connection, reservations, ledger, now);
       if (decision.isPresent()) {
         context.emit(decision.get());
         return;
@@ -90,11 +91,14 @@ public final class ReserveInventoryHandler implements EventHandler {
   }
 
   /** One try; empty if no decision could be made (stock changed in between: try again). */
-  private Optional<EventPayload> decide(
-      String orderId, SortedMap<String, Integer> wanted, Connection connection, long now)
+  private static Optional<EventPayload> decide(
+      String orderId,
+      SortedMap<String, Integer> wanted,
+      Connection connection,
+      Reservations reservations,
+      StockLedger ledger,
+      long now)
       throws SQLException {
-    Reservations reservations = new Reservations(connection);
-    StockLedger ledger = new StockLedger(connection);
     String reservationId = UUID.randomUUID().toString();
     Savepoint beforeReserving = connection.setSavepoint();
     if (!reservations.claim(orderId, reservationId, now)) {

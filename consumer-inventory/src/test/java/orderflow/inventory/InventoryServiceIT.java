@@ -108,6 +108,31 @@ class InventoryServiceIT {
   }
 
   @Test
+  void twoInstancesOnOnePostgresqlRacingForScarceStockNeverOversell(TestBroker broker)
+      throws Exception {
+    String db = databaseUrl("postgresql");
+    Topology topology = declare(broker);
+    List<OrderCreated> orders = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      orders.add(Orders.order("scarce:1"));
+    }
+
+    try (Decisions decisions = Decisions.listen(broker, topology);
+        Service one = Service.start(broker, db, 50);
+        Service two = Service.start(broker, db, 50)) {
+      Orders.publish(broker, topology, Orders.envelopes(orders));
+      TestBroker.await(
+          "a decision for each of 200 orders",
+          DEADLINE,
+          () -> decisions.decidedOrders().size() == 200);
+
+      assertEquals(50, distinctReservations(decisions).size());
+      assertEquals(
+          new StockQueries.StockLevel("scarce", 0, 50), new InventoryDb(db).level("scarce"));
+    }
+  }
+
+  @Test
   void anOrderWithOneShortItemReservesNothingAndEmitsARejectionListingIt(TestBroker broker)
       throws Exception {
     String db = TestDatabases.sqlite(directory);
