@@ -5,12 +5,18 @@ import picocli.CommandLine;
 
 /** Entry point of {@code consumer-inventory}. */
 public final class Main {
+  private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
   private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(withDefaultSubcommand(args)));
+    String[] arguments = withDefaultSubcommand(args);
+    if (!RunCommand.NAME.equals(arguments[0])) {
+      // A query's stdout and stderr are its answer: no informational logs (e.g. migrations).
+      System.setProperty(SIMPLE_LOGGER_LEVEL, System.getProperty(SIMPLE_LOGGER_LEVEL, "warn"));
+    }
+    System.exit(commandLine().execute(arguments));
   }
 
   /** The command line with every subcommand mounted and one-line error reporting. */
