@@ -98,10 +98,12 @@ public final class ServiceMain {
       ConsumerRuntime runtime =
           new ConsumerRuntime(
               connection, database, topology, settings, service, metrics, relay::wakeUp);
+      Integer httpPort = null;
       if (settings.httpPort() != null) {
         HealthServer server = HealthServer.start(settings.httpPort(), runtime, metrics);
         registry.register("http server", server::close);
-        log.info("health and metrics on http://0.0.0.0:{}/", server.port());
+        httpPort = server.port();
+        log.info("health and metrics on http://0.0.0.0:{}/", httpPort);
       }
       runtime.start();
       registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
@@ -115,7 +117,7 @@ public final class ServiceMain {
           broker.redactedUri(),
           broker.namespace(),
           database.describe());
-      return new RunningService(runtime, registry);
+      return new RunningService(runtime, registry, httpPort);
     } catch (Exception | Error e) {
       registry.closeAll();
       throw e;
@@ -126,10 +128,17 @@ public final class ServiceMain {
   public static final class RunningService {
     private final ConsumerRuntime runtime;
     private final ShutdownRegistry registry;
+    private final Integer httpPort;
 
-    RunningService(ConsumerRuntime runtime, ShutdownRegistry registry) {
+    RunningService(ConsumerRuntime runtime, ShutdownRegistry registry, Integer httpPort) {
       this.runtime = runtime;
       this.registry = registry;
+      this.httpPort = httpPort;
+    }
+
+    /** The port of the health and metrics server, or null when it was not started. */
+    public Integer httpPort() {
+      return httpPort;
     }
 
     public ConsumerRuntime runtime() {

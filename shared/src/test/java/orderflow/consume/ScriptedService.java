@@ -31,6 +31,7 @@ import orderflow.topology.Topology;
 final class ScriptedService {
   static final String NAME = "inventory";
   static final AtomicBoolean dependencyDown = new AtomicBoolean();
+  static final AtomicBoolean rejectEverything = new AtomicBoolean();
   static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   static final Map<String, Queue<Instant>> attemptTimes = new ConcurrentHashMap<>();
 
@@ -53,6 +54,7 @@ final class ScriptedService {
 
   static void reset() {
     dependencyDown.set(false);
+    rejectEverything.set(false);
     attempts.clear();
     attemptTimes.clear();
   }
@@ -71,7 +73,7 @@ final class ScriptedService {
     if (script.equals("crash")) {
       Runtime.getRuntime().halt(3);
     }
-    if (script.equals("permanent")) {
+    if (script.equals("permanent") || rejectEverything.get()) {
       throw new PermanentFailureException("order " + order.orderId() + " can never be served");
     }
     if (script.equals("always-transient")) {

@@ -1,0 +1,48 @@
+package orderflow.shipping;
+
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import orderflow.config.BrokerOptions;
+import orderflow.config.BrokerSettings;
+import orderflow.consume.ConsumerSettings;
+import orderflow.consume.DatabaseOptions;
+import orderflow.consume.RunOptions;
+import orderflow.consume.ServiceMain;
+import orderflow.topology.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code consumer-shipping run}: the long-running service, until SIGTERM. */
+@Command(
+    name = RunCommand.NAME,
+    mixinStandardHelpOptions = true,
+    versionProvider = ShippingCommand.Version.class,
+    description = "Run the shipping service until SIGTERM (the default command).")
+final class RunCommand implements Callable<Integer> {
+  static final String NAME = "run";
+
+  @Spec CommandSpec spec;
+  @Mixin BrokerOptions brokerOptions;
+  @Mixin RunOptions runOptions;
+  @Mixin DatabaseOptions databaseOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    BrokerSettings broker;
+    ConsumerSettings settings;
+    try {
+      broker = brokerOptions.settings();
+      settings = runOptions.settings(ShippingService.NAME, Topology.SHIPPING_QUEUE);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    return ServiceMain.run(
+        broker,
+        settings,
+        databaseOptions.url(ShippingService.NAME),
+        ShippingService.definition(Clock.systemUTC()));
+  }
+}

@@ -1,0 +1,90 @@
+package orderflow.shipping;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import orderflow.consume.DatabaseOptions;
+import orderflow.envelope.EventCodec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code consumer-shipping shipments}: the shipments in the service's database, newest first. Safe
+ * while the service runs on the same database.
+ */
+@Command(
+    name = "shipments",
+    mixinStandardHelpOptions = true,
+    versionProvider = ShippingCommand.Version.class,
+    description = "List shipments, newest first, or the shipment of one order.")
+final class ShipmentsCommand implements Callable<Integer> {
+  static final int DEFAULT_LIMIT = 100;
+
+  @Spec CommandSpec spec;
+  @Mixin DatabaseOptions databaseOptions;
+
+  @Option(names = "--order", paramLabel = "ORDER_ID", description = "Only this order's shipment")
+  String orderId;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_LIMIT,
+      description = "At most this many shipments (default ${DEFAULT-VALUE})")
+  int limit;
+
+  @Option(names = "--json", description = "Print one JSON array of shipments")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (limit < 1) {
+      throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
+    }
+    String url = databaseOptions.url(ShippingService.NAME);
+    List<Shipment> shipments;
+    try (Connection connection = QueryDatabase.openReadOnly(url)) {
+      QueryDatabase.requireTable(connection, "shipments", url);
+      shipments =
+          orderId == null
+              ? ShipmentStore.newest(connection, limit)
+              : ShipmentStore.findByOrder(connection, orderId).stream().toList();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(EventCodec.mapper().writeValueAsString(ShipmentJson.array(shipments)));
+    } else {
+      printTable(out, shipments);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private void printTable(PrintWriter out, List<Shipment> shipments) {
+    if (shipments.isEmpty()) {
+      out.println(orderId == null ? "No shipments." : "No shipment for order " + orderId + ".");
+      return;
+    }
+    String format = "%-36s  %-36s  %-7s  %-18s  %-8s  %-24s  %s%n";
+    out.printf(format, "SHIPMENT", "ORDER", "CARRIER", "TRACKING", "STATUS", "CREATED", "ITEMS");
+    for (Shipment shipment : shipments) {
+      out.printf(
+          format,
+          shipment.shipmentId(),
+          shipment.orderId(),
+          shipment.carrier(),
+          shipment.trackingNumber(),
+          shipment.status(),
+          shipment.createdAt(),
+          shipment.items().stream()
+              .map(item -> item.productId() + ":" + item.quantity())
+              .collect(Collectors.joining(",")));
+    }
+  }
+}

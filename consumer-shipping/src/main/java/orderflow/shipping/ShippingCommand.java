@@ -1,0 +1,53 @@
+package orderflow.shipping;
+
+import java.util.Set;
+import orderflow.dlq.DlqCommand;
+import orderflow.topology.Topology;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * {@code consumer-shipping}: the shipping service ({@code run}, also the default) and its query
+ * commands. Exit codes: 0 ok, 2 usage error, 1 any other failure with one line on stderr.
+ */
+@Command(
+    name = "consumer-shipping",
+    mixinStandardHelpOptions = true,
+    versionProvider = ShippingCommand.Version.class,
+    description = "Creates a shipment for every reserved order and announces it (OrderShipped).",
+    subcommands = {RunCommand.class, ShipmentsCommand.class, CommandLine.HelpCommand.class})
+public final class ShippingCommand {
+  static final String NAME = "consumer-shipping";
+  private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
+  /** The configured command line, with the {@code dlq} tools for the shipping queue. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new ShippingCommand())
+        .addSubcommand("dlq", new DlqCommand(Topology.SHIPPING_QUEUE, NAME))
+        .setExecutionExceptionHandler(new OneLineErrors(NAME));
+  }
+
+  /**
+   * {@code run} is the default subcommand: arguments that do not start with a subcommand (none, or
+   * only {@code run}'s options) get {@code run} in front.
+   */
+  public static String[] withDefaultSubcommand(String[] args) {
+    if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
+      return args;
+    }
+    String[] withRun = new String[args.length + 1];
+    withRun[0] = RunCommand.NAME;
+    System.arraycopy(args, 0, withRun, 1, args.length);
+    return withRun;
+  }
+
+  /** The version from the jar's manifest, or {@code dev} when run from classes. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ShippingCommand.class.getPackage().getImplementationVersion();
+      return new String[] {NAME + " " + (version == null ? "dev" : version)};
+    }
+  }
+}

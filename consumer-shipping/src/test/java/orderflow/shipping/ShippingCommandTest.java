@@ -1,0 +1,118 @@
+package orderflow.shipping;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import orderflow.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line itself: subcommands, help, version, exit codes and error lines. */
+class ShippingCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void runIsTheDefaultSubcommand() {
+    assertArrayEquals(new String[] {"run"}, ShippingCommand.withDefaultSubcommand(new String[0]));
+    assertArrayEquals(
+        new String[] {"run", "--db", "jdbc:sqlite:x.db"},
+        ShippingCommand.withDefaultSubcommand(new String[] {"--db", "jdbc:sqlite:x.db"}));
+    assertArrayEquals(
+        new String[] {"shipments", "--json"},
+        ShippingCommand.withDefaultSubcommand(new String[] {"shipments", "--json"}));
+    assertArrayEquals(
+        new String[] {"--version"},
+        ShippingCommand.withDefaultSubcommand(new String[] {"--version"}));
+  }
+
+  @Test
+  void helpListsTheSubcommandsAndExitsZero() {
+    CommandRun run = CommandRun.of("--help");
+
+    assertEquals(0, run.exitCode());
+    assertTrue(run.out().contains("run"), run.out());
+    assertTrue(run.out().contains("shipments"), run.out());
+    assertTrue(run.out().contains("dlq"), run.out());
+  }
+
+  @Test
+  void dlqToolsAreMountedAndNeedASubcommand() {
+    CommandRun help = CommandRun.of("dlq", "--help");
+    assertEquals(0, help.exitCode(), help.err());
+    for (String subcommand : new String[] {"list", "show", "replay", "purge"}) {
+      assertTrue(help.out().contains(subcommand), subcommand + " in:\n" + help.out());
+    }
+
+    assertEquals(2, CommandRun.of("dlq").exitCode());
+  }
+
+  @Test
+  void runHelpShowsTheServiceOptions() {
+    CommandRun run = CommandRun.of("run", "--help");
+
+    assertEquals(0, run.exitCode());
+    for (String option :
+        new String[] {
+          "--uri",
+          "--namespace",
+          "--db",
+          "--http-port",
+          "--prefetch",
+          "--retry-delays",
+          "--max-retries",
+          "--inject-failures"
+        }) {
+      assertTrue(run.out().contains(option), option + " in:\n" + run.out());
+    }
+  }
+
+  @Test
+  void versionNamesTheProgram() {
+    CommandRun run = CommandRun.of("--version");
+
+    assertEquals(0, run.exitCode());
+    assertTrue(run.out().startsWith("consumer-shipping "), run.out());
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    CommandRun run = CommandRun.of("shipments", "--colour");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--colour"), run.err());
+  }
+
+  @Test
+  void badRetryDelaysAreAUsageErrorNamingTheOption() {
+    CommandRun run = CommandRun.of("run", "--retry-delays", "soon");
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("soon") || run.err().contains("--retry-delays"), run.err());
+  }
+
+  @Test
+  void anUnreachableBrokerFailsWithOneLineNamingHostAndPortButNoPassword() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+
+    CommandRun run =
+        CommandRun.of(
+            "run",
+            "--uri",
+            "amqp://shipper:s3cret@127.0.0.1:" + closedPort + "/%2F",
+            "--db",
+            TestDatabases.sqlite(dir));
+
+    assertEquals(1, run.exitCode());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().startsWith("consumer-shipping: "), run.err());
+    assertTrue(run.err().contains("127.0.0.1:" + closedPort), run.err());
+    assertFalse(run.err().contains("s3cret"), run.err());
+  }
+}
