@@ -1,0 +1,27 @@
+package orderflow.inventory;
+
+import java.util.List;
+import java.util.Map;
+import orderflow.consume.ServiceDefinition;
+import orderflow.envelope.EventType;
+import orderflow.topology.Topology;
+
+/** What the inventory service is, for the consumer runtime. */
+public final class InventoryService {
+  public static final String NAME = "inventory";
+
+  private InventoryService() {}
+
+  /**
+   * @param defaultStock the stock a product never seen starts with
+   * @param prefetch the legacy bridge's prefetch (the work queue's comes from the settings)
+   */
+  public static ServiceDefinition definition(int defaultStock, int prefetch) {
+    return new ServiceDefinition(
+        NAME,
+        Topology.INVENTORY_QUEUE,
+        InventorySchema.migrations(),
+        Map.of(EventType.ORDER_CREATED, new ReserveInventoryHandler(defaultStock)),
+        List.of(new LegacyOrderBridge(prefetch)));
+  }
+}

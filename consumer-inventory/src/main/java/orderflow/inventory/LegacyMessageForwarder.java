@@ -1,0 +1,192 @@
+package orderflow.inventory;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventType;
+import orderflow.envelope.InvalidEventException;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.EventMessages;
+import orderflow.publish.OutgoingMessage;
+import orderflow.publish.PublishOutcome;
+import orderflow.topology.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer of {@link LegacyOrderBridge}: forwards each legacy delivery (or dead-letters it when
+ * it can never be decoded) and settles it once the broker answered that publish: ack after a
+ * confirm; otherwise nack with requeue, after a pause.
+ *
+ * <p>Deliveries arrive on the channel's dispatch thread; settlements happen on the thread that
+ * completes the confirm. Acks and nacks need no reply from the broker, so that is safe.
+ */
+final class LegacyMessageForwarder extends DefaultConsumer {
+  private static final Logger log = LoggerFactory.getLogger(LegacyMessageForwarder.class);
+
+  private final ConfirmingPublisher publisher;
+  private final Topology topology;
+  private final EventCodec codec;
+  private final EventMessages messages;
+  private final Clock clock;
+  private final Duration requeueDelay;
+  private final ScheduledExecutorService requeuer;
+  private final AtomicLong requeued = new AtomicLong();
+  private int unsettled;
+
+  LegacyMessageForwarder(
+      Channel channel,
+      ConfirmingPublisher publisher,
+      Topology topology,
+      EventCodec codec,
+      Clock clock,
+      Duration requeueDelay) {
+    super(channel);
+    this.requeueDelay = requeueDelay;
+    this.requeuer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "inventory-legacy-bridge-requeue");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.publisher = publisher;
+    this.topology = topology;
+    this.codec = codec;
+    this.messages = new EventMessages(codec);
+    this.clock = clock;
+  }
+
+  @Override
+  public void handleDelivery(
+      String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+    long tag = envelope.getDeliveryTag();
+    EventEnvelope event;
+    try {
+      event = decodeOrderCreated(body);
+    } catch (RuntimeException e) {
+      // InvalidEventException, or anything else decoding threw: this body can never be forwarded.
+      String what = "invalid legacy message (" + e.getMessage() + ")";
+      log.warn("dead-lettering {} to {}", what, topology.deadLetterQueue(Topology.INVENTORY_QUEUE));
+      publishThenSettle(
+          tag, LegacyDeadLetters.invalid(topology, properties, body, e, clock.instant()), what);
+      return;
+    }
+    String what = "order " + event.payload().orderId() + " (event " + event.eventId() + ")";
+    publishThenSettle(tag, messages.toMessage(event, topology.ordersExchange()), what);
+  }
+
+  private EventEnvelope decodeOrderCreated(byte[] body) {
+    EventEnvelope event = codec.decode(body);
+    if (event.eventType() != EventType.ORDER_CREATED) {
+      throw new InvalidEventException(
+          "eventType",
+          "only OrderCreated is accepted on the legacy queue, was " + event.eventType());
+    }
+    return event;
+  }
+
+  private void publishThenSettle(long tag, OutgoingMessage outgoing, String what) {
+    CompletableFuture<PublishOutcome> outcome;
+    synchronized (this) {
+      unsettled++;
+    }
+    try {
+      outcome = publisher.publish(outgoing);
+    } catch (IOException e) {
+      log.warn("cannot forward {}: {}; requeueing it", what, e.toString());
+      settle(tag, PublishOutcome.UNCONFIRMED, what);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      settle(tag, PublishOutcome.UNCONFIRMED, what);
+      return;
+    }
+    outcome.whenComplete(
+        (result, error) -> settle(tag, error == null ? result : PublishOutcome.UNCONFIRMED, what));
+  }
+
+  private void settle(long tag, PublishOutcome outcome, String what) {
+    if (outcome.confirmed()) {
+      acknowledge(tag, true, what);
+      return;
+    }
+    log.warn("forwarding {} was {}; requeueing it in {}", what, outcome, requeueDelay);
+    requeued.incrementAndGet();
+    // A pause, so a message that cannot be routed yet does not circle at full speed.
+    try {
+      requeuer.schedule(
+          () -> acknowledge(tag, false, what), requeueDelay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      acknowledge(tag, false, what);
+    }
+  }
+
+  private void acknowledge(long tag, boolean ack, String what) {
+    try {
+      if (ack) {
+        getChannel().basicAck(tag, false);
+      } else {
+        getChannel().basicNack(tag, false, true);
+      }
+    } catch (IOException | ShutdownSignalException e) {
+      // The channel is gone: the broker redelivers the message; its eventId keeps it idempotent.
+      log.warn("cannot settle {} ({}); the broker will redeliver it", what, e.toString());
+    } finally {
+      synchronized (this) {
+        unsettled--;
+        notifyAll();
+      }
+    }
+  }
+
+  /** Deliveries nacked for requeue so far (their forward was not confirmed). */
+  long requeued() {
+    return requeued.get();
+  }
+
+  /** Stops the requeue timer; nacks still pending are left to the channel's close. */
+  void shutdown() {
+    requeuer.shutdownNow();
+  }
+
+  /** Waits until every delivery taken so far has been acked or nacked. */
+  synchronized boolean awaitSettled(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (unsettled > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+
+  @Override
+  public void handleCancel(String consumerTag) {
+    log.warn(
+        "the broker cancelled the legacy bridge's consumer on {} (queue deleted?)",
+        topology.legacyQueue());
+  }
+
+  @Override
+  public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
+    if (!signal.isInitiatedByApplication()) {
+      log.warn("legacy bridge channel closed: {}", signal.getMessage());
+    }
+  }
+}

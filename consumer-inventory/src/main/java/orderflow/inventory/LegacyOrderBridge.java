@@ -1,0 +1,124 @@
+package orderflow.inventory;
+
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import orderflow.consume.Ingress;
+import orderflow.envelope.EventCodec;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.topology.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges seed 000's legacy queue {@code order_events} into the event flow: each message there
+ * (version 1 {@code {"type","data"}}, or a current envelope) is decoded, upcast, and republished
+ * into the orders exchange, where the inventory queue receives it like any other OrderCreated. A
+ * version 1 message carries no id; its eventId is derived from the order id, so a redelivery is
+ * absorbed by the inventory's inbox.
+ *
+ * <p>Manual acks, bounded prefetch; a message is acked only after the broker confirmed its
+ * republication (or, if it can never be decoded, its dead letter in {@code inventory.dlq}).
+ * Anything else is nacked with requeue after a pause, so nothing is lost.
+ *
+ * <p>Thread-safe; each {@link #start} runs one consumer on two channels of its own.
+ */
+public final class LegacyOrderBridge implements Ingress {
+  /** The name written in the {@code x-consumer} header of its dead letters. */
+  public static final String CONSUMER_NAME = "inventory-legacy-bridge";
+
+  public static final Duration DEFAULT_REQUEUE_DELAY = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Logger log = LoggerFactory.getLogger(LegacyOrderBridge.class);
+
+  private final int prefetch;
+  private final Duration requeueDelay;
+  private final EventCodec codec = new EventCodec();
+  private final Clock clock = Clock.systemUTC();
+
+  /**
+   * @param prefetch unacknowledged legacy messages the broker may send ahead
+   */
+  public LegacyOrderBridge(int prefetch) {
+    this(prefetch, DEFAULT_REQUEUE_DELAY);
+  }
+
+  LegacyOrderBridge(int prefetch, Duration requeueDelay) {
+    if (prefetch < 1 || prefetch > 65535) {
+      throw new IllegalArgumentException("prefetch must be between 1 and 65535");
+    }
+    this.prefetch = prefetch;
+    this.requeueDelay = requeueDelay;
+  }
+
+  @Override
+  public Running start(Connection connection, Topology topology) throws IOException {
+    Channel publishChannel = connection.createChannel();
+    // One publish per unacked delivery: a window as large as the prefetch never blocks delivery.
+    ConfirmingPublisher publisher = new ConfirmingPublisher(publishChannel, prefetch);
+    Channel consumeChannel = connection.createChannel();
+    consumeChannel.basicQos(prefetch);
+    LegacyMessageForwarder forwarder =
+        new LegacyMessageForwarder(consumeChannel, publisher, topology, codec, clock, requeueDelay);
+    String consumerTag = consumeChannel.basicConsume(topology.legacyQueue(), false, forwarder);
+    log.info("bridging legacy queue {} into {}", topology.legacyQueue(), topology.ordersExchange());
+    return new Running(consumeChannel, consumerTag, forwarder, publisher);
+  }
+
+  /** A started bridge; closing it stops consuming and waits for in-flight forwards. */
+  static final class Running implements AutoCloseable {
+    private final Channel consumeChannel;
+    private final String consumerTag;
+    private final LegacyMessageForwarder forwarder;
+    private final ConfirmingPublisher publisher;
+
+    private Running(
+        Channel consumeChannel,
+        String consumerTag,
+        LegacyMessageForwarder forwarder,
+        ConfirmingPublisher publisher) {
+      this.consumeChannel = consumeChannel;
+      this.consumerTag = consumerTag;
+      this.forwarder = forwarder;
+      this.publisher = publisher;
+    }
+
+    /** Deliveries requeued so far because their forward was not confirmed. */
+    long requeued() {
+      return forwarder.requeued();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+      try {
+        if (consumeChannel.isOpen()) {
+          consumeChannel.basicCancel(consumerTag);
+        }
+        if (!forwarder.awaitSettled(DEFAULT_STOP_TIMEOUT)) {
+          log.warn("legacy bridge stopped with unsettled messages; the broker redelivers them");
+        }
+      } catch (AlreadyClosedException e) {
+        // The connection is gone: unacked messages return to the queue by themselves.
+      } finally {
+        forwarder.shutdown();
+        publisher.close();
+        closeQuietly(consumeChannel);
+      }
+    }
+
+    private static void closeQuietly(Channel channel) throws IOException {
+      try {
+        if (channel.isOpen()) {
+          channel.close();
+        }
+      } catch (AlreadyClosedException | TimeoutException e) {
+        // Already closing.
+      }
+    }
+  }
+}

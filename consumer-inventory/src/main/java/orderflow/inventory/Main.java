@@ -1,0 +1,40 @@
+package orderflow.inventory;
+
+import java.util.Set;
+import picocli.CommandLine;
+
+/** Entry point of {@code consumer-inventory}. */
+public final class Main {
+  private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+  private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String[] arguments = withDefaultSubcommand(args);
+    if (!RunCommand.NAME.equals(arguments[0])) {
+      // A query's stdout and stderr are its answer: no informational logs (e.g. migrations).
+      System.setProperty(SIMPLE_LOGGER_LEVEL, System.getProperty(SIMPLE_LOGGER_LEVEL, "warn"));
+    }
+    System.exit(commandLine().execute(arguments));
+  }
+
+  /** The command line with every subcommand mounted and one-line error reporting. */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new InventoryCommand());
+    // Subcommands built with constructor arguments are mounted here with addSubcommand(...).
+    commandLine.setExecutionExceptionHandler(new OneLineErrorHandler());
+    return commandLine;
+  }
+
+  /** {@code run} is the default: no arguments, or options only, mean {@code run} with them. */
+  static String[] withDefaultSubcommand(String[] args) {
+    if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
+      return args;
+    }
+    String[] withRun = new String[args.length + 1];
+    withRun[0] = RunCommand.NAME;
+    System.arraycopy(args, 0, withRun, 1, args.length);
+    return withRun;
+  }
+}

@@ -1,0 +1,128 @@
+package orderflow.inventory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.ReservedItem;
+import orderflow.envelope.Shortage;
+
+/**
+ * The decision taken for each order: a reservation with its items, or a rejection with its
+ * shortages. At most one of each per order, enforced by unique keys.
+ *
+ * <p>Not thread-safe: one instance per connection.
+ */
+final class Reservations {
+  private static final TypeReference<List<Shortage>> SHORTAGES = new TypeReference<>() {};
+
+  private final Connection connection;
+
+  Reservations(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** A reservation recorded for an order. */
+  record Reservation(String reservationId, List<ReservedItem> items) {}
+
+  Optional<Reservation> forOrder(String orderId) throws SQLException {
+    String reservationId;
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT reservation_id FROM reservations WHERE order_id = ?")) {
+      select.setString(1, orderId);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        reservationId = rows.getString(1);
+      }
+    }
+    List<ReservedItem> items = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT product_id, quantity FROM reservation_items WHERE reservation_id = ?"
+                + " ORDER BY product_id")) {
+      select.setString(1, reservationId);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          items.add(new ReservedItem(rows.getString(1), rows.getInt(2)));
+        }
+      }
+    }
+    return Optional.of(new Reservation(reservationId, items));
+  }
+
+  /**
+   * Claims the order for a new reservation. When another transaction holds or committed a
+   * reservation for the same order, PostgreSQL waits for it and then does nothing.
+   *
+   * @return false if the order already has a reservation
+   */
+  boolean claim(String orderId, String reservationId, long now) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO reservations (reservation_id, order_id, created_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (order_id) DO NOTHING")) {
+      insert.setString(1, reservationId);
+      insert.setString(2, orderId);
+      insert.setLong(3, now);
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  void addItem(String reservationId, ReservedItem item) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO reservation_items (reservation_id, product_id, quantity)"
+                + " VALUES (?, ?, ?)")) {
+      insert.setString(1, reservationId);
+      insert.setString(2, item.productId());
+      insert.setInt(3, item.quantity());
+      insert.executeUpdate();
+    }
+  }
+
+  Optional<List<Shortage>> rejectionOf(String orderId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT shortages FROM rejected_orders WHERE order_id = ?")) {
+      select.setString(1, orderId);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(EventCodec.mapper().readValue(rows.getString(1), SHORTAGES));
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable shortages stored for order " + orderId, e);
+    }
+  }
+
+  /**
+   * Records a rejection.
+   *
+   * @return false if the order was already rejected (by a concurrent transaction)
+   */
+  boolean reject(String orderId, List<Shortage> shortages, long now) throws SQLException {
+    String json;
+    try {
+      json = EventCodec.mapper().writeValueAsString(shortages);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode shortages of order " + orderId, e);
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO rejected_orders (order_id, shortages, created_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (order_id) DO NOTHING")) {
+      insert.setString(1, orderId);
+      insert.setString(2, json);
+      insert.setLong(3, now);
+      return insert.executeUpdate() == 1;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package orderflow.inventory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import orderflow.consume.EventHandler;
+import orderflow.consume.HandlerContext;
+import orderflow.consume.PermanentFailureException;
+import orderflow.consume.TransientFailureException;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventPayload;
+import orderflow.envelope.InventoryRejected;
+import orderflow.envelope.InventoryReserved;
+import orderflow.envelope.OrderCreated;
+import orderflow.envelope.OrderItem;
+import orderflow.envelope.ReservedItem;
+import orderflow.envelope.Shortage;
+
+/**
+ * Reserves stock for an {@code OrderCreated}: the whole order or nothing. Emits {@code
+ * InventoryReserved} or, when an item is short, {@code InventoryRejected} listing every shortage (a
+ * business outcome, not a failure). Runs inside the runtime's transaction, so the reservation, the
+ * ledger rows, the read model and the emitted event commit together.
+ *
+ * <p>Each order gets exactly one decision. The inbox stops a redelivered event (same eventId) from
+ * reaching this handler twice, but the same order can also arrive under another eventId (the legacy
+ * bridge and the producer both sent it, or an operator replayed it). Such a repeat changes no
+ * stock: it re-emits the decision already taken (the same reservationId, or the same shortages), so
+ * a saga waiting for an answer still completes and shipping, which is idempotent per order, ships
+ * once.
+ *
+ * <p>Thread-safe: it keeps no state between calls; concurrent calls (also from other processes on
+ * the same PostgreSQL) never oversell, because every decrement is conditional.
+ */
+public final class ReserveInventoryHandler implements EventHandler {
+  public static final int DEFAULT_STOCK = 100;
+
+  /** Decisions re-taken when stock rose between a failed decrement and the shortage read. */
+  private static final int MAX_DECISION_ATTEMPTS = 3;
+
+  private final int defaultStock;
+  private final Clock clock;
+
+  public ReserveInventoryHandler(int defaultStock) {
+    this(defaultStock, Clock.systemUTC());
+  }
+
+  ReserveInventoryHandler(int defaultStock, Clock clock) {
+    if (defaultStock < 0) {
+      throw new IllegalArgumentException("--default-stock must not be negative");
+    }
+    this.defaultStock = defaultStock;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(EventEnvelope event, HandlerContext context) throws SQLException {
+    OrderCreated order = event.payloadAs(OrderCreated.class);
+    Connection connection = context.connection();
+    Reservations reservations = new Reservations(connection);
+    StockLedger ledger = new StockLedger(connection);
+    long now = clock.millis();
+
+    Optional<EventPayload> earlier = earlierDecision(reservations, order.orderId());
+    if (earlier.isPresent()) {
+      context.emit(earlier.get());
+      return;
+    }
+    SortedMap<String, Integer> wanted = quantitiesByProduct(order);
+    for (String productId : wanted.keySet()) {
+      ledger.ensureKnown(productId, defaultStock, now);
+    }
+    for (int attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
+      Optional<EventPayload> decision =
+          decide(order.orderId(), wanted, connection, reservations, ledger, now);
+      if (decision.isPresent()) {
+        context.emit(decision.get());
+        return;
+      }
+    }
+    throw new TransientFailureException(
+        "stock of order " + order.orderId() + " kept changing while deciding; retrying later");
+  }
+
+  /** One try; empty if no decision could be made (stock changed in between: try again). */
+  private static Optional<EventPayload> decide(
+      String orderId,
+      SortedMap<String, Integer> wanted,
+      Connection connection,
+      Reservations reservations,
+      StockLedger ledger,
+      long now)
+      throws SQLException {
+    String reservationId = UUID.randomUUID().toString();
+    Savepoint beforeReserving = connection.setSavepoint();
+    if (!reservations.claim(orderId, reservationId, now)) {
+      // Another transaction reserved this order between our check and our claim.
+      connection.rollback(beforeReserving);
+      connection.releaseSavepoint(beforeReserving);
+      return earlierDecision(reservations, orderId);
+    }
+    // Product id order: two transactions lock the same rows in the same order, never a cycle.
+    for (Map.Entry<String, Integer> item : wanted.entrySet()) {
+      if (!ledger.tryReserve(item.getKey(), item.getValue())) {
+        connection.rollback(beforeReserving);
+        connection.releaseSavepoint(beforeReserving);
+        return reject(orderId, wanted, reservations, ledger, now);
+      }
+    }
+    List<ReservedItem> items = new ArrayList<>();
+    for (Map.Entry<String, Integer> item : wanted.entrySet()) {
+      ReservedItem reserved = new ReservedItem(item.getKey(), item.getValue());
+      reservations.addItem(reservationId, reserved);
+      ledger.appendMovement(
+          reserved.productId(),
+          -reserved.quantity(),
+          StockLedger.RESERVATION,
+          orderId,
+          reservationId,
+          null,
+          now);
+      items.add(reserved);
+    }
+    connection.releaseSavepoint(beforeReserving);
+    return Optional.of(new InventoryReserved(orderId, reservationId, items));
+  }
+
+  private static Optional<EventPayload> reject(
+      String orderId,
+      SortedMap<String, Integer> wanted,
+      Reservations reservations,
+      StockLedger ledger,
+      long now)
+      throws SQLException {
+    List<Shortage> shortages = new ArrayList<>();
+    for (Map.Entry<String, Integer> item : wanted.entrySet()) {
+      int available = ledger.available(item.getKey()).orElse(0);
+      if (available < item.getValue()) {
+        shortages.add(new Shortage(item.getKey(), item.getValue(), available));
+      }
+    }
+    if (shortages.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!reservations.reject(orderId, shortages, now)) {
+      return earlierDecision(reservations, orderId);
+    }
+    return Optional.of(new InventoryRejected(orderId, shortages));
+  }
+
+  private static Optional<EventPayload> earlierDecision(Reservations reservations, String orderId)
+      throws SQLException {
+    Optional<Reservations.Reservation> reservation = reservations.forOrder(orderId);
+    if (reservation.isPresent()) {
+      return Optional.of(
+          new InventoryReserved(
+              orderId, reservation.get().reservationId(), reservation.get().items()));
+    }
+    return reservations
+        .rejectionOf(orderId)
+        .map(shortages -> new InventoryRejected(orderId, shortages));
+  }
+
+  /** The same product on two lines of one order is one demand of their sum. */
+  static SortedMap<String, Integer> quantitiesByProduct(OrderCreated order) {
+    SortedMap<String, Integer> wanted = new TreeMap<>();
+    for (OrderItem item : order.items()) {
+      try {
+        wanted.merge(item.productId(), item.quantity(), Math::addExact);
+      } catch (ArithmeticException e) {
+        throw new PermanentFailureException(
+            "order " + order.orderId() + " asks for more of " + item.productId() + " than fits");
+      }
+    }
+    return wanted;
+  }
+}

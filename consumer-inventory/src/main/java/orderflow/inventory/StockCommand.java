@@ -1,0 +1,145 @@
+package orderflow.inventory;
+
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import orderflow.consume.DatabaseOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code consumer-inventory stock [PRODUCT]}: current stock from the read model. */
+@Command(
+    name = "stock",
+    mixinStandardHelpOptions = true,
+    description = "Show available and reserved stock, of one product or of all.",
+    subcommands = StockCommand.Set.class)
+final class StockCommand implements Callable<Integer> {
+  @Parameters(arity = "0..1", paramLabel = "PRODUCT", description = "Only this product")
+  private String productId;
+
+  @Option(names = "--json", description = "Print one JSON value instead of a table")
+  private boolean json;
+
+  @Option(names = "--verbose", description = "Print stack traces with errors")
+  private boolean verbose;
+
+  @Mixin private DatabaseOptions database;
+  @Spec private CommandSpec spec;
+
+  @Override
+  public Integer call() throws SQLException {
+    String url = database.url(InventoryService.NAME);
+    PrintWriter out = spec.commandLine().getOut();
+    if (productId == null) {
+      List<StockQueries.StockLevel> levels =
+          InventoryDatabase.inTransaction(url, false, c -> new StockQueries(c).all());
+      if (json) {
+        JsonOutput.print(out, levels);
+      } else {
+        printTable(out, levels);
+      }
+      return 0;
+    }
+    StockQueries.StockLevel level =
+        InventoryDatabase.inTransaction(url, false, c -> new StockQueries(c).of(productId))
+            .orElseThrow(() -> new UnknownProductException(productId));
+    if (json) {
+      JsonOutput.print(out, level);
+    } else {
+      printTable(out, List.of(level));
+    }
+    return 0;
+  }
+
+  private static void printTable(PrintWriter out, List<StockQueries.StockLevel> levels) {
+    if (levels.isEmpty()) {
+      out.println("no products yet (a product appears with its first order or 'stock set')");
+      return;
+    }
+    out.printf("%-36s %10s %10s%n", "PRODUCT", "AVAILABLE", "RESERVED");
+    for (StockQueries.StockLevel level : levels) {
+      out.printf("%-36s %10d %10d%n", level.productId(), level.available(), level.reserved());
+    }
+    out.flush();
+  }
+
+  /** {@code stock set PRODUCT QTY}: an adjustment movement, never an overwrite of the ledger. */
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Set a product's available quantity through an adjustment movement of the difference.",
+        "Reservations already held are untouched."
+      })
+  static final class Set implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PRODUCT")
+    private String productId;
+
+    @Parameters(index = "1", paramLabel = "QTY", description = "New available quantity (>= 0)")
+    private int quantity;
+
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        defaultValue = "set by operator",
+        description = "Why, recorded in the ledger (default: ${DEFAULT-VALUE})")
+    private String reason;
+
+    @Option(names = "--json", description = "Print one JSON object")
+    private boolean json;
+
+    @Option(names = "--verbose", description = "Print stack traces with errors")
+    private boolean verbose;
+
+    @Mixin private DatabaseOptions database;
+    @Spec private CommandSpec spec;
+
+    /** What {@code stock set} did. */
+    record Result(
+        String productId, int previous, int available, int reserved, int delta, String reason) {}
+
+    @Override
+    public Integer call() throws SQLException {
+      if (quantity < 0) {
+        throw new ParameterException(spec.commandLine(), "QTY must not be negative");
+      }
+      if (productId.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "PRODUCT must not be blank");
+      }
+      long now = Clock.systemUTC().millis();
+      Result result =
+          InventoryDatabase.inTransaction(
+              database.url(InventoryService.NAME),
+              false,
+              c -> {
+                StockLedger.Adjustment adjustment =
+                    new StockLedger(c).adjust(productId, quantity, reason, now);
+                int reserved = new StockQueries(c).of(productId).orElseThrow().reserved();
+                return new Result(
+                    productId,
+                    adjustment.previous(),
+                    adjustment.available(),
+                    reserved,
+                    adjustment.delta(),
+                    reason);
+              });
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        JsonOutput.print(out, result);
+      } else {
+        out.printf(
+            "%s: available %d -> %d (adjustment %+d), reserved %d%n",
+            productId, result.previous(), result.available(), result.delta(), result.reserved());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+}

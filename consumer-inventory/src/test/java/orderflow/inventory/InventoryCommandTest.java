@@ -1,0 +1,163 @@
+package orderflow.inventory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.OrderCreated;
+import orderflow.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line without a broker: query and admin commands on a SQLite file, exit codes. */
+class InventoryCommandTest {
+  @TempDir Path directory;
+  private String db;
+
+  /** What one invocation printed and returned. */
+  record Result(int exitCode, String out, String err) {
+    JsonNode json() throws Exception {
+      return EventCodec.mapper().readTree(out);
+    }
+  }
+
+  @BeforeEach
+  void database() {
+    db = TestDatabases.sqlite(directory);
+  }
+
+  @Test
+  void stockOfAFreshDatabaseIsAnEmptyJsonArray() throws Exception {
+    Result result = execute("stock", "--db", db, "--json");
+
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(result.json().isArray());
+    assertEquals(0, result.json().size());
+  }
+
+  @Test
+  void stockSetRecordsAnAdjustmentThatHistoryShowsAndRebuilds() throws Exception {
+    Result first = execute("stock", "set", "apple", "40", "--db", db, "--json");
+    Result second =
+        execute("stock", "set", "apple", "25", "--reason", "recount", "--db", db, "--json");
+
+    assertEquals(0, first.exitCode(), first.err());
+    assertEquals(40, first.json().get("delta").asInt());
+    assertEquals(40, second.json().get("previous").asInt());
+    assertEquals(25, second.json().get("available").asInt());
+    assertEquals(-15, second.json().get("delta").asInt());
+
+    JsonNode history = execute("history", "apple", "--db", db, "--json").json();
+    assertEquals(2, history.get("movements").size());
+    JsonNode recount = history.get("movements").get(1);
+    assertEquals("adjustment", recount.get("kind").asText());
+    assertEquals(-15, recount.get("delta").asInt());
+    assertEquals("recount", recount.get("reason").asText());
+    assertEquals(25, history.get("ledger").get("available").asInt());
+    assertEquals(25, history.get("readModel").get("available").asInt());
+    assertTrue(history.get("consistent").asBoolean());
+  }
+
+  @Test
+  void stockAndHistoryShowReservationsMadeByTheService() throws Exception {
+    execute("stock", "set", "pear", "10", "--db", db);
+    reserve(
+        OrderCreated.of(
+            "order-1", "customer", java.util.List.of(ReserveInventoryContract.item("pear", 3))));
+
+    JsonNode stock = execute("stock", "pear", "--db", db, "--json").json();
+    assertEquals(7, stock.get("available").asInt());
+    assertEquals(3, stock.get("reserved").asInt());
+    JsonNode history = execute("history", "pear", "--db", db, "--json").json();
+    assertEquals("reservation", history.get("movements").get(1).get("kind").asText());
+    assertEquals("order-1", history.get("movements").get(1).get("orderId").asText());
+    assertEquals(3, history.get("ledger").get("reserved").asInt());
+    assertTrue(history.get("consistent").asBoolean());
+
+    Result table = execute("history", "pear", "--db", db);
+    assertTrue(table.out().contains("read model: available 7, reserved 3 (consistent)"));
+  }
+
+  @Test
+  void anUnknownProductIsOneLineOnStderrAndExitCodeOne() {
+    Result result = execute("stock", "nothing-here", "--db", db, "--json");
+
+    assertEquals(1, result.exitCode());
+    assertEquals("", result.out());
+    assertEquals(1, result.err().strip().lines().count(), result.err());
+    assertTrue(result.err().contains("nothing-here"));
+  }
+
+  @Test
+  void aNegativeQuantityIsAUsageError() {
+    assertEquals(2, execute("stock", "set", "apple", "-3", "--db", db).exitCode());
+    assertEquals(2, execute("stock", "set", "apple", "many", "--db", db).exitCode());
+  }
+
+  @Test
+  void badRunOptionsAreUsageErrors() {
+    assertEquals(2, execute("run", "--prefetch", "0", "--db", db).exitCode());
+    assertEquals(2, execute("run", "--default-stock", "-1", "--db", db).exitCode());
+    assertEquals(2, execute("run", "--no-such-option").exitCode());
+  }
+
+  @Test
+  void anUnreachableBrokerIsOneLineNamingHostAndPortWithoutThePassword() {
+    Result result = execute("run", "--uri", "amqp://guest:s3cret@127.0.0.1:1/%2F", "--db", db);
+
+    assertEquals(1, result.exitCode());
+    assertTrue(result.err().contains("127.0.0.1:1"), result.err());
+    assertFalse(result.err().contains("s3cret"), result.err());
+    assertEquals(1, result.err().strip().lines().count(), result.err());
+  }
+
+  @Test
+  void helpAndVersionExitZero() {
+    Result help = execute("--help");
+    assertEquals(0, help.exitCode());
+    assertTrue(help.out().contains("stock"));
+    assertTrue(help.out().contains("history"));
+    assertEquals(0, execute("--version").exitCode());
+    assertEquals(0, execute("run", "--help").exitCode());
+  }
+
+  @Test
+  void runIsTheDefaultSubcommand() {
+    assertArrayEquals(new String[] {"run"}, Main.withDefaultSubcommand(new String[0]));
+    assertArrayEquals(
+        new String[] {"run", "--db", "x"}, Main.withDefaultSubcommand(new String[] {"--db", "x"}));
+    assertArrayEquals(new String[] {"--help"}, Main.withDefaultSubcommand(new String[] {"--help"}));
+    assertArrayEquals(
+        new String[] {"stock", "--json"},
+        Main.withDefaultSubcommand(new String[] {"stock", "--json"}));
+  }
+
+  private void reserve(OrderCreated order) throws Exception {
+    try (TestInventoryDatabase database = new TestInventoryDatabase(db);
+        Connection connection = database.open()) {
+      new ReserveInventoryHandler(100)
+          .handle(EventEnvelope.first(order, "producer"), new RecordingContext(connection));
+      connection.commit();
+    }
+  }
+
+  private static Result execute(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exitCode = commandLine.execute(Main.withDefaultSubcommand(args));
+    return new Result(exitCode, out.toString(), err.toString());
+  }
+}
