@@ -1,6 +1,8 @@
 package orderflow.inventory;
 
 import java.util.Set;
+import orderflow.dlq.DlqCommand;
+import orderflow.topology.Topology;
 import picocli.CommandLine;
 
 /** Entry point of {@code consumer-inventory}. */
@@ -22,7 +24,8 @@ public final class Main {
   /** The command line with every subcommand mounted and one-line error reporting. */
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new InventoryCommand());
-    // Subcommands built with constructor arguments are mounted here with addSubcommand(...).
+    commandLine.addSubcommand(
+        "dlq", new DlqCommand(Topology.INVENTORY_QUEUE, "consumer-inventory"));
     commandLine.setExecutionExceptionHandler(new OneLineErrorHandler());
     return commandLine;
   }
