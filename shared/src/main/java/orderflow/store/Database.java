@@ -42,6 +42,7 @@ public final class Database implements AutoCloseable {
 
   private final String jdbcUrl;
   private final Dialect dialect;
+  private final WriterTurn writerTurn = new WriterTurn(SQLITE_BUSY_TIMEOUT_MS);
 
   private Database(String jdbcUrl, Dialect dialect) {
     this.jdbcUrl = jdbcUrl;
@@ -73,6 +74,9 @@ public final class Database implements AutoCloseable {
 
   /** A new connection, autocommit off, durable settings applied. The caller closes it. */
   public Connection open() throws SQLException {
+    if (dialect == Dialect.SQLITE) {
+      return writerTurn.open(() -> connect(false, SQLITE_BUSY_TIMEOUT_MS, new Properties()));
+    }
     return connect(false, SQLITE_BUSY_TIMEOUT_MS, new Properties());
   }
 
