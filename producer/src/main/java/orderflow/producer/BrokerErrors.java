@@ -10,7 +10,7 @@ final class BrokerErrors {
   private BrokerErrors() {}
 
   static String describe(Throwable failure) {
-    if (failure instanceof BrokerUnavailableException) {
+    if (failure instanceof BrokerUnavailableException || failure instanceof CommandFailure) {
       return failure.getMessage();
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -57,13 +57,13 @@ final class BrokerSession implements AutoCloseable {
     try (Channel channel = connection.createChannel()) {
       TopologyDeclarer.declare(channel, topology);
     } catch (IOException e) {
-      throw new IOException(
+      throw new CommandFailure(
           "declaring the topology failed: "
               + BrokerErrors.describe(e)
               + " (run `producer topology verify` to list the differences)",
           e);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IOException("timed out closing the declaration channel", e);
+      throw new CommandFailure("timed out closing the declaration channel", e);
     }
   }
 

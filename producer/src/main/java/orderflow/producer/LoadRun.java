@@ -132,7 +132,7 @@ final class LoadRun {
   }
 
   /** Publishing stopped because the channel or connection failed. */
-  static final class PublishFailedException extends RuntimeException {
+  static final class PublishFailedException extends CommandFailure {
     private static final long serialVersionUID = 1L;
     private final transient LoadSummary summary;
 

@@ -10,7 +10,8 @@ import orderflow.envelope.OrderItem;
 
 /**
  * Synthetic orders for {@code producer load}: one line each, products taken in turn, so bodies stay
- * near 300 bytes like PerfTest's {@code -s 300}. Not thread-safe (one publishing thread).
+ * near 300 bytes like PerfTest's {@code -s 300}. Not thread-safe: one thread at a time builds
+ * orders.
  */
 final class OrderGenerator {
   static final BigDecimal UNIT_PRICE = new BigDecimal("9.99");
