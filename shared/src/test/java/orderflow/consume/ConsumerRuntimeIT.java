@@ -273,6 +273,44 @@ class ConsumerRuntimeIT {
     }
   }
 
+  @Test
+  void resubscribesWhenTheBrokerCancelsTheConsumer(TestBroker broker) throws Exception {
+    Topology topology = start(broker, settings(3));
+    TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
+    TestBroker.await("the first order applied", DEADLINE, () -> appliedRows() == 1);
+
+    String work = topology.queue(Topology.INVENTORY_QUEUE);
+    try (Channel channel = broker.connection().createChannel()) {
+      channel.queueDelete(work); // The broker cancels every consumer of a deleted queue.
+    }
+    TestBroker.await(
+        "the consumer is back",
+        DEADLINE,
+        () ->
+            "ok".equals(service.runtime().components().get("consumer"))
+                && queueExists(broker, work));
+    TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
+    TestBroker.await(
+        "an order published after the cancel applied", DEADLINE, () -> appliedRows() == 2);
+  }
+
+  private long appliedRows() {
+    try {
+      return applied()[0];
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static boolean queueExists(TestBroker broker, String queue) {
+    try {
+      broker.messageCount(queue);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   private static int totalAttempts() {
     return ScriptedService.attempts.values().stream()
         .mapToInt(java.util.concurrent.atomic.AtomicInteger::get)
