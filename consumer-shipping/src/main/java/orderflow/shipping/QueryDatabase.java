@@ -7,15 +7,12 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
-import orderflow.config.Redaction;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
-import org.sqlite.SQLiteConfig;
 
 /**
- * Read-only connections for query commands, usable while the service runs on the same database.
- * {@link Database#open()} begins SQLite transactions eagerly with the write lock, which a running
- * service may hold; a read-only autocommit connection never asks for it (WAL lets readers in).
+ * Read-only connections for query commands ({@link Database#openReadOnly()}), usable while the
+ * service runs on the same database, with clear errors when the database was never created.
  */
 final class QueryDatabase {
   private QueryDatabase() {}
@@ -32,14 +29,10 @@ final class QueryDatabase {
         throw new IllegalStateException(
             "no database at " + file + " (has the service run? pass --db to choose another)");
       }
-      SQLiteConfig config = new SQLiteConfig();
-      config.setReadOnly(true);
-      config.setBusyTimeout(Database.SQLITE_BUSY_TIMEOUT_MS);
-      return config.createConnection(jdbcUrl);
     }
-    Connection connection = Database.open(jdbcUrl).open();
-    connection.setReadOnly(true);
-    return connection;
+    try (Database database = Database.open(jdbcUrl)) {
+      return database.openReadOnly();
+    }
   }
 
   /**
@@ -58,10 +51,16 @@ final class QueryDatabase {
     }
     throw new IllegalStateException(
         "database "
-            + Redaction.redactText(jdbcUrl).replaceAll("(?i)(password=)[^&;]*", "$1****")
+            + describe(jdbcUrl)
             + " has no "
             + table
             + " table (has the shipping service run on it?)");
+  }
+
+  private static String describe(String jdbcUrl) {
+    try (Database database = Database.open(jdbcUrl)) {
+      return database.describe();
+    }
   }
 
   private static Path sqliteFile(String jdbcUrl) {

@@ -81,6 +81,22 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * A read-only connection with autocommit on, for query commands: it never asks for SQLite's write
+   * lock (WAL lets readers in while a service writes) and cannot change anything.
+   */
+  public Connection openReadOnly() throws SQLException {
+    if (dialect == Dialect.SQLITE) {
+      SQLiteConfig config = new SQLiteConfig();
+      config.setReadOnly(true);
+      config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+      return config.createConnection(jdbcUrl);
+    }
+    Connection connection = connect(true, SQLITE_BUSY_TIMEOUT_MS, new Properties());
+    connection.setReadOnly(true);
+    return connection;
+  }
+
+  /**
    * Applies the runtime's own tables (inbox, outbox) and then {@code migrations} of {@code
    * component}: each migration not yet recorded in {@code schema_migrations}, in version order, in
    * its own transaction. Safe to run from several processes at once.
