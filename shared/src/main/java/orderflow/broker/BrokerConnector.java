@@ -3,6 +3,8 @@ package orderflow.broker;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import com.rabbitmq.client.impl.MicrometerMetricsCollector;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -29,10 +31,20 @@ public final class BrokerConnector {
 
   private final BrokerSettings settings;
   private final String processName;
+  private final MeterRegistry registry;
 
   public BrokerConnector(BrokerSettings settings, String processName) {
+    this(settings, processName, null);
+  }
+
+  /**
+   * @param registry where the Java client's own meters go (connections, channels, published,
+   *     consumed, acknowledged messages, prefixed {@code rabbitmq}); null for none
+   */
+  public BrokerConnector(BrokerSettings settings, String processName, MeterRegistry registry) {
     this.settings = settings;
     this.processName = processName;
+    this.registry = registry;
   }
 
   public BrokerSettings settings() {
@@ -93,6 +105,9 @@ public final class BrokerConnector {
     factory.setRequestedHeartbeat(DEFAULT_HEARTBEAT_SECONDS);
     factory.setConnectionTimeout(DEFAULT_CONNECTION_TIMEOUT_MS);
     factory.setThreadFactory(namedThreads(processName));
+    if (registry != null) {
+      factory.setMetricsCollector(new MicrometerMetricsCollector(registry, "rabbitmq"));
+    }
     return factory;
   }
 

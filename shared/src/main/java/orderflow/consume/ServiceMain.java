@@ -76,7 +76,8 @@ public final class ServiceMain {
       database.migrate(service.name(), service.migrations());
 
       ConsumerMetrics metrics = ConsumerMetrics.create(service.name());
-      Connection connection = new BrokerConnector(broker, service.name()).connect("consumer");
+      Connection connection =
+          new BrokerConnector(broker, service.name(), metrics.registry()).connect("consumer");
       registry.register("connection", () -> connection.close(5_000));
       Topology topology = new Topology(broker.namespace(), settings.tiers());
       try (Channel channel = connection.createChannel()) {

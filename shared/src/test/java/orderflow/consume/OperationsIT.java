@@ -123,6 +123,9 @@ class OperationsIT {
     assertEquals(
         3, metric("orderflow_end_to_end_latency_seconds_count", "event_type=\"OrderCreated\""));
     assertEquals(3, applied());
+    assertTrue(
+        get("/metrics").body().lines().anyMatch(l -> l.startsWith("rabbitmq_connections")),
+        "the Java client's own meters are exposed too");
   }
 
   @Test
