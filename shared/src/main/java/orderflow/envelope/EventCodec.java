@@ -1,17 +1,19 @@
 package orderflow.envelope;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,6 +30,9 @@ public final class EventCodec {
   /** Bodies larger than this are rejected unless a codec is built with another limit. */
   public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
+  /** An order with one line encodes to about 400 bytes. */
+  private static final int ENCODE_BUFFER_BYTES = 512;
+
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -40,6 +45,10 @@ public final class EventCodec {
           // Keep a decimal's scale through JSON trees: 10.00 stays 10.00, never 1E+1.
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
+
+  // Writes a payload inside the envelope's generator; flushing there would only copy bytes early.
+  private static final ObjectWriter PAYLOAD_WRITER =
+      MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
   private final int maxBodyBytes;
   private final LegacyUpcaster upcaster = new LegacyUpcaster();
@@ -60,22 +69,36 @@ public final class EventCodec {
     return MAPPER;
   }
 
+  /**
+   * Writes the envelope as UTF-8 JSON, streaming: the same fields in the same order as a tree of
+   * the envelope would give, and decimals with their scale (10.00 stays 10.00).
+   */
   public byte[] encode(EventEnvelope event) {
-    ObjectNode root = MAPPER.createObjectNode();
-    root.put("eventId", event.eventId().toString());
-    root.put("eventType", event.eventType().wireName());
-    root.put("timestamp", event.timestamp().toString());
-    root.set("payload", MAPPER.valueToTree(event.payload()));
-    ObjectNode metadata = root.putObject("metadata");
-    metadata.put("source", event.metadata().source());
-    metadata.put("version", event.metadata().version());
-    metadata.put("correlationId", event.metadata().correlationId());
-    metadata.put("causationId", event.metadata().causationId());
-    try {
-      return MAPPER.writeValueAsBytes(root);
-    } catch (JsonProcessingException e) {
+    // Streaming instead of building an ObjectNode tree: encoding is on every publish's path.
+    ByteArrayBuilder buffer = new ByteArrayBuilder(ENCODE_BUFFER_BYTES);
+    try (JsonGenerator json = MAPPER.createGenerator(buffer)) {
+      json.writeStartObject();
+      json.writeStringField("eventId", event.eventId().toString());
+      json.writeStringField("eventType", event.eventType().wireName());
+      json.writeStringField("timestamp", event.timestamp().toString());
+      json.writeFieldName("payload");
+      PAYLOAD_WRITER.writeValue(json, event.payload());
+      EventMetadata metadata = event.metadata();
+      json.writeObjectFieldStart("metadata");
+      json.writeStringField("source", metadata.source());
+      json.writeStringField("version", metadata.version());
+      json.writeStringField("correlationId", metadata.correlationId());
+      if (metadata.causationId() == null) {
+        json.writeNullField("causationId");
+      } else {
+        json.writeStringField("causationId", metadata.causationId());
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot encode " + event.eventId(), e);
     }
+    return buffer.toByteArray();
   }
 
   /**

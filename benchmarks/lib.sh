@@ -1,0 +1,108 @@
+# Shared helpers of bin/bench-inventory and bin/bench-saga (sourced, not run). Expects the working
+# directory to be the repository's root and $uri to be set.
+
+perftest_dir=benchmarks/perftest
+perftest_classpath_file="$perftest_dir/target/perftest.classpath"
+
+load_average() {
+  cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'
+}
+
+# Builds the launchers' jars that are missing and resolves PerfTest's classpath into $perftest_cp.
+bench_prepare() {
+  local module missing=()
+  for module in "$@"; do
+    [[ -f "$module/target/$module.jar" ]] || missing+=("$module")
+  done
+  if ((${#missing[@]} > 0)); then
+    echo "building ${missing[*]} ..." >&2
+    ./mvnw -q -DskipTests -pl "$(IFS=,; echo "${missing[*]}")" -am package >&2
+  fi
+  if [[ ! -s "$perftest_classpath_file" ]]; then
+    echo "resolving PerfTest's classpath with Maven ..." >&2
+    mkdir -p "$perftest_dir/target"
+    ./mvnw -q -f "$perftest_dir/pom.xml" dependency:build-classpath \
+      -Dmdep.outputFile="$(pwd)/$perftest_classpath_file" >&2
+  fi
+  perftest_cp="$(cat "$perftest_classpath_file")"
+}
+
+# Deletes queues/exchanges by name (ignores missing ones).
+delete_names() {
+  java -cp "$perftest_cp" "$perftest_dir/Cleanup.java" "$uri" "$@" >/dev/null 2>&1 || true
+}
+
+# Deletes every queue and exchange of a namespace's topology.
+delete_namespace() {
+  bin/producer topology declare --uri "$uri" --namespace "$1" --json 2>/dev/null \
+    | java -cp "$perftest_cp" "$perftest_dir/Cleanup.java" "$uri" - >/dev/null 2>&1 || true
+}
+
+# PerfTest, one producer and one consumer on a quorum queue with confirms; prints its steady-state
+# received (consumed) msg/s after $2 seconds. $1: queue name, $2: warm-up seconds, $3: seconds.
+perftest_consume_rate() {
+  local queue="$1" warm="$2" seconds="$3" log
+  log="$(mktemp)"
+  java -cp "$perftest_cp" com.rabbitmq.perf.PerfTest --uri "$uri" -x 1 -y 1 -qq -u "$queue" \
+    -c 100 -s 400 -q 200 -A 50 -z "$seconds" -i 1 >"$log" 2>&1 || true
+  delete_names "$queue"
+  # Per-second lines: "id: ..., time 12.000 s, sent: 17234 msg/s, ..., received: 17000 msg/s, ..."
+  awk -v warm="$warm" '
+    /time [0-9.]+ s, sent: [0-9]+ msg\/s/ && /received: [0-9]+ msg\/s/ {
+      match($0, /time [0-9.]+ s/); t = substr($0, RSTART + 5, RLENGTH - 7) + 0
+      match($0, /received: [0-9]+ msg\/s/); r = substr($0, RSTART + 10, RLENGTH - 16) + 0
+      if (t > warm) { sum += r; n++ }
+    }
+    END { if (n > 0) printf "%.0f", sum / n; else print 0 }' "$log"
+  if ! grep -q 'received: [0-9]' "$log"; then
+    cat "$log" >&2
+  fi
+  rm -f "$log"
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Sum of every sample of a metric on a /metrics page (all label sets), or empty if unreachable.
+scrape() {
+  curl -fsS --max-time 2 "$1" 2>/dev/null \
+    | awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $NF; found = 1 }
+        END { if (found) printf "%.0f", sum }' || true
+}
+
+# Waits until a service's /metrics answers (at most $2 seconds); fails if its process died.
+await_metrics() {
+  local url="$1" deadline=$((SECONDS + $2)) pid="$3"
+  until curl -fsS --max-time 2 "$url" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "service (pid $pid) exited before serving $url" >&2
+      return 1
+    fi
+    if ((SECONDS > deadline)); then
+      echo "timed out waiting for $url" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+rss_mb() {
+  ps -o rss= -p "$1" 2>/dev/null | awk '{ printf "%.0f", $1 / 1024 }' || true
+}
+
+# SIGTERM and wait; sets $stopped_code to the exit code. Not in a $(...): wait needs the parent.
+stop_service() {
+  stopped_code=0
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" || stopped_code=$?
+}
+
+now_ms() {
+  date +%s%3N
+}
+
+# Exact message count of one queue ("-" if it does not exist).
+queue_depth() {
+  java -cp "$perftest_cp" "$perftest_dir/QueueDepth.java" "$uri" "$1" 2>/dev/null | awk '{ print $2 }' || true
+}
