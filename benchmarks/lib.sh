@@ -104,5 +104,6 @@ now_ms() {
 
 # Exact message count of one queue ("-" if it does not exist).
 queue_depth() {
-  java -cp "$perftest_cp" "$perftest_dir/QueueDepth.java" "$uri" "$1" 2>/dev/null | awk '{ print $2 }' || true
+  java -cp "$perftest_cp" "$perftest_dir/QueueDepth.java" "$uri" "$1" 2>/dev/null \
+    | awk -v q="$1" '$1 == q { print $2 }' || true
 }
