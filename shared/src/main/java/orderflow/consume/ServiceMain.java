@@ -43,7 +43,16 @@ public final class ServiceMain {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  Thread watchdog =
+                      ShutdownWatchdog.arm(
+                          service.name(),
+                          ShutdownWatchdog.limit(settings.shutdownTimeout()),
+                          () -> {
+                            System.err.flush();
+                            Runtime.getRuntime().halt(ShutdownWatchdog.EXIT_CODE);
+                          });
                   running.stop();
+                  watchdog.interrupt();
                   exited.countDown();
                   System.out.flush();
                   System.err.flush();

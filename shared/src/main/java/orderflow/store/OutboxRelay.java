@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On PostgreSQL a batch's rows stay locked ({@code FOR UPDATE SKIP LOCKED}) from read to mark,
  * so several instances of a service share the outbox without publishing the same rows. On SQLite
- * (one instance per file) reading and marking are separate short transactions, so the write lock is
- * never held while waiting for the broker.
+ * (one instance per file) the batch is read on a read-only connection and marked in a short
+ * transaction, so the write lock is never held while waiting for the broker.
  *
  * <p>This class is thread-safe.
  */
@@ -249,9 +249,10 @@ public final class OutboxRelay implements AutoCloseable {
   private BatchPublisher.Outcome relayInShortTransactions()
       throws SQLException, IOException, InterruptedException {
     List<OutboxRow> rows;
-    try (Connection db = database.open()) {
+    // A reader needs no write turn (WAL lets it in beside the writer), so the relay does not queue
+    // behind the consumer's batches twice per cycle, only to mark.
+    try (Connection db = database.openReadOnly()) {
       rows = readBatch(db, false);
-      db.commit();
     }
     BatchPublisher.Outcome outcome = publish(rows);
     if (!outcome.settled().isEmpty()) {
