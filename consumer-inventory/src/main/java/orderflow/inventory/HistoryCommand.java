@@ -50,7 +50,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws SQLException {
     History history =
-        InventoryDatabase.inTransaction(
+        InventoryDatabase.read(
             database.url(InventoryService.NAME),
             true,
             c -> {

@@ -39,7 +39,7 @@ final class StockCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (productId == null) {
       List<StockQueries.StockLevel> levels =
-          InventoryDatabase.inTransaction(url, false, c -> new StockQueries(c).all());
+          InventoryDatabase.read(url, false, c -> new StockQueries(c).all());
       if (json) {
         JsonOutput.print(out, levels);
       } else {
@@ -48,7 +48,7 @@ final class StockCommand implements Callable<Integer> {
       return 0;
     }
     StockQueries.StockLevel level =
-        InventoryDatabase.inTransaction(url, false, c -> new StockQueries(c).of(productId))
+        InventoryDatabase.read(url, false, c -> new StockQueries(c).of(productId))
             .orElseThrow(() -> new UnknownProductException(productId));
     if (json) {
       JsonOutput.print(out, level);

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Arrays;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
@@ -38,6 +40,8 @@ class InventoryCommandTest {
 
   @Test
   void stockOfAFreshDatabaseIsAnEmptyJsonArray() throws Exception {
+    new TestInventoryDatabase(db).close();
+
     Result result = execute("stock", "--db", db, "--json");
 
     assertEquals(0, result.exitCode(), result.err());
@@ -89,7 +93,36 @@ class InventoryCommandTest {
   }
 
   @Test
-  void anUnknownProductIsOneLineOnStderrAndExitCodeOne() {
+  void readingAMissingSqliteFileIsOneLineNamingItAndCreatesNothing() {
+    Path missing = directory.resolve("typo.db");
+
+    for (String[] command : new String[][] {{"stock"}, {"stock", "apple"}, {"history", "apple"}}) {
+      String[] args = Arrays.copyOf(command, command.length + 2);
+      args[command.length] = "--db";
+      args[command.length + 1] = "jdbc:sqlite:" + missing;
+      Result result = execute(args);
+
+      assertEquals(1, result.exitCode(), String.join(" ", command));
+      assertEquals(1, result.err().strip().lines().count(), result.err());
+      assertTrue(result.err().contains("no database at " + missing), result.err());
+    }
+    assertFalse(Files.exists(missing));
+  }
+
+  @Test
+  void stockSetCreatesTheDatabaseSoStockCanBeSetBeforeTheServiceFirstRuns() throws Exception {
+    Path fresh = directory.resolve("fresh.db");
+
+    Result result = execute("stock", "set", "apple", "5", "--db", "jdbc:sqlite:" + fresh);
+
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(Files.isRegularFile(fresh));
+  }
+
+  @Test
+  void anUnknownProductIsOneLineOnStderrAndExitCodeOne() throws Exception {
+    new TestInventoryDatabase(db).close();
+
     Result result = execute("stock", "nothing-here", "--db", db, "--json");
 
     assertEquals(1, result.exitCode());

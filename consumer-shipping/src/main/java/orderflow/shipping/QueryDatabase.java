@@ -7,8 +7,8 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 import orderflow.store.Database;
-import orderflow.store.Dialect;
 
 /**
  * Read-only connections for query commands ({@link Database#openReadOnly()}), usable while the
@@ -23,12 +23,10 @@ final class QueryDatabase {
    * @throws IllegalStateException with a clear message if a SQLite file does not exist
    */
   static Connection openReadOnly(String jdbcUrl) throws SQLException {
-    if (Dialect.of(jdbcUrl) == Dialect.SQLITE) {
-      Path file = sqliteFile(jdbcUrl);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalStateException(
-            "no database at " + file + " (has the service run? pass --db to choose another)");
-      }
+    Optional<Path> file = Database.sqliteFile(jdbcUrl);
+    if (file.isPresent() && !Files.isRegularFile(file.get())) {
+      throw new IllegalStateException(
+          "no database at " + file.get() + " (has the service run? pass --db to choose another)");
     }
     try (Database database = Database.open(jdbcUrl)) {
       return database.openReadOnly();
@@ -61,17 +59,5 @@ final class QueryDatabase {
     try (Database database = Database.open(jdbcUrl)) {
       return database.describe();
     }
-  }
-
-  private static Path sqliteFile(String jdbcUrl) {
-    String file = jdbcUrl.substring("jdbc:sqlite:".length());
-    int query = file.indexOf('?');
-    if (query >= 0) {
-      file = file.substring(0, query);
-    }
-    if (file.startsWith("file:")) {
-      file = file.substring("file:".length());
-    }
-    return Path.of(file);
   }
 }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import orderflow.config.Redaction;
@@ -186,7 +187,14 @@ public final class Database implements AutoCloseable {
     return connection;
   }
 
-  private static void createParentDirectories(String jdbcUrl) {
+  /**
+   * The file a SQLite URL names ({@code jdbc:sqlite:data/x.db}, {@code jdbc:sqlite:file:x.db?..});
+   * empty for PostgreSQL and in-memory SQLite.
+   */
+  public static Optional<Path> sqliteFile(String jdbcUrl) {
+    if (Dialect.of(jdbcUrl) != Dialect.SQLITE) {
+      return Optional.empty();
+    }
     String file = jdbcUrl.substring("jdbc:sqlite:".length());
     int query = file.indexOf('?');
     if (query >= 0) {
@@ -196,9 +204,13 @@ public final class Database implements AutoCloseable {
       file = file.substring("file:".length());
     }
     if (file.isEmpty() || file.startsWith(":memory:")) {
-      return;
+      return Optional.empty();
     }
-    Path parent = Path.of(file).toAbsolutePath().getParent();
+    return Optional.of(Path.of(file));
+  }
+
+  private static void createParentDirectories(String jdbcUrl) {
+    Path parent = sqliteFile(jdbcUrl).map(file -> file.toAbsolutePath().getParent()).orElse(null);
     try {
       if (parent != null) {
         Files.createDirectories(parent);
