@@ -1,10 +1,7 @@
 package orderflow.inventory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Optional;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
 
@@ -24,16 +21,12 @@ final class InventoryDatabase {
 
   /**
    * Like {@link #inTransaction}, for commands that only read: a SQLite file that does not exist is
-   * an error (a mistyped {@code --db} would otherwise create an empty database and show nothing).
+   * an error ({@link Database#requireExisting}).
    *
    * @throws IllegalStateException naming the missing file
    */
   static <T> T read(String jdbcUrl, boolean snapshot, Work<T> work) throws SQLException {
-    Optional<Path> file = Database.sqliteFile(jdbcUrl);
-    if (file.isPresent() && !Files.isRegularFile(file.get())) {
-      throw new IllegalStateException(
-          "no database at " + file.get() + " (has the service run? pass --db to choose another)");
-    }
+    Database.requireExisting(jdbcUrl);
     return inTransaction(jdbcUrl, snapshot, work);
   }
 

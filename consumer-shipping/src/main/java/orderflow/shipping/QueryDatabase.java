@@ -1,13 +1,10 @@
 package orderflow.shipping;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
-import java.util.Optional;
 import orderflow.store.Database;
 
 /**
@@ -23,11 +20,7 @@ final class QueryDatabase {
    * @throws IllegalStateException with a clear message if a SQLite file does not exist
    */
   static Connection openReadOnly(String jdbcUrl) throws SQLException {
-    Optional<Path> file = Database.sqliteFile(jdbcUrl);
-    if (file.isPresent() && !Files.isRegularFile(file.get())) {
-      throw new IllegalStateException(
-          "no database at " + file.get() + " (has the service run? pass --db to choose another)");
-    }
+    Database.requireExisting(jdbcUrl);
     try (Database database = Database.open(jdbcUrl)) {
       return database.openReadOnly();
     }

@@ -188,10 +188,24 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * For commands that only read: opening a SQLite file that does not exist would create an empty
+   * database and show nothing, so a mistyped {@code --db} is an error instead.
+   *
+   * @throws IllegalStateException naming the missing file
+   */
+  public static void requireExisting(String jdbcUrl) {
+    Optional<Path> file = sqliteFile(jdbcUrl);
+    if (file.isPresent() && !Files.isRegularFile(file.get())) {
+      throw new IllegalStateException(
+          "no database at " + file.get() + " (has the service run? pass --db to choose another)");
+    }
+  }
+
+  /**
    * The file a SQLite URL names ({@code jdbc:sqlite:data/x.db}, {@code jdbc:sqlite:file:x.db?..});
    * empty for PostgreSQL and in-memory SQLite.
    */
-  public static Optional<Path> sqliteFile(String jdbcUrl) {
+  private static Optional<Path> sqliteFile(String jdbcUrl) {
     if (Dialect.of(jdbcUrl) != Dialect.SQLITE) {
       return Optional.empty();
     }
