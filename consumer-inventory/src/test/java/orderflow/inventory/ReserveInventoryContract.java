@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +29,7 @@ abstract class ReserveInventoryContract {
   static final int DEFAULT_STOCK = 100;
 
   TestInventoryDatabase database;
+  InventoryDb reads;
   final ReserveInventoryHandler handler = new ReserveInventoryHandler(DEFAULT_STOCK);
 
   abstract String databaseUrl();
@@ -38,6 +37,7 @@ abstract class ReserveInventoryContract {
   @BeforeEach
   void createSchema() throws SQLException {
     database = new TestInventoryDatabase(databaseUrl());
+    reads = new InventoryDb(database.url());
   }
 
   @AfterEach
@@ -202,30 +202,15 @@ abstract class ReserveInventoryContract {
   }
 
   StockQueries.StockLevel level(String product) throws SQLException {
-    try (Connection connection = database.open()) {
-      StockQueries.StockLevel level = new StockQueries(connection).of(product).orElseThrow();
-      connection.commit();
-      return level;
-    }
+    return reads.level(product);
   }
 
   List<StockQueries.Movement> movements(String product) throws SQLException {
-    try (Connection connection = database.open()) {
-      List<StockQueries.Movement> movements = new StockQueries(connection).movements(product);
-      connection.commit();
-      return movements;
-    }
+    return reads.movements(product);
   }
 
   long count(String sql) throws SQLException {
-    try (Connection connection = database.open();
-        PreparedStatement statement = connection.prepareStatement(sql);
-        ResultSet rows = statement.executeQuery()) {
-      rows.next();
-      long count = rows.getLong(1);
-      connection.commit();
-      return count;
-    }
+    return reads.count(sql);
   }
 
   static OrderCreated order(OrderItem... items) {
