@@ -1,6 +1,7 @@
 package orderflow.inventory;
 
-import java.util.Set;
+import orderflow.cli.DefaultSubcommand;
+import orderflow.cli.OneLineErrors;
 import orderflow.dlq.DlqCommand;
 import orderflow.topology.Topology;
 import picocli.CommandLine;
@@ -8,7 +9,6 @@ import picocli.CommandLine;
 /** Entry point of {@code consumer-inventory}. */
 public final class Main {
   private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
-  private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
   private Main() {}
 
@@ -26,18 +26,12 @@ public final class Main {
     CommandLine commandLine = new CommandLine(new InventoryCommand());
     commandLine.addSubcommand(
         "dlq", new DlqCommand(Topology.INVENTORY_QUEUE, "consumer-inventory"));
-    commandLine.setExecutionExceptionHandler(new OneLineErrorHandler());
+    commandLine.setExecutionExceptionHandler(new OneLineErrors("consumer-inventory"));
     return commandLine;
   }
 
   /** {@code run} is the default: no arguments, or options only, mean {@code run} with them. */
   static String[] withDefaultSubcommand(String[] args) {
-    if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
-      return args;
-    }
-    String[] withRun = new String[args.length + 1];
-    withRun[0] = RunCommand.NAME;
-    System.arraycopy(args, 0, withRun, 1, args.length);
-    return withRun;
+    return DefaultSubcommand.prepend(RunCommand.NAME, args);
   }
 }

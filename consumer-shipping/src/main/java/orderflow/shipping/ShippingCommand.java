@@ -1,6 +1,7 @@
 package orderflow.shipping;
 
-import java.util.Set;
+import orderflow.cli.DefaultSubcommand;
+import orderflow.cli.OneLineErrors;
 import orderflow.dlq.DlqCommand;
 import orderflow.topology.Topology;
 import picocli.CommandLine;
@@ -19,7 +20,6 @@ import picocli.CommandLine.IVersionProvider;
     subcommands = {RunCommand.class, ShipmentsCommand.class, CommandLine.HelpCommand.class})
 public final class ShippingCommand {
   static final String NAME = "consumer-shipping";
-  private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
   /** The configured command line, with the {@code dlq} tools for the shipping queue. */
   public static CommandLine commandLine() {
@@ -33,13 +33,7 @@ public final class ShippingCommand {
    * only {@code run}'s options) get {@code run} in front.
    */
   public static String[] withDefaultSubcommand(String[] args) {
-    if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
-      return args;
-    }
-    String[] withRun = new String[args.length + 1];
-    withRun[0] = RunCommand.NAME;
-    System.arraycopy(args, 0, withRun, 1, args.length);
-    return withRun;
+    return DefaultSubcommand.prepend(RunCommand.NAME, args);
   }
 
   /** The version from the jar's manifest, or {@code dev} when run from classes. */

@@ -2,6 +2,7 @@ package orderflow.producer;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import orderflow.cli.OneLineErrors;
 import orderflow.config.BrokerOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +44,7 @@ abstract class BrokerCommand implements Callable<Integer> {
       cause.printStackTrace(err);
     }
     err.flush();
-    return FailureReporter.FAILURE;
+    return OneLineErrors.FAILURE;
   }
 
   PrintWriter out() {

@@ -1,5 +1,6 @@
 package orderflow.producer;
 
+import orderflow.cli.OneLineErrors;
 import picocli.CommandLine;
 
 /** Entry point of {@code producer.jar}. */
@@ -13,7 +14,7 @@ public final class Main {
   /** The configured command line, also used by tests to run commands in-process. */
   public static CommandLine commandLine() {
     return new CommandLine(new ProducerCommand())
-        .setExecutionExceptionHandler(new FailureReporter())
+        .setExecutionExceptionHandler(new OneLineErrors("producer", BrokerErrors::describe))
         .setParameterExceptionHandler(new UsageErrorReporter());
   }
 }

@@ -1,0 +1,24 @@
+package orderflow.cli;
+
+import java.util.Set;
+
+/** Makes one subcommand the default, so a service starts with no arguments or options only. */
+public final class DefaultSubcommand {
+  private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
+  private DefaultSubcommand() {}
+
+  /**
+   * {@code args} with {@code name} in front, unless they already start with a subcommand or ask for
+   * the top-level help or version.
+   */
+  public static String[] prepend(String name, String[] args) {
+    if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
+      return args;
+    }
+    String[] withDefault = new String[args.length + 1];
+    withDefault[0] = name;
+    System.arraycopy(args, 0, withDefault, 1, args.length);
+    return withDefault;
+  }
+}
