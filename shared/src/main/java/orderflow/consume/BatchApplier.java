@@ -15,19 +15,25 @@ import orderflow.observe.ConsumerMetrics;
 import orderflow.store.Database;
 import orderflow.store.Inbox;
 import orderflow.store.Outbox;
+import orderflow.store.OutboxDispatcher;
+import orderflow.store.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies a batch of deliveries in one database transaction: for each, record its eventId in the
  * inbox, run the handler, write what it emits to the outbox; each inside a savepoint, so one
- * failing delivery does not undo the others. Touches no broker: settling is {@link
- * DeliverySettler}'s job, after this returns, i.e. after commit.
+ * failing delivery does not undo the others. The same transaction marks sent the outbox rows of
+ * earlier batches that the broker has confirmed since. Touches no broker: publishing the committed
+ * outbox entries and settling the deliveries happen after this returns, i.e. after commit.
  *
  * <p>Not thread-safe: one instance per consumer loop.
  */
 final class BatchApplier {
   private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
+
+  /** Confirmed outbox rows marked sent per transaction: one statement, a bounded id list. */
+  static final int MAX_MARKS = 2_000;
 
   private final Database database;
   private final ServiceDefinition service;
@@ -35,6 +41,10 @@ final class BatchApplier {
   private final EventCodec codec;
   private final FailureInjector injector;
   private final ConsumerMetrics metrics;
+  private final OutboxDispatcher dispatcher;
+
+  /** What a batch's transaction committed. */
+  record Result(List<Outcome> outcomes, List<OutboxEntry> committedEvents) {}
 
   BatchApplier(
       Database database,
@@ -42,7 +52,9 @@ final class BatchApplier {
       String ordersExchange,
       EventCodec codec,
       FailureInjector injector,
-      ConsumerMetrics metrics) {
+      ConsumerMetrics metrics,
+      OutboxDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
     this.database = database;
     this.service = service;
     this.ordersExchange = ordersExchange;
@@ -51,8 +63,11 @@ final class BatchApplier {
     this.metrics = metrics;
   }
 
-  /** One outcome per delivery, in order. Applied and duplicate outcomes are committed. */
-  List<Outcome> apply(List<Delivery> batch) {
+  /**
+   * One outcome per delivery, in order, and the outbox entries committed with them. Applied and
+   * duplicate outcomes are committed.
+   */
+  Result apply(List<Delivery> batch) {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     List<EventEnvelope> decoded = new ArrayList<>(batch.size());
     for (Delivery delivery : batch) {
@@ -64,21 +79,26 @@ final class BatchApplier {
         outcomes.add(new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e));
       }
     }
-    // One connection per batch: an idle SQLite connection in a transaction would keep the write
-    // lock and starve the outbox relay and the query commands.
+    List<OutboxEntry> emitted = new ArrayList<>();
+    List<Long> marked = List.of();
+    // The connection is returned after each batch: a lent SQLite connection holds the write lock.
     try (Connection tx = database.open()) {
       try {
+        marked = dispatcher.markConfirmed(tx, MAX_MARKS);
         for (int i = 0; i < batch.size(); i++) {
           if (decoded.get(i) != null) {
-            outcomes.set(i, applyOne(tx, decoded.get(i)));
+            outcomes.set(i, applyOne(tx, decoded.get(i), emitted));
           }
         }
         tx.commit();
+        dispatcher.marksCommitted(marked);
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(tx);
         throw e;
       }
     } catch (SQLException | RuntimeException e) {
+      dispatcher.marksRolledBack(marked);
+      emitted.clear();
       // Nothing of this batch was committed: every delivery that was applied is retried.
       log.warn(
           "transaction of {} deliveries failed, retrying them: {}", batch.size(), e.toString());
@@ -91,10 +111,29 @@ final class BatchApplier {
         }
       }
     }
-    return outcomes;
+    return new Result(outcomes, emitted);
   }
 
-  private Outcome applyOne(Connection tx, EventEnvelope event) throws SQLException {
+  /** Marks confirmed outbox rows sent in a transaction of their own, when no batch comes. */
+  void markConfirmed() {
+    List<Long> marked = List.of();
+    try (Connection tx = database.open()) {
+      try {
+        marked = dispatcher.markConfirmed(tx, MAX_MARKS);
+        tx.commit();
+        dispatcher.marksCommitted(marked);
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(tx);
+        throw e;
+      }
+    } catch (SQLException | RuntimeException e) {
+      dispatcher.marksRolledBack(marked);
+      log.warn("could not mark {} published outbox rows sent: {}", marked.size(), e.toString());
+    }
+  }
+
+  private Outcome applyOne(Connection tx, EventEnvelope event, List<OutboxEntry> emitted)
+      throws SQLException {
     EventHandler handler = service.handlers().get(event.eventType());
     if (handler == null) {
       return new Outcome.DeadLetter(
@@ -110,8 +149,10 @@ final class BatchApplier {
         return new Outcome.Duplicate(event);
       }
       injector.maybeFail();
-      handler.handle(event, new Context(tx, event));
+      Context context = new Context(tx, event);
+      handler.handle(event, context);
       tx.releaseSavepoint(savepoint);
+      emitted.addAll(context.emitted);
       metrics.handlerTime(
           event.eventType().wireName(), Duration.ofNanos(System.nanoTime() - started));
       metrics.endToEndLatency(
@@ -140,6 +181,7 @@ final class BatchApplier {
   private final class Context implements HandlerContext {
     private final Connection tx;
     private final EventEnvelope cause;
+    private final List<OutboxEntry> emitted = new ArrayList<>(1);
 
     Context(Connection tx, EventEnvelope cause) {
       this.tx = tx;
@@ -154,7 +196,8 @@ final class BatchApplier {
     @Override
     public void emit(EventPayload payload) {
       try {
-        Outbox.add(tx, ordersExchange, EventEnvelope.causedBy(cause, payload, service.name()));
+        emitted.add(
+            Outbox.add(tx, ordersExchange, EventEnvelope.causedBy(cause, payload, service.name())));
       } catch (SQLException e) {
         throw new TransientFailureException("cannot write to the outbox", e);
       }

@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.observe.ConsumerMetrics;
+import orderflow.store.OutboxDispatcher;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ final class ConsumerLoop implements Runnable {
   private final DeliverySettler settler;
   private final CircuitBreaker breaker;
   private final ConsumerMetrics metrics;
-  private final Runnable afterCommit;
+  private final OutboxDispatcher dispatcher;
   private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object wakeUp = new Object();
@@ -52,7 +53,7 @@ final class ConsumerLoop implements Runnable {
       DeliverySettler settler,
       CircuitBreaker breaker,
       ConsumerMetrics metrics,
-      Runnable afterCommit) {
+      OutboxDispatcher dispatcher) {
     this.connection = connection;
     this.topology = topology;
     this.settings = settings;
@@ -60,7 +61,7 @@ final class ConsumerLoop implements Runnable {
     this.settler = settler;
     this.breaker = breaker;
     this.metrics = metrics;
-    this.afterCommit = afterCommit;
+    this.dispatcher = dispatcher;
   }
 
   /** Opens the channel and subscribes; call before starting the thread. */
@@ -91,10 +92,23 @@ final class ConsumerLoop implements Runnable {
         List<Delivery> batch = nextBatch();
         if (!batch.isEmpty()) {
           process(batch);
+        } else if (dispatcher.marksPending()) {
+          applier.markConfirmed();
         }
       }
+      finishDispatching();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for the confirms of what was dispatched and marks it, so the relay has nothing left. */
+  private void finishDispatching() throws InterruptedException {
+    if (!dispatcher.awaitSettled(settings.shutdownTimeout())) {
+      log.warn("some published events were not confirmed; the outbox relay sends them again");
+    }
+    while (dispatcher.marksPending()) {
+      applier.markConfirmed();
     }
   }
 
@@ -120,10 +134,9 @@ final class ConsumerLoop implements Runnable {
     Channel settling = channel;
     inFlight.set(batch.size());
     try {
-      List<Outcome> outcomes = applier.apply(batch);
-      if (outcomes.stream().anyMatch(Outcome.Applied.class::isInstance)) {
-        afterCommit.run();
-      }
+      BatchApplier.Result result = applier.apply(batch);
+      List<Outcome> outcomes = result.outcomes();
+      dispatcher.dispatch(result.committedEvents());
       settler.settle(settling, batch, outcomes);
       updateBreaker(outcomes);
     } catch (IOException | RuntimeException e) {

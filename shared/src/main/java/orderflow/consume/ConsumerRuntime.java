@@ -12,6 +12,8 @@ import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.ReadinessCheck;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.store.Database;
+import orderflow.store.OutboxClaims;
+import orderflow.store.OutboxDispatcher;
 import orderflow.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +28,21 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerRuntime implements ReadinessCheck {
   private static final Logger log = LoggerFactory.getLogger(ConsumerRuntime.class);
 
+  /** Committed events publishing ahead of their confirms, in batches: a batch in flight per one. */
+  private static final int DISPATCH_WINDOW_BATCHES = 2;
+
   private final Connection connection;
   private final Database database;
   private final ConsumerSettings settings;
   private final CircuitBreaker breaker;
   private final ConfirmingPublisher failurePublisher;
+  private final OutboxDispatcher dispatcher;
   private final ConsumerLoop loop;
   private final Thread thread;
 
   /**
-   * @param afterCommit called after a transaction that applied events committed (wakes the outbox
-   *     relay)
+   * @param claims the outbox rows this runtime publishes itself, shared with the service's {@link
+   *     orderflow.store.OutboxRelay} so it leaves them alone
    */
   public ConsumerRuntime(
       Connection connection,
@@ -45,7 +51,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
       ConsumerSettings settings,
       ServiceDefinition service,
       ConsumerMetrics metrics,
-      Runnable afterCommit)
+      OutboxClaims claims)
       throws IOException {
     this.connection = connection;
     this.database = database;
@@ -54,6 +60,8 @@ public final class ConsumerRuntime implements ReadinessCheck {
     this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerReset(), clock);
     this.failurePublisher =
         new ConfirmingPublisher(connection.createChannel(), Math.max(settings.batchSize(), 1));
+    this.dispatcher =
+        new OutboxDispatcher(connection, claims, DISPATCH_WINDOW_BATCHES * settings.batchSize());
     BatchApplier applier =
         new BatchApplier(
             database,
@@ -61,13 +69,14 @@ public final class ConsumerRuntime implements ReadinessCheck {
             topology.ordersExchange(),
             new EventCodec(),
             new FailureInjector(settings.injectFailureRate(), new Random()),
-            metrics);
+            metrics,
+            dispatcher);
     DeliverySettler settler =
         new DeliverySettler(
             new FailureRouter(failurePublisher, topology, settings, clock), metrics);
     this.loop =
         new ConsumerLoop(
-            connection, topology, settings, applier, settler, breaker, metrics, afterCommit);
+            connection, topology, settings, applier, settler, breaker, metrics, dispatcher);
     this.thread = new Thread(loop, settings.name() + "-consumer");
     metrics.inFlight(loop::inFlight);
     metrics.breakerState(() -> breaker.state().gaugeValue());
@@ -97,6 +106,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
       thread.interrupt();
     }
     loop.closeChannel();
+    dispatcher.close();
     try {
       failurePublisher.close();
     } catch (IOException e) {

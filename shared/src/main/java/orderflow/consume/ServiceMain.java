@@ -8,6 +8,7 @@ import orderflow.config.BrokerSettings;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.HealthServer;
 import orderflow.store.Database;
+import orderflow.store.OutboxClaims;
 import orderflow.store.OutboxRelay;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
@@ -93,7 +94,8 @@ public final class ServiceMain {
         TopologyDeclarer.declare(channel, topology);
       }
 
-      OutboxRelay relay = new OutboxRelay(database, connection, service.name());
+      OutboxClaims claims = new OutboxClaims();
+      OutboxRelay relay = new OutboxRelay(database, connection, service.name(), claims);
       relay.start();
       registry.register(
           "outbox relay",
@@ -106,8 +108,7 @@ public final class ServiceMain {
       metrics.outboxBacklog(relay::backlog);
 
       ConsumerRuntime runtime =
-          new ConsumerRuntime(
-              connection, database, topology, settings, service, metrics, relay::wakeUp);
+          new ConsumerRuntime(connection, database, topology, settings, service, metrics, claims);
       Integer httpPort = null;
       if (settings.httpPort() != null) {
         HealthServer server = HealthServer.start(settings.httpPort(), runtime, metrics);

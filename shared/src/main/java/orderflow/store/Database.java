@@ -19,15 +19,15 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * A JDBC database (SQLite file or PostgreSQL) with durable settings. There is no pool: each {@link
- * #open()} returns a new connection owned by the caller.
+ * A JDBC database (SQLite file or PostgreSQL) with durable settings. {@link #open()} lends a
+ * connection for one transaction; closing it returns it (rolling back what was not committed). On
+ * SQLite that is the process's one write connection ({@link SqliteWriter}), taken in turns, with
+ * its statements prepared once; on PostgreSQL a pooled connection ({@link PostgresPool}).
  *
  * <p>SQLite connections use WAL, {@code synchronous=FULL}, a busy timeout of {@value
  * #SQLITE_BUSY_TIMEOUT_MS} ms, foreign keys, and {@code BEGIN IMMEDIATE} transactions, so two
- * writers queue for the write lock instead of deadlocking on a lock upgrade. The SQLite driver
- * begins each transaction eagerly (at {@link #open()} and again right after every commit), so an
- * open SQLite connection holds the write lock until it is closed: use one connection per
- * transaction and close it promptly.
+ * writers queue for the write lock instead of deadlocking on a lock upgrade. A lent SQLite
+ * connection holds the write lock until it is closed: close it promptly.
  *
  * <p>This class is thread-safe.
  */
@@ -43,11 +43,20 @@ public final class Database implements AutoCloseable {
 
   private final String jdbcUrl;
   private final Dialect dialect;
-  private final WriterTurn writerTurn = new WriterTurn(SQLITE_BUSY_TIMEOUT_MS);
+  private final SqliteWriter sqliteWriter;
+  private final PostgresPool postgresPool;
 
   private Database(String jdbcUrl, Dialect dialect) {
     this.jdbcUrl = jdbcUrl;
     this.dialect = dialect;
+    this.sqliteWriter =
+        dialect == Dialect.SQLITE
+            ? new SqliteWriter(SQLITE_BUSY_TIMEOUT_MS, () -> sqlite(SQLITE_BUSY_TIMEOUT_MS))
+            : null;
+    this.postgresPool =
+        dialect == Dialect.POSTGRESQL
+            ? new PostgresPool(jdbcUrl, SQLITE_BUSY_TIMEOUT_MS, "orderflow-postgres")
+            : null;
   }
 
   /**
@@ -73,12 +82,12 @@ public final class Database implements AutoCloseable {
     return Redaction.redactText(jdbcUrl).replaceAll("(?i)(password=)[^&;]*", "$1****");
   }
 
-  /** A new connection, autocommit off, durable settings applied. The caller closes it. */
+  /**
+   * A connection for one transaction, autocommit off, durable settings applied. The caller closes
+   * it, which rolls back what was not committed.
+   */
   public Connection open() throws SQLException {
-    if (dialect == Dialect.SQLITE) {
-      return writerTurn.open(() -> connect(false, SQLITE_BUSY_TIMEOUT_MS, new Properties()));
-    }
-    return connect(false, SQLITE_BUSY_TIMEOUT_MS, new Properties());
+    return dialect == Dialect.SQLITE ? sqliteWriter.lend() : postgresPool.borrow();
   }
 
   /**
@@ -234,7 +243,14 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Nothing to release: connections are owned and closed by their callers. */
+  /** Closes the SQLite write connection or the PostgreSQL pool. */
   @Override
-  public void close() {}
+  public void close() {
+    if (sqliteWriter != null) {
+      sqliteWriter.close();
+    }
+    if (postgresPool != null) {
+      postgresPool.close();
+    }
+  }
 }

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.Objects;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.publish.EventMessages;
+import orderflow.publish.OutgoingMessage;
 
 /**
  * Events committed with a state change, waiting to be published by an {@link OutboxRelay}. Adding
@@ -20,22 +22,33 @@ public final class Outbox {
 
   private Outbox() {}
 
-  /** Adds {@code event} for publication to {@code exchange}, inside the caller's transaction. */
-  public static void add(Connection connection, String exchange, EventEnvelope event)
+  /**
+   * Adds {@code event} for publication to {@code exchange}, inside the caller's transaction.
+   *
+   * @return the row's id and the message to publish once the transaction has committed
+   */
+  public static OutboxEntry add(Connection connection, String exchange, EventEnvelope event)
       throws SQLException {
     Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(event, "event");
+    byte[] body = CODEC.encode(event);
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
       statement.setString(1, event.eventId().toString());
       statement.setString(2, event.eventType().wireName());
       statement.setString(3, exchange);
       statement.setString(4, event.routingKey());
-      statement.setBytes(5, CODEC.encode(event));
+      statement.setBytes(5, body);
       statement.setLong(6, System.currentTimeMillis());
-      statement.executeUpdate();
+      try (ResultSet inserted = statement.executeQuery()) {
+        inserted.next();
+        return new OutboxEntry(
+            inserted.getLong(1),
+            new OutgoingMessage(
+                exchange, event.routingKey(), EventMessages.properties(event), body));
+      }
     }
   }
 

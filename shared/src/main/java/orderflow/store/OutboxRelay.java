@@ -15,9 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes committed outbox rows with publisher confirms, in id order, and marks them sent. Runs
- * on its own thread ({@code <name>-outbox-relay}) with its own channel, recreated after a channel
- * or connection failure (the thread never dies of one). A batch is read, published, its confirms
+ * Publishes the outbox rows that no pipeline is publishing itself (see {@link OutboxDispatcher}):
+ * those a crash, a nack or a lost channel left behind, once they are older than the sweep age
+ * ({@link #DEFAULT_SWEEP_AGE}; rows claimed in {@link OutboxClaims} are skipped whatever their
+ * age). It publishes with publisher confirms, in id order, and marks them sent. Runs on its own
+ * thread ({@code <name>-outbox-relay}) with its own channel, recreated after a channel or
+ * connection failure (the thread never dies of one). A batch is read, published, its confirms
  * awaited, and the confirmed rows marked sent in one update; nacked or unconfirmed rows stay unsent
  * and are retried after a back-off. After a crash between publish and mark the rows are sent again:
  * consumers' inboxes absorb the duplicates. A row the broker returns as unroutable (no queue bound
@@ -36,6 +39,14 @@ public final class OutboxRelay implements AutoCloseable {
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
   public static final int PUBLISH_WINDOW = 256;
   public static final Duration SENT_RETENTION = Duration.ofHours(1);
+
+  /**
+   * How old an unsent row must be before the relay takes it. Younger rows are normally being
+   * published by the pipeline that committed them, possibly in another instance on the same
+   * PostgreSQL, whose claims this relay cannot see.
+   */
+  public static final Duration DEFAULT_SWEEP_AGE = Duration.ofSeconds(5);
+
   static final Duration CLEANUP_INTERVAL = Duration.ofMinutes(5);
   static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
@@ -55,6 +66,9 @@ public final class OutboxRelay implements AutoCloseable {
   private final int batchSize;
   private final Duration pollInterval;
   private final Duration retryBackoff;
+  private final Duration sweepAge;
+  private final OutboxClaims claims;
+  private volatile boolean sweepingEverything;
 
   private final Semaphore wakeUps = new Semaphore(0);
   private final CountDownLatch stopping = new CountDownLatch(1);
@@ -69,14 +83,20 @@ public final class OutboxRelay implements AutoCloseable {
    * @param connection the broker connection to open the relay's channel on
    * @param name thread name prefix, e.g. {@code inventory}
    */
-  public OutboxRelay(Database database, com.rabbitmq.client.Connection connection, String name) {
+  public OutboxRelay(
+      Database database,
+      com.rabbitmq.client.Connection connection,
+      String name,
+      OutboxClaims claims) {
     this(
         database,
         connection,
         name,
         DEFAULT_BATCH_SIZE,
         DEFAULT_POLL_INTERVAL,
-        DEFAULT_RETRY_BACKOFF);
+        DEFAULT_RETRY_BACKOFF,
+        DEFAULT_SWEEP_AGE,
+        claims);
   }
 
   OutboxRelay(
@@ -86,6 +106,28 @@ public final class OutboxRelay implements AutoCloseable {
       int batchSize,
       Duration pollInterval,
       Duration retryBackoff) {
+    this(
+        database,
+        connection,
+        name,
+        batchSize,
+        pollInterval,
+        retryBackoff,
+        Duration.ZERO,
+        new OutboxClaims());
+  }
+
+  OutboxRelay(
+      Database database,
+      com.rabbitmq.client.Connection connection,
+      String name,
+      int batchSize,
+      Duration pollInterval,
+      Duration retryBackoff,
+      Duration sweepAge,
+      OutboxClaims claims) {
+    this.sweepAge = Objects.requireNonNull(sweepAge, "sweepAge");
+    this.claims = Objects.requireNonNull(claims, "claims");
     this.database = Objects.requireNonNull(database, "database");
     this.name = Objects.requireNonNull(name, "name");
     if (batchSize <= 0) {
@@ -115,9 +157,11 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Publishes until no unsent row remains or {@code timeout} passes; true if the backlog is empty.
-   * Rows committed before this call are covered. The relay must be started.
+   * Rows committed before this call are covered, whatever their age: call it once the pipeline has
+   * stopped. The relay must be started.
    */
   public boolean flush(Duration timeout) throws InterruptedException {
+    sweepingEverything = true;
     synchronized (this) {
       if (thread == null || !thread.isAlive()) {
         throw new IllegalStateException("outbox relay " + name + " is not running");
@@ -266,7 +310,10 @@ public final class OutboxRelay implements AutoCloseable {
   private List<OutboxRow> readBatch(Connection db, boolean lock) throws SQLException {
     // Counted before publishing too, so the gauge stays current while the broker is away.
     backlog = Outbox.backlog(db);
-    return OutboxRows.unsent(db, batchSize, lock);
+    long createdBefore =
+        sweepingEverything ? Long.MAX_VALUE : System.currentTimeMillis() + 1 - sweepAge.toMillis();
+    List<OutboxRow> rows = OutboxRows.unsent(db, batchSize, createdBefore, lock);
+    return rows.stream().filter(row -> !claims.isClaimed(row.id())).toList();
   }
 
   private BatchPublisher.Outcome publish(List<OutboxRow> rows)

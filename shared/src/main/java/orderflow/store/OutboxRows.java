@@ -13,19 +13,26 @@ import java.util.stream.Collectors;
 final class OutboxRows {
   private OutboxRows() {}
 
-  /**
-   * Up to {@code limit} unsent rows in id order. With {@code lock} (PostgreSQL) the rows stay
-   * locked until the transaction ends and rows locked by another relay are skipped, so two relays
-   * do not publish the same rows.
-   */
+  /** Up to {@code limit} unsent rows, whatever their age, in id order (see the other overload). */
   static List<OutboxRow> unsent(Connection connection, int limit, boolean lock)
+      throws SQLException {
+    return unsent(connection, limit, Long.MAX_VALUE, lock);
+  }
+
+  /**
+   * Up to {@code limit} unsent rows created before {@code createdBefore} (epoch millis), in id
+   * order. With {@code lock} (PostgreSQL) the rows stay locked until the transaction ends and rows
+   * locked by another relay are skipped, so two relays do not publish the same rows.
+   */
+  static List<OutboxRow> unsent(Connection connection, int limit, long createdBefore, boolean lock)
       throws SQLException {
     String sql =
         "SELECT id, event_id, exchange, routing_key, body FROM outbox"
-            + " WHERE sent_at IS NULL ORDER BY id LIMIT ?"
+            + " WHERE sent_at IS NULL AND created_at < ? ORDER BY id LIMIT ?"
             + (lock ? " FOR UPDATE SKIP LOCKED" : "");
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setInt(1, limit);
+      statement.setLong(1, createdBefore);
+      statement.setInt(2, limit);
       try (ResultSet result = statement.executeQuery()) {
         List<OutboxRow> rows = new ArrayList<>();
         while (result.next()) {
