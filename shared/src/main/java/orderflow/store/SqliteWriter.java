@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -79,6 +80,7 @@ final class SqliteWriter implements AutoCloseable {
 
   private Connection loan(Connection lent) {
     StatementCache cache = statements;
+    CachedSavepoints savepoints = new CachedSavepoints(cache);
     boolean[] dirty = {false};
     boolean[] returned = {false};
     return (Connection)
@@ -101,8 +103,31 @@ final class SqliteWriter implements AutoCloseable {
                 return returned[0] || lent.isClosed();
               }
               dirty[0] = !name.equals("commit");
-              if (name.equals("prepareStatement") && args.length == 1) {
-                return cache.prepare((String) args[0]);
+              int arity = args == null ? 0 : args.length;
+              switch (name) {
+                case "prepareStatement" -> {
+                  if (arity == 1) {
+                    return cache.prepare((String) args[0]);
+                  }
+                }
+                case "setSavepoint" -> {
+                  if (arity == 0) {
+                    return savepoints.set();
+                  }
+                }
+                case "releaseSavepoint" -> {
+                  savepoints.release((Savepoint) args[0]);
+                  return null;
+                }
+                case "rollback" -> {
+                  if (arity == 1) {
+                    savepoints.rollbackTo((Savepoint) args[0]);
+                    return null;
+                  }
+                  savepoints.reset();
+                }
+                case "commit" -> savepoints.reset();
+                default -> {}
               }
               try {
                 return method.invoke(lent, args);

@@ -1,0 +1,150 @@
+package orderflow.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import orderflow.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+
+class SqliteWriterTest {
+  private static final Migration ITEMS =
+      new Migration(1, "items", List.of("CREATE TABLE items (name VARCHAR(50) PRIMARY KEY)"));
+
+  @TempDir Path dir;
+  private String url;
+  private Database database;
+
+  @BeforeEach
+  void createDatabase() throws SQLException {
+    url = TestDatabases.sqlite(dir);
+    database = Database.open(url);
+    database.migrate("items", List.of(ITEMS));
+  }
+
+  @Test
+  void aStatementIsPreparedOnceAcrossTransactions() throws SQLException {
+    AtomicInteger opened = new AtomicInteger();
+    SqliteWriter writer = countingWriter(opened);
+    PreparedStatement first;
+    PreparedStatement second;
+    try (Connection connection = writer.lend()) {
+      first = connection.prepareStatement("SELECT COUNT(*) FROM items");
+      first.close();
+      connection.commit();
+    }
+    try (Connection connection = writer.lend()) {
+      second = connection.prepareStatement("SELECT COUNT(*) FROM items");
+      second.close();
+    }
+    assertSame(first, second);
+    assertEquals(1, opened.get());
+    writer.close();
+  }
+
+  @Test
+  void theSameSqlPreparedWhileInUseGetsAStatementOfItsOwn() throws SQLException {
+    try (Connection connection = database.open();
+        PreparedStatement outer = connection.prepareStatement("SELECT name FROM items");
+        PreparedStatement inner = connection.prepareStatement("SELECT name FROM items")) {
+      assertNotSame(outer, inner);
+    }
+  }
+
+  @Test
+  void closingWithoutCommitRollsBack() throws SQLException {
+    try (Connection connection = database.open()) {
+      insert(connection, "lost");
+    }
+    try (Connection connection = database.open()) {
+      insert(connection, "kept");
+      connection.commit();
+    }
+    assertEquals(List.of("kept"), names());
+  }
+
+  @Test
+  void rollingBackToASavepointUndoesOnlyWhatFollowedIt() throws SQLException {
+    try (Connection connection = database.open()) {
+      Savepoint outer = connection.setSavepoint();
+      insert(connection, "a");
+      Savepoint inner = connection.setSavepoint();
+      insert(connection, "b");
+      connection.rollback(inner);
+      insert(connection, "c");
+      connection.releaseSavepoint(inner);
+      connection.releaseSavepoint(outer);
+      Savepoint again = connection.setSavepoint();
+      insert(connection, "d");
+      connection.rollback(again);
+      connection.releaseSavepoint(again);
+      connection.commit();
+    }
+    assertEquals(List.of("a", "c"), names());
+  }
+
+  @Test
+  void betweenLoansAnotherConnectionCanWriteAtOnce() throws SQLException {
+    try (Connection connection = database.open()) {
+      insert(connection, "first");
+      connection.commit();
+    }
+    // The writer is idle: it must hold no lock, so a writer that does not wait gets through.
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(0);
+    try (Connection other = config.createConnection(url);
+        Statement statement = other.createStatement()) {
+      statement.executeUpdate("INSERT INTO items (name) VALUES ('other')");
+    }
+    assertEquals(List.of("first", "other"), names());
+  }
+
+  @Test
+  void aReturnedLoanCannotBeUsed() throws SQLException {
+    Connection connection = database.open();
+    connection.close();
+    assertThrows(SQLException.class, () -> connection.prepareStatement("SELECT 1"));
+  }
+
+  private SqliteWriter countingWriter(AtomicInteger opened) {
+    return new SqliteWriter(
+        1_000,
+        () -> {
+          opened.incrementAndGet();
+          return new SQLiteConfig().createConnection(url);
+        });
+  }
+
+  private static void insert(Connection connection, String name) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("INSERT INTO items (name) VALUES (?)")) {
+      statement.setString(1, name);
+      statement.executeUpdate();
+    }
+  }
+
+  private List<String> names() throws SQLException {
+    try (Connection connection = database.openReadOnly();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT name FROM items ORDER BY name")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+      return names;
+    }
+  }
+}
