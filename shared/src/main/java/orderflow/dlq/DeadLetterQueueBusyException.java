@@ -2,7 +2,10 @@ package orderflow.dlq;
 
 import java.io.IOException;
 
-/** Another {@code dlq} operation holds the dead-letter queue; trying again later will work. */
+/**
+ * Another {@code dlq} operation holds the dead-letter queue; trying again later will work.
+ * Thread-safe once thrown (nothing in it changes).
+ */
 public final class DeadLetterQueueBusyException extends IOException {
   private static final long serialVersionUID = 1L;
 
