@@ -52,6 +52,7 @@ final class RunCommand implements Callable<Integer> {
     return ServiceMain.run(
         brokerSettings,
         settings,
+        run.httpBind(),
         database.url(InventoryService.NAME),
         InventoryService.definition(defaultStock, settings.prefetch()));
   }

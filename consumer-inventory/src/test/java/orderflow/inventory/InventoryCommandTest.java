@@ -142,6 +142,7 @@ class InventoryCommandTest {
     assertEquals(2, execute("run", "--prefetch", "0", "--db", db).exitCode());
     assertEquals(2, execute("run", "--default-stock", "-1", "--db", db).exitCode());
     assertEquals(2, execute("run", "--no-such-option").exitCode());
+    assertEquals(2, execute("run", "--http-bind", "no-such-host.invalid", "--db", db).exitCode());
   }
 
   @Test

@@ -42,6 +42,7 @@ final class RunCommand implements Callable<Integer> {
     return ServiceMain.run(
         broker,
         settings,
+        runOptions.httpBind(),
         databaseOptions.url(ShippingService.NAME),
         ShippingService.definition(Clock.systemUTC()));
   }

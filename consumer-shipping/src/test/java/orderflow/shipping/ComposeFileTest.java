@@ -116,6 +116,9 @@ class ComposeFileTest {
       List<String> command = texts(consumer.path("command"));
       assertEquals("run", command.get(0), name);
       assertEquals("8080", command.get(command.indexOf("--http-port") + 1), name);
+      // Services listen on loopback unless told otherwise; the port mapping needs every interface.
+      assertTrue(command.contains("--http-bind"), name + " passes --http-bind");
+      assertEquals("0.0.0.0", command.get(command.indexOf("--http-bind") + 1), name);
       assertEquals(
           List.of("CMD", "/app/healthcheck", "/health/ready", "8080"),
           texts(consumer.path("healthcheck").path("test")),

@@ -1,5 +1,8 @@
 package orderflow.consume;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import orderflow.observe.HealthServer;
 import orderflow.topology.RetryTiers;
 import picocli.CommandLine.Option;
 
@@ -16,6 +19,15 @@ public final class RunOptions {
           "Serve /health/live, /health/ready and /metrics on this port (0: any free port;"
               + " default: no HTTP server)")
   Integer httpPort;
+
+  @Option(
+      names = "--http-bind",
+      paramLabel = "ADDRESS",
+      defaultValue = HealthServer.DEFAULT_BIND_ADDRESS,
+      description =
+          "Address the HTTP server listens on; 0.0.0.0 for every interface (default"
+              + " ${DEFAULT-VALUE}: this host only)")
+  String httpBind;
 
   @Option(
       names = "--prefetch",
@@ -78,10 +90,16 @@ public final class RunOptions {
           "How long SIGTERM waits for in-flight work and the outbox (default ${DEFAULT-VALUE})")
   String shutdownTimeout;
 
+  /** The address given to {@code --http-bind}, for {@link ServiceMain#run}. */
+  public String httpBind() {
+    return httpBind;
+  }
+
   /**
    * @throws IllegalArgumentException naming the bad option
    */
   public ConsumerSettings settings(String consumerName, String workQueue) {
+    requireResolvable(httpBind);
     return new ConsumerSettings(
         consumerName,
         workQueue,
@@ -94,5 +112,14 @@ public final class RunOptions {
         batchSize,
         RetryTiers.parseDuration(shutdownTimeout),
         httpPort);
+  }
+
+  /** Checked here so a bad address is a usage error before anything connects. */
+  private static void requireResolvable(String address) {
+    try {
+      InetAddress.getByName(address);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--http-bind: unknown address '" + address + "'", e);
+    }
   }
 }

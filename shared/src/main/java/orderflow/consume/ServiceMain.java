@@ -26,10 +26,7 @@ public final class ServiceMain {
   private ServiceMain() {}
 
   /**
-   * Blocks until the process is asked to stop (SIGTERM/SIGINT) and has drained.
-   *
-   * @return the exit code: 1 if the consumer loop ended on its own (it never should)
-   * @throws Exception if the service cannot start (broker unreachable, database unusable...)
+   * {@link #run(BrokerSettings, ConsumerSettings, String, String, ServiceDefinition)} on loopback.
    */
   public static int run(
       BrokerSettings broker,
@@ -37,7 +34,24 @@ public final class ServiceMain {
       String databaseUrl,
       ServiceDefinition service)
       throws Exception {
-    RunningService running = start(broker, settings, databaseUrl, service);
+    return run(broker, settings, HealthServer.DEFAULT_BIND_ADDRESS, databaseUrl, service);
+  }
+
+  /**
+   * Blocks until the process is asked to stop (SIGTERM/SIGINT) and has drained.
+   *
+   * @param httpBind the address the HTTP server (if {@code settings.httpPort()} is set) listens on
+   * @return the exit code: 1 if the consumer loop ended on its own (it never should)
+   * @throws Exception if the service cannot start (broker unreachable, database unusable...)
+   */
+  public static int run(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    RunningService running = start(broker, settings, httpBind, databaseUrl, service);
     CountDownLatch exited = new CountDownLatch(1);
     int[] exitStatus = {0};
     Runtime.getRuntime()
@@ -72,10 +86,21 @@ public final class ServiceMain {
     return 0;
   }
 
+  /** Starts everything, HTTP on loopback; the caller stops it. For in-process tests. */
+  public static RunningService start(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    return start(broker, settings, HealthServer.DEFAULT_BIND_ADDRESS, databaseUrl, service);
+  }
+
   /** Starts everything; the caller stops it. Exposed for tests that run a service in-process. */
   public static RunningService start(
       BrokerSettings broker,
       ConsumerSettings settings,
+      String httpBind,
       String databaseUrl,
       ServiceDefinition service)
       throws Exception {
@@ -111,10 +136,9 @@ public final class ServiceMain {
           new ConsumerRuntime(connection, database, topology, settings, service, metrics, claims);
       Integer httpPort = null;
       if (settings.httpPort() != null) {
-        HealthServer server = HealthServer.start(settings.httpPort(), runtime, metrics);
+        HealthServer server = HealthServer.start(httpBind, settings.httpPort(), runtime, metrics);
         registry.register("http server", server::close);
         httpPort = server.port();
-        log.info("health and metrics on http://0.0.0.0:{}/", httpPort);
       }
       runtime.start();
       registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));

@@ -2,6 +2,7 @@ package orderflow.dlq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,11 +23,14 @@ import orderflow.topology.Topology;
 /**
  * The dead-letter queue of one work queue ({@code <queue>.dlq}): list, show, replay and purge.
  *
- * <p>Every operation holds the queue's messages unacknowledged on a channel of its own (see {@link
- * DeadLetterScan}), acts on those the filter matches and returns the others untouched. A replay
- * removes a dead letter only after the broker confirmed its republish, so a replay interrupted at
- * any point loses nothing: at worst the event is both back in the work queue and still in the DLQ,
- * and the consumer's inbox absorbs the second copy.
+ * <p>Every operation takes the queue's messages one at a time and holds them unacknowledged on a
+ * channel of its own (see {@link DeadLetterScan}), acts on those the filter matches and returns the
+ * others untouched. One operation runs per queue at a time: another waits up to {@link
+ * #DEFAULT_LOCK_WAIT}, then fails with {@link DeadLetterQueueBusyException}. Letters are selected
+ * by {@link DeadLetter#eventId()}, which comes from the body, never from the AMQP properties alone.
+ * A replay removes a dead letter only after the broker confirmed its republish, so a replay
+ * interrupted at any point loses nothing: at worst the event is both back in the work queue and
+ * still in the DLQ, and the consumer's inbox absorbs the second copy.
  *
  * <p>Not thread-safe; the connection is the caller's (not closed here).
  */
@@ -34,8 +38,11 @@ public final class DeadLetterQueue {
   /** The most dead letters one operation examines (AMQP prefetch is at most 65535). */
   public static final int DEFAULT_MAX_SCAN = 10_000;
 
-  /** How long a browse waits for the next delivery before it stops early. */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(2);
+  /** How long an operation waits for another one on the same queue to finish. */
+  public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
+
+  /** Body characters kept per letter in listings and results; {@code show} keeps the whole body. */
+  public static final int LISTED_BODY_CHARS = 2000;
 
   public static final Duration DEFAULT_CONFIRM_TIMEOUT =
       ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT;
@@ -65,17 +72,20 @@ public final class DeadLetterQueue {
   private final Topology topology;
   private final String workQueue;
   private final Clock clock;
+  private final Duration lockWait;
   private Consumer<DeadLetter> afterConfirmHook = letter -> {};
 
   public DeadLetterQueue(Connection connection, Topology topology, String workQueue) {
-    this(connection, topology, workQueue, Clock.systemUTC());
+    this(connection, topology, workQueue, Clock.systemUTC(), DEFAULT_LOCK_WAIT);
   }
 
-  DeadLetterQueue(Connection connection, Topology topology, String workQueue, Clock clock) {
+  DeadLetterQueue(
+      Connection connection, Topology topology, String workQueue, Clock clock, Duration lockWait) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.topology = Objects.requireNonNull(topology, "topology");
     this.workQueue = Objects.requireNonNull(workQueue, "workQueue");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
   }
 
   /** The queue's name on the broker, e.g. {@code inventory.dlq}. */
@@ -83,22 +93,57 @@ public final class DeadLetterQueue {
     return topology.deadLetterQueue(workQueue);
   }
 
-  /** The matching dead letters, oldest first, leaving every one in the queue. */
+  /**
+   * The matching dead letters, oldest first, leaving every one in the queue. Bodies are cut to
+   * {@link #LISTED_BODY_CHARS}; for an unbounded number of letters use {@link
+   * #list(DeadLetterFilter, Consumer)}.
+   */
   public List<DeadLetter> list(DeadLetterFilter filter) throws IOException, InterruptedException {
     List<DeadLetter> found = new ArrayList<>();
-    try (DeadLetterScan scan = scan()) {
-      for (DeadLetterScan.Held held : scan.held()) {
-        if (!filter.limitReached(found.size()) && filter.matches(held.letter())) {
-          found.add(held.letter());
-        }
-      }
-    }
+    list(filter, found::add);
     return found;
   }
 
-  /** The dead letter of an event, left in the queue. */
+  /**
+   * Hands each matching dead letter to {@code each} as it is read, oldest first, and leaves every
+   * one in the queue. Only one message is in memory at a time and bodies are cut to {@link
+   * #LISTED_BODY_CHARS}, so a queue of large letters lists in little memory.
+   *
+   * @return how many letters matched
+   * @throws DeadLetterQueueBusyException when another dlq operation holds the queue
+   */
+  public int list(DeadLetterFilter filter, Consumer<DeadLetter> each)
+      throws IOException, InterruptedException {
+    int matched = 0;
+    try (DeadLetterScan scan = scan()) {
+      for (GetResponse message = scan.next();
+          message != null && !filter.limitReached(matched);
+          message = scan.next()) {
+        DeadLetter letter = read(message, LISTED_BODY_CHARS);
+        if (filter.matches(letter)) {
+          matched++;
+          each.accept(letter);
+        }
+      }
+    }
+    return matched;
+  }
+
+  /**
+   * The dead letter whose {@link DeadLetter#eventId()} (the body's eventId, or the digest id of an
+   * undecodable body) is {@code eventId}, with its whole body; left in the queue.
+   */
   public Optional<DeadLetter> show(String eventId) throws IOException, InterruptedException {
-    return list(DeadLetterFilter.eventId(eventId)).stream().findFirst();
+    DeadLetterFilter filter = DeadLetterFilter.eventId(eventId);
+    try (DeadLetterScan scan = scan()) {
+      for (GetResponse message = scan.next(); message != null; message = scan.next()) {
+        DeadLetter letter = read(message, LISTED_BODY_CHARS);
+        if (filter.matches(letter)) {
+          return Optional.of(read(message, BodyText.WHOLE));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -117,27 +162,27 @@ public final class DeadLetterQueue {
     int scanned;
     try (DeadLetterScan scan = scan();
         ConfirmingPublisher publisher = dryRun ? null : publisher()) {
-      scanned = scan.held().size();
-      for (DeadLetterScan.Held held : scan.held()) {
+      for (GetResponse message = scan.next(); message != null; message = scan.next()) {
+        DeadLetter letter = read(message, LISTED_BODY_CHARS);
         int taken = replayed.size() + failed.size();
-        if (filter.limitReached(taken) || !filter.matches(held.letter())) {
-          scan.putBack(held);
-        } else if (dryRun) {
-          replayed.add(held.letter());
-          scan.putBack(held);
+        if (filter.limitReached(taken) || !filter.matches(letter)) {
+          continue;
+        }
+        if (dryRun) {
+          replayed.add(letter);
+          continue;
+        }
+        PublishOutcome outcome =
+            publisher.publishAndWait(replayMessage(message, letter), DEFAULT_CONFIRM_TIMEOUT);
+        if (outcome.confirmed()) {
+          afterConfirmHook.accept(letter);
+          scan.remove(message);
+          replayed.add(letter);
         } else {
-          PublishOutcome outcome =
-              publisher.publishAndWait(replayMessage(held), DEFAULT_CONFIRM_TIMEOUT);
-          if (outcome.confirmed()) {
-            afterConfirmHook.accept(held.letter());
-            scan.remove(held);
-            replayed.add(held.letter());
-          } else {
-            scan.putBack(held);
-            failed.add(new ReplayResult.Failure(held.letter(), outcome.name()));
-          }
+          failed.add(new ReplayResult.Failure(letter, outcome.name()));
         }
       }
+      scanned = scan.taken();
     }
     return new ReplayResult(dryRun, scanned, replayed, failed);
   }
@@ -148,19 +193,17 @@ public final class DeadLetterQueue {
     List<DeadLetter> purged = new ArrayList<>();
     int scanned;
     try (DeadLetterScan scan = scan()) {
-      scanned = scan.held().size();
-      for (DeadLetterScan.Held held : scan.held()) {
-        if (filter.limitReached(purged.size()) || !filter.matches(held.letter())) {
-          scan.putBack(held);
-        } else {
-          purged.add(held.letter());
-          if (dryRun) {
-            scan.putBack(held);
-          } else {
-            scan.remove(held);
-          }
+      for (GetResponse message = scan.next(); message != null; message = scan.next()) {
+        DeadLetter letter = read(message, LISTED_BODY_CHARS);
+        if (filter.limitReached(purged.size()) || !filter.matches(letter)) {
+          continue;
+        }
+        purged.add(letter);
+        if (!dryRun) {
+          scan.remove(message);
         }
       }
+      scanned = scan.taken();
     }
     return new PurgeResult(dryRun, scanned, purged);
   }
@@ -171,15 +214,19 @@ public final class DeadLetterQueue {
   }
 
   private DeadLetterScan scan() throws IOException, InterruptedException {
-    return DeadLetterScan.open(connection, queueName(), DEFAULT_MAX_SCAN, DEFAULT_IDLE_TIMEOUT);
+    return DeadLetterScan.open(connection, queueName(), DEFAULT_MAX_SCAN, lockWait);
+  }
+
+  private static DeadLetter read(GetResponse message, int maxBodyChars) {
+    return DeadLetterReader.read(message.getProps(), message.getBody(), maxBodyChars);
   }
 
   private ConfirmingPublisher publisher() throws IOException {
     return new ConfirmingPublisher(connection.createChannel(), 1);
   }
 
-  OutgoingMessage replayMessage(DeadLetterScan.Held held) {
-    AMQP.BasicProperties original = held.delivery().getProperties();
+  OutgoingMessage replayMessage(GetResponse message, DeadLetter letter) {
+    AMQP.BasicProperties original = message.getProps();
     Map<String, Object> headers =
         original.getHeaders() == null ? new HashMap<>() : new HashMap<>(original.getHeaders());
     FAILURE_HEADERS.forEach(headers::remove);
@@ -189,11 +236,10 @@ public final class DeadLetterQueue {
     headers.put(DeadLetterHeaders.REPLAYED_AT, clock.instant().toString());
     AMQP.BasicProperties properties =
         original.builder().headers(headers).deliveryMode(EventMessages.PERSISTENT).build();
-    DeadLetter letter = held.letter();
     // Without a recorded origin, send it straight back to the work queue.
     boolean knownOrigin = letter.originalExchange() != null && letter.originalRoutingKey() != null;
     String exchange = knownOrigin ? letter.originalExchange() : "";
     String routingKey = knownOrigin ? letter.originalRoutingKey() : topology.queue(workQueue);
-    return new OutgoingMessage(exchange, routingKey, properties, held.delivery().getBody());
+    return new OutgoingMessage(exchange, routingKey, properties, message.getBody());
   }
 }

@@ -2,7 +2,6 @@ package orderflow.dlq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,9 +13,9 @@ import java.util.Map;
 import orderflow.consume.DeadLetterHeaders;
 
 /**
- * Reads a {@link DeadLetter} from a message's properties: our failure headers when present,
- * otherwise the broker's {@code x-death} family (a message dead-lettered by the work queue's
- * delivery limit).
+ * Reads a {@link DeadLetter} from a message: who it is from its body ({@link BodyIdentity}), the
+ * failure from our failure headers when present, otherwise from the broker's {@code x-death} family
+ * (a message dead-lettered by the work queue's delivery limit).
  */
 final class DeadLetterReader {
   static final String X_DEATH = "x-death";
@@ -27,14 +26,26 @@ final class DeadLetterReader {
 
   private DeadLetterReader() {}
 
+  /** The whole body, for tests and {@code show}. */
   static DeadLetter read(AMQP.BasicProperties properties, byte[] body) {
+    return read(properties, body, BodyText.WHOLE);
+  }
+
+  /**
+   * @param maxBodyChars how much of the body to keep as text (see {@link BodyText})
+   */
+  static DeadLetter read(AMQP.BasicProperties properties, byte[] body, int maxBodyChars) {
     Map<String, Object> raw = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
     Map<String, Object> headers = new LinkedHashMap<>();
     raw.forEach((key, value) -> headers.put(key, plain(value)));
-    String text = new String(body, StandardCharsets.UTF_8);
+    BodyText text = BodyText.of(body, maxBodyChars);
+    BodyIdentity identity = BodyIdentity.of(body);
+    String eventType = identity.eventType() != null ? identity.eventType() : properties.getType();
     if (raw.containsKey(DeadLetterHeaders.REASON)) {
       return new DeadLetter(
+          identity.eventId(),
           properties.getMessageId(),
+          eventType,
           properties.getType(),
           string(raw, DeadLetterHeaders.REASON),
           string(raw, DeadLetterHeaders.EXCEPTION_CLASS),
@@ -55,7 +66,9 @@ final class DeadLetterReader {
       exchange = stringOf(death.get("exchange"));
     }
     return new DeadLetter(
+        identity.eventId(),
         properties.getMessageId(),
+        eventType,
         properties.getType(),
         string(raw, X_FIRST_DEATH_REASON),
         null,

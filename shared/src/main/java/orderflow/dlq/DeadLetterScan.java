@@ -1,30 +1,23 @@
 package orderflow.dlq;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Delivery;
-import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Holds the messages of a queue unacknowledged on a channel of its own, so that each can then be
- * removed ({@link #remove}) or returned ({@link #putBack}); whatever is still held when the scan
- * closes goes back to the queue.
+ * Takes the messages of a dead-letter queue one at a time ({@code basic.get}), holding each
+ * unacknowledged on a channel of its own so it is not taken twice; each can then be removed ({@link
+ * #remove}); every message not removed goes back to the queue when the scan closes.
  *
- * <p>It takes at most the depth observed when it opens (capped at {@code maxScan}), with a prefetch
- * of that many, and stops early when no delivery arrives for {@code idleTimeout} (another consumer
- * took some). It then cancels its consumer, so returned messages are not redelivered to it.
+ * <p>One message at a time, so memory holds one body, however large, not the whole queue: the
+ * caller reads what it needs from a message and lets it go before taking the next. It takes at most
+ * the depth observed when it opens (capped at {@code maxScan}) and stops early when nothing more is
+ * ready, and holds the queue's {@link DeadLetterLock} throughout, so that two operations never see
+ * each other's held letters as an empty queue.
  *
  * <p>Returning a message to a quorum queue counts as a delivery on RabbitMQ before 4.3 ({@code
  * x-delivery-count} grows with each browse). Our dead-letter queues are declared without a delivery
@@ -34,123 +27,87 @@ import java.util.concurrent.TimeoutException;
  * <p>Not thread-safe: one thread drives a scan.
  */
 final class DeadLetterScan implements AutoCloseable {
-  /** One message held unacknowledged. */
-  record Held(long deliveryTag, DeadLetter letter, Delivery delivery) {}
-
   private static final Duration RETURN_VISIBLE_TIMEOUT = Duration.ofSeconds(5);
 
+  private final DeadLetterLock lock;
   private final Channel channel;
   private final String queue;
-  private final List<Held> held = new ArrayList<>();
-  private int settledCount;
-  private int putBackCount;
+  private final int maxScan;
+  private int taken;
+  private int removed;
 
-  private DeadLetterScan(Channel channel, String queue) {
+  private DeadLetterScan(DeadLetterLock lock, Channel channel, String queue, int maxScan) {
+    this.lock = lock;
     this.channel = channel;
     this.queue = queue;
+    this.maxScan = maxScan;
   }
 
-  static DeadLetterScan open(Connection connection, String queue, int maxScan, Duration idleTimeout)
+  /**
+   * @throws DeadLetterQueueBusyException when another operation holds the queue past {@code
+   *     lockWait}
+   */
+  static DeadLetterScan open(Connection connection, String queue, int maxScan, Duration lockWait)
       throws IOException, InterruptedException {
-    Channel channel = connection.createChannel();
-    DeadLetterScan scan = new DeadLetterScan(channel, queue);
+    DeadLetterLock lock = DeadLetterLock.acquire(connection, queue, lockWait);
     try {
+      Channel channel = connection.createChannel();
+      // Only what is there now: a letter replayed and dead-lettered again during this scan must
+      // not be taken a second time. (Fails with NOT_FOUND, naming the queue, if there is none.)
       int depth = channel.queueDeclarePassive(queue).getMessageCount();
-      int wanted = Math.min(depth, maxScan);
-      if (wanted > 0) {
-        scan.take(queue, wanted, idleTimeout);
-      }
-      return scan;
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      scan.close();
+      return new DeadLetterScan(lock, channel, queue, Math.min(depth, maxScan));
+    } catch (IOException | RuntimeException e) {
+      lock.close();
       throw e;
     }
   }
 
-  private void take(String queue, int wanted, Duration idleTimeout)
-      throws IOException, InterruptedException {
-    BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
-    CountDownLatch cancelled = new CountDownLatch(1);
-    channel.basicQos(wanted);
-    String consumerTag =
-        channel.basicConsume(
-            queue,
-            false,
-            new DefaultConsumer(channel) {
-              @Override
-              public void handleDelivery(
-                  String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                deliveries.add(new Delivery(envelope, properties, body));
-              }
-
-              @Override
-              public void handleCancelOk(String tag) {
-                cancelled.countDown();
-              }
-            });
-    List<Delivery> taken = new ArrayList<>();
-    while (taken.size() < wanted) {
-      Delivery next = deliveries.poll(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (next == null) {
-        break;
-      }
-      taken.add(next);
+  /** The next message, held until removed or until the scan closes; null when there is none. */
+  GetResponse next() throws IOException {
+    if (taken >= maxScan) {
+      return null;
     }
-    channel.basicCancel(consumerTag);
-    // Callbacks run in order, so once cancel-ok is handled every delivery before it is queued;
-    // those are held too (and returned on close) so none is left unaccounted for.
-    if (!cancelled.await(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IOException("the broker did not confirm cancelling the browsing consumer");
+    GetResponse response = channel.basicGet(queue, false);
+    if (response != null) {
+      taken++;
     }
-    deliveries.drainTo(taken);
-    for (Delivery delivery : taken) {
-      held.add(
-          new Held(
-              delivery.getEnvelope().getDeliveryTag(),
-              DeadLetterReader.read(delivery.getProperties(), delivery.getBody()),
-              delivery));
-    }
+    return response;
   }
 
-  /** The held messages, in delivery order. */
-  List<Held> held() {
-    return List.copyOf(held);
+  /** Messages taken so far. */
+  int taken() {
+    return taken;
   }
 
   /** Acknowledges: the broker deletes the message. */
-  void remove(Held message) throws IOException {
-    channel.basicAck(message.deliveryTag(), false);
-    settledCount++;
+  void remove(GetResponse message) throws IOException {
+    channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
+    removed++;
   }
 
-  /** Returns the message to the queue now. */
-  void putBack(Held message) throws IOException {
-    channel.basicNack(message.deliveryTag(), false, true);
-    settledCount++;
-    putBackCount++;
-  }
-
-  /** Returns every message still held, then closes the channel. */
+  /** Returns every message still held, closes the channel, then releases the lock. */
   @Override
   public void close() throws IOException {
-    int returning = putBackCount + held.size() - settledCount;
-    try {
-      if (channel.isOpen() && settledCount < held.size()) {
-        // Tag 0 with multiple=true: every message this channel still holds.
-        channel.basicNack(0, true, true);
+    try (lock) {
+      int returning = taken - removed;
+      try {
+        if (channel.isOpen() && returning > 0) {
+          // Tag 0 with multiple=true: every message this channel still holds.
+          channel.basicNack(0, true, true);
+        }
+        awaitReturned(returning);
+        if (channel.isOpen()) {
+          channel.close();
+        }
+      } catch (TimeoutException | ShutdownSignalException e) {
+        // The channel is gone: the broker returned every unacknowledged message itself.
       }
-      awaitReturned(returning);
-      if (channel.isOpen()) {
-        channel.close();
-      }
-    } catch (TimeoutException | ShutdownSignalException e) {
-      // The channel is gone: the broker returned every unacknowledged message itself.
     }
   }
 
   /**
    * A quorum queue applies returns asynchronously: wait (bounded) until they are counted again, so
-   * the next operation that opens a scan sees them in the queue's depth.
+   * the next operation sees them in the queue.
    */
   private void awaitReturned(int returning) throws IOException {
     if (returning == 0 || !channel.isOpen()) {

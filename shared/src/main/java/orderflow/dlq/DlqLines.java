@@ -1,18 +1,29 @@
 package orderflow.dlq;
 
-/** Human-readable lines for dead letters. */
+/** Human-readable lines for dead letters, with everything from the message escaped. */
 final class DlqLines {
   private DlqLines() {}
 
-  /** eventId, type, reason, attempts and when it failed, on one line. */
+  /**
+   * eventId, type, reason, attempts and when it failed, on one line; then the {@code message_id}
+   * and {@code type} properties when they disagree with the body.
+   */
   static String summary(DeadLetter letter) {
-    return String.format(
-        "%-36s  %-18s  %-20s  attempts=%-3s  failedAt=%s",
-        orDash(letter.eventId()),
-        orDash(letter.eventType()),
-        orDash(letter.reason()),
-        letter.attempts() == null ? "-" : letter.attempts().toString(),
-        letter.lastFailureAt() == null ? "-" : letter.lastFailureAt().toString());
+    String line =
+        String.format(
+            "%-36s  %-18s  %-20s  attempts=%-3s  failedAt=%s",
+            orDash(letter.eventId()),
+            orDash(letter.eventType()),
+            orDash(letter.reason()),
+            letter.attempts() == null ? "-" : letter.attempts().toString(),
+            letter.lastFailureAt() == null ? "-" : letter.lastFailureAt().toString());
+    if (letter.messageIdDisagrees()) {
+      line += "  message_id=" + orDash(letter.messageId());
+    }
+    if (letter.typePropertyDisagrees()) {
+      line += "  type_property=" + orDash(letter.typeProperty());
+    }
+    return line;
   }
 
   static String destination(DeadLetter letter) {
@@ -20,6 +31,6 @@ final class DlqLines {
   }
 
   private static String orDash(String value) {
-    return value == null || value.isEmpty() ? "-" : value;
+    return value == null || value.isEmpty() ? "-" : TerminalText.escape(value);
   }
 }

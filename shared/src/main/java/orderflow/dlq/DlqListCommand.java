@@ -1,27 +1,41 @@
 package orderflow.dlq;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code dlq list}: one line per dead letter, leaving them all in the queue. */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = "List dead letters without removing them.")
+    description = {
+      "List dead letters without removing them, one at a time as they are read;",
+      "bodies are cut to "
+          + DeadLetterQueue.LISTED_BODY_CHARS
+          + " characters (dlq show prints one whole)."
+    })
 final class DlqListCommand extends FilteredDlqSubcommand {
   @Override
   int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException {
-    List<DeadLetter> letters = queue.list(filter());
     if (json) {
-      printJson(out, letters.stream().map(letter -> letter.toMap(true)).toList());
+      // Written as each letter is read: the array never has to fit in memory.
+      try (JsonGenerator array = jsonGenerator(out)) {
+        array.writeStartArray();
+        queue.list(filter(), letter -> writeJson(array, letter.toMap(true)));
+        array.writeEndArray();
+      }
+      out.println();
       return 0;
     }
-    for (DeadLetter letter : letters) {
-      out.println(DlqLines.summary(letter));
-    }
-    if (letters.isEmpty()) {
+    int listed =
+        queue.list(
+            filter(),
+            letter -> {
+              out.println(DlqLines.summary(letter));
+              out.flush();
+            });
+    if (listed == 0) {
       out.println("no dead letters in " + queue.queueName() + " match");
     }
     return 0;

@@ -13,7 +13,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Show one dead letter, its headers and body, without removing it.")
 final class DlqShowCommand extends DlqSubcommand {
-  @Parameters(paramLabel = "EVENT_ID", description = "The event id (message_id)")
+  @Parameters(
+      paramLabel = "EVENT_ID",
+      description =
+          "The eventId in the body, as dlq list shows it (sha256-... for a body without one)")
   String eventId;
 
   @Override
@@ -22,7 +25,11 @@ final class DlqShowCommand extends DlqSubcommand {
     if (found.isEmpty()) {
       spec.commandLine()
           .getErr()
-          .println("no dead letter of event " + eventId + " in " + queue.queueName());
+          .println(
+              "no dead letter of event "
+                  + TerminalText.escape(eventId)
+                  + " in "
+                  + queue.queueName());
       return 1;
     }
     Map<String, Object> fields = found.get().toMap(true);
@@ -30,15 +37,21 @@ final class DlqShowCommand extends DlqSubcommand {
       printJson(out, fields);
       return 0;
     }
+    // Every value may come from the message: escaped, so it cannot drive the terminal.
     fields.forEach(
         (name, value) -> {
           if (value instanceof Map<?, ?> headers) {
             out.println(name + ":");
-            headers.forEach((header, text) -> out.println("  " + header + ": " + text));
+            headers.forEach(
+                (header, text) -> out.println("  " + printable(header) + ": " + printable(text)));
           } else {
-            out.println(name + ": " + (value == null ? "-" : value));
+            out.println(name + ": " + (value == null ? "-" : printable(value)));
           }
         });
     return 0;
+  }
+
+  private static String printable(Object value) {
+    return TerminalText.escape(String.valueOf(value));
   }
 }

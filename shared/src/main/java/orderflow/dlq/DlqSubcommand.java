@@ -1,10 +1,12 @@
 package orderflow.dlq;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import orderflow.broker.BrokerConnector;
 import orderflow.broker.BrokerUnavailableException;
@@ -59,6 +61,8 @@ abstract class DlqSubcommand implements Callable<Integer> {
       return code;
     } catch (BrokerUnavailableException e) {
       return fail(err, e.getMessage(), e);
+    } catch (DeadLetterQueueBusyException e) {
+      return fail(err, "dlq " + spec.name() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return fail(err, "dlq " + spec.name() + " interrupted", e);
@@ -72,6 +76,20 @@ abstract class DlqSubcommand implements Callable<Integer> {
       out.println(JSON.writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** A JSON writer on {@code out} that leaves {@code out} open. */
+  JsonGenerator jsonGenerator(PrintWriter out) throws IOException {
+    return JSON.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  }
+
+  static void writeJson(JsonGenerator generator, Object value) {
+    try {
+      generator.writeObject(value);
+      generator.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -27,6 +27,12 @@ import java.util.function.Supplier;
  * exposition turns them into {@code orderflow_deliveries_total}, {@code orderflow_handler_seconds}
  * and so on.
  *
+ * <p>Label values come from a closed set whatever the callers pass: event types known to {@link
+ * orderflow.envelope.EventType}, the dead-letter reasons of {@link
+ * orderflow.consume.DeadLetterHeaders}, retry tiers shaped like {@code 5s}; anything else (a forged
+ * AMQP {@code type}, for instance) is counted under {@code unknown}, so no message can grow the
+ * number of series.
+ *
  * <p>Handler time and end-to-end latency are histograms with fixed buckets (so they aggregate
  * across instances) plus client-side p50/p95/p99.
  *
@@ -49,7 +55,7 @@ public final class ConsumerMetrics {
   static final String TIER_TAG = "tier";
   static final String REASON_TAG = "reason";
   static final String QUANTILE_TAG = "quantile";
-  static final String UNKNOWN = "unknown";
+  static final String UNKNOWN = MetricLabels.UNKNOWN;
 
   private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
   private static final Duration[] HANDLER_BUCKETS =
@@ -92,11 +98,13 @@ public final class ConsumerMetrics {
   }
 
   public void delivered(String eventType) {
-    counter(DELIVERIES, "Deliveries received", EVENT_TYPE_TAG, label(eventType)).increment();
+    counter(DELIVERIES, "Deliveries received", EVENT_TYPE_TAG, MetricLabels.eventType(eventType))
+        .increment();
   }
 
   public void acked(String eventType) {
-    counter(ACKS, "Deliveries acknowledged", EVENT_TYPE_TAG, label(eventType)).increment();
+    counter(ACKS, "Deliveries acknowledged", EVENT_TYPE_TAG, MetricLabels.eventType(eventType))
+        .increment();
   }
 
   public void duplicate(String eventType) {
@@ -104,7 +112,7 @@ public final class ConsumerMetrics {
             DUPLICATES,
             "Events already in the inbox, acknowledged without effect",
             EVENT_TYPE_TAG,
-            label(eventType))
+            MetricLabels.eventType(eventType))
         .increment();
   }
 
@@ -116,9 +124,9 @@ public final class ConsumerMetrics {
             RETRIES,
             "Events sent to a retry queue",
             EVENT_TYPE_TAG,
-            label(eventType),
+            MetricLabels.eventType(eventType),
             TIER_TAG,
-            label(tier))
+            MetricLabels.tier(tier))
         .increment();
   }
 
@@ -127,9 +135,9 @@ public final class ConsumerMetrics {
             DEAD_LETTERS,
             "Events sent to the dead-letter queue",
             EVENT_TYPE_TAG,
-            label(eventType),
+            MetricLabels.eventType(eventType),
             REASON_TAG,
-            label(reason))
+            MetricLabels.reason(reason))
         .increment();
   }
 
@@ -198,7 +206,7 @@ public final class ConsumerMetrics {
   }
 
   private Timer timer(String name, String description, Duration[] buckets, String eventType) {
-    String type = label(eventType);
+    String type = MetricLabels.eventType(eventType);
     Timer timer =
         Timer.builder(name)
             .description(description)
@@ -245,11 +253,6 @@ public final class ConsumerMetrics {
       // A failing source (e.g. the database is down) must not break the whole scrape.
       return Double.NaN;
     }
-  }
-
-  /** Label value for an event type that may be missing (an undecodable delivery). */
-  private static String label(String value) {
-    return value == null || value.isBlank() ? UNKNOWN : value;
   }
 
   private static Duration[] durations(double... seconds) {

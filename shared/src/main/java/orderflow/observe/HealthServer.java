@@ -1,27 +1,21 @@
 package orderflow.observe;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code /health/live}, {@code /health/ready} and {@code /metrics} on a port with the JDK's
- * HTTP server (DESIGN section 7), on two daemon threads named {@code health-http-N}.
+ * Serves {@code /health/live}, {@code /health/ready} and {@code /metrics} on one address and port
+ * (DESIGN section 7), by default on the loopback interface only.
  *
  * <ul>
  *   <li>{@code GET /health/live}: 200 {@code {"status":"UP"}} while the process answers.
@@ -31,82 +25,103 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: the Prometheus text format.
  * </ul>
  *
- * Other paths answer 404, other methods 405. This class is thread-safe.
+ * Other paths answer 404, other methods 405. A client gets 2 seconds to send its request head and
+ * 10 to complete the exchange, on a bounded pool of worker threads (see {@link HttpListener}), so a
+ * slow or silent client cannot hold up a probe. This class is thread-safe.
  */
 public final class HealthServer implements AutoCloseable {
   public static final String LIVE_PATH = "/health/live";
   public static final String READY_PATH = "/health/ready";
   public static final String METRICS_PATH = "/metrics";
   public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** Loopback: a process on a host shows its health to that host only unless told otherwise. */
+  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
   static final String OK = "ok";
   private static final String JSON = "application/json";
-  private static final int THREADS = 2;
   private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final HttpListener listener;
   private final ReadinessCheck readiness;
   private final ConsumerMetrics metrics;
 
   private HealthServer(
-      HttpServer server,
-      ExecutorService executor,
-      ReadinessCheck readiness,
-      ConsumerMetrics metrics) {
-    this.server = server;
-    this.executor = executor;
+      ReadinessCheck readiness, ConsumerMetrics metrics, InetAddress bind, int port)
+      throws IOException {
     this.readiness = readiness;
     this.metrics = metrics;
+    this.listener =
+        HttpListener.start(
+            bind,
+            port,
+            HttpListener.DEFAULT_HEAD_DEADLINE,
+            HttpListener.DEFAULT_EXCHANGE_DEADLINE,
+            this::handle);
+  }
+
+  /** Listens on {@link #DEFAULT_BIND_ADDRESS} (loopback). */
+  public static HealthServer start(int port, ReadinessCheck readiness, ConsumerMetrics metrics) {
+    return start(DEFAULT_BIND_ADDRESS, port, readiness, metrics);
   }
 
   /**
-   * Binds every interface on {@code port} and starts serving.
+   * Binds {@code bindAddress} on {@code port} and starts serving.
    *
+   * @param bindAddress an IP address or host name; {@code 0.0.0.0} for every interface
    * @param port 0 picks a free port (see {@link #port()})
-   * @throws UncheckedIOException when the port cannot be bound, naming it
+   * @throws IllegalArgumentException when the address does not resolve or the port is out of range
+   * @throws UncheckedIOException when the address and port cannot be bound, naming them
    */
-  public static HealthServer start(int port, ReadinessCheck readiness, ConsumerMetrics metrics) {
+  public static HealthServer start(
+      String bindAddress, int port, ReadinessCheck readiness, ConsumerMetrics metrics) {
+    Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(readiness, "readiness");
     Objects.requireNonNull(metrics, "metrics");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
-    HttpServer server;
+    InetAddress bind;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on HTTP port " + port + ": " + e, e);
+      bind = InetAddress.getByName(bindAddress);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown HTTP bind address '" + bindAddress + "'", e);
     }
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-    HealthServer health = new HealthServer(server, executor, readiness, metrics);
-    server.setExecutor(executor);
-    server.createContext("/", health::handle);
-    server.start();
-    LOG.info("health and metrics on http://0.0.0.0:{}", health.port());
-    return health;
+    try {
+      HealthServer health = new HealthServer(readiness, metrics, bind, port);
+      LOG.info("health and metrics on http://{}:{}", bind.getHostAddress(), health.port());
+      return health;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on HTTP " + bind.getHostAddress() + ":" + port + ": " + e, e);
+    }
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return listener.address().getPort();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      boolean known =
-          path.equals(LIVE_PATH) || path.equals(READY_PATH) || path.equals(METRICS_PATH);
+  /** The address listened on, e.g. {@code 127.0.0.1}. */
+  public InetAddress bindAddress() {
+    return listener.address().getAddress();
+  }
+
+  private HttpReply handle(RequestHead request) {
+    String path = request.path();
+    boolean known = path.equals(LIVE_PATH) || path.equals(READY_PATH) || path.equals(METRICS_PATH);
+    try {
       if (!known) {
-        send(exchange, 404, JSON, json(Map.of("error", "not found: " + path)));
-      } else if (!exchange.getRequestMethod().equals("GET")) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        send(exchange, 405, JSON, json(Map.of("error", "method not allowed")));
+        return HttpReply.of(404, JSON, json(Map.of("error", "not found: " + path)));
+      } else if (!request.method().equals("GET")) {
+        return HttpReply.of(405, JSON, json(Map.of("error", "method not allowed")))
+            .withHeader("Allow", "GET");
       } else if (path.equals(LIVE_PATH)) {
-        send(exchange, 200, JSON, json(Map.of("status", "UP")));
+        return HttpReply.of(200, JSON, json(Map.of("status", "UP")));
       } else if (path.equals(READY_PATH)) {
-        ready(exchange);
+        return ready();
       } else {
-        send(exchange, 200, PROMETHEUS_CONTENT_TYPE, metrics.scrape());
+        return HttpReply.of(200, PROMETHEUS_CONTENT_TYPE, metrics.scrape());
       }
     } catch (RuntimeException e) {
       LOG.warn("health endpoint failed", e);
@@ -114,7 +129,7 @@ public final class HealthServer implements AutoCloseable {
     }
   }
 
-  private void ready(HttpExchange exchange) throws IOException {
+  private HttpReply ready() {
     Map<String, String> components;
     try {
       components = new TreeMap<>(readiness.components());
@@ -125,37 +140,20 @@ public final class HealthServer implements AutoCloseable {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("components", components);
-    send(exchange, up ? 200 : 503, JSON, json(body));
+    return HttpReply.of(up ? 200 : 503, JSON, json(body));
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+  private static String json(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
     }
-  }
-
-  private static String json(Object value) throws IOException {
-    return MAPPER.writeValueAsString(value);
-  }
-
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "health-http-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** Stops listening at once (a scrape in progress is cut off) and ends the threads. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    listener.close();
   }
 }

@@ -18,6 +18,7 @@ public final class ScriptedServiceMain implements Callable<Integer> {
     return ServiceMain.run(
         broker.settings(),
         run.settings(ScriptedService.NAME, ScriptedService.definition().workQueue()),
+        run.httpBind(),
         database.url(ScriptedService.NAME),
         ScriptedService.definition());
   }

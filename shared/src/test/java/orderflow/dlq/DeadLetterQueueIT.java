@@ -18,6 +18,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -303,6 +307,154 @@ class DeadLetterQueueIT {
     assertEquals(1, human.toString().lines().count(), human.toString());
   }
 
+  @Test
+  void lettersAreKnownByTheirBodyWithoutPropertiesOrWithAForgedMessageId(TestBroker broker)
+      throws Exception {
+    DeadLetterQueue queue = setUp(broker);
+    publishToDlq(reasonOnly(), body("e-5").getBytes(StandardCharsets.UTF_8));
+    byte[] binary = {(byte) 0xff, 0x00, 0x1b, '[', '2', 'J', '\n', (byte) 0xc3};
+    publishToDlq(reasonOnly(), binary);
+    deadLetter("e-1", "OrderCreated", "invalid-event");
+    AMQP.BasicProperties forged = reasonOnly().builder().messageId("e-1").build();
+    publishToDlq(forged, body("e-2").getBytes(StandardCharsets.UTF_8));
+
+    List<DeadLetter> letters = queue.list(DeadLetterFilter.ALL);
+
+    List<String> ids = ids(letters);
+    assertEquals("e-5", ids.get(0));
+    assertTrue(ids.get(1).startsWith("sha256-"), ids.toString());
+    assertEquals(List.of("e-1", "e-2"), ids.subList(2, 4), "the forged id hides no letter");
+    assertEquals("e-1", letters.get(3).messageId());
+    assertEquals("e-1", queue.show("e-2").orElseThrow().messageId());
+    DeadLetter undecodable = queue.show(ids.get(1)).orElseThrow();
+    assertEquals("base64", undecodable.content().encoding());
+
+    StringWriter shown = new StringWriter();
+    assertEquals(0, command(shown, "show", ids.get(1)));
+    assertTrue(shown.toString().contains("bodyEncoding: base64"), shown.toString());
+    assertTrue(
+        shown.toString().chars().noneMatch(c -> c < 0x20 && c != '\n'),
+        "no raw control character reaches the terminal: " + shown);
+    awaitDepth(dlq, 4);
+  }
+
+  @Test
+  void anOperationWhileAnotherHoldsTheQueueSaysBusyInsteadOfNoDeadLetters(TestBroker broker)
+      throws Exception {
+    DeadLetterQueue first = setUp(broker);
+    for (int i = 1; i <= 5; i++) {
+      deadLetter("e-" + i, "OrderCreated", "invalid-event");
+    }
+    try (Connection other = new BrokerConnector(broker.settings(), "dlq-it").connect("second")) {
+      DeadLetterQueue second =
+          new DeadLetterQueue(
+              other, topology, Topology.INVENTORY_QUEUE, Clock.systemUTC(), Duration.ZERO);
+      List<Exception> whileFirstRuns = new ArrayList<>();
+
+      first.list(
+          DeadLetterFilter.ALL,
+          letter -> {
+            if (whileFirstRuns.isEmpty()) {
+              whileFirstRuns.add(
+                  assertThrows(
+                      DeadLetterQueueBusyException.class, () -> second.list(DeadLetterFilter.ALL)));
+            }
+          });
+
+      assertEquals(1, whileFirstRuns.size());
+      assertEquals(5, second.list(DeadLetterFilter.ALL).size(), "once the first is done");
+    }
+
+    try (DeadLetterLock held = DeadLetterLock.acquire(broker.connection(), dlq, Duration.ZERO)) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertEquals(1, command(out, err, "list"));
+      assertEquals("", out.toString());
+      assertTrue(err.toString().contains("busy, try again"), err.toString());
+      assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+    awaitDepth(dlq, 5);
+  }
+
+  @Test
+  void listingLargeLettersInASmallHeapStreamsThemAndCutsTheirBodies(TestBroker broker)
+      throws Exception {
+    setUp(broker);
+    int letters = 3;
+    String padding = "x".repeat(12 * 1024 * 1024);
+    for (int i = 1; i <= letters; i++) {
+      String body =
+          "{\"eventId\":\"big-"
+              + i
+              + "\",\"eventType\":\"OrderCreated\",\"pad\":\""
+              + padding
+              + "\"}";
+      publishToDlq(reasonOnly(), body.getBytes(StandardCharsets.UTF_8));
+    }
+    padding = null;
+    Path dir = Files.createTempDirectory("dlq-list-heap");
+    Path stdout = dir.resolve("stdout");
+    Path stderr = dir.resolve("stderr");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DlqMain.class.getName(),
+                "list",
+                "--json",
+                "--uri",
+                broker.uriString(),
+                "--namespace",
+                broker.namespace())
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .start();
+    try {
+      assertTrue(process.waitFor(120, TimeUnit.SECONDS), "dlq list finished");
+      assertEquals(0, process.exitValue(), Files.readString(stderr));
+      JsonNode array = new ObjectMapper().readTree(stdout.toFile());
+      assertEquals(letters, array.size());
+      for (int i = 0; i < letters; i++) {
+        JsonNode letter = array.get(i);
+        assertEquals("big-" + (i + 1), letter.get("eventId").asText());
+        assertTrue(letter.get("bodyTruncated").asBoolean());
+        assertTrue(letter.get("bodyBytes").asInt() > 12 * 1024 * 1024);
+        assertTrue(letter.get("body").asText().length() <= DeadLetterQueue.LISTED_BODY_CHARS);
+      }
+    } finally {
+      process.destroyForcibly();
+    }
+    awaitDepth(dlq, letters);
+  }
+
+  private int command(StringWriter out, StringWriter err, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--uri", broker.uriString(), "--namespace", broker.namespace()));
+    CommandLine command = new CommandLine(new DlqCommand("inventory", "consumer-inventory"));
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    return command.execute(all.toArray(String[]::new));
+  }
+
+  /** Properties with a failure reason and nothing else: no message_id, no type. */
+  private static AMQP.BasicProperties reasonOnly() {
+    return new AMQP.BasicProperties.Builder()
+        .headers(Map.of(DeadLetterHeaders.REASON, "invalid-event"))
+        .deliveryMode(2)
+        .build();
+  }
+
+  private void publishToDlq(AMQP.BasicProperties properties, byte[] body) throws Exception {
+    try (Channel channel = broker.connection().createChannel()) {
+      channel.confirmSelect();
+      channel.basicPublish("", dlq, true, properties, body);
+      channel.waitForConfirmsOrDie(30_000);
+    }
+  }
+
   private int command(StringWriter out, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--uri", broker.uriString(), "--namespace", broker.namespace()));
@@ -338,14 +490,19 @@ class DeadLetterQueueIT {
             .build();
     try (Channel channel = broker.connection().createChannel()) {
       channel.confirmSelect();
+      // The body names the same event and type as the properties, as the runtime's letters do.
       channel.basicPublish(
-          "", dlq, true, properties, body(eventId).getBytes(StandardCharsets.UTF_8));
+          "", dlq, true, properties, body(eventId, type).getBytes(StandardCharsets.UTF_8));
       channel.waitForConfirmsOrDie(5_000);
     }
   }
 
   private static String body(String eventId) {
-    return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"OrderCreated\"}";
+    return body(eventId, "OrderCreated");
+  }
+
+  private static String body(String eventId, String type) {
+    return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"" + type + "\"}";
   }
 
   private void awaitDepth(String queue, long depth) {

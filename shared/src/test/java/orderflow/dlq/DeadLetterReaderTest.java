@@ -89,7 +89,8 @@ class DeadLetterReaderTest {
                 Map.of(
                     DeadLetterHeaders.REASON, text("permanent-failure"),
                     DeadLetterHeaders.LAST_FAILURE_AT, text("2026-11-22T10:00:00Z"))),
-            BODY);
+            // The body names the same event as the properties: letters are known by their body.
+            "{\"eventId\":\"e-3\"}".getBytes(StandardCharsets.UTF_8));
     Instant at = Instant.parse("2026-11-22T10:00:00Z");
 
     assertTrue(DeadLetterFilter.ALL.matches(letter));

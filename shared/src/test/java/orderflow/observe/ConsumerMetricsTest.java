@@ -1,6 +1,7 @@
 package orderflow.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -119,5 +120,32 @@ class ConsumerMetricsTest {
     assertEquals(5, metrics.count("rabbitmq.published"));
     assertTrue(metrics.scrape().contains("rabbitmq_published_total{consumer=\"inventory\"} 5"));
     assertTrue(metrics.scrape().contains("jvm_memory_used_bytes"));
+  }
+
+  @Test
+  void labelsFedByMessagesStayInAClosedSetHoweverManyDistinctValuesArrive() {
+    int seriesBefore = metrics.registry().getMeters().size();
+
+    for (int i = 0; i < 3_000; i++) {
+      String forged = "Forged" + i;
+      metrics.delivered(forged);
+      metrics.acked(forged);
+      metrics.duplicate(forged);
+      metrics.retried(forged, "tier-" + i);
+      metrics.deadLettered(forged, "reason-" + i);
+      metrics.handlerTime(forged, Duration.ofMillis(1));
+      metrics.endToEndLatency(forged, Duration.ofMillis(1));
+    }
+    metrics.delivered("OrderCreated");
+    metrics.deadLettered("OrderCreated", "invalid-event");
+
+    assertEquals(3_000, metrics.count(ConsumerMetrics.DELIVERIES, "event_type", "unknown"));
+    assertEquals(1, metrics.count(ConsumerMetrics.DELIVERIES, "event_type", "OrderCreated"));
+    assertEquals(3_000, metrics.count(ConsumerMetrics.DEAD_LETTERS, "reason", "unknown"));
+    assertEquals(1, metrics.count(ConsumerMetrics.DEAD_LETTERS, "reason", "invalid-event"));
+    assertEquals(3_000, metrics.count(ConsumerMetrics.RETRIES, "tier", "unknown"));
+    int added = metrics.registry().getMeters().size() - seriesBefore;
+    assertTrue(added <= 20, added + " new meters for 3,000 forged types");
+    assertFalse(metrics.scrape().contains("Forged"));
   }
 }

@@ -1,16 +1,22 @@
 package orderflow.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -127,6 +133,73 @@ class HealthServerTest {
       assertEquals(port, again.port());
       assertEquals(200, get(again, "/health/ready").statusCode());
     }
+  }
+
+  @Test
+  void clientsSendingHalfARequestHeadDoNotHoldUpTheReadinessProbe() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        slow.add(halfARequest(server));
+      }
+
+      HttpResponse<String> probe =
+          client.send(
+              HttpRequest.newBuilder(uri(server, "/health/ready"))
+                  .timeout(Duration.ofSeconds(1))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertEquals(200, probe.statusCode());
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientThatNeverEndsItsRequestHeadIsCutOffWithinSeconds() throws Exception {
+    try (Socket slow = halfARequest(server)) {
+      slow.setSoTimeout(8_000);
+      long started = System.nanoTime();
+
+      int read;
+      try {
+        read = slow.getInputStream().read();
+      } catch (SocketException reset) {
+        read = -1;
+      }
+
+      assertEquals(-1, read, "the server closes the connection");
+      assertTrue(
+          Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(5)) < 0,
+          "closed after the request-head deadline, not the client's patience");
+    }
+  }
+
+  @Test
+  void listensOnLoopbackUnlessGivenAnotherAddress() throws Exception {
+    assertTrue(server.bindAddress().isLoopbackAddress(), server.bindAddress().toString());
+
+    try (HealthServer everywhere = HealthServer.start("0.0.0.0", 0, () -> Map.of(), metrics)) {
+      assertTrue(everywhere.bindAddress().isAnyLocalAddress(), everywhere.bindAddress().toString());
+      assertEquals(200, get(everywhere, "/health/live").statusCode());
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> HealthServer.start("no-such-host.invalid", 0, () -> Map.of(), metrics));
+  }
+
+  /** A connection that sent the start of a request and then nothing more. */
+  private static Socket halfARequest(HealthServer target) throws IOException {
+    Socket socket = new Socket("127.0.0.1", target.port());
+    socket
+        .getOutputStream()
+        .write("GET /health/ready HTTP/1.1\r\nHost: localh".getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return socket;
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
