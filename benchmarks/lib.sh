@@ -107,3 +107,59 @@ queue_depth() {
   java -cp "$perftest_cp" "$perftest_dir/QueueDepth.java" "$uri" "$1" 2>/dev/null \
     | awk -v q="$1" '$1 == q { print $2 }' || true
 }
+
+# CPU seconds (user + system) a live process has used so far, or empty if it is gone.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null \
+    || true
+}
+
+# A JDBC URL for one service's store in this run. BENCH_DB=sqlite (default): a file under $2.
+# BENCH_DB=postgres: a fresh schema in BENCH_POSTGRES_URL's database, dropped by drop_schemas.
+bench_schemas=()
+bench_database() {
+  local name="$1" dir="$2"
+  case "${BENCH_DB:-sqlite}" in
+    sqlite) echo "jdbc:sqlite:$dir/$name.db" ;;
+    postgres)
+      local base="${BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}"
+      local schema="bench_${name}_$$"
+      psql_base "$base" -c "CREATE SCHEMA $schema" >/dev/null
+      echo "$schema" >>"$dir/schemas"
+      echo "$base$([[ "$base" == *\?* ]] && echo '&' || echo '?')currentSchema=$schema"
+      ;;
+    *) echo "BENCH_DB must be sqlite or postgres, not ${BENCH_DB}" >&2; return 1 ;;
+  esac
+}
+
+# psql against the database of a jdbc:postgresql:// URL (host, port, database and user only).
+psql_base() {
+  local url="${1#jdbc:postgresql://}"; shift
+  local hostport="${url%%/*}" rest="${url#*/}"
+  local database="${rest%%\?*}" user
+  user="$(sed -n 's/.*[?&]user=\([^&]*\).*/\1/p' <<<"$rest")"
+  psql -q -h "${hostport%%:*}" -p "${hostport##*:}" -U "${user:-postgres}" -d "$database" "$@"
+}
+
+# Drops the PostgreSQL schemas bench_database created under $1.
+drop_schemas() {
+  local schema
+  [[ -f "$1/schemas" ]] || return 0
+  while read -r schema; do
+    psql_base "${BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}" \
+      -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
+  done <"$1/schemas"
+}
+
+# One JSON object on one line from KEY VALUE pairs; values that parse as numbers stay numbers.
+json_line() {
+  python3 -c 'import json, sys
+args = sys.argv[1:]
+def value(text):
+    try:
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text else number
+    except ValueError:
+        return text
+print(json.dumps({args[i]: value(args[i + 1]) for i in range(0, len(args), 2)}))' "$@"
+}
