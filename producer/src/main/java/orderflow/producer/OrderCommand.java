@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventLimits;
 import orderflow.envelope.OrderCreated;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
@@ -37,7 +38,10 @@ final class OrderCommand extends BrokerCommand {
       arity = "1..*",
       paramLabel = "PRODUCT:QTY[:PRICE]",
       converter = ItemSpec.Converter.class,
-      description = "An order line, repeatable; price is a decimal unit price, e.g. sku-42:2:19.99")
+      description =
+          "An order line, repeatable (at most "
+              + EventLimits.MAX_ITEMS
+              + "); price is a decimal unit price, e.g. sku-42:2:19.99")
   List<ItemSpec> items;
 
   @Option(
@@ -65,10 +69,14 @@ final class OrderCommand extends BrokerCommand {
           spec.commandLine(), "--customer must not be blank");
     }
     OrderCreated order =
-        OrderCreated.of(
-            UUID.randomUUID().toString(),
-            customer.trim(),
-            items.stream().map(ItemSpec::toOrderItem).toList());
+        OrderRules.asUsageError(
+            spec,
+            "invalid order",
+            () ->
+                OrderCreated.of(
+                    UUID.randomUUID().toString(),
+                    customer.strip(),
+                    items.stream().map(ItemSpec::toOrderItem).toList()));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     PublishOutcome outcome;
     try (BrokerSession session = BrokerSession.open(spec, broker, "order", !noDeclare);

@@ -3,6 +3,8 @@ package orderflow.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Command-line behaviour that needs no broker: usage errors exit 2 before connecting. */
@@ -15,6 +17,43 @@ class ProducerCommandTest {
     assertEquals(2, result.exitCode(), result.toString());
     assertTrue(result.err().contains("invalid item 'x:0'"), result.toString());
     assertEquals("", result.out());
+  }
+
+  @Test
+  void aCustomerWithATerminalEscapeIsRefusedByTheEnvelopesRuleAsAUsageError() {
+    CommandRun.Result result =
+        CommandRun.run(
+            "order", "--uri", "amqp://127.0.0.1:1", "--customer", "bob\u001b[2J", "--item", "x:1");
+
+    assertEquals(2, result.exitCode(), result.toString());
+    assertTrue(
+        result.err().contains("customerId must not contain control characters"), result.toString());
+    assertTrue(result.err().chars().noneMatch(c -> c == 0x1b), result.toString());
+  }
+
+  @Test
+  void anOrderOfMoreThanAHundredLinesIsAUsageError() {
+    List<String> args =
+        new ArrayList<>(List.of("order", "--uri", "amqp://127.0.0.1:1", "--customer", "c"));
+    for (int i = 0; i <= 100; i++) {
+      args.add("--item");
+      args.add("sku-" + i + ":1");
+    }
+
+    CommandRun.Result result = CommandRun.run(args.toArray(String[]::new));
+
+    assertEquals(2, result.exitCode(), result.toString());
+    assertTrue(result.err().contains("at most 100 entries"), result.toString());
+  }
+
+  @Test
+  void loadRefusesAProductTheConsumersWouldRefuse() {
+    CommandRun.Result result =
+        CommandRun.run(
+            "load", "--uri", "amqp://127.0.0.1:1", "--count", "1", "--products", "p".repeat(129));
+
+    assertEquals(2, result.exitCode(), result.toString());
+    assertTrue(result.err().contains("at most 128 characters"), result.toString());
   }
 
   @Test
