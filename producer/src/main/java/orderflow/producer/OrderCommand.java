@@ -1,5 +1,6 @@
 package orderflow.producer;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -79,6 +80,7 @@ final class OrderCommand extends BrokerCommand {
                     items.stream().map(ItemSpec::toOrderItem).toList()));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     PublishOutcome outcome;
+    ShutdownSignalException channelClosed;
     try (BrokerSession session = BrokerSession.open(spec, broker, "order", !noDeclare);
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
@@ -86,9 +88,16 @@ final class OrderCommand extends BrokerCommand {
       outcome =
           publisher.publishAndWait(
               messages.toMessage(event, session.topology().ordersExchange()), timeout);
+      channelClosed = publisher.channel().getCloseReason();
     }
     if (outcome != PublishOutcome.CONFIRMED) {
-      return fail("order " + order.orderId() + " was not accepted: " + explain(outcome), null);
+      // A channel the broker closed (e.g. NOT_FOUND: no such exchange) ends the wait early; its
+      // reason says more than "no confirm".
+      String why =
+          outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
+              ? BrokerErrors.describe(channelClosed)
+              : explain(outcome);
+      return fail("order " + order.orderId() + " was not accepted: " + why, null);
     }
     PrintWriter out = out();
     if (json) {
