@@ -204,6 +204,31 @@ class InventoryCommandTest {
   }
 
   @Test
+  void aRawOddPasswordOrABadPortIsAUsageErrorThatNeverShowsThePassword() {
+    for (String uri :
+        new String[] {
+          "amqp://guest:S3cr:et@127.0.0.1:1/%2F",
+          "amqp://guest:S3cr@ët@127.0.0.1:1/%2F",
+          "amqp://guest:S3cr/et@127.0.0.1:1/%2F",
+          "amqp://guest:S3cret@127.0.0.1:70000/%2F"
+        }) {
+      Result result = execute("run", "--verbose", "--uri", uri, "--db", db);
+
+      assertEquals(2, result.exitCode(), result.err());
+      assertFalse((result.out() + result.err()).contains("S3cr"), result.err());
+    }
+  }
+
+  @Test
+  void aPercentEncodedOddPasswordReachesTheConnectionAndIsNotShown() {
+    Result result = execute("run", "--uri", "amqp://guest:S3cr%3A%40%25%2F%C3%ABt@127.0.0.1:1/%2F");
+
+    assertEquals(1, result.exitCode(), result.err());
+    assertTrue(result.err().contains("127.0.0.1:1"), result.err());
+    assertFalse(result.err().contains("S3cr"), result.err());
+  }
+
+  @Test
   void helpAndVersionExitZero() {
     Result help = execute("--help");
     assertEquals(0, help.exitCode());
