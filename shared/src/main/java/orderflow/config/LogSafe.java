@@ -8,8 +8,11 @@ package orderflow.config;
  *
  * <p>Escaped: C0 and C1 control characters and DEL ({@code \n}, {@code \r}, {@code \t}, otherwise
  * {@code \}{@code uXXXX}), Unicode format characters such as bidirectional overrides, line and
- * paragraph separators, lone surrogates, and the backslash itself ({@code \\}), so the result reads
- * back unambiguously. Letters of any script are kept as they are.
+ * paragraph separators and lone surrogates. Letters of any script are kept as they are.
+ *
+ * <p>A backslash is kept as it is, which makes escaping idempotent: text that passes two layers (an
+ * exception message quoted again by a log line) is not escaped twice. The price is that a literal
+ * backslash-n in the input reads like an escaped newline; it still cannot start a line.
  *
  * <p>This class is thread-safe: it is stateless.
  */
@@ -61,8 +64,6 @@ public final class LogSafe {
         return "\\r";
       case '\t':
         return "\\t";
-      case '\\':
-        return "\\\\";
       default:
         break;
     }

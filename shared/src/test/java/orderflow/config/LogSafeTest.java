@@ -47,7 +47,14 @@ class LogSafeTest {
   void lettersOfAnyScriptAndPairedSurrogatesAreKept() {
     assertEquals("Zoë 東京 🚚", LogSafe.escape("Zoë 東京 🚚"));
     assertEquals("\\ud83d", LogSafe.escape("\ud83d"));
-    assertEquals("a\\\\n", LogSafe.escape("a\\n"));
+  }
+
+  @Test
+  void escapingTwiceChangesNothing() {
+    String once = LogSafe.escape("a\nb\u001b[2J\\c");
+
+    assertEquals("a\\nb\\u001b[2J\\c", once);
+    assertEquals(once, LogSafe.escape(once));
   }
 
   @Test
