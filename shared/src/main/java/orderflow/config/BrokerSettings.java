@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * Where the broker is and which namespace this process works in. Every check of the URI fails with
  * an {@link IllegalArgumentException} whose message never quotes the password (commands turn it
- * into a usage error, exit 2).
+ * into a usage error, exit 2). Immutable and thread-safe.
  *
  * @param uri {@code amqp://} or {@code amqps://} URI; may contain credentials, so never print it
  *     directly: use {@link #redactedUri()}
@@ -40,6 +40,7 @@ public record BrokerSettings(URI uri, String namespace) {
       throw new IllegalArgumentException(
           "broker URI port must be 1 to " + MAX_PORT + ", was " + uri.getPort());
     }
+    // A raw second ':' is refused here, as a usage error, not at connect time.
     UserInfo.of(uri);
     namespace = namespace == null ? "" : namespace.trim();
     if (!namespace.isEmpty() && !namespace.matches("[A-Za-z0-9_\\-.]{1,100}")) {

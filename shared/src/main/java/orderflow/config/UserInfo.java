@@ -10,6 +10,8 @@ import java.util.Optional;
  * them as US-ASCII (a percent-encoded non-ASCII password arrives garbled) and, given a raw second
  * {@code :}, fails with a message that quotes the password; so the URI is decoded here, once.
  *
+ * <p>Immutable and thread-safe; its {@code toString} masks the password.
+ *
  * @param password null when the URI names a user without a password
  */
 public record UserInfo(String username, String password) {
