@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,8 +82,8 @@ final class HistoryCommand implements Callable<Integer> {
           m.createdAt(),
           m.kind(),
           m.delta(),
-          m.orderId() == null ? "-" : m.orderId(),
-          m.reason() == null ? "" : m.reason());
+          m.orderId() == null ? "-" : LogSafe.escape(m.orderId()),
+          m.reason() == null ? "" : LogSafe.escape(m.reason()));
     }
     out.printf(
         "ledger:     available %d, reserved %d%n",

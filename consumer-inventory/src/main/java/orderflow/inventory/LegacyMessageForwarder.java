@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import orderflow.config.LogSafe;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
@@ -79,13 +80,15 @@ final class LegacyMessageForwarder extends DefaultConsumer {
       event = decodeOrderCreated(body);
     } catch (RuntimeException e) {
       // InvalidEventException, or anything else decoding threw: this body can never be forwarded.
-      String what = "invalid legacy message (" + e.getMessage() + ")";
+      // The message is the sender's text (any exception, not only ours): escaped and cut.
+      String what = "invalid legacy message (" + LogSafe.escape(e.getMessage(), 500) + ")";
       log.warn("dead-lettering {} to {}", what, topology.deadLetterQueue(Topology.INVENTORY_QUEUE));
       publishThenSettle(
           tag, LegacyDeadLetters.invalid(topology, properties, body, e, clock.instant()), what);
       return;
     }
-    String what = "order " + event.payload().orderId() + " (event " + event.eventId() + ")";
+    String what =
+        "order " + LogSafe.escape(event.payload().orderId()) + " (event " + event.eventId() + ")";
     publishThenSettle(tag, messages.toMessage(event, topology.ordersExchange()), what);
   }
 

@@ -1,5 +1,7 @@
 package orderflow.inventory;
 
+import orderflow.config.LogSafe;
+
 /** A query named a product that has no stock record and no movement. */
 final class UnknownProductException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -7,7 +9,7 @@ final class UnknownProductException extends RuntimeException {
   UnknownProductException(String productId) {
     super(
         "no stock recorded for product '"
-            + productId
+            + LogSafe.escape(productId)
             + "' (it appears with its first order or 'stock set')");
   }
 }

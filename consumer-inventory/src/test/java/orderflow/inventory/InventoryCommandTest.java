@@ -132,6 +132,55 @@ class InventoryCommandTest {
   }
 
   @Test
+  void stockAndHistoryShowHostileRowsEscapedOnOneLineEach() throws Exception {
+    // Rows a consumer applied before the envelope had limits: the commands must not replay them.
+    String product = "evil\u001b[2J\nforged";
+    try (TestInventoryDatabase database = new TestInventoryDatabase(db);
+        Connection connection = database.open()) {
+      new StockLedger(connection).adjust(product, 5, "recount\u009b31m\r", 1_000L);
+      connection.commit();
+    }
+
+    Result stock = execute("stock", "--db", db);
+    Result history = execute("history", product, "--db", db);
+
+    assertEquals(0, stock.exitCode(), stock.err());
+    assertTrue(stock.out().contains("evil\\u001b[2J\\nforged"), stock.out());
+    assertEquals(0, history.exitCode(), history.err());
+    assertTrue(history.out().contains("recount\\u009b31m\\r"), history.out());
+    for (String printed : new String[] {stock.out(), history.out()}) {
+      assertTrue(
+          printed.chars().noneMatch(c -> (c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f)),
+          printed);
+    }
+    assertEquals(2, stock.out().strip().lines().count(), stock.out());
+  }
+
+  @Test
+  void anUnknownProductWithAnEscapeIsEchoedEscaped() throws Exception {
+    new TestInventoryDatabase(db).close();
+
+    Result result = execute("stock", "x\u001b[2J", "--db", db);
+
+    assertEquals(1, result.exitCode());
+    assertTrue(result.err().contains("x\\u001b[2J"), result.err());
+  }
+
+  @Test
+  void stockSetRefusesAProductNoOrderCouldName() {
+    Result escape = execute("stock", "set", "sku\u001b[2J", "5", "--db", db);
+    Result tooLong = execute("stock", "set", "p".repeat(129), "5", "--db", db);
+
+    assertEquals(2, escape.exitCode(), escape.err());
+    assertTrue(
+        escape.err().contains("PRODUCT: productId must not contain control characters"),
+        escape.err());
+    assertTrue(escape.err().chars().noneMatch(c -> c == 0x1b), escape.err());
+    assertEquals(2, tooLong.exitCode(), tooLong.err());
+    assertTrue(tooLong.err().contains("at most 128 characters"), tooLong.err());
+  }
+
+  @Test
   void aNegativeQuantityIsAUsageError() {
     assertEquals(2, execute("stock", "set", "apple", "-3", "--db", db).exitCode());
     assertEquals(2, execute("stock", "set", "apple", "many", "--db", db).exitCode());
@@ -153,6 +202,31 @@ class InventoryCommandTest {
     assertTrue(result.err().contains("127.0.0.1:1"), result.err());
     assertFalse(result.err().contains("s3cret"), result.err());
     assertEquals(1, result.err().strip().lines().count(), result.err());
+  }
+
+  @Test
+  void aRawOddPasswordOrABadPortIsAUsageErrorThatNeverShowsThePassword() {
+    for (String uri :
+        new String[] {
+          "amqp://guest:S3cr:et@127.0.0.1:1/%2F",
+          "amqp://guest:S3cr@ët@127.0.0.1:1/%2F",
+          "amqp://guest:S3cr/et@127.0.0.1:1/%2F",
+          "amqp://guest:S3cret@127.0.0.1:70000/%2F"
+        }) {
+      Result result = execute("run", "--verbose", "--uri", uri, "--db", db);
+
+      assertEquals(2, result.exitCode(), result.err());
+      assertFalse((result.out() + result.err()).contains("S3cr"), result.err());
+    }
+  }
+
+  @Test
+  void aPercentEncodedOddPasswordReachesTheConnectionAndIsNotShown() {
+    Result result = execute("run", "--uri", "amqp://guest:S3cr%3A%40%25%2F%C3%ABt@127.0.0.1:1/%2F");
+
+    assertEquals(1, result.exitCode(), result.err());
+    assertTrue(result.err().contains("127.0.0.1:1"), result.err());
+    assertFalse(result.err().contains("S3cr"), result.err());
   }
 
   @Test

@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -15,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import orderflow.consume.ConsumerSettings;
+import orderflow.consume.DeadLetterHeaders;
 import orderflow.consume.ServiceMain;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -222,6 +229,77 @@ class InventoryServiceIT {
       assertEquals(
           new StockQueries.StockLevel("product456", 98, 2),
           new InventoryDb(db).level("product456"));
+    }
+  }
+
+  @Test
+  void ordersOutsideTheEnvelopeLimitsAreDeadLetteredAsInvalidAndCreateNoProduct(TestBroker broker)
+      throws Exception {
+    String db = TestDatabases.sqlite(directory);
+    Topology topology = declare(broker);
+    OrderCreated marker = Orders.order("marker:1");
+    List<byte[]> hostile =
+        List.of(
+            withItems(items -> first(items).put("productId", "evil\u001b[2J\u0000")),
+            withItems(items -> first(items).put("productId", "p".repeat(100_000))),
+            withItems(items -> first(items).put("price", new BigDecimal("1e400"))),
+            withItems(
+                items -> {
+                  for (int i = 1; i <= 100; i++) {
+                    items.add(first(items).deepCopy().put("productId", "bulk-" + i));
+                  }
+                }));
+
+    try (Decisions decisions = Decisions.listen(broker, topology);
+        Service service = Service.start(broker, db, 100)) {
+      try (Channel channel = broker.connection().createChannel()) {
+        channel.confirmSelect();
+        for (byte[] body : hostile) {
+          channel.basicPublish(
+              topology.ordersExchange(),
+              "order.created",
+              new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+              body);
+        }
+        channel.waitForConfirmsOrDie(30_000);
+      }
+      Orders.publish(broker, topology, Orders.envelopes(List.of(marker)));
+      awaitDecision(decisions, marker.orderId());
+      String dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+      TestBroker.await(
+          hostile.size() + " dead letters in " + dlq,
+          DEADLINE,
+          () -> count(broker, dlq) == hostile.size());
+
+      for (int i = 0; i < hostile.size(); i++) {
+        GetResponse letter = broker.get(dlq);
+        assertEquals(
+            DeadLetterHeaders.REASON_INVALID_EVENT,
+            String.valueOf(letter.getProps().getHeaders().get(DeadLetterHeaders.REASON)));
+      }
+      InventoryDb inventory = new InventoryDb(db);
+      assertEquals(1, inventory.count("SELECT COUNT(*) FROM stock"));
+      assertEquals(1, inventory.count("SELECT COUNT(*) FROM stock WHERE product_id = 'marker'"));
+    }
+  }
+
+  /** The body of a valid order, with its items changed. */
+  private static byte[] withItems(Consumer<ArrayNode> damage) throws Exception {
+    EventEnvelope event = EventEnvelope.first(Orders.order("good:1"), "producer");
+    ObjectNode root = (ObjectNode) EventCodec.mapper().readTree(new EventCodec().encode(event));
+    damage.accept((ArrayNode) root.get("payload").get("items"));
+    return EventCodec.mapper().writeValueAsBytes(root);
+  }
+
+  private static ObjectNode first(ArrayNode items) {
+    return (ObjectNode) items.get(0);
+  }
+
+  private static long count(TestBroker broker, String queue) {
+    try {
+      return broker.messageCount(queue);
+    } catch (Exception e) {
+      return -1;
     }
   }
 

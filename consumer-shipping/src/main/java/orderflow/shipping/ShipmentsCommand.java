@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import orderflow.envelope.EventCodec;
 import picocli.CommandLine.Command;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Spec;
     description = "List shipments, newest first, or the shipment of one order.")
 final class ShipmentsCommand implements Callable<Integer> {
   static final int DEFAULT_LIMIT = 100;
+
+  /** Room for the items of the largest order the envelope allows. */
+  private static final int ITEMS_COLUMN_CHARS = 20_000;
 
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions databaseOptions;
@@ -68,23 +72,29 @@ final class ShipmentsCommand implements Callable<Integer> {
 
   private void printTable(PrintWriter out, List<Shipment> shipments) {
     if (shipments.isEmpty()) {
-      out.println(orderId == null ? "No shipments." : "No shipment for order " + orderId + ".");
+      out.println(
+          orderId == null
+              ? "No shipments."
+              : "No shipment for order " + LogSafe.escape(orderId) + ".");
       return;
     }
     String format = "%-36s  %-36s  %-7s  %-18s  %-8s  %-24s  %s%n";
     out.printf(format, "SHIPMENT", "ORDER", "CARRIER", "TRACKING", "STATUS", "CREATED", "ITEMS");
+    // Every text column came from a message, maybe before the envelope's limits: escaped.
     for (Shipment shipment : shipments) {
       out.printf(
           format,
-          shipment.shipmentId(),
-          shipment.orderId(),
-          shipment.carrier(),
-          shipment.trackingNumber(),
+          LogSafe.escape(shipment.shipmentId()),
+          LogSafe.escape(shipment.orderId()),
+          LogSafe.escape(shipment.carrier()),
+          LogSafe.escape(shipment.trackingNumber()),
           shipment.status(),
           shipment.createdAt(),
-          shipment.items().stream()
-              .map(item -> item.productId() + ":" + item.quantity())
-              .collect(Collectors.joining(",")));
+          LogSafe.escape(
+              shipment.items().stream()
+                  .map(item -> item.productId() + ":" + item.quantity())
+                  .collect(Collectors.joining(",")),
+              ITEMS_COLUMN_CHARS));
     }
   }
 }

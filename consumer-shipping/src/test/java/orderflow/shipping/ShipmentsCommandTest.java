@@ -119,6 +119,32 @@ class ShipmentsCommandTest {
   }
 
   @Test
+  void hostileTextInRowsIsShownEscapedOnOneLine() throws Exception {
+    String orderId = newOrderId();
+    ship(reserved(orderId, new ReservedItem("P1", 2)));
+    // As if applied before the envelope had limits: a forged line and a terminal escape.
+    try (Connection connection = database.open();
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate(
+          "UPDATE shipments SET carrier = 'DHL' || char(27) || '[2J' || char(10) || 'forged',"
+              + " tracking_number = 'T' || char(155) || '31m'");
+      statement.executeUpdate("UPDATE shipment_items SET product_id = 'P' || char(0)");
+      connection.commit();
+    }
+
+    CommandRun run = CommandRun.of("shipments", "--db", url);
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("DHL\\u001b[2J\\nforged"), run.out());
+    assertTrue(run.out().contains("T\\u009b31m"), run.out());
+    assertTrue(run.out().contains("P\\u0000:2"), run.out());
+    assertEquals(2, run.out().strip().lines().count(), run.out());
+    assertTrue(
+        run.out().chars().noneMatch(c -> (c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f)),
+        run.out());
+  }
+
+  @Test
   void answersWhileTheServiceHoldsTheWriteLock() throws Exception {
     String orderId = newOrderId();
     ship(reserved(orderId, new ReservedItem("P1", 1)));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,34 @@ class ShippingCommandTest {
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("soon") || run.err().contains("--retry-delays"), run.err());
+  }
+
+  @Test
+  void aRawOddPasswordIsAUsageErrorThatNeverShowsIt() {
+    CommandRun run =
+        CommandRun.of(
+            "run",
+            "--verbose",
+            "--uri",
+            "amqp://shipper:S3cr:@%ët@127.0.0.1:1/%2F",
+            "--db",
+            TestDatabases.sqlite(dir));
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertFalse((run.out() + run.err()).contains("S3cr"), run.err());
+  }
+
+  @Test
+  void theUriFileIsReadAndItsPasswordNeverShown() throws Exception {
+    Path file = dir.resolve("broker.uri");
+    Files.writeString(file, "amqp://shipper:S3cr%3Aet@127.0.0.1:1/%2F\n");
+
+    CommandRun run =
+        CommandRun.of("run", "--uri-file", file.toString(), "--db", TestDatabases.sqlite(dir));
+
+    assertEquals(1, run.exitCode(), run.err());
+    assertTrue(run.err().contains("127.0.0.1:1"), run.err());
+    assertFalse(run.err().contains("S3cr"), run.err());
   }
 
   @Test

@@ -1,14 +1,25 @@
 package orderflow.producer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.Delivery;
+import orderflow.config.LogSafe;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InvalidEventException;
 
-/** How {@code producer watch} prints one event: a text line or a JSON object on one line. */
+/**
+ * How {@code producer watch} prints one event: a text line or a JSON object on one line. Anything
+ * taken from a message is escaped (text with {@link LogSafe}, JSON as ASCII), so a message cannot
+ * forge a line or send escape sequences to the watcher's terminal.
+ */
 final class EventLines {
+  // Escapes every non-ASCII character too, which covers C1 controls the JSON default leaves raw.
+  private static final ObjectWriter ASCII_JSON =
+      EventCodec.mapper().writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+
   private EventLines() {}
 
   /** Milliseconds from the event's creation to now: how long its hop through the broker took. */
@@ -21,7 +32,7 @@ final class EventLines {
         + " "
         + event.eventType().wireName()
         + " order="
-        + event.payload().orderId()
+        + LogSafe.escape(event.payload().orderId())
         + " event="
         + event.eventId()
         + " hop="
@@ -45,7 +56,7 @@ final class EventLines {
   static String invalid(Delivery delivery, InvalidEventException e, boolean json) {
     String messageId = delivery.getProperties().getMessageId();
     if (!json) {
-      return "INVALID message_id=" + messageId + " " + e.getMessage();
+      return "INVALID message_id=" + LogSafe.escape(messageId) + " " + e.getMessage();
     }
     ObjectNode line = EventCodec.mapper().createObjectNode();
     line.put("invalid", true);
@@ -57,7 +68,7 @@ final class EventLines {
 
   private static String write(ObjectNode node) {
     try {
-      return EventCodec.mapper().writeValueAsString(node);
+      return ASCII_JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a JSON line", e);
     }

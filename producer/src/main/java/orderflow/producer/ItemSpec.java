@@ -3,6 +3,7 @@ package orderflow.producer;
 import java.math.BigDecimal;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import orderflow.config.LogSafe;
 import orderflow.envelope.OrderItem;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -13,7 +14,6 @@ import picocli.CommandLine.TypeConversionException;
  */
 record ItemSpec(String productId, int quantity, BigDecimal price) {
   static final String SYNTAX = "PRODUCT:QTY[:PRICE], e.g. sku-42:2:19.99";
-  private static final Pattern PRODUCT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-/]{0,127}");
   private static final Pattern QUANTITY = Pattern.compile("[0-9]{1,9}");
   private static final Pattern PRICE = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
 
@@ -22,15 +22,8 @@ record ItemSpec(String productId, int quantity, BigDecimal price) {
     if (parts.length < 2 || parts.length > 3) {
       throw bad(text, "expected " + SYNTAX);
     }
-    String product = parts[0].trim();
-    if (!PRODUCT.matcher(product).matches()) {
-      throw bad(
-          text,
-          "product '"
-              + product
-              + "' must start with a letter or digit and use only letters, digits, '.', '_', '-',"
-              + " '/'");
-    }
+    // strip, not trim: trim would silently drop control characters at the ends.
+    String product = parts[0].strip();
     String quantityText = parts[1].trim();
     if (!QUANTITY.matcher(quantityText).matches() || Integer.parseInt(quantityText) == 0) {
       throw bad(text, "quantity '" + quantityText + "' must be a whole number of at least 1");
@@ -45,7 +38,14 @@ record ItemSpec(String productId, int quantity, BigDecimal price) {
       }
       price = new BigDecimal(priceText);
     }
-    return new ItemSpec(product, Integer.parseInt(quantityText), price);
+    ItemSpec item = new ItemSpec(product, Integer.parseInt(quantityText), price);
+    try {
+      // The envelope's own rules (product id, quantity, price range), as a consumer applies them.
+      item.toOrderItem();
+    } catch (IllegalArgumentException e) {
+      throw bad(text, e.getMessage());
+    }
+    return item;
   }
 
   OrderItem toOrderItem() {
@@ -53,7 +53,7 @@ record ItemSpec(String productId, int quantity, BigDecimal price) {
   }
 
   private static IllegalArgumentException bad(String text, String why) {
-    return new IllegalArgumentException("invalid item '" + text + "': " + why);
+    return new IllegalArgumentException("invalid item '" + LogSafe.escape(text) + "': " + why);
   }
 
   /** Lets picocli turn a bad item into a usage error (exit 2) with the message above. */

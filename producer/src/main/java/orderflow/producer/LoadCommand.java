@@ -89,7 +89,7 @@ final class LoadCommand extends BrokerCommand {
   @Override
   int execute() throws Exception {
     validate();
-    OrderGenerator orders = new OrderGenerator(customer.trim(), products, quantity);
+    OrderGenerator orders = new OrderGenerator(customer.strip(), products, quantity);
     EventMessages messages = new EventMessages(new EventCodec());
     LoadSummary summary;
     try (BrokerSession session = BrokerSession.open(spec, broker, "load", !noDeclare);
@@ -145,6 +145,7 @@ final class LoadCommand extends BrokerCommand {
       throw new ParameterException(
           spec.commandLine(), "--customer and --products must not be blank");
     }
+    OrderRules.requireValid(spec, customer.strip(), products, quantity);
   }
 
   private void print(LoadSummary summary) throws Exception {

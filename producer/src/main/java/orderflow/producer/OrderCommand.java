@@ -1,5 +1,6 @@
 package orderflow.producer;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventLimits;
 import orderflow.envelope.OrderCreated;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
@@ -37,7 +39,10 @@ final class OrderCommand extends BrokerCommand {
       arity = "1..*",
       paramLabel = "PRODUCT:QTY[:PRICE]",
       converter = ItemSpec.Converter.class,
-      description = "An order line, repeatable; price is a decimal unit price, e.g. sku-42:2:19.99")
+      description =
+          "An order line, repeatable (at most "
+              + EventLimits.MAX_ITEMS
+              + "); price is a decimal unit price, e.g. sku-42:2:19.99")
   List<ItemSpec> items;
 
   @Option(
@@ -65,12 +70,17 @@ final class OrderCommand extends BrokerCommand {
           spec.commandLine(), "--customer must not be blank");
     }
     OrderCreated order =
-        OrderCreated.of(
-            UUID.randomUUID().toString(),
-            customer.trim(),
-            items.stream().map(ItemSpec::toOrderItem).toList());
+        OrderRules.asUsageError(
+            spec,
+            "invalid order",
+            () ->
+                OrderCreated.of(
+                    UUID.randomUUID().toString(),
+                    customer.strip(),
+                    items.stream().map(ItemSpec::toOrderItem).toList()));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     PublishOutcome outcome;
+    ShutdownSignalException channelClosed;
     try (BrokerSession session = BrokerSession.open(spec, broker, "order", !noDeclare);
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
@@ -78,9 +88,16 @@ final class OrderCommand extends BrokerCommand {
       outcome =
           publisher.publishAndWait(
               messages.toMessage(event, session.topology().ordersExchange()), timeout);
+      channelClosed = publisher.channel().getCloseReason();
     }
     if (outcome != PublishOutcome.CONFIRMED) {
-      return fail("order " + order.orderId() + " was not accepted: " + explain(outcome), null);
+      // A channel the broker closed (e.g. NOT_FOUND: no such exchange) ends the wait early; its
+      // reason says more than "no confirm".
+      String why =
+          outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
+              ? BrokerErrors.describe(channelClosed)
+              : explain(outcome);
+      return fail("order " + order.orderId() + " was not accepted: " + why, null);
     }
     PrintWriter out = out();
     if (json) {

@@ -136,6 +136,7 @@ final class SagaCommand extends BrokerCommand {
     if (rate < 0) {
       throw new ParameterException(spec.commandLine(), "--rate must not be negative");
     }
+    OrderRules.requireValid(spec, "saga", products, maxQuantity);
   }
 
   /** A temporary queue that sees every event of the saga; removed when the channel closes. */

@@ -48,13 +48,35 @@ class ItemSpecTest {
         "sku-1:2:1e3",
         "sku-1:2:1.5:extra",
         "sku 1:2",
-        "sku-1:9999999999"
+        "sku-1:9999999999",
+        "-sku:1"
       })
   void malformedItemsAreRejectedWithTheSyntaxOrTheBadPart(String text) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse(text));
 
     assertTrue(e.getMessage().startsWith("invalid item '" + text + "'"), e.getMessage());
+  }
+
+  @Test
+  void aProductIdLongerThanTheEnvelopeAllowsIsRefused() {
+    String product = "p".repeat(129);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse(product + ":1"));
+
+    assertTrue(e.getMessage().contains("at most 128 characters"), e.getMessage());
+    assertEquals("p".repeat(128), ItemSpec.parse("p".repeat(128) + ":1").productId());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sku\u0000:1", "sku\u001b[2J:1", "sku\u009b:1"})
+  void anItemWithAControlCharacterIsRefusedAndQuotedEscaped(String text) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse(text));
+
+    assertTrue(e.getMessage().startsWith("invalid item 'sku\\u00"), e.getMessage());
+    assertTrue(e.getMessage().chars().allMatch(c -> c >= 0x20 && c < 0x7f), e.getMessage());
   }
 
   @Test

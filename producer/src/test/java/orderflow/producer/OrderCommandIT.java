@@ -119,6 +119,37 @@ class OrderCommandIT {
   }
 
   @Test
+  void noDeclareToAMissingExchangeReportsTheBrokersNotFoundAtOnce(TestBroker broker) {
+    // The namespace is this test's own and nothing declares it: the exchange does not exist.
+    long started = System.nanoTime();
+
+    CommandRun.Result result =
+        CommandRun.run(
+            "order",
+            "--uri",
+            broker.uriString(),
+            "--namespace",
+            broker.namespace(),
+            "--no-declare",
+            "--timeout",
+            "60s",
+            "--customer",
+            "cust-3",
+            "--item",
+            "sku-1:1");
+
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertEquals(1, result.exitCode(), result.toString());
+    assertEquals(1, result.err().lines().count(), result.toString());
+    assertTrue(result.err().contains("NOT_FOUND"), result.toString());
+    assertTrue(
+        result.err().contains("no exchange '" + broker.topology().ordersExchange() + "'"),
+        result.toString());
+    assertFalse(result.err().contains("no confirm"), result.toString());
+    assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "waited for the timeout: " + took);
+  }
+
+  @Test
   void unreachableBrokerFailsWithOneLineNamingHostAndPortButNoPassword() {
     CommandRun.Result result =
         CommandRun.run(

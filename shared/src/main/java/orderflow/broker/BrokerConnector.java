@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import orderflow.config.BrokerSettings;
+import orderflow.config.LogSafe;
 import orderflow.config.Redaction;
 
 /**
@@ -66,21 +67,37 @@ public final class BrokerConnector {
           "RabbitMQ at "
               + where
               + " refused the login of user '"
-              + factory.getUsername()
+              + LogSafe.escape(factory.getUsername())
               + "' on vhost '"
-              + factory.getVirtualHost()
-              + "' (check the credentials in --uri / RABBITMQ_URI)",
+              + LogSafe.escape(factory.getVirtualHost())
+              + "' (check the credentials in --uri, --uri-file, RABBITMQ_URI or"
+              + " RABBITMQ_URI_FILE)",
           e);
     } catch (IOException | TimeoutException e) {
       throw new BrokerUnavailableException(
           "cannot connect to RabbitMQ at " + where + ": " + describe(e), e);
+    } catch (IllegalArgumentException e) {
+      // E.g. an address the resolver refuses; not chained: its message could quote the URI.
+      throw new BrokerUnavailableException(
+          "cannot connect to RabbitMQ at " + where + ": " + describe(e), null);
     }
   }
 
   ConnectionFactory factory() {
     ConnectionFactory factory = new ConnectionFactory();
     try {
-      factory.setUri(settings.uri());
+      // The credentials are set apart: the client would decode them as US-ASCII, and quote a
+      // password with a raw ':' in its error message.
+      factory.setUri(settings.uriWithoutUserInfo());
+      settings
+          .userInfo()
+          .ifPresent(
+              userInfo -> {
+                factory.setUsername(userInfo.username());
+                if (userInfo.password() != null) {
+                  factory.setPassword(userInfo.password());
+                }
+              });
       if (settings.tls()) {
         // setUri trusts every certificate for amqps; use the JVM trust store and check the host.
         factory.useSslProtocol(SSLContext.getDefault());
@@ -88,16 +105,13 @@ public final class BrokerConnector {
       }
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("no TLS support in this JVM", e);
-    } catch (GeneralSecurityException | java.net.URISyntaxException e) {
-      throw new IllegalArgumentException(
-          "invalid broker URI " + settings.redactedUri() + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
+    } catch (GeneralSecurityException | java.net.URISyntaxException | IllegalArgumentException e) {
+      // Not chained: a library's message may quote the URI, and --verbose prints causes.
       throw new IllegalArgumentException(
           "invalid broker URI "
               + settings.redactedUri()
               + ": "
-              + Redaction.redactText(e.getMessage()),
-          e);
+              + Redaction.withoutSecrets(e.getMessage(), settings.uri()));
     }
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
@@ -130,13 +144,13 @@ public final class BrokerConnector {
     };
   }
 
-  private static String describe(Exception e) {
+  private String describe(Exception e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
     String message = root.getMessage();
     String text = root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-    return Redaction.redactText(text);
+    return LogSafe.escape(Redaction.withoutSecrets(text, settings.uri()), 500);
   }
 }

@@ -1,20 +1,31 @@
 package orderflow.config;
 
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --uri} and {@code --namespace} options every command shares, with environment
- * fallbacks. Use as a picocli {@code @Mixin}.
+ * The {@code --uri}, {@code --uri-file} and {@code --namespace} options every command shares, with
+ * environment fallbacks. Use as a picocli {@code @Mixin}. Not thread-safe: picocli fills it, then
+ * one command reads it.
  */
 public final class BrokerOptions {
+  // No default here: BrokerUriSource decides between the flags, the environment and the default.
   @Option(
       names = "--uri",
       paramLabel = "URI",
       description =
           "Broker URI, amqp:// or amqps:// for TLS (env RABBITMQ_URI,"
-              + " default amqp://guest:****@localhost:5672/%%2F)",
-      defaultValue = "${env:RABBITMQ_URI:-" + BrokerSettings.DEFAULT_URI + "}")
+              + " default amqp://guest:****@localhost:5672/%%2F). A password here is visible in"
+              + " `ps`: prefer --uri-file")
   private String uri;
+
+  @Option(
+      names = "--uri-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the broker URI on one line, e.g. with the password (env"
+              + " RABBITMQ_URI_FILE)")
+  private String uriFile;
 
   @Option(
       names = "--namespace",
@@ -27,10 +38,16 @@ public final class BrokerOptions {
   private boolean verbose;
 
   /**
-   * @throws IllegalArgumentException with a clear message when the URI or namespace is bad
+   * @throws IllegalArgumentException with a clear message, never quoting a password, when the URI,
+   *     its file or the namespace is bad
    */
   public BrokerSettings settings() {
-    return BrokerSettings.of(uri, namespace);
+    return settings(System::getenv);
+  }
+
+  /** {@link #settings()} with the environment given, for tests. */
+  public BrokerSettings settings(Function<String, String> env) {
+    return BrokerSettings.of(BrokerUriSource.resolve(uri, uriFile, env), namespace);
   }
 
   public boolean verbose() {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import orderflow.config.LogSafe;
 
 /**
  * Encodes envelopes to UTF-8 JSON and decodes bytes into validated envelopes. Version 1 messages
@@ -32,6 +33,9 @@ public final class EventCodec {
 
   /** An order with one line encodes to about 400 bytes. */
   private static final int ENCODE_BUFFER_BYTES = 512;
+
+  /** How much of a bad value an error message quotes. */
+  private static final int QUOTED_CHARS = 64;
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -138,13 +142,13 @@ public final class EventCodec {
             .orElseThrow(
                 () ->
                     new InvalidEventException(
-                        "eventType", "unknown event type '" + typeName + "'"));
+                        "eventType", "unknown event type '" + quoted(typeName) + "'"));
     Instant timestamp = instant(text(root, "timestamp"), "timestamp");
     JsonNode metadataNode = object(root, "metadata");
     String version = text(metadataNode, "version", "metadata.version");
     if (!EventEnvelope.CURRENT_VERSION.equals(version)) {
       throw new InvalidEventException(
-          "metadata.version", "unsupported version '" + version + "' for " + typeName);
+          "metadata.version", "unsupported version '" + quoted(version) + "' for " + typeName);
     }
     JsonNode causation = metadataNode.get("causationId");
     EventMetadata metadata;
@@ -213,7 +217,8 @@ public final class EventCodec {
     try {
       return UUID.fromString(value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidEventException(path, "must be a UUID, was '" + value + "'", e);
+      // Not chained: the cause's message is the raw value, which a stack trace would print whole.
+      throw new InvalidEventException(path, "must be a UUID, was '" + quoted(value) + "'");
     }
   }
 
@@ -221,8 +226,14 @@ public final class EventCodec {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw new InvalidEventException(path, "must be an ISO-8601 instant, was '" + value + "'", e);
+      throw new InvalidEventException(
+          path, "must be an ISO-8601 instant, was '" + quoted(value) + "'");
     }
+  }
+
+  /** A value from the message, as an error message may quote it: escaped and short. */
+  static String quoted(String value) {
+    return LogSafe.escape(value, QUOTED_CHARS);
   }
 
   private static String firstLine(String message) {

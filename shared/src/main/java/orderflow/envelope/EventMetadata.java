@@ -8,8 +8,11 @@ package orderflow.envelope;
 public record EventMetadata(
     String source, String version, String correlationId, String causationId) {
   public EventMetadata {
-    Require.text(source, "metadata.source");
-    Require.text(version, "metadata.version");
-    Require.text(correlationId, "metadata.correlationId");
+    Require.id(source, "metadata.source");
+    Require.id(version, "metadata.version");
+    Require.id(correlationId, "metadata.correlationId");
+    if (causationId != null) {
+      Require.id(causationId, "metadata.causationId");
+    }
   }
 }

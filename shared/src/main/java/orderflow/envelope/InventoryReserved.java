@@ -6,8 +6,8 @@ import java.util.List;
 public record InventoryReserved(String orderId, String reservationId, List<ReservedItem> items)
     implements EventPayload {
   public InventoryReserved {
-    Require.text(orderId, "orderId");
-    Require.text(reservationId, "reservationId");
+    Require.id(orderId, "orderId");
+    Require.id(reservationId, "reservationId");
     items = Require.nonEmpty(items, "items");
   }
 }

@@ -21,7 +21,10 @@ final class LegacyUpcaster {
     String type = EventCodec.text(root, "type");
     if (!EventType.ORDER_CREATED.wireName().equals(type)) {
       throw new InvalidEventException(
-          "type", "unknown version 1 event type '" + type + "' (only OrderCreated is upcast)");
+          "type",
+          "unknown version 1 event type '"
+              + EventCodec.quoted(type)
+              + "' (only OrderCreated is upcast)");
     }
     JsonNode data = EventCodec.object(root, "data");
     String orderId = EventCodec.text(data, "order_id", "data.order_id");

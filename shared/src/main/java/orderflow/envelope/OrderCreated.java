@@ -3,18 +3,21 @@ package orderflow.envelope;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** Version 2 payload of {@code OrderCreated}. */
+/**
+ * Version 2 payload of {@code OrderCreated}: at most {@link EventLimits#MAX_ITEMS} lines, each
+ * checked by {@link OrderItem}.
+ */
 public record OrderCreated(
     String orderId, String customerId, List<OrderItem> items, BigDecimal totalAmount)
     implements EventPayload {
   public OrderCreated {
-    Require.text(orderId, "orderId");
-    Require.text(customerId, "customerId");
+    Require.id(orderId, "orderId");
+    Require.id(customerId, "customerId");
     items = Require.nonEmpty(items, "items");
     if (totalAmount == null) {
       throw new IllegalArgumentException("totalAmount must be a decimal number");
     }
-    Require.money(totalAmount, "totalAmount");
+    Require.money(totalAmount, "totalAmount", EventLimits.TOTAL_LIMIT);
   }
 
   /** An order whose total is the sum of its lines. */

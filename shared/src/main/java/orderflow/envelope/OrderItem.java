@@ -4,13 +4,13 @@ import java.math.BigDecimal;
 
 /**
  * One line of an order. {@code price} is the unit price, a decimal; it is null for orders upcast
- * from version 1, which carried none.
+ * from version 1, which carried none. The limits on each field are those of {@link EventLimits}.
  */
 public record OrderItem(String productId, int quantity, BigDecimal price) {
   public OrderItem {
-    Require.text(productId, "productId");
-    Require.positive(quantity, "quantity");
-    Require.money(price, "price");
+    Require.productId(productId, "productId");
+    Require.quantity(quantity, "quantity");
+    Require.money(price, "price", EventLimits.PRICE_LIMIT);
   }
 
   public BigDecimal lineTotal() {

@@ -4,9 +4,9 @@ package orderflow.envelope;
 public record OrderShipped(String orderId, String shipmentId, String carrier, String trackingNumber)
     implements EventPayload {
   public OrderShipped {
-    Require.text(orderId, "orderId");
-    Require.text(shipmentId, "shipmentId");
-    Require.text(carrier, "carrier");
-    Require.text(trackingNumber, "trackingNumber");
+    Require.id(orderId, "orderId");
+    Require.id(shipmentId, "shipmentId");
+    Require.id(carrier, "carrier");
+    Require.id(trackingNumber, "trackingNumber");
   }
 }

@@ -3,14 +3,50 @@ package orderflow.envelope;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import orderflow.config.LogSafe;
 
-/** Validation used by the payload records; each failure names the field. */
+/**
+ * Validation used by the payload records, by the limits of {@link EventLimits}; each failure names
+ * the field, and shows a bad value only escaped and shortened.
+ */
 final class Require {
+  private static final Pattern PRODUCT_ID =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-/]{0," + (EventLimits.MAX_ID_CHARS - 1) + "}");
+
+  /** How much of a bad value an error message quotes. */
+  private static final int QUOTED_CHARS = 40;
+
   private Require() {}
 
-  static String text(String value, String field) {
+  /**
+   * An id: 1 to {@link EventLimits#MAX_ID_CHARS} characters, not blank, and none of them invisible
+   * or able to move a terminal's cursor (control, format, separator, lone surrogate).
+   */
+  static String id(String value, String field) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " must be a non-empty string");
+    }
+    if (value.length() > EventLimits.MAX_ID_CHARS) {
+      throw new IllegalArgumentException(
+          field
+              + " must be at most "
+              + EventLimits.MAX_ID_CHARS
+              + " characters, was "
+              + value.length());
+    }
+    if (!value.codePoints().allMatch(Require::printable)) {
+      throw new IllegalArgumentException(
+          field + " must not contain control characters, was '" + quoted(value) + "'");
+    }
+    return value;
+  }
+
+  static String productId(String value, String field) {
+    id(value, field);
+    if (!PRODUCT_ID.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " must be " + EventLimits.PRODUCT_ID_RULE + ", was '" + quoted(value) + "'");
     }
     return value;
   }
@@ -22,6 +58,15 @@ final class Require {
     return value;
   }
 
+  static int quantity(int value, String field) {
+    positive(value, field);
+    if (value > EventLimits.MAX_QUANTITY) {
+      throw new IllegalArgumentException(
+          field + " must be at most " + EventLimits.MAX_QUANTITY + ", was " + value);
+    }
+    return value;
+  }
+
   static int notNegative(int value, String field) {
     if (value < 0) {
       throw new IllegalArgumentException(field + " must not be negative, was " + value);
@@ -29,9 +74,29 @@ final class Require {
     return value;
   }
 
-  static BigDecimal money(BigDecimal value, String field) {
-    if (value != null && value.signum() < 0) {
-      throw new IllegalArgumentException(field + " must not be negative, was " + value);
+  /**
+   * A plain decimal (no exponent on the wire) from 0 to just under {@code limit}, with at most
+   * {@link EventLimits#MAX_MONEY_DECIMALS} decimals; null passes (a price the order did not give).
+   */
+  static BigDecimal money(BigDecimal value, String field, BigDecimal limit) {
+    if (value == null) {
+      return null;
+    }
+    if (value.signum() < 0) {
+      throw new IllegalArgumentException(field + " must not be negative, was " + quoted(value));
+    }
+    // Scale first: precision and comparisons stay cheap even for 1e999999999.
+    if (value.scale() < 0 || value.scale() > EventLimits.MAX_MONEY_DECIMALS) {
+      throw new IllegalArgumentException(
+          field
+              + " must be a plain decimal with at most "
+              + EventLimits.MAX_MONEY_DECIMALS
+              + " decimals, was "
+              + quoted(value));
+    }
+    if (value.compareTo(limit) >= 0) {
+      throw new IllegalArgumentException(
+          field + " must be less than " + limit.toPlainString() + ", was " + quoted(value));
     }
     return value;
   }
@@ -40,9 +105,29 @@ final class Require {
     if (values == null || values.isEmpty()) {
       throw new IllegalArgumentException(field + " must be a non-empty list");
     }
+    if (values.size() > EventLimits.MAX_ITEMS) {
+      throw new IllegalArgumentException(
+          field + " must have at most " + EventLimits.MAX_ITEMS + " entries, had " + values.size());
+    }
     if (values.stream().anyMatch(Objects::isNull)) {
       throw new IllegalArgumentException(field + " must not contain null");
     }
     return List.copyOf(values);
+  }
+
+  private static boolean printable(int codePoint) {
+    return switch (Character.getType(codePoint)) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE ->
+          false;
+      default -> true;
+    };
+  }
+
+  private static String quoted(Object value) {
+    return LogSafe.escape(value, QUOTED_CHARS);
   }
 }

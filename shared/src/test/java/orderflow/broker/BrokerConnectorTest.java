@@ -30,6 +30,32 @@ class BrokerConnectorTest {
   }
 
   @Test
+  void percentEncodedCredentialsAreDecodedAsUtf8AndTheVhostKept() {
+    ConnectionFactory factory =
+        new BrokerConnector(
+                BrokerSettings.of("amqp://us%40er:S3cr%3A%40%25%2F%C3%ABt@localhost:5672/%2F", ""),
+                "test")
+            .factory();
+
+    assertEquals("us@er", factory.getUsername());
+    assertEquals("S3cr:@%/ët", factory.getPassword());
+    assertEquals("/", factory.getVirtualHost());
+  }
+
+  @Test
+  void anUnreachableBrokerWithAnOddPasswordIsOneLineWithoutIt() {
+    BrokerConnector connector =
+        new BrokerConnector(
+            BrokerSettings.of("amqp://user:S3cr%3A%40%C3%ABt@127.0.0.1:1/%2F", ""), "test");
+
+    BrokerUnavailableException error =
+        assertThrows(BrokerUnavailableException.class, () -> connector.connect("probe"));
+
+    assertFalse(error.getMessage().contains("S3cr"), error.getMessage());
+    assertTrue(error.getMessage().contains("127.0.0.1:1"), error.getMessage());
+  }
+
+  @Test
   void anUnreachableBrokerIsOneLineNamingHostAndPortWithoutThePassword() {
     BrokerConnector connector =
         new BrokerConnector(BrokerSettings.of("amqp://user:s3cret@127.0.0.1:1/%2F", ""), "test");

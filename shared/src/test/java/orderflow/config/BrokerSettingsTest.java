@@ -65,6 +65,28 @@ class BrokerSettingsTest {
   }
 
   @Test
+  void aPortOver65535IsRejectedWithAClearMessage() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> BrokerSettings.of("amqp://u:pw@h:70000/", ""));
+
+    assertEquals("broker URI port must be 1 to 65535, was 70000", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of("amqp://h:0/", ""));
+    assertEquals(65535, BrokerSettings.of("amqp://h:65535/", "").port());
+  }
+
+  @Test
+  void aPortTooLargeForAnIntIsRejectedWithoutThePassword() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BrokerSettings.of("amqp://u:Sup3rSecret@h:99999999999/", ""));
+
+    assertTrue(e.getMessage().contains("no valid host"), e.getMessage());
+    assertFalse(e.getMessage().contains("Sup3rSecret"), e.getMessage());
+  }
+
+  @Test
   void namespaceWithSpacesOrSlashesIsRejected() {
     assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of("amqp://h", "a b"));
     assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of("amqp://h", "a/b"));
