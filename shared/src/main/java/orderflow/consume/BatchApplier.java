@@ -11,6 +11,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.InvalidEventException;
+import orderflow.envelope.PayloadDigest;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.store.Database;
 import orderflow.store.Inbox;
@@ -144,9 +145,23 @@ final class BatchApplier {
     Savepoint savepoint = tx.setSavepoint();
     long started = System.nanoTime();
     try {
-      if (!Inbox.record(tx, service.name(), event.eventId())) {
+      String digest = PayloadDigest.of(event);
+      Inbox.Recorded recorded = Inbox.record(tx, service.name(), event.eventId(), digest);
+      if (recorded.status() == Inbox.Status.DUPLICATE) {
         tx.releaseSavepoint(savepoint);
         return new Outcome.Duplicate(event);
+      }
+      if (recorded.status() == Inbox.Status.CONFLICT) {
+        tx.releaseSavepoint(savepoint);
+        return new Outcome.DeadLetter(
+            DeadLetterHeaders.REASON_EVENT_ID_CONFLICT,
+            new PermanentFailureException(
+                "event "
+                    + event.eventId()
+                    + " was applied with payload digest "
+                    + recorded.storedDigest()
+                    + "; this one has "
+                    + digest));
       }
       injector.maybeFail();
       Context context = new Context(tx, event);

@@ -5,7 +5,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
+import orderflow.config.LogSafe;
 import orderflow.observe.ConsumerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * Hands deliveries to the consumer loop through a buffer bounded by the prefetch, and tracks
  * whether the broker still knows this consumer. A cancel from the broker (queue deleted, leader
  * change) is noticed, logged, and flagged for the loop to resubscribe.
+ *
+ * <p>A body over the size limit never reaches the buffer: it is rejected without requeue at once,
+ * so the broker dead-letters it to the queue's DLQ (reason {@code rejected} in {@code x-death}) and
+ * no backlog of large messages can fill the heap. Rejecting here, on the channel's dispatch thread,
+ * happens before any later delivery reaches the loop, so a multiple ack of later tags can never
+ * cover it.
  */
 final class BufferingConsumer extends DefaultConsumer {
   private static final Logger log = LoggerFactory.getLogger(BufferingConsumer.class);
@@ -21,12 +29,18 @@ final class BufferingConsumer extends DefaultConsumer {
   private final BlockingQueue<Delivery> buffer;
   private final ConsumerMetrics metrics;
   private final String queue;
+  private final int maxBodyBytes;
   private volatile boolean registered;
   private volatile boolean cancelledByBroker;
 
   BufferingConsumer(
-      Channel channel, BlockingQueue<Delivery> buffer, ConsumerMetrics metrics, String queue) {
+      Channel channel,
+      BlockingQueue<Delivery> buffer,
+      ConsumerMetrics metrics,
+      String queue,
+      int maxBodyBytes) {
     super(channel);
+    this.maxBodyBytes = maxBodyBytes;
     this.buffer = buffer;
     this.metrics = metrics;
     this.queue = queue;
@@ -71,7 +85,28 @@ final class BufferingConsumer extends DefaultConsumer {
       String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
     Delivery delivery = new Delivery(envelope, properties, body);
     metrics.delivered(delivery.eventTypeLabel());
+    if (body.length > maxBodyBytes) {
+      rejectTooLarge(delivery);
+      return;
+    }
     buffer.add(delivery);
+  }
+
+  private void rejectTooLarge(Delivery delivery) {
+    try {
+      getChannel().basicReject(delivery.tag(), false);
+      metrics.deadLettered(delivery.eventTypeLabel(), DeadLetterHeaders.REASON_TOO_LARGE);
+      log.warn(
+          "dead-lettered {} {}: {} ({} bytes, over the limit of {})",
+          LogSafe.escape(delivery.eventTypeLabel()),
+          LogSafe.escape(delivery.properties().getMessageId()),
+          DeadLetterHeaders.REASON_TOO_LARGE,
+          delivery.body().length,
+          maxBodyBytes);
+    } catch (IOException | RuntimeException e) {
+      // Unsettled, it comes back after the channel closes, and is rejected then.
+      log.warn("could not reject an oversized delivery: {}", e.toString());
+    }
   }
 
   boolean registered() {

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.store.OutboxDispatcher;
 import orderflow.topology.Topology;
@@ -71,7 +72,9 @@ final class ConsumerLoop implements Runnable {
       channel = connection.createChannel();
       channel.basicQos(settings.prefetch());
     }
-    consumer = new BufferingConsumer(channel, buffer, metrics, settings.workQueue());
+    consumer =
+        new BufferingConsumer(
+            channel, buffer, metrics, settings.workQueue(), EventCodec.DEFAULT_MAX_BODY_BYTES);
     consumerTag = channel.basicConsume(topology.queue(settings.workQueue()), false, consumer);
     log.info(
         "consuming {} (prefetch {}, batch {})",

@@ -2,6 +2,7 @@ package orderflow.consume;
 
 import java.time.Duration;
 import java.util.Objects;
+import orderflow.envelope.EventCodec;
 import orderflow.topology.RetryTiers;
 
 /**
@@ -23,11 +24,28 @@ public record ConsumerSettings(
     int batchSize,
     Duration shutdownTimeout,
     Integer httpPort) {
+  /**
+   * Memory kept for deliveries the broker has sent and the service has not yet settled. RabbitMQ
+   * bounds a consumer's unacked deliveries by count only, so the count is bounded here by what the
+   * largest accepted body could take; larger bodies are dead-lettered as they arrive.
+   */
+  public static final int IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+
+  public static final int MAX_PREFETCH = IN_FLIGHT_BYTES / EventCodec.DEFAULT_MAX_BODY_BYTES;
+
   public ConsumerSettings {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(workQueue, "workQueue");
     Objects.requireNonNull(tiers, "tiers");
-    check(prefetch >= 1 && prefetch <= 65535, "--prefetch must be between 1 and 65535");
+    check(
+        prefetch >= 1 && prefetch <= MAX_PREFETCH,
+        "--prefetch must be between 1 and "
+            + MAX_PREFETCH
+            + " (that many bodies of up to "
+            + EventCodec.DEFAULT_MAX_BODY_BYTES / 1024
+            + " KiB fill the "
+            + IN_FLIGHT_BYTES / (1024 * 1024)
+            + " MiB kept for deliveries in flight)");
     check(maxRetries >= 0, "--max-retries must not be negative");
     check(
         injectFailureRate >= 0 && injectFailureRate <= 1,

@@ -6,7 +6,8 @@ package orderflow.consume;
  */
 public final class DeadLetterHeaders {
   /**
-   * Short category: {@code invalid-event}, {@code permanent-failure}, {@code retries-exhausted}.
+   * Short category: {@code invalid-event}, {@code permanent-failure}, {@code retries-exhausted},
+   * {@code event-id-conflict}.
    */
   public static final String REASON = "x-failure-reason";
 
@@ -32,6 +33,12 @@ public final class DeadLetterHeaders {
   public static final String REASON_INVALID_EVENT = "invalid-event";
   public static final String REASON_PERMANENT_FAILURE = "permanent-failure";
   public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
+
+  /** An event id already applied with another payload (a digest mismatch in the inbox). */
+  public static final String REASON_EVENT_ID_CONFLICT = "event-id-conflict";
+
+  /** A body over the size limit, dead-lettered by the broker without being read. */
+  public static final String REASON_TOO_LARGE = "message-too-large";
 
   public static final int MAX_MESSAGE_CHARS = 1000;
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import orderflow.config.LogSafe;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.publish.ConfirmingPublisher;
 import org.slf4j.Logger;
@@ -54,8 +55,8 @@ final class DeliverySettler {
         } else {
           log.warn(
               "could not move delivery {} ({}) to its retry or dead-letter queue; returning it",
-              batch.get(i).properties().getMessageId(),
-              batch.get(i).eventTypeLabel());
+              LogSafe.escape(batch.get(i).properties().getMessageId()),
+              LogSafe.escape(batch.get(i).eventTypeLabel()));
           channel.basicNack(batch.get(i).tag(), false, true);
         }
       }
@@ -95,16 +96,16 @@ final class DeliverySettler {
         metrics.deadLettered(type, r.reason());
         log.warn(
             "dead-lettered {} {}: {} ({})",
-            type,
-            batch.get(i).properties().getMessageId(),
+            LogSafe.escape(type),
+            LogSafe.escape(batch.get(i).properties().getMessageId()),
             r.reason(),
             causeOf(outcome));
       } else if (r != null) {
         metrics.retried(type, r.tier());
         log.info(
             "retrying {} {} after {}: {}",
-            type,
-            batch.get(i).properties().getMessageId(),
+            LogSafe.escape(type),
+            LogSafe.escape(batch.get(i).properties().getMessageId()),
             r.tier(),
             causeOf(outcome));
       }
@@ -116,6 +117,6 @@ final class DeliverySettler {
         outcome instanceof Outcome.Retry retry
             ? retry.cause()
             : outcome instanceof Outcome.DeadLetter dead ? dead.cause() : null;
-    return cause == null ? "" : cause.toString();
+    return cause == null ? "" : LogSafe.escape(cause, DeadLetterHeaders.MAX_MESSAGE_CHARS);
   }
 }

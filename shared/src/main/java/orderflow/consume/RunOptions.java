@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The options of every consumer service's {@code run} command. Use as a picocli {@code @Mixin}. */
 public final class RunOptions {
-  public static final int DEFAULT_PREFETCH = 1000;
+  public static final int DEFAULT_PREFETCH = ConsumerSettings.MAX_PREFETCH;
   public static final int DEFAULT_MAX_RETRIES = 3;
   public static final int DEFAULT_BATCH_SIZE = 500;
 
@@ -34,7 +34,9 @@ public final class RunOptions {
       paramLabel = "N",
       defaultValue = "" + DEFAULT_PREFETCH,
       description =
-          "Unacknowledged deliveries the broker may send ahead (default ${DEFAULT-VALUE})")
+          "Unacknowledged deliveries the broker may send ahead, at most "
+              + ConsumerSettings.MAX_PREFETCH
+              + " (default ${DEFAULT-VALUE})")
   int prefetch;
 
   @Option(

@@ -2,6 +2,7 @@ package orderflow.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.UUID;
@@ -9,12 +10,28 @@ import java.util.UUID;
 /**
  * The ids of the events each consumer has applied: the idempotency record of at-least-once
  * delivery. Recording happens in the same transaction as the event's effect, so the effect and the
- * record commit or roll back together.
+ * record commit or roll back together. Each id is kept with a digest of its payload, so that an id
+ * seen again with another payload (a forged or buggy publisher) is told apart from a repeat.
  *
  * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
  */
 public final class Inbox {
   private Inbox() {}
+
+  /** What recording an event id found. */
+  public enum Status {
+    /** First time: apply the event. */
+    NEW,
+    /** The same event again: do not apply it again. */
+    DUPLICATE,
+    /** The id was applied with another payload: this one must not be applied nor dropped. */
+    CONFLICT
+  }
+
+  /**
+   * @param storedDigest the digest recorded with the id first (null when new, or when unknown)
+   */
+  public record Recorded(Status status, String storedDigest) {}
 
   /**
    * Records {@code eventId} for {@code consumer} inside the caller's transaction. On PostgreSQL a
@@ -25,16 +42,46 @@ public final class Inbox {
    */
   public static boolean record(Connection connection, String consumer, UUID eventId)
       throws SQLException {
+    return record(connection, consumer, eventId, null).status() == Status.NEW;
+  }
+
+  /**
+   * Records {@code eventId} with its payload digest. An id already recorded is a {@link
+   * Status#DUPLICATE} when the digests agree (or either is unknown: ids recorded before digests
+   * were kept), a {@link Status#CONFLICT} otherwise.
+   */
+  public static Recorded record(
+      Connection connection, String consumer, UUID eventId, String payloadDigest)
+      throws SQLException {
     Objects.requireNonNull(consumer, "consumer");
     Objects.requireNonNull(eventId, "eventId");
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "INSERT INTO inbox (consumer, event_id, received_at) VALUES (?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
+            "INSERT INTO inbox (consumer, event_id, received_at, payload_digest)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       statement.setString(1, consumer);
       statement.setString(2, eventId.toString());
       statement.setLong(3, System.currentTimeMillis());
-      return statement.executeUpdate() == 1;
+      statement.setString(4, payloadDigest);
+      if (statement.executeUpdate() == 1) {
+        return new Recorded(Status.NEW, null);
+      }
+    }
+    String stored = storedDigest(connection, consumer, eventId);
+    boolean same = payloadDigest == null || stored == null || stored.equals(payloadDigest);
+    return new Recorded(same ? Status.DUPLICATE : Status.CONFLICT, stored);
+  }
+
+  private static String storedDigest(Connection connection, String consumer, UUID eventId)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT payload_digest FROM inbox WHERE consumer = ? AND event_id = ?")) {
+      statement.setString(1, consumer);
+      statement.setString(2, eventId.toString());
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
     }
   }
 }

@@ -33,7 +33,11 @@ final class RuntimeSchema {
                   // The relay reads unsent rows in id order; the partial index keeps that cheap
                   // however many sent rows wait for clean-up.
                   "CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL",
-                  "CREATE INDEX outbox_sent_at ON outbox (sent_at)")));
+                  "CREATE INDEX outbox_sent_at ON outbox (sent_at)")),
+          new Migration(
+              3,
+              "payload digest of each applied event id",
+              List.of("ALTER TABLE inbox ADD COLUMN payload_digest VARCHAR(64)")));
 
   private RuntimeSchema() {}
 }

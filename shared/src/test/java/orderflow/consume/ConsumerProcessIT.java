@@ -202,4 +202,49 @@ class ConsumerProcessIT {
         String.valueOf(letter.getProps().getHeaders().get("x-first-death-reason")));
     assertFalse(crashes == 0);
   }
+
+  @Test
+  void aBacklogOfOversizedMessagesCannotExhaustASmallHeapAndEachEndsAsOneDeadLetter(
+      TestBroker broker) throws Exception {
+    Topology topology = broker.topology();
+    String dbUrl = TestDatabases.sqlite(dir);
+    try (var channel = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(channel, topology);
+    }
+    // 12 x 8 MB queued before the service starts: with every one held in memory at once, a
+    // 64 MB heap runs out; each must instead be dead-lettered on arrival without being decoded.
+    int oversized = 12;
+    byte[] body = new byte[8 * 1024 * 1024];
+    java.util.Arrays.fill(body, (byte) '{');
+    for (int i = 0; i < oversized; i++) {
+      TestOrders.publishRaw(broker, topology, "order.created", body);
+    }
+    EventEnvelope afterwards = TestOrders.order("ok");
+    TestOrders.publish(broker, topology, List.of(afterwards));
+    String dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+
+    try (JavaProcess process =
+        JavaProcess.start(dir, ScriptedServiceMain.class, "64m", args(broker, dbUrl))) {
+      TestBroker.await("the valid order applied", DEADLINE, () -> applied(dbUrl)[1] == 1);
+      TestBroker.await(
+          oversized + " dead letters",
+          DEADLINE,
+          () -> {
+            try {
+              return broker.messageCount(dlq) >= oversized;
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          });
+      assertTrue(process.process().isAlive(), process.output());
+      assertEquals(0, process.terminate(60), process.output());
+      assertTrue(process.output().contains("message-too-large"), process.output());
+    }
+    assertEquals(oversized, broker.messageCount(dlq), "exactly one dead letter each");
+    assertEquals(0, broker.messageCount(topology.queue(Topology.INVENTORY_QUEUE)));
+    GetResponse letter = broker.get(dlq);
+    assertEquals(body.length, letter.getBody().length, "the whole body is kept");
+    assertEquals(
+        "rejected", String.valueOf(letter.getProps().getHeaders().get("x-first-death-reason")));
+  }
 }

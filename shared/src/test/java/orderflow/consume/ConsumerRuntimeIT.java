@@ -222,6 +222,36 @@ class ConsumerRuntimeIT {
   }
 
   @Test
+  void theSameEventIdWithAnotherPayloadIsDeadLetteredAsAConflictNotDropped(TestBroker broker)
+      throws Exception {
+    Topology topology = start(broker, settings(3));
+    EventEnvelope order = TestOrders.order("ok");
+    EventEnvelope impostor =
+        new EventEnvelope(
+            order.eventId(),
+            order.eventType(),
+            order.timestamp(),
+            TestOrders.order("ok").payload(),
+            order.metadata());
+    TestOrders.publish(broker, topology, List.of(order, impostor));
+
+    String dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+    TestBroker.await("one dead letter", DEADLINE, () -> count(broker, dlq) == 1);
+    GetResponse letter = broker.get(dlq);
+    Map<String, Object> headers = letter.getProps().getHeaders();
+    assertEquals("event-id-conflict", headers.get(DeadLetterHeaders.REASON).toString());
+    String message = headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE).toString();
+    assertTrue(
+        message.contains(orderflow.envelope.PayloadDigest.of(order))
+            && message.contains(orderflow.envelope.PayloadDigest.of(impostor)),
+        message);
+    assertEquals(impostor, new EventCodec().decode(letter.getBody()), "the impostor is kept");
+    assertEquals(1, applied()[0], "the first payload applied once");
+    assertEquals(1, ScriptedService.attempts.get(order.payload().orderId()).get());
+    assertEquals(null, ScriptedService.attempts.get(impostor.payload().orderId()));
+  }
+
+  @Test
   void breakerStopsConsumptionWhileTheDependencyIsDownAndResumesAfter(TestBroker broker)
       throws Exception {
     ConsumerSettings settings =

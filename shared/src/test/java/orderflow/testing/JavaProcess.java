@@ -23,9 +23,16 @@ public final class JavaProcess implements AutoCloseable {
 
   public static JavaProcess start(Path logDir, Class<?> mainClass, List<String> args)
       throws IOException {
+    return start(logDir, mainClass, "256m", args);
+  }
+
+  /** Starts {@code mainClass} in a JVM whose heap is at most {@code maxHeap} (e.g. {@code 64m}). */
+  public static JavaProcess start(
+      Path logDir, Class<?> mainClass, String maxHeap, List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
+    command.add("-Xmx" + maxHeap);
+    command.add("-XX:+ExitOnOutOfMemoryError");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass.getName());
