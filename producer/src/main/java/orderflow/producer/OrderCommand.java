@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -71,16 +72,22 @@ final class OrderCommand extends BrokerCommand {
             items.stream().map(ItemSpec::toOrderItem).toList());
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     PublishOutcome outcome;
-    try (BrokerSession session = BrokerSession.open(spec, broker, "order", !noDeclare);
+    Optional<String> refusal;
+    try (BrokerSession session =
+            BrokerSession.open(
+                spec, broker, "order", BrokerSession.TopologySetup.declareUnless(noDeclare));
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
       EventMessages messages = new EventMessages(new EventCodec());
       outcome =
           publisher.publishAndWait(
               messages.toMessage(event, session.topology().ordersExchange()), timeout);
+      refusal = publisher.refusal();
     }
     if (outcome != PublishOutcome.CONFIRMED) {
-      return fail("order " + order.orderId() + " was not accepted: " + explain(outcome), null);
+      String why =
+          refusal.map(reply -> "refused by the broker: " + reply).orElseGet(() -> explain(outcome));
+      return fail("order " + order.orderId() + " was not accepted: " + why, null);
     }
     PrintWriter out = out();
     if (json) {
