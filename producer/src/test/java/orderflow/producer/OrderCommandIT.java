@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -116,6 +117,35 @@ class OrderCommandIT {
     assertEquals(1, result.err().lines().count(), result.toString());
     assertEquals("", result.out());
     assertEquals(0, broker.messageCount(topology.queue(Topology.INVENTORY_QUEUE)));
+  }
+
+  @Test
+  void orderWithNoDeclareToAMissingExchangeNamesItInsteadOfWaitingForAConfirm(TestBroker broker)
+      throws Exception {
+    Topology topology = broker.topology();
+
+    CommandRun.Result result =
+        CommandRun.run(
+            "order",
+            "--uri",
+            broker.uriString(),
+            "--namespace",
+            broker.namespace(),
+            "--no-declare",
+            "--customer",
+            "cust-3",
+            "--item",
+            "sku-1:1");
+
+    assertEquals(1, result.exitCode(), result.toString());
+    assertTrue(
+        result.err().contains("exchange '" + topology.ordersExchange() + "' is missing"),
+        result.toString());
+    assertTrue(result.err().contains("producer topology declare"), result.toString());
+    assertEquals(1, result.err().lines().count(), result.toString());
+    Channel probe = broker.connection().createChannel();
+    assertThrows(
+        java.io.IOException.class, () -> probe.exchangeDeclarePassive(topology.ordersExchange()));
   }
 
   @Test

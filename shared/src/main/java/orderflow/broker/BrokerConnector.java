@@ -7,13 +7,12 @@ import com.rabbitmq.client.impl.MicrometerMetricsCollector;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 import orderflow.config.BrokerSettings;
 import orderflow.config.Redaction;
 
@@ -80,14 +79,16 @@ public final class BrokerConnector {
   ConnectionFactory factory() {
     ConnectionFactory factory = new ConnectionFactory();
     try {
-      factory.setUri(settings.uri());
       if (settings.tls()) {
-        // setUri trusts every certificate for amqps; use the JVM trust store and check the host.
-        factory.useSslProtocol(SSLContext.getDefault());
+        // setUri would install a trust-everything manager for amqps (logging a SECURITY ALERT)
+        // before we replaced it: give it the plain URI, then TLS that verifies chain and host.
+        factory.setUri(asPlainAmqp(settings.uri()));
+        factory.setPort(settings.port());
+        factory.useSslProtocol(TlsContexts.create(settings.tlsCa()));
         factory.enableHostnameVerification();
+      } else {
+        factory.setUri(settings.uri());
       }
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no TLS support in this JVM", e);
     } catch (GeneralSecurityException | java.net.URISyntaxException e) {
       throw new IllegalArgumentException(
           "invalid broker URI " + settings.redactedUri() + ": " + e.getMessage(), e);
@@ -109,6 +110,11 @@ public final class BrokerConnector {
       factory.setMetricsCollector(new MicrometerMetricsCollector(registry, "rabbitmq"));
     }
     return factory;
+  }
+
+  /** The same URI with {@code amqp} for {@code amqps}; the port is set apart. */
+  private static URI asPlainAmqp(URI uri) {
+    return URI.create("amqp" + uri.toString().substring("amqps".length()));
   }
 
   private String connectionName(String purpose) {

@@ -23,6 +23,15 @@ public final class BrokerOptions {
       defaultValue = "${env:ORDERS_NAMESPACE:-}")
   private String namespace;
 
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description =
+          "PEM file of the CA certificates an amqps:// broker is verified against (env"
+              + " RABBITMQ_TLS_CA; default: the JVM trust store)",
+      defaultValue = "${env:RABBITMQ_TLS_CA:-}")
+  private String tlsCa;
+
   @Option(names = "--verbose", description = "Print stack traces with errors")
   private boolean verbose;
 
@@ -30,7 +39,7 @@ public final class BrokerOptions {
    * @throws IllegalArgumentException with a clear message when the URI or namespace is bad
    */
   public BrokerSettings settings() {
-    return BrokerSettings.of(uri, namespace);
+    return BrokerSettings.of(uri, namespace).withTlsCa(tlsCa);
   }
 
   public boolean verbose() {

@@ -1,6 +1,8 @@
 package orderflow.config;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -10,11 +12,19 @@ import java.util.function.Function;
  * @param uri {@code amqp://} or {@code amqps://} URI; may contain credentials, so never print it
  *     directly: use {@link #redactedUri()}
  * @param namespace prefix of every exchange and queue name, or empty for none
+ * @param tlsCa PEM file of the CA certificates an {@code amqps://} broker is verified against, or
+ *     null for the JVM trust store
  */
-public record BrokerSettings(URI uri, String namespace) {
+public record BrokerSettings(URI uri, String namespace, Path tlsCa) {
   public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
   public static final String URI_ENV = "RABBITMQ_URI";
   public static final String NAMESPACE_ENV = "ORDERS_NAMESPACE";
+  public static final String TLS_CA_ENV = "RABBITMQ_TLS_CA";
+
+  /** Settings verifying TLS against the JVM trust store. */
+  public BrokerSettings(URI uri, String namespace) {
+    this(uri, namespace, null);
+  }
 
   public BrokerSettings {
     Objects.requireNonNull(uri, "uri");
@@ -47,7 +57,25 @@ public record BrokerSettings(URI uri, String namespace) {
   /** Settings from {@code RABBITMQ_URI} and {@code ORDERS_NAMESPACE}, with the defaults. */
   public static BrokerSettings fromEnv(Function<String, String> env) {
     String uri = env.apply(URI_ENV);
-    return of(uri == null || uri.isBlank() ? DEFAULT_URI : uri, env.apply(NAMESPACE_ENV));
+    return of(uri == null || uri.isBlank() ? DEFAULT_URI : uri, env.apply(NAMESPACE_ENV))
+        .withTlsCa(env.apply(TLS_CA_ENV));
+  }
+
+  /**
+   * These settings verifying TLS against the CA certificates of {@code pemFile} (blank or null: the
+   * JVM trust store).
+   *
+   * @throws IllegalArgumentException when the file does not exist
+   */
+  public BrokerSettings withTlsCa(String pemFile) {
+    if (pemFile == null || pemFile.isBlank()) {
+      return new BrokerSettings(uri, namespace, null);
+    }
+    Path path = Path.of(pemFile);
+    if (!Files.isReadable(path)) {
+      throw new IllegalArgumentException("--tls-ca: cannot read " + pemFile);
+    }
+    return new BrokerSettings(uri, namespace, path);
   }
 
   public boolean tls() {
@@ -69,6 +97,11 @@ public record BrokerSettings(URI uri, String namespace) {
 
   @Override
   public String toString() {
-    return "BrokerSettings[uri=" + redactedUri() + ", namespace=" + namespace + "]";
+    return "BrokerSettings[uri="
+        + redactedUri()
+        + ", namespace="
+        + namespace
+        + (tlsCa == null ? "" : ", tlsCa=" + tlsCa)
+        + "]";
   }
 }
