@@ -5,6 +5,8 @@ package orderflow.broker;
  * The message carries the broker's reply, which names the resource and the permission, e.g. {@code
  * starting inventory: ACCESS_REFUSED - access to queue 'inventory' in vhost '/' refused for user
  * 'shipping'}.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class BrokerRefusedException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -6,6 +6,8 @@ import java.util.stream.Collectors;
 /**
  * Resources a process needs are not on the broker, and it was told not to declare them ({@code
  * --no-declare}). The message names each one and says what to run.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class MissingTopologyException extends RuntimeException {
   private static final long serialVersionUID = 1L;
