@@ -36,8 +36,8 @@ final class LegacyDeadLetters {
     AMQP.BasicProperties deadLetter =
         properties.builder().headers(headers).deliveryMode(EventMessages.PERSISTENT).build();
     return new OutgoingMessage(
-        topology.deadLetterExchange(),
-        topology.deadLetterRoutingKey(Topology.INVENTORY_QUEUE),
+        topology.failureExchange(Topology.INVENTORY_QUEUE),
+        topology.deadLetterQueue(Topology.INVENTORY_QUEUE),
         deadLetter,
         body);
   }

@@ -6,10 +6,12 @@ import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import orderflow.consume.Ingress;
 import orderflow.envelope.EventCodec;
 import orderflow.publish.ConfirmingPublisher;
+import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,11 @@ public final class LegacyOrderBridge implements Ingress {
     String consumerTag = consumeChannel.basicConsume(topology.legacyQueue(), false, forwarder);
     log.info("bridging legacy queue {} into {}", topology.legacyQueue(), topology.ordersExchange());
     return new Running(consumeChannel, consumerTag, forwarder, publisher);
+  }
+
+  @Override
+  public List<QueueSpec> queues(Topology topology) {
+    return List.of(topology.legacyQueueSpec());
   }
 
   /** A started bridge; closing it stops consuming and waits for in-flight forwards. */

@@ -2,15 +2,20 @@ package orderflow.producer;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
+import orderflow.broker.BrokerRefusedException;
 import orderflow.broker.BrokerUnavailableException;
 import orderflow.config.Redaction;
+import orderflow.topology.MissingTopologyException;
 
 /** Turns a failure into one line a person can act on, never containing a password. */
 final class BrokerErrors {
   private BrokerErrors() {}
 
   static String describe(Throwable failure) {
-    if (failure instanceof BrokerUnavailableException || failure instanceof CommandFailure) {
+    if (failure instanceof BrokerUnavailableException
+        || failure instanceof CommandFailure
+        || failure instanceof BrokerRefusedException
+        || failure instanceof MissingTopologyException) {
       return failure.getMessage();
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -3,11 +3,14 @@ package orderflow.producer;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
+import java.util.List;
 import orderflow.broker.BrokerConnector;
 import orderflow.config.BrokerOptions;
 import orderflow.config.BrokerSettings;
+import orderflow.topology.ExchangeSpec;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import orderflow.topology.TopologyVerifier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -23,20 +26,43 @@ final class BrokerSession implements AutoCloseable {
     this.topology = topology;
   }
 
+  /** What a command does about the topology before its work. */
+  enum TopologySetup {
+    /** Declares the whole topology, so what it publishes is queued even before any consumer ran. */
+    DECLARE,
+    /**
+     * Declares nothing ({@code --no-declare}, for accounts without configure permission) but checks
+     * passively that the orders exchange exists, so a missing one is named at once.
+     */
+    REQUIRE,
+    /** Leaves the topology alone ({@code topology verify} reports on it itself). */
+    NONE;
+
+    static TopologySetup declareUnless(boolean noDeclare) {
+      return noDeclare ? REQUIRE : DECLARE;
+    }
+  }
+
   /**
-   * Connects; with {@code declare}, declares the whole topology first so that what this process
-   * publishes is queued even if no consumer has ever run.
+   * Connects and prepares the topology as {@code setup} says.
    *
    * @throws ParameterException when --uri or --namespace is invalid (a usage error)
    */
   static BrokerSession open(
-      CommandSpec spec, BrokerOptions options, String purpose, boolean declare) throws IOException {
+      CommandSpec spec, BrokerOptions options, String purpose, TopologySetup setup)
+      throws IOException {
     BrokerSettings settings = settings(spec, options);
     Topology topology = new Topology(settings.namespace());
     Connection connection = new BrokerConnector(settings, PROCESS_NAME).connect(purpose);
     try {
-      if (declare) {
+      if (setup == TopologySetup.DECLARE) {
         declare(connection, topology);
+      } else if (setup == TopologySetup.REQUIRE) {
+        List<ExchangeSpec> orders =
+            topology.exchanges().stream()
+                .filter(e -> e.name().equals(topology.ordersExchange()))
+                .toList();
+        new TopologyVerifier(connection).requirePresent(orders, List.of());
       }
       return new BrokerSession(connection, topology);
     } catch (IOException | RuntimeException e) {

@@ -3,6 +3,8 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import orderflow.broker.BrokerRefusal;
 import orderflow.envelope.EventCodec;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
@@ -92,7 +94,10 @@ final class LoadCommand extends BrokerCommand {
     OrderGenerator orders = new OrderGenerator(customer.strip(), products, quantity);
     EventMessages messages = new EventMessages(new EventCodec());
     LoadSummary summary;
-    try (BrokerSession session = BrokerSession.open(spec, broker, "load", !noDeclare);
+    Optional<String> refusal;
+    try (BrokerSession session =
+            BrokerSession.open(
+                spec, broker, "load", BrokerSession.TopologySetup.declareUnless(noDeclare));
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), maxInFlight)) {
       String exchange = session.topology().ordersExchange();
@@ -107,8 +112,9 @@ final class LoadCommand extends BrokerCommand {
         summary = run.run(count, timeout);
       } catch (LoadRun.PublishFailedException e) {
         print(e.summary());
-        throw e;
+        throw BrokerRefusal.explain(e, "publishing failed");
       }
+      refusal = publisher.refusal();
     }
     print(summary);
     if (!summary.allConfirmed()) {
@@ -116,7 +122,8 @@ final class LoadCommand extends BrokerCommand {
           (summary.published() - summary.confirmed())
               + " of "
               + summary.published()
-              + " orders were not confirmed",
+              + " orders were not confirmed"
+              + refusal.map(reply -> ": " + reply).orElse(""),
           null);
     }
     return 0;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -81,22 +82,30 @@ final class OrderCommand extends BrokerCommand {
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     PublishOutcome outcome;
     ShutdownSignalException channelClosed;
-    try (BrokerSession session = BrokerSession.open(spec, broker, "order", !noDeclare);
+    Optional<String> refusal;
+    try (BrokerSession session =
+            BrokerSession.open(
+                spec, broker, "order", BrokerSession.TopologySetup.declareUnless(noDeclare));
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
       EventMessages messages = new EventMessages(new EventCodec());
       outcome =
           publisher.publishAndWait(
               messages.toMessage(event, session.topology().ordersExchange()), timeout);
+      refusal = publisher.refusal();
       channelClosed = publisher.channel().getCloseReason();
     }
     if (outcome != PublishOutcome.CONFIRMED) {
-      // A channel the broker closed (e.g. NOT_FOUND: no such exchange) ends the wait early; its
-      // reason says more than "no confirm".
+      // A channel the broker closed (a refused permission, a missing exchange) ends the wait
+      // early; its reason says more than "no confirm".
       String why =
-          outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
-              ? BrokerErrors.describe(channelClosed)
-              : explain(outcome);
+          refusal
+              .map(reply -> "refused by the broker: " + reply)
+              .orElseGet(
+                  () ->
+                      outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
+                          ? BrokerErrors.describe(channelClosed)
+                          : explain(outcome));
       return fail("order " + order.orderId() + " was not accepted: " + why, null);
     }
     PrintWriter out = out();

@@ -87,6 +87,13 @@ final class SagaCommand extends BrokerCommand {
       description = "A service's /metrics page, to count retries and dead letters (repeatable)")
   List<URI> metricsUrls = new ArrayList<>();
 
+  @Option(
+      names = "--no-declare",
+      description =
+          "Do not declare the topology (for accounts without configure permission): check that"
+              + " the orders exchange exists and stop, naming it, if not")
+  boolean noDeclare;
+
   @Option(names = "--json", description = "Print the summary as one JSON object")
   boolean json;
 
@@ -95,7 +102,9 @@ final class SagaCommand extends BrokerCommand {
     validate();
     SagaTally tally = new SagaTally();
     EventCodec codec = new EventCodec();
-    try (BrokerSession session = BrokerSession.open(spec, broker, "saga", true);
+    try (BrokerSession session =
+            BrokerSession.open(
+                spec, broker, "saga", BrokerSession.TopologySetup.declareUnless(noDeclare));
         Channel observer = session.connection().createChannel();
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 100)) {
@@ -188,7 +197,11 @@ final class SagaCommand extends BrokerCommand {
       }
     }
     if (unconfirmed > 0) {
-      throw new IllegalStateException(unconfirmed + " orders were not confirmed by the broker");
+      throw new CommandFailure(
+          unconfirmed
+              + " orders were not confirmed by the broker"
+              + publisher.refusal().map(reply -> ": " + reply).orElse(""),
+          null);
     }
   }
 

@@ -28,7 +28,8 @@ final class TopologyDeclareCommand extends BrokerCommand {
   @Override
   int execute() throws Exception {
     Topology topology;
-    try (BrokerSession session = BrokerSession.open(spec, broker, "topology-declare", true)) {
+    try (BrokerSession session =
+        BrokerSession.open(spec, broker, "topology-declare", BrokerSession.TopologySetup.DECLARE)) {
       topology = session.topology();
     }
     PrintWriter out = out();

@@ -39,7 +39,8 @@ final class TopologyVerifyCommand extends BrokerCommand {
     Topology topology;
     List<Difference> differences;
     // A connection of its own: probing declares must not be recorded by a long-lived connection.
-    try (BrokerSession session = BrokerSession.open(spec, broker, "topology-verify", false)) {
+    try (BrokerSession session =
+        BrokerSession.open(spec, broker, "topology-verify", BrokerSession.TopologySetup.NONE)) {
       topology = session.topology();
       differences = new TopologyVerifier(session.connection()).verify(topology);
     }

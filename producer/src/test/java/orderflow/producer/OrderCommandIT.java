@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -119,8 +120,9 @@ class OrderCommandIT {
   }
 
   @Test
-  void noDeclareToAMissingExchangeReportsTheBrokersNotFoundAtOnce(TestBroker broker) {
-    // The namespace is this test's own and nothing declares it: the exchange does not exist.
+  void orderWithNoDeclareToAMissingExchangeNamesItInsteadOfWaitingForAConfirm(TestBroker broker)
+      throws Exception {
+    Topology topology = broker.topology();
     long started = System.nanoTime();
 
     CommandRun.Result result =
@@ -138,14 +140,17 @@ class OrderCommandIT {
             "--item",
             "sku-1:1");
 
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertEquals(1, result.exitCode(), result.toString());
-    assertEquals(1, result.err().lines().count(), result.toString());
-    assertTrue(result.err().contains("NOT_FOUND"), result.toString());
     assertTrue(
-        result.err().contains("no exchange '" + broker.topology().ordersExchange() + "'"),
+        result.err().contains("exchange '" + topology.ordersExchange() + "' is missing"),
         result.toString());
+    assertTrue(result.err().contains("producer topology declare"), result.toString());
+    assertEquals(1, result.err().lines().count(), result.toString());
+    Channel probe = broker.connection().createChannel();
+    assertThrows(
+        java.io.IOException.class, () -> probe.exchangeDeclarePassive(topology.ordersExchange()));
     assertFalse(result.err().contains("no confirm"), result.toString());
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "waited for the timeout: " + took);
   }
 

@@ -7,13 +7,13 @@ import com.rabbitmq.client.impl.MicrometerMetricsCollector;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 import orderflow.config.BrokerSettings;
 import orderflow.config.LogSafe;
 import orderflow.config.Redaction;
@@ -88,7 +88,17 @@ public final class BrokerConnector {
     try {
       // The credentials are set apart: the client would decode them as US-ASCII, and quote a
       // password with a raw ':' in its error message.
-      factory.setUri(settings.uriWithoutUserInfo());
+      URI withoutUserInfo = settings.uriWithoutUserInfo();
+      if (settings.tls()) {
+        // setUri would install a trust-everything manager for amqps (logging a SECURITY ALERT)
+        // before we replaced it: give it the plain URI, then TLS that verifies chain and host.
+        factory.setUri(asPlainAmqp(withoutUserInfo));
+        factory.setPort(settings.port());
+        factory.useSslProtocol(TlsContexts.create(settings.tlsCa()));
+        factory.enableHostnameVerification();
+      } else {
+        factory.setUri(withoutUserInfo);
+      }
       settings
           .userInfo()
           .ifPresent(
@@ -98,11 +108,6 @@ public final class BrokerConnector {
                   factory.setPassword(userInfo.password());
                 }
               });
-      if (settings.tls()) {
-        // setUri trusts every certificate for amqps; use the JVM trust store and check the host.
-        factory.useSslProtocol(SSLContext.getDefault());
-        factory.enableHostnameVerification();
-      }
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("no TLS support in this JVM", e);
     } catch (GeneralSecurityException | java.net.URISyntaxException | IllegalArgumentException e) {
@@ -123,6 +128,11 @@ public final class BrokerConnector {
       factory.setMetricsCollector(new MicrometerMetricsCollector(registry, "rabbitmq"));
     }
     return factory;
+  }
+
+  /** The same URI with {@code amqp} for {@code amqps}; the port is set apart. */
+  private static URI asPlainAmqp(URI uri) {
+    return URI.create("amqp" + uri.toString().substring("amqps".length()));
   }
 
   private String connectionName(String purpose) {

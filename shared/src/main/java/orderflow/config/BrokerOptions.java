@@ -34,6 +34,15 @@ public final class BrokerOptions {
       defaultValue = "${env:ORDERS_NAMESPACE:-}")
   private String namespace;
 
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description =
+          "PEM file of the CA certificates an amqps:// broker is verified against (env"
+              + " RABBITMQ_TLS_CA; default: the JVM trust store)",
+      defaultValue = "${env:RABBITMQ_TLS_CA:-}")
+  private String tlsCa;
+
   @Option(names = "--verbose", description = "Print stack traces with errors")
   private boolean verbose;
 
@@ -47,7 +56,9 @@ public final class BrokerOptions {
 
   /** {@link #settings()} with the environment given, for tests. */
   public BrokerSettings settings(Function<String, String> env) {
-    return BrokerSettings.of(BrokerUriSource.resolve(uri, uriFile, env), namespace);
+    return BrokerSettings.of(BrokerUriSource.resolve(uri, uriFile, env), namespace)
+        .withTlsCa(
+            tlsCa != null && !tlsCa.isBlank() ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV));
   }
 
   public boolean verbose() {

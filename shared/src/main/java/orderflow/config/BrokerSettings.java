@@ -2,6 +2,8 @@ package orderflow.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -14,13 +16,21 @@ import java.util.function.Function;
  * @param uri {@code amqp://} or {@code amqps://} URI; may contain credentials, so never print it
  *     directly: use {@link #redactedUri()}
  * @param namespace prefix of every exchange and queue name, or empty for none
+ * @param tlsCa PEM file of the CA certificates an {@code amqps://} broker is verified against, or
+ *     null for the JVM trust store
  */
-public record BrokerSettings(URI uri, String namespace) {
+public record BrokerSettings(URI uri, String namespace, Path tlsCa) {
   public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
   public static final String URI_ENV = "RABBITMQ_URI";
   public static final String URI_FILE_ENV = "RABBITMQ_URI_FILE";
   public static final String NAMESPACE_ENV = "ORDERS_NAMESPACE";
+  public static final String TLS_CA_ENV = "RABBITMQ_TLS_CA";
   public static final int MAX_PORT = 65_535;
+
+  /** Settings verifying TLS against the JVM trust store. */
+  public BrokerSettings(URI uri, String namespace) {
+    this(uri, namespace, null);
+  }
 
   public BrokerSettings {
     Objects.requireNonNull(uri, "uri");
@@ -74,7 +84,25 @@ public record BrokerSettings(URI uri, String namespace) {
    * {@code ORDERS_NAMESPACE}, with the defaults.
    */
   public static BrokerSettings fromEnv(Function<String, String> env) {
-    return of(BrokerUriSource.resolve(null, null, env), env.apply(NAMESPACE_ENV));
+    return of(BrokerUriSource.resolve(null, null, env), env.apply(NAMESPACE_ENV))
+        .withTlsCa(env.apply(TLS_CA_ENV));
+  }
+
+  /**
+   * These settings verifying TLS against the CA certificates of {@code pemFile} (blank or null: the
+   * JVM trust store).
+   *
+   * @throws IllegalArgumentException when the file does not exist
+   */
+  public BrokerSettings withTlsCa(String pemFile) {
+    if (pemFile == null || pemFile.isBlank()) {
+      return new BrokerSettings(uri, namespace, null);
+    }
+    Path path = Path.of(pemFile);
+    if (!Files.isReadable(path)) {
+      throw new IllegalArgumentException("--tls-ca: cannot read " + LogSafe.escape(pemFile));
+    }
+    return new BrokerSettings(uri, namespace, path);
   }
 
   /** The user name and password, percent-decoded (UTF-8); empty when the URI has none. */
@@ -114,6 +142,11 @@ public record BrokerSettings(URI uri, String namespace) {
 
   @Override
   public String toString() {
-    return "BrokerSettings[uri=" + redactedUri() + ", namespace=" + namespace + "]";
+    return "BrokerSettings[uri="
+        + redactedUri()
+        + ", namespace="
+        + namespace
+        + (tlsCa == null ? "" : ", tlsCa=" + tlsCa)
+        + "]";
   }
 }

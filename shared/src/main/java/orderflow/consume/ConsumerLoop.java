@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import orderflow.broker.BrokerRefusal;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.store.OutboxDispatcher;
@@ -198,12 +199,16 @@ final class ConsumerLoop implements Runnable {
       return;
     }
     try {
-      if (channelOpen()) {
+      // Under --no-declare the account may not configure: the admin restores what is missing.
+      if (channelOpen() && settings.declareTopology()) {
         TopologyDeclarer.declare(channel, topology);
       }
       subscribe();
     } catch (IOException | RuntimeException e) {
-      log.warn("cannot subscribe to {} yet: {}", settings.workQueue(), e.toString());
+      log.warn(
+          "cannot subscribe to {} yet: {}",
+          settings.workQueue(),
+          BrokerRefusal.replyText(e).orElse(e.toString()));
       Thread.sleep(RESUBSCRIBE_BACKOFF.toMillis());
     }
   }

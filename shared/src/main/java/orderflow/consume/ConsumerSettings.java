@@ -11,6 +11,9 @@ import orderflow.topology.RetryTiers;
  * @param name the consumer's name, written in dead letters and used for its inbox
  * @param workQueue the work queue's base name (see {@link orderflow.topology.Topology})
  * @param httpPort null for no HTTP server, 0 for any free port
+ * @param declareTopology true to declare the whole topology at start and on resubscribe; false
+ *     ({@code --no-declare}) to only check, passively, that this service's resources exist, so the
+ *     service's account needs no configure permission
  */
 public record ConsumerSettings(
     String name,
@@ -23,7 +26,36 @@ public record ConsumerSettings(
     Duration breakerReset,
     int batchSize,
     Duration shutdownTimeout,
-    Integer httpPort) {
+    Integer httpPort,
+    boolean declareTopology) {
+  /** Settings that declare the topology, as a service does by default. */
+  public ConsumerSettings(
+      String name,
+      String workQueue,
+      int prefetch,
+      RetryTiers tiers,
+      int maxRetries,
+      double injectFailureRate,
+      int breakerThreshold,
+      Duration breakerReset,
+      int batchSize,
+      Duration shutdownTimeout,
+      Integer httpPort) {
+    this(
+        name,
+        workQueue,
+        prefetch,
+        tiers,
+        maxRetries,
+        injectFailureRate,
+        breakerThreshold,
+        breakerReset,
+        batchSize,
+        shutdownTimeout,
+        httpPort,
+        true);
+  }
+
   /**
    * Memory kept for deliveries the broker has sent and the service has not yet settled. RabbitMQ
    * bounds a consumer's unacked deliveries by count only, so the count is bounded here by what the
@@ -69,6 +101,23 @@ public record ConsumerSettings(
         RunOptions.DEFAULT_BATCH_SIZE,
         Duration.ofSeconds(30),
         null);
+  }
+
+  /** These settings with {@code declareTopology} as given. */
+  public ConsumerSettings withDeclareTopology(boolean declare) {
+    return new ConsumerSettings(
+        name,
+        workQueue,
+        prefetch,
+        tiers,
+        maxRetries,
+        injectFailureRate,
+        breakerThreshold,
+        breakerReset,
+        batchSize,
+        shutdownTimeout,
+        httpPort,
+        declare);
   }
 
   private static void check(boolean condition, String message) {

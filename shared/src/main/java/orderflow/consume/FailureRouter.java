@@ -13,8 +13,9 @@ import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 
 /**
- * Sends a failed delivery where it belongs: the retry queue of its tier, or the dead-letter queue.
- * Publishes are confirmed; the caller acks the delivery only after a {@link
+ * Sends a failed delivery where it belongs: the retry queue of its tier, or the dead-letter queue,
+ * both through the service's own failure exchange (so its account needs no write permission on the
+ * default exchange). Publishes are confirmed; the caller acks the delivery only after a {@link
  * PublishOutcome#CONFIRMED}.
  */
 final class FailureRouter {
@@ -45,7 +46,12 @@ final class FailureRouter {
         FailureHeaders.describe(delivery, cause, attempts, settings.name(), clock.instant());
     String queue = topology.retryQueue(settings.workQueue(), delay);
     CompletableFuture<PublishOutcome> confirm =
-        publisher.publish(new OutgoingMessage("", queue, with(delivery, headers), delivery.body()));
+        publisher.publish(
+            new OutgoingMessage(
+                topology.failureExchange(settings.workQueue()),
+                queue,
+                with(delivery, headers),
+                delivery.body()));
     return new Routed(confirm, null, RetryTiers.label(delay));
   }
 
@@ -56,8 +62,8 @@ final class FailureRouter {
     headers.put(DeadLetterHeaders.REASON, reason);
     OutgoingMessage message =
         new OutgoingMessage(
-            topology.deadLetterExchange(),
-            topology.deadLetterRoutingKey(settings.workQueue()),
+            topology.failureExchange(settings.workQueue()),
+            topology.deadLetterQueue(settings.workQueue()),
             with(delivery, headers),
             delivery.body());
     return new Routed(publisher.publish(message), reason, null);

@@ -1,6 +1,8 @@
 package orderflow.consume;
 
 import com.rabbitmq.client.Connection;
+import java.util.List;
+import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
 
 /**
@@ -11,4 +13,9 @@ import orderflow.topology.Topology;
 public interface Ingress {
   /** Starts consuming on {@code connection}; the returned handle stops it. */
   AutoCloseable start(Connection connection, Topology topology) throws Exception;
+
+  /** The queues it consumes, checked at start when the service does not declare the topology. */
+  default List<QueueSpec> queues(Topology topology) {
+    return List.of();
+  }
 }

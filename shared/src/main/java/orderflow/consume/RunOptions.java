@@ -92,6 +92,14 @@ public final class RunOptions {
           "How long SIGTERM waits for in-flight work and the outbox (default ${DEFAULT-VALUE})")
   String shutdownTimeout;
 
+  @Option(
+      names = "--no-declare",
+      description =
+          "Do not declare the topology: check passively that this service's exchanges and queues"
+              + " exist and stop, naming what is missing, if not (for accounts without configure"
+              + " permission; an admin runs `producer topology declare` first)")
+  boolean noDeclare;
+
   /** The address given to {@code --http-bind}, for {@link ServiceMain#run}. */
   public String httpBind() {
     return httpBind;
@@ -113,7 +121,8 @@ public final class RunOptions {
         RetryTiers.parseDuration(breakerReset),
         batchSize,
         RetryTiers.parseDuration(shutdownTimeout),
-        httpPort);
+        httpPort,
+        !noDeclare);
   }
 
   /** Checked here so a bad address is a usage error before anything connects. */

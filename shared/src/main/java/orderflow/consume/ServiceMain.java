@@ -2,23 +2,29 @@ package orderflow.consume;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import orderflow.broker.BrokerConnector;
+import orderflow.broker.BrokerRefusal;
 import orderflow.config.BrokerSettings;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.HealthServer;
 import orderflow.store.Database;
 import orderflow.store.OutboxClaims;
 import orderflow.store.OutboxRelay;
+import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import orderflow.topology.TopologyVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a consumer service until SIGTERM or SIGINT: opens and migrates the database, connects,
- * declares the topology, starts the outbox relay, the work-queue consumer, the ingresses and the
- * HTTP server. On the signal it drains (DESIGN section 4.8) and the process exits 0.
+ * declares the topology (or, with {@code --no-declare}, checks that its own part exists), starts
+ * the outbox relay, the work-queue consumer, the ingresses and the HTTP server. On the signal it
+ * drains (DESIGN section 4.8) and the process exits 0.
  */
 public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
@@ -115,9 +121,7 @@ public final class ServiceMain {
           new BrokerConnector(broker, service.name(), metrics.registry()).connect("consumer");
       registry.register("connection", () -> connection.close(5_000));
       Topology topology = new Topology(broker.namespace(), settings.tiers());
-      try (Channel channel = connection.createChannel()) {
-        TopologyDeclarer.declare(channel, topology);
-      }
+      prepareTopology(connection, topology, settings, service);
 
       OutboxClaims claims = new OutboxClaims();
       OutboxRelay relay = new OutboxRelay(database, connection, service.name(), claims);
@@ -153,10 +157,37 @@ public final class ServiceMain {
           broker.namespace(),
           database.describe());
       return new RunningService(runtime, registry, httpPort);
-    } catch (Exception | Error e) {
+    } catch (Exception e) {
+      registry.closeAll();
+      throw BrokerRefusal.explain(e, "starting " + service.name());
+    } catch (Error e) {
       registry.closeAll();
       throw e;
     }
+  }
+
+  /**
+   * Declares the whole topology, or, under {@code --no-declare}, checks passively that what this
+   * service uses exists: its account then needs no configure permission at all.
+   */
+  private static void prepareTopology(
+      Connection connection,
+      Topology topology,
+      ConsumerSettings settings,
+      ServiceDefinition service)
+      throws Exception {
+    if (settings.declareTopology()) {
+      try (Channel channel = connection.createChannel()) {
+        TopologyDeclarer.declare(channel, topology);
+      }
+      return;
+    }
+    List<QueueSpec> queues = new ArrayList<>(topology.queuesOf(settings.workQueue()));
+    for (Ingress ingress : service.ingresses()) {
+      queues.addAll(ingress.queues(topology));
+    }
+    new TopologyVerifier(connection)
+        .requirePresent(topology.exchangesOf(settings.workQueue()), queues);
   }
 
   /** A started service. */

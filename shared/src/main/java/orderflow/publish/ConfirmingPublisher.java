@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import orderflow.broker.BrokerRefusal;
 
 /**
  * Publishes on one channel in confirm mode with the mandatory flag, keeping at most {@code
@@ -128,6 +130,17 @@ public final class ConfirmingPublisher implements AutoCloseable {
       }
       return pending.future;
     }
+  }
+
+  /**
+   * Why the broker closed this publisher's channel, in its own words (e.g. {@code ACCESS_REFUSED -
+   * write access to topic 'inventory.reserved' in exchange 'orders' ... refused for user 'u'}), or
+   * empty while the channel is open or when this process closed it. Explains an {@link
+   * PublishOutcome#UNCONFIRMED}.
+   */
+  public Optional<String> refusal() {
+    ShutdownSignalException reason = channel.getCloseReason();
+    return reason == null ? Optional.empty() : BrokerRefusal.replyText(reason);
   }
 
   /** Publishes one message and waits for the broker's answer, at most {@code timeout}. */

@@ -15,6 +15,13 @@ import java.util.Map;
  * routes them, keyed by the work queue's name, to {@code <queue>.dlq}. Retry queues hold a message
  * for their TTL, then dead-letter it through the default exchange back to the work queue.
  *
+ * <p>A service sends the deliveries it failed through its own direct exchange, {@code
+ * <queue>.failures}, keyed by the target queue's name: to a retry queue or to its dead-letter
+ * queue. So a service account needs write permission on its own exchange only, never on the default
+ * exchange (which would let it publish into any queue) nor on {@code orders.dlx} (which routes to
+ * every service's dead-letter queue). The broker's own dead-lettering needs no user permission, so
+ * retry queues keep returning messages through the default exchange.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Topology {
@@ -23,6 +30,9 @@ public final class Topology {
   public static final String INVENTORY_QUEUE = "inventory";
   public static final String SHIPPING_QUEUE = "shipping";
   public static final String LEGACY_QUEUE = "order_events";
+
+  /** Appended to a work queue's name to name its {@link #failureExchange}. */
+  public static final String FAILURE_EXCHANGE_SUFFIX = ".failures";
 
   /** Deliveries before the broker itself dead-letters a message (crash loops). */
   public static final int DELIVERY_LIMIT = 5;
@@ -75,6 +85,11 @@ public final class Topology {
     return name(workQueue + ".retry." + RetryTiers.label(delay));
   }
 
+  /** The direct exchange through which {@code workQueue}'s service retries and dead-letters. */
+  public String failureExchange(String workQueue) {
+    return name(workQueue + FAILURE_EXCHANGE_SUFFIX);
+  }
+
   public String legacyQueue() {
     return name(LEGACY_QUEUE);
   }
@@ -89,26 +104,71 @@ public final class Topology {
   }
 
   public List<ExchangeSpec> exchanges() {
-    return List.of(
-        new ExchangeSpec(ordersExchange(), "topic"),
-        new ExchangeSpec(deadLetterExchange(), "direct"));
+    List<ExchangeSpec> exchanges = new ArrayList<>();
+    exchanges.add(new ExchangeSpec(ordersExchange(), "topic"));
+    exchanges.add(new ExchangeSpec(deadLetterExchange(), "direct"));
+    for (String work : workQueues()) {
+      exchanges.add(new ExchangeSpec(failureExchange(work), "direct"));
+    }
+    return List.copyOf(exchanges);
+  }
+
+  /**
+   * The exchanges the service of {@code workQueue} uses or relies on: the events exchange, the
+   * broker's dead-letter exchange and its own failure exchange.
+   */
+  public List<ExchangeSpec> exchangesOf(String workQueue) {
+    return exchanges().stream()
+        .filter(
+            e ->
+                !e.name().endsWith(FAILURE_EXCHANGE_SUFFIX)
+                    || e.name().equals(failureExchange(workQueue)))
+        .toList();
+  }
+
+  /** The queues of the service of {@code workQueue}: its work, retry and dead-letter queues. */
+  public List<QueueSpec> queuesOf(String workQueue) {
+    List<QueueSpec> queues = new ArrayList<>();
+    queues.add(new QueueSpec(queue(workQueue), true, workQueueArguments(workQueue)));
+    queues.add(new QueueSpec(deadLetterQueue(workQueue), true, deadLetterQueueArguments()));
+    for (Duration delay : distinctDelays()) {
+      queues.add(
+          new QueueSpec(retryQueue(workQueue, delay), true, retryQueueArguments(workQueue, delay)));
+    }
+    return List.copyOf(queues);
   }
 
   public List<QueueSpec> queues() {
     List<QueueSpec> queues = new ArrayList<>();
     for (String work : workQueues()) {
-      queues.add(new QueueSpec(queue(work), true, workQueueArguments(work)));
-      queues.add(new QueueSpec(deadLetterQueue(work), true, deadLetterQueueArguments()));
-      for (Duration delay : distinctDelays()) {
-        queues.add(new QueueSpec(retryQueue(work, delay), true, retryQueueArguments(work, delay)));
-      }
+      queues.addAll(queuesOf(work));
     }
     // Exactly what seed 000's pika code declares: queue_declare(queue='order_events').
-    queues.add(new QueueSpec(legacyQueue(), false, Map.of()));
+    queues.add(legacyQueueSpec());
     return queues;
   }
 
+  /** {@code order_events}, declared exactly as seed 000's pika code declares it. */
+  public QueueSpec legacyQueueSpec() {
+    return new QueueSpec(legacyQueue(), false, Map.of());
+  }
+
   public List<BindingSpec> bindings() {
+    List<BindingSpec> bindings = new ArrayList<>(eventAndDeadLetterBindings());
+    for (String work : workQueues()) {
+      // Keyed by the target queue's full name, as the default exchange would route.
+      for (Duration delay : distinctDelays()) {
+        bindings.add(
+            new BindingSpec(
+                failureExchange(work), retryQueue(work, delay), retryQueue(work, delay)));
+      }
+      bindings.add(
+          new BindingSpec(failureExchange(work), deadLetterQueue(work), deadLetterQueue(work)));
+    }
+    return List.copyOf(bindings);
+  }
+
+  private List<BindingSpec> eventAndDeadLetterBindings() {
     return List.of(
         new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), "order.created"),
         new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), "inventory.reserved"),

@@ -63,6 +63,30 @@ public final class TopologyVerifier {
     return List.copyOf(differences);
   }
 
+  /**
+   * Checks by passive declares only that these resources exist, so it needs no permission at all
+   * and changes nothing: what a service started with {@code --no-declare} does.
+   *
+   * @throws MissingTopologyException naming every resource that is missing (or exclusive to another
+   *     connection), and what to run
+   * @throws IOException if the connection fails while checking
+   */
+  public void requirePresent(List<ExchangeSpec> exchanges, List<QueueSpec> queues)
+      throws IOException {
+    List<Difference> absent = new ArrayList<>();
+    for (ExchangeSpec exchange : exchanges) {
+      attempt(channel -> channel.exchangeDeclarePassive(exchange.name()))
+          .ifPresent(refusal -> absent.add(unlessMissing(refusal, "exchange", exchange.name())));
+    }
+    for (QueueSpec queue : queues) {
+      attempt(channel -> channel.queueDeclarePassive(queue.name()))
+          .ifPresent(refusal -> absent.add(unlessMissing(refusal, "queue", queue.name())));
+    }
+    if (!absent.isEmpty()) {
+      throw new MissingTopologyException(absent);
+    }
+  }
+
   List<Difference> compare(ExchangeSpec spec) throws IOException {
     String name = spec.name();
     Optional<Refusal> passive = attempt(channel -> channel.exchangeDeclarePassive(name));

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.ConnectionFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import orderflow.config.BrokerSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BrokerConnectorTest {
   @Test
@@ -64,5 +67,42 @@ class BrokerConnectorTest {
     assertTrue(error.getMessage().contains("127.0.0.1:1"), error.getMessage());
     assertFalse(error.getMessage().contains("s3cret"), error.getMessage());
     assertFalse(error.getMessage().contains("\n"), error.getMessage());
+  }
+
+  @Test
+  void amqpsConfiguresVerifyingTlsWithoutTheClientsTrustEverythingSecurityAlert() {
+    String logged =
+        StandardErr.capture(
+            () ->
+                new BrokerConnector(
+                        BrokerSettings.of("amqps://u:secret@broker.example:5999/%2F", ""), "test")
+                    .factory());
+
+    assertFalse(logged.contains("SECURITY ALERT"), logged);
+    assertFalse(logged.contains("trusts every certificate"), logged);
+  }
+
+  @Test
+  void amqpsKeepsAnExplicitPortAndTheVirtualHost() {
+    ConnectionFactory factory =
+        new BrokerConnector(BrokerSettings.of("amqps://u:secret@broker.example:5999/v1", ""), "t")
+            .factory();
+    assertTrue(factory.isSSL());
+    assertEquals(5999, factory.getPort());
+    assertEquals("v1", factory.getVirtualHost());
+    assertEquals("u", factory.getUsername());
+  }
+
+  @Test
+  void aTlsCaFileWithoutACertificateIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+    Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
+    BrokerSettings settings =
+        BrokerSettings.of("amqps://u:secret@broker.example", "").withTlsCa(notPem.toString());
+
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class, () -> new BrokerConnector(settings, "t").factory());
+    assertTrue(error.getMessage().contains("--tls-ca " + notPem), error.getMessage());
+    assertFalse(error.getMessage().contains("secret"), error.getMessage());
   }
 }

@@ -91,4 +91,25 @@ class BrokerSettingsTest {
     assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of("amqp://h", "a b"));
     assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of("amqp://h", "a/b"));
   }
+
+  @Test
+  void environmentNamesTheTlsCaFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "x");
+    BrokerSettings settings =
+        BrokerSettings.fromEnv(
+            Map.of("RABBITMQ_URI", "amqps://h", "RABBITMQ_TLS_CA", ca.toString())::get);
+
+    assertEquals(ca, settings.tlsCa());
+    assertEquals(null, BrokerSettings.fromEnv(Map.<String, String>of()::get).tlsCa());
+  }
+
+  @Test
+  void aTlsCaFileThatCannotBeReadIsAUsageError() {
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BrokerSettings.of("amqps://h", "").withTlsCa("/no/such/ca.pem"));
+    assertTrue(error.getMessage().contains("--tls-ca"), error.getMessage());
+  }
 }

@@ -398,7 +398,9 @@ class DeadLetterQueueIT {
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
+                // Room for one letter at a time (the client assembles a body from its frames, so a
+                // 12 MB letter briefly takes two copies), not for the three held together.
+                "-Xmx80m",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-cp",
                 System.getProperty("java.class.path"),

@@ -91,6 +91,42 @@ class TopologyTest {
             .contains(new BindingSpec("t4.orders.dlx", "t4.inventory.dlq", "inventory")));
   }
 
+  @Test
+  void eachServiceFailsThroughItsOwnDirectExchangeToItsRetryQueuesAndItsDlqOnly() {
+    Topology topology = new Topology("t5", RetryTiers.parse("1s,5s"));
+
+    assertEquals("t5.inventory.failures", topology.failureExchange(Topology.INVENTORY_QUEUE));
+    assertTrue(
+        topology.exchanges().contains(new ExchangeSpec("t5.inventory.failures", "direct")),
+        topology.exchanges().toString());
+    assertTrue(topology.exchanges().contains(new ExchangeSpec("t5.shipping.failures", "direct")));
+    List<BindingSpec> fromInventory =
+        topology.bindings().stream()
+            .filter(b -> b.exchange().equals("t5.inventory.failures"))
+            .toList();
+    assertEquals(
+        List.of(
+            new BindingSpec(
+                "t5.inventory.failures", "t5.inventory.retry.1s", "t5.inventory.retry.1s"),
+            new BindingSpec(
+                "t5.inventory.failures", "t5.inventory.retry.5s", "t5.inventory.retry.5s"),
+            new BindingSpec("t5.inventory.failures", "t5.inventory.dlq", "t5.inventory.dlq")),
+        fromInventory);
+  }
+
+  @Test
+  void aServicesOwnResourcesLeaveOutTheOtherServicesQueuesAndFailureExchange() {
+    Topology topology = new Topology("t6", RetryTiers.parse("1s"));
+
+    assertEquals(
+        List.of("t6.shipping", "t6.shipping.dlq", "t6.shipping.retry.1s"),
+        topology.queuesOf(Topology.SHIPPING_QUEUE).stream().map(QueueSpec::name).toList());
+    assertEquals(
+        List.of("t6.orders", "t6.orders.dlx", "t6.shipping.failures"),
+        topology.exchangesOf(Topology.SHIPPING_QUEUE).stream().map(ExchangeSpec::name).toList());
+    assertTrue(topology.queues().containsAll(topology.queuesOf(Topology.SHIPPING_QUEUE)));
+  }
+
   private static QueueSpec queue(Topology topology, String name) {
     return topology.queues().stream()
         .filter(q -> q.name().equals(name))
