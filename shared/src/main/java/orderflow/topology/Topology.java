@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import orderflow.envelope.EventType;
 
 /**
  * Every exchange, queue and binding of the system (DESIGN section 3), with names prefixed by the
@@ -23,6 +24,9 @@ public final class Topology {
   public static final String INVENTORY_QUEUE = "inventory";
   public static final String SHIPPING_QUEUE = "shipping";
   public static final String LEGACY_QUEUE = "order_events";
+
+  /** The order service's queue: every order event, whatever its type, for the order read model. */
+  public static final String ORDERS_VIEW_QUEUE = "orders-view";
 
   /** Deliveries before the broker itself dead-letters a message (crash loops). */
   public static final int DELIVERY_LIMIT = 5;
@@ -85,7 +89,7 @@ public final class Topology {
   }
 
   public List<String> workQueues() {
-    return List.of(INVENTORY_QUEUE, SHIPPING_QUEUE);
+    return List.of(INVENTORY_QUEUE, SHIPPING_QUEUE, ORDERS_VIEW_QUEUE);
   }
 
   public List<ExchangeSpec> exchanges() {
@@ -109,17 +113,30 @@ public final class Topology {
   }
 
   public List<BindingSpec> bindings() {
-    return List.of(
-        new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), "order.created"),
-        new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), "inventory.reserved"),
+    List<BindingSpec> bindings =
+        new ArrayList<>(
+            List.of(
+                new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), "order.created"),
+                new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), "inventory.reserved"),
+                new BindingSpec(
+                    deadLetterExchange(),
+                    deadLetterQueue(INVENTORY_QUEUE),
+                    deadLetterRoutingKey(INVENTORY_QUEUE)),
+                new BindingSpec(
+                    deadLetterExchange(),
+                    deadLetterQueue(SHIPPING_QUEUE),
+                    deadLetterRoutingKey(SHIPPING_QUEUE))));
+    // One binding per event type rather than '#': an event type added later reaches the order
+    // view with its binding, and nothing else published to the exchange ever lands there.
+    for (EventType type : EventType.values()) {
+      bindings.add(new BindingSpec(ordersExchange(), queue(ORDERS_VIEW_QUEUE), type.routingKey()));
+    }
+    bindings.add(
         new BindingSpec(
             deadLetterExchange(),
-            deadLetterQueue(INVENTORY_QUEUE),
-            deadLetterRoutingKey(INVENTORY_QUEUE)),
-        new BindingSpec(
-            deadLetterExchange(),
-            deadLetterQueue(SHIPPING_QUEUE),
-            deadLetterRoutingKey(SHIPPING_QUEUE)));
+            deadLetterQueue(ORDERS_VIEW_QUEUE),
+            deadLetterRoutingKey(ORDERS_VIEW_QUEUE)));
+    return List.copyOf(bindings);
   }
 
   private List<Duration> distinctDelays() {
