@@ -11,13 +11,16 @@ import picocli.CommandLine.Spec;
     name = "producer",
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersionProvider.class,
-    description = "Publishes order events to RabbitMQ and operates the order topology.",
+    description =
+        "Publishes order events to RabbitMQ, operates the order topology, runs the order service.",
     subcommands = {
       OrderCommand.class,
       LoadCommand.class,
       WatchCommand.class,
       TopologyCommand.class,
-      SagaCommand.class
+      SagaCommand.class,
+      ServeCommand.class,
+      OrdersCommand.class
     })
 public final class ProducerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -25,6 +28,7 @@ public final class ProducerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(
-        spec.commandLine(), "Missing subcommand: one of order, load, saga, watch, topology");
+        spec.commandLine(),
+        "Missing subcommand: one of order, load, saga, watch, topology, serve, orders");
   }
 }

@@ -97,6 +97,9 @@ class OrderCommandIT {
       TopologyDeclarer.declare(channel, topology);
       channel.queueUnbind(
           topology.queue(Topology.INVENTORY_QUEUE), topology.ordersExchange(), "order.created");
+      // The order view takes every event type: unbind it too, so no queue takes the order.
+      channel.queueUnbind(
+          topology.queue(Topology.ORDERS_VIEW_QUEUE), topology.ordersExchange(), "order.created");
     }
 
     CommandRun.Result result =

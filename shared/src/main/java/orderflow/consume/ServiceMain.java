@@ -5,11 +5,13 @@ import com.rabbitmq.client.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import orderflow.broker.BrokerConnector;
 import orderflow.broker.BrokerRefusal;
 import orderflow.config.BrokerSettings;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.HealthServer;
+import orderflow.observe.HttpRoute;
 import orderflow.store.Database;
 import orderflow.store.OutboxClaims;
 import orderflow.store.OutboxRelay;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
+
+  private static final Function<Database, List<HttpRoute>> NO_ROUTES = database -> List.of();
 
   private ServiceMain() {}
 
@@ -57,7 +61,25 @@ public final class ServiceMain {
       String databaseUrl,
       ServiceDefinition service)
       throws Exception {
-    RunningService running = start(broker, settings, httpBind, databaseUrl, service);
+    return run(broker, settings, httpBind, databaseUrl, service, NO_ROUTES);
+  }
+
+  /**
+   * Like {@link #run(BrokerSettings, ConsumerSettings, String, String, ServiceDefinition)}, with
+   * the service's own HTTP endpoints beside health and metrics (when {@code settings.httpPort()} is
+   * set).
+   *
+   * @param routes makes the service's routes from its started database
+   */
+  public static int run(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service,
+      Function<Database, List<HttpRoute>> routes)
+      throws Exception {
+    RunningService running = start(broker, settings, httpBind, databaseUrl, service, routes);
     CountDownLatch exited = new CountDownLatch(1);
     int[] exitStatus = {0};
     Runtime.getRuntime()
@@ -110,6 +132,21 @@ public final class ServiceMain {
       String databaseUrl,
       ServiceDefinition service)
       throws Exception {
+    return start(broker, settings, httpBind, databaseUrl, service, NO_ROUTES);
+  }
+
+  /**
+   * Starts everything, with the service's own HTTP endpoints made by {@code routes} from the
+   * service's database; the caller stops it.
+   */
+  public static RunningService start(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service,
+      Function<Database, List<HttpRoute>> routes)
+      throws Exception {
     ShutdownRegistry registry = new ShutdownRegistry();
     try {
       Database database = Database.open(databaseUrl);
@@ -140,7 +177,9 @@ public final class ServiceMain {
           new ConsumerRuntime(connection, database, topology, settings, service, metrics, claims);
       Integer httpPort = null;
       if (settings.httpPort() != null) {
-        HealthServer server = HealthServer.start(httpBind, settings.httpPort(), runtime, metrics);
+        HealthServer server =
+            HealthServer.start(
+                httpBind, settings.httpPort(), runtime, metrics, routes.apply(database));
         registry.register("http server", server::close);
         httpPort = server.port();
       }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: the Prometheus text format.
  * </ul>
  *
+ * A service may add its own endpoints as {@link HttpRoute}s, asked in order for any other path.
  * Other paths answer 404, other methods 405. A client gets 2 seconds to send its request head and
  * 10 to complete the exchange, on a bounded pool of worker threads (see {@link HttpListener}), so a
  * slow or silent client cannot hold up a probe. This class is thread-safe.
@@ -46,12 +48,18 @@ public final class HealthServer implements AutoCloseable {
   private final HttpListener listener;
   private final ReadinessCheck readiness;
   private final ConsumerMetrics metrics;
+  private final List<HttpRoute> routes;
 
   private HealthServer(
-      ReadinessCheck readiness, ConsumerMetrics metrics, InetAddress bind, int port)
+      ReadinessCheck readiness,
+      ConsumerMetrics metrics,
+      List<HttpRoute> routes,
+      InetAddress bind,
+      int port)
       throws IOException {
     this.readiness = readiness;
     this.metrics = metrics;
+    this.routes = routes;
     this.listener =
         HttpListener.start(
             bind,
@@ -76,7 +84,21 @@ public final class HealthServer implements AutoCloseable {
    */
   public static HealthServer start(
       String bindAddress, int port, ReadinessCheck readiness, ConsumerMetrics metrics) {
+    return start(bindAddress, port, readiness, metrics, List.of());
+  }
+
+  /**
+   * Like {@link #start(String, int, ReadinessCheck, ConsumerMetrics)}, also serving {@code routes}
+   * (asked in order) for every path other than the health and metrics paths.
+   */
+  public static HealthServer start(
+      String bindAddress,
+      int port,
+      ReadinessCheck readiness,
+      ConsumerMetrics metrics,
+      List<HttpRoute> routes) {
     Objects.requireNonNull(bindAddress, "bindAddress");
+    List<HttpRoute> extraRoutes = List.copyOf(routes);
     Objects.requireNonNull(readiness, "readiness");
     Objects.requireNonNull(metrics, "metrics");
     if (port < 0 || port > 65535) {
@@ -89,7 +111,7 @@ public final class HealthServer implements AutoCloseable {
       throw new IllegalArgumentException("unknown HTTP bind address '" + bindAddress + "'", e);
     }
     try {
-      HealthServer health = new HealthServer(readiness, metrics, bind, port);
+      HealthServer health = new HealthServer(readiness, metrics, extraRoutes, bind, port);
       LOG.info("health and metrics on http://{}:{}", bind.getHostAddress(), health.port());
       return health;
     } catch (IOException e) {
@@ -107,9 +129,16 @@ public final class HealthServer implements AutoCloseable {
     return listener.address().getAddress();
   }
 
-  private HttpReply handle(RequestHead request) {
+  private HttpReply handle(RouteRequest request) {
     String path = request.path();
     boolean known = path.equals(LIVE_PATH) || path.equals(READY_PATH) || path.equals(METRICS_PATH);
+    if (!known) {
+      for (HttpRoute route : routes) {
+        if (route.matches(path)) {
+          return routed(route, request);
+        }
+      }
+    }
     try {
       if (!known) {
         return HttpReply.of(404, JSON, json(Map.of("error", "not found: " + path)));
@@ -126,6 +155,15 @@ public final class HealthServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("health endpoint failed", e);
       throw e;
+    }
+  }
+
+  private static HttpReply routed(HttpRoute route, RouteRequest request) {
+    try {
+      return route.handle(request);
+    } catch (RuntimeException e) {
+      LOG.warn("{} {} failed", request.method(), request.path(), e);
+      return HttpReply.of(500, JSON, json(Map.of("error", "internal error, see the service log")));
     }
   }
 

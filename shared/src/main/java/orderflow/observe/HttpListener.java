@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/1.1 server for a few GET endpoints: one request per connection ({@code Connection:
- * close}), handled by a bounded pool of worker threads.
+ * A small HTTP/1.1 server for a few endpoints with small bodies: one request per connection ({@code
+ * Connection: close}), handled by a bounded pool of worker threads.
  *
  * <p>It exists because the JDK's {@code HttpServer} reads request headers on its worker threads
  * without a deadline: two connections sending half a header kept a two-thread pool, and so every
@@ -47,21 +47,28 @@ final class HttpListener implements AutoCloseable {
   static final int QUEUED_CONNECTIONS = 16;
   private static final Duration ACCEPTOR_EXIT_TIMEOUT = Duration.ofSeconds(5);
 
-  /** A request body (none of our endpoints takes one) is read and dropped up to this size. */
-  private static final long MAX_DISCARDED_BODY = 64 * 1024;
+  /**
+   * A body over {@link RouteRequest#MAX_BODY_BYTES} is read and dropped up to this size, since
+   * unread bytes at close make the kernel reset the connection before the 413 lands.
+   */
+  private static final long MAX_DISCARDED_BODY = 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
   private static final Map<Integer, String> REASONS =
-      Map.of(
-          200, "OK",
-          400, "Bad Request",
-          404, "Not Found",
-          405, "Method Not Allowed",
-          431, "Request Header Fields Too Large",
-          503, "Service Unavailable");
+      Map.ofEntries(
+          Map.entry(200, "OK"),
+          Map.entry(201, "Created"),
+          Map.entry(400, "Bad Request"),
+          Map.entry(404, "Not Found"),
+          Map.entry(405, "Method Not Allowed"),
+          Map.entry(409, "Conflict"),
+          Map.entry(413, "Content Too Large"),
+          Map.entry(431, "Request Header Fields Too Large"),
+          Map.entry(500, "Internal Server Error"),
+          Map.entry(503, "Service Unavailable"));
 
   private final ServerSocket serverSocket;
-  private final Function<RequestHead, HttpReply> router;
+  private final Function<RouteRequest, HttpReply> router;
   private final Duration headDeadline;
   private final Duration exchangeDeadline;
   private final ThreadPoolExecutor workers;
@@ -71,7 +78,7 @@ final class HttpListener implements AutoCloseable {
 
   private HttpListener(
       ServerSocket serverSocket,
-      Function<RequestHead, HttpReply> router,
+      Function<RouteRequest, HttpReply> router,
       Duration headDeadline,
       Duration exchangeDeadline) {
     this.serverSocket = serverSocket;
@@ -102,7 +109,7 @@ final class HttpListener implements AutoCloseable {
       int port,
       Duration headDeadline,
       Duration exchangeDeadline,
-      Function<RequestHead, HttpReply> router)
+      Function<RouteRequest, HttpReply> router)
       throws IOException {
     ServerSocket serverSocket = new ServerSocket();
     try {
@@ -156,11 +163,25 @@ final class HttpListener implements AutoCloseable {
         write(socket, HttpReply.of(e.status, "text/plain; charset=utf-8", e.getMessage()));
         return;
       }
-      if (head.contentLength() > 0 && head.contentLength() <= MAX_DISCARDED_BODY) {
-        // Unread bytes at close would make the kernel reset the connection before the reply lands.
+      // The head's deadline is spent; the exchange deadline now bounds a slow body. A body over
+      // the limit is dropped and the route answers 413.
+      socket.setSoTimeout((int) exchangeDeadline.toMillis());
+      byte[] body = new byte[0];
+      if (head.contentLength() > 0 && head.contentLength() <= RouteRequest.MAX_BODY_BYTES) {
+        body = in.readNBytes((int) head.contentLength());
+      } else if (head.contentLength() <= MAX_DISCARDED_BODY) {
         in.skipNBytes(head.contentLength());
       }
-      write(socket, router.apply(head));
+      write(
+          socket,
+          router.apply(
+              new RouteRequest(
+                  head.method(),
+                  head.path(),
+                  head.query(),
+                  head.headers(),
+                  head.contentLength(),
+                  body)));
     } catch (SocketTimeoutException e) {
       LOG.debug("health endpoint: slow client cut off: {}", e.getMessage());
     } catch (IOException | RuntimeException e) {

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The request line and the one header we use ({@code Content-Length}) of an HTTP/1.x request, read
@@ -15,8 +17,11 @@ import java.util.Locale;
  * @param method e.g. {@code GET}
  * @param path the request target without its query
  * @param contentLength the body's length, 0 when absent
+ * @param query the raw query string, empty when there is none
+ * @param headers header values by lower-case name (the last one wins when a name repeats)
  */
-record RequestHead(String method, String path, long contentLength) {
+record RequestHead(
+    String method, String path, long contentLength, String query, Map<String, String> headers) {
   /** Larger than any probe or scraper sends; a longer head is refused. */
   static final int MAX_BYTES = 8 * 1024;
 
@@ -67,23 +72,29 @@ record RequestHead(String method, String path, long contentLength) {
     String target = requestLine[1];
     int query = target.indexOf('?');
     String path = query < 0 ? target : target.substring(0, query);
+    String queryString = query < 0 ? "" : target.substring(query + 1);
     long contentLength = 0;
+    Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      if (colon > 0
-          && lines[i]
-              .substring(0, colon)
-              .trim()
-              .toLowerCase(Locale.ROOT)
-              .equals("content-length")) {
+      if (colon <= 0) {
+        continue;
+      }
+      String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = lines[i].substring(colon + 1).trim();
+      headers.put(name, value);
+      if (name.equals("content-length")) {
         try {
-          contentLength = Long.parseLong(lines[i].substring(colon + 1).trim());
+          contentLength = Long.parseLong(value);
         } catch (NumberFormatException e) {
+          throw new BadRequest(400, "bad Content-Length");
+        }
+        if (contentLength < 0) {
           throw new BadRequest(400, "bad Content-Length");
         }
       }
     }
-    return new RequestHead(requestLine[0], path, contentLength);
+    return new RequestHead(requestLine[0], path, contentLength, queryString, headers);
   }
 
   private static boolean endsWithBlankLine(byte[] head, int length) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import orderflow.envelope.EventType;
 
 /**
  * Every exchange, queue and binding of the system (DESIGN section 3), with names prefixed by the
@@ -33,6 +34,9 @@ public final class Topology {
 
   /** Appended to a work queue's name to name its {@link #failureExchange}. */
   public static final String FAILURE_EXCHANGE_SUFFIX = ".failures";
+
+  /** The order service's queue: every order event, whatever its type, for the order read model. */
+  public static final String ORDERS_VIEW_QUEUE = "orders-view";
 
   /** Deliveries before the broker itself dead-letters a message (crash loops). */
   public static final int DELIVERY_LIMIT = 5;
@@ -100,7 +104,7 @@ public final class Topology {
   }
 
   public List<String> workQueues() {
-    return List.of(INVENTORY_QUEUE, SHIPPING_QUEUE);
+    return List.of(INVENTORY_QUEUE, SHIPPING_QUEUE, ORDERS_VIEW_QUEUE);
   }
 
   public List<ExchangeSpec> exchanges() {
@@ -169,17 +173,21 @@ public final class Topology {
   }
 
   private List<BindingSpec> eventAndDeadLetterBindings() {
-    return List.of(
-        new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), "order.created"),
-        new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), "inventory.reserved"),
-        new BindingSpec(
-            deadLetterExchange(),
-            deadLetterQueue(INVENTORY_QUEUE),
-            deadLetterRoutingKey(INVENTORY_QUEUE)),
-        new BindingSpec(
-            deadLetterExchange(),
-            deadLetterQueue(SHIPPING_QUEUE),
-            deadLetterRoutingKey(SHIPPING_QUEUE)));
+    List<BindingSpec> bindings =
+        new ArrayList<>(
+            List.of(
+                new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), "order.created"),
+                new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), "inventory.reserved")));
+    // One binding per event type rather than '#': an event type added later reaches the order
+    // view with its binding, and nothing else published to the exchange ever lands there.
+    for (EventType type : EventType.values()) {
+      bindings.add(new BindingSpec(ordersExchange(), queue(ORDERS_VIEW_QUEUE), type.routingKey()));
+    }
+    for (String work : workQueues()) {
+      bindings.add(
+          new BindingSpec(deadLetterExchange(), deadLetterQueue(work), deadLetterRoutingKey(work)));
+    }
+    return bindings;
   }
 
   private List<Duration> distinctDelays() {

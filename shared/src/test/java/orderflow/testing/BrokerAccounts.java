@@ -22,6 +22,7 @@ public final class BrokerAccounts implements AutoCloseable {
   public static final String PRODUCER = "producer";
   public static final String INVENTORY = "inventory";
   public static final String SHIPPING = "shipping";
+  public static final String ORDERS = "orders";
 
   private final TestBroker broker;
   private final String prefix;
@@ -34,7 +35,8 @@ public final class BrokerAccounts implements AutoCloseable {
         Map.of(
             PRODUCER, UUID.randomUUID().toString(),
             INVENTORY, UUID.randomUUID().toString(),
-            SHIPPING, UUID.randomUUID().toString());
+            SHIPPING, UUID.randomUUID().toString(),
+            ORDERS, UUID.randomUUID().toString());
   }
 
   /** Runs {@code bin/accounts} for the broker's namespace and vhost. */
@@ -82,6 +84,7 @@ public final class BrokerAccounts implements AutoCloseable {
     builder.environment().put("PRODUCER_PASSWORD", passwords.get(PRODUCER));
     builder.environment().put("INVENTORY_PASSWORD", passwords.get(INVENTORY));
     builder.environment().put("SHIPPING_PASSWORD", passwords.get(SHIPPING));
+    builder.environment().put("ORDERS_PASSWORD", passwords.get(ORDERS));
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -1,0 +1,19 @@
+package orderflow.orders;
+
+import java.time.Instant;
+
+/**
+ * Which orders a list shows: any of the criteria may be null (no restriction). Immutable.
+ *
+ * @param since orders whose first event is at or after this instant
+ * @param limit at most this many, newest first; 0 for no limit
+ */
+public record OrderFilter(String customerId, OrderStatus status, Instant since, int limit) {
+  public static final int DEFAULT_LIMIT = 100;
+
+  public OrderFilter {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative");
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package orderflow.producer;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code producer orders}: the order service's queries, read from its database. */
+@Command(
+    name = "orders",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersionProvider.class,
+    description = "Query the order read model and event store of the order service ('serve').",
+    subcommands = {OrdersShowCommand.class, OrdersListCommand.class, OrdersRebuildCommand.class})
+final class OrdersCommand implements Runnable {
+  @Spec private CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "Missing subcommand: one of show, list, rebuild");
+  }
+}

@@ -1,0 +1,105 @@
+package orderflow.producer;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import orderflow.config.LogSafe;
+import orderflow.orders.OrderDetails;
+import orderflow.orders.OrderFilter;
+import orderflow.orders.OrderQueries;
+import orderflow.orders.OrderState;
+import orderflow.orders.OrderStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code producer orders list}: orders from the read model, newest first. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "List orders from the read model, newest first.")
+final class OrdersListCommand extends OrdersQuery {
+  @Option(names = "--customer", paramLabel = "C", description = "Only this customer's orders")
+  String customer;
+
+  @Option(
+      names = "--status",
+      paramLabel = "S",
+      description = "Only orders in this status: CREATED, RESERVED, REJECTED, SHIPPED, ...")
+  String status;
+
+  @Option(
+      names = "--since",
+      paramLabel = "T",
+      description =
+          "Only orders whose first event is at or after T (ISO-8601, e.g. 2026-01-31T10:00:00Z)")
+  String since;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "" + OrderFilter.DEFAULT_LIMIT,
+      description = "At most N orders, 0 for all (default ${DEFAULT-VALUE})")
+  int limit;
+
+  @Override
+  int execute() throws Exception {
+    OrderFilter filter = filter();
+    List<OrderState> orders = read(c -> new OrderQueries().list(c, filter));
+    if (json) {
+      printJson(orders.stream().map(OrderDetails::summaryJson).toList());
+    } else {
+      print(out(), orders);
+    }
+    return 0;
+  }
+
+  private OrderFilter filter() {
+    OrderStatus wanted = null;
+    Instant from = null;
+    try {
+      wanted = status == null ? null : OrderStatus.parse(status);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--status " + e.getMessage(), e);
+    }
+    try {
+      from = since == null ? null : Instant.parse(since);
+    } catch (DateTimeParseException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--since must be an ISO-8601 instant such as 2026-01-31T10:00:00Z",
+          e);
+    }
+    if (limit < 0) {
+      throw new ParameterException(spec.commandLine(), "--limit must not be negative");
+    }
+    return new OrderFilter(customer, wanted, from, limit);
+  }
+
+  private static void print(PrintWriter out, List<OrderState> orders) {
+    if (orders.isEmpty()) {
+      out.println("no orders match");
+      out.flush();
+      return;
+    }
+    out.printf(
+        "%-36s %-9s %-20s %12s %-24s %s%n",
+        "ORDER", "STATUS", "CUSTOMER", "TOTAL", "UPDATED", "DETAIL");
+    for (OrderState s : orders) {
+      String detail =
+          s.rejectionReason() != null
+              ? s.rejectionReason()
+              : s.carrier() != null ? s.carrier() + " " + s.trackingNumber() : "";
+      out.printf(
+          "%-36s %-9s %-20s %12s %-24s %s%n",
+          LogSafe.escape(s.orderId()),
+          s.status(),
+          s.customerId() == null ? "-" : LogSafe.escape(s.customerId()),
+          s.totalAmount() == null ? "-" : s.totalAmount().toPlainString(),
+          s.lastEventAt(),
+          LogSafe.escape(detail));
+    }
+    out.flush();
+  }
+}

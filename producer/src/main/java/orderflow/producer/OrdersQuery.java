@@ -1,0 +1,85 @@
+package orderflow.producer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import orderflow.cli.OneLineErrors;
+import orderflow.consume.DatabaseOptions;
+import orderflow.envelope.EventCodec;
+import orderflow.orders.OrderService;
+import orderflow.store.Database;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * What the {@code orders} subcommands share: {@code --db}, {@code --json}, {@code --verbose}, and
+ * failures reported as one line on stderr with exit 1 (a missing database, an unknown order), so
+ * they behave alike from {@link Main} and in-process.
+ */
+abstract class OrdersQuery implements Callable<Integer> {
+  @Mixin DatabaseOptions database;
+
+  @Option(names = "--json", description = "Print one JSON value instead of a table")
+  boolean json;
+
+  @Option(names = "--verbose", description = "Print stack traces with errors")
+  boolean verbose;
+
+  @Spec CommandSpec spec;
+
+  /** Work with one connection at a time. */
+  @FunctionalInterface
+  interface Reading<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  abstract int execute() throws Exception;
+
+  @Override
+  public final Integer call() {
+    try {
+      return execute();
+    } catch (ParameterException e) {
+      throw e;
+    } catch (Exception e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("producer: " + OneLineErrors.oneLine(e));
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return OneLineErrors.FAILURE;
+    }
+  }
+
+  String url() {
+    return database.url(OrderService.NAME);
+  }
+
+  /** Reads on a read-only connection: never waits for the service's writes, changes nothing. */
+  <T> T read(Reading<T> reading) throws SQLException {
+    Database.requireExisting(url());
+    try (Database db = Database.open(url());
+        Connection connection = db.openReadOnly()) {
+      return reading.apply(connection);
+    }
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  void printJson(Object value) {
+    try {
+      out().println(EventCodec.mapper().writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the result as JSON", e);
+    }
+    out().flush();
+  }
+}

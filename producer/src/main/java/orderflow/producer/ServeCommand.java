@@ -1,0 +1,64 @@
+package orderflow.producer;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import orderflow.config.BrokerOptions;
+import orderflow.config.BrokerSettings;
+import orderflow.consume.ConsumerSettings;
+import orderflow.consume.DatabaseOptions;
+import orderflow.consume.RunOptions;
+import orderflow.consume.ServiceMain;
+import orderflow.orders.OrderApi;
+import orderflow.orders.OrderService;
+import orderflow.store.Dialect;
+import orderflow.topology.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code producer serve}: the order service. Consumes every order event into the order event store
+ * and read model through the shared consumer runtime, and with {@code --http-port} also answers the
+ * order API beside the health and metrics endpoints.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersionProvider.class,
+    description = {
+      "Run the order service until SIGTERM: every order event into the order event store and its",
+      "read model; with --http-port also POST /orders, GET /orders/{id} and GET /orders."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Mixin private BrokerOptions broker;
+  @Mixin private RunOptions run;
+  @Mixin private DatabaseOptions database;
+  @Spec private CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    BrokerSettings brokerSettings;
+    ConsumerSettings settings;
+    String url = database.url(OrderService.NAME);
+    Dialect dialect;
+    try {
+      brokerSettings = broker.settings();
+      settings = run.settings(OrderService.NAME, Topology.ORDERS_VIEW_QUEUE);
+      dialect = Dialect.of(url);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    Topology topology = new Topology(brokerSettings.namespace(), settings.tiers());
+    Clock clock = Clock.systemUTC();
+    return ServiceMain.run(
+        brokerSettings,
+        settings,
+        run.httpBind(),
+        url,
+        OrderService.definition(dialect, clock),
+        db -> List.of(new OrderApi(db, topology.ordersExchange(), clock)));
+  }
+}

@@ -1,0 +1,56 @@
+package orderflow.orders;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.InventoryRejected;
+import orderflow.envelope.InventoryReserved;
+import orderflow.envelope.OrderCreated;
+import orderflow.envelope.OrderItem;
+import orderflow.envelope.OrderShipped;
+import orderflow.envelope.ReservedItem;
+import orderflow.envelope.Shortage;
+
+/**
+ * The events of one order's saga, linked by correlation and causation as the services link them.
+ */
+public final class SagaEvents {
+  public final EventEnvelope created;
+  public final EventEnvelope reserved;
+  public final EventEnvelope shipped;
+  public final EventEnvelope rejected;
+
+  public SagaEvents(String customer) {
+    String orderId = UUID.randomUUID().toString();
+    created =
+        EventEnvelope.first(
+            OrderCreated.of(
+                orderId, customer, List.of(new OrderItem("sku-1", 2, new BigDecimal("9.99")))),
+            "producer");
+    reserved =
+        EventEnvelope.causedBy(
+            created,
+            new InventoryReserved(
+                orderId, UUID.randomUUID().toString(), List.of(new ReservedItem("sku-1", 2))),
+            "inventory");
+    shipped =
+        EventEnvelope.causedBy(
+            reserved,
+            new OrderShipped(orderId, "shipment-1", "DHL", "DHL0123456789abcdef"),
+            "shipping");
+    rejected =
+        EventEnvelope.causedBy(
+            created,
+            new InventoryRejected(orderId, List.of(new Shortage("sku-1", 2, 1))),
+            "inventory");
+  }
+
+  public String orderId() {
+    return created.payload().orderId();
+  }
+
+  public List<EventEnvelope> shippedSaga() {
+    return List.of(created, reserved, shipped);
+  }
+}

@@ -1,0 +1,394 @@
+package orderflow.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import orderflow.consume.ConsumerSettings;
+import orderflow.consume.ServiceMain;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.orders.OrderApi;
+import orderflow.orders.OrderService;
+import orderflow.orders.SagaEvents;
+import orderflow.publish.EventMessages;
+import orderflow.publish.OutgoingMessage;
+import orderflow.store.Database;
+import orderflow.store.Dialect;
+import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.TestBroker;
+import orderflow.testing.TestDatabases;
+import orderflow.topology.RetryTiers;
+import orderflow.topology.Topology;
+import orderflow.topology.TopologyDeclarer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The order service in-process against the real broker: the projection (reverse delivery,
+ * duplicates), the queries and rebuild through the command line, and the order API with its
+ * idempotency and error cases.
+ */
+@ExtendWith(RabbitMqExtension.class)
+class OrderServiceIT {
+  private static final RetryTiers TIERS = RetryTiers.parse("100ms");
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String ORDER_JSON =
+      "{\"customerId\":\"carol\",\"items\":[{\"productId\":\"sku-9\",\"quantity\":3,"
+          + "\"price\":2.50}]}";
+
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void eventsDeliveredInReverseFoldToTheSameStateAndADuplicateChangesNothing(TestBroker broker)
+      throws Exception {
+    String db = TestDatabases.sqlite(dir);
+    projectsReverseDeliveryAndDuplicates(broker, db);
+  }
+
+  @Test
+  void theProjectionWorksTheSameOnPostgres(TestBroker broker) throws Exception {
+    projectsReverseDeliveryAndDuplicates(broker, TestDatabases.freshPostgresSchema());
+  }
+
+  private void projectsReverseDeliveryAndDuplicates(TestBroker broker, String db) throws Exception {
+    Topology topology = broker.topology(TIERS);
+    SagaEvents saga = new SagaEvents("alice");
+    ServiceMain.RunningService service = start(broker, db);
+    try (Channel channel = confirmingChannel(broker, topology)) {
+      publish(channel, topology, saga.shipped, saga.reserved, saga.created);
+      awaitStatus(db, saga.orderId(), "SHIPPED", 3);
+
+      // A duplicate, then a marker behind it on the same queue: once the marker is in, the
+      // duplicate has been handled.
+      SagaEvents marker = new SagaEvents("marker");
+      publish(channel, topology, saga.created, marker.created);
+      awaitStatus(db, marker.orderId(), "CREATED", 1);
+
+      assertEquals(3, count(db, "SELECT COUNT(*) FROM order_events WHERE order_id = ?", saga));
+      CommandRun.Result shown =
+          CommandRun.run("orders", "show", saga.orderId(), "--db", db, "--json");
+      assertEquals(0, shown.exitCode(), shown.toString());
+      JsonNode order = EventCodec.mapper().readTree(shown.out());
+      assertEquals("SHIPPED", order.get("status").asText());
+      assertEquals("alice", order.get("customerId").asText());
+      assertEquals("19.98", order.get("totalAmount").decimalValue().toPlainString());
+      assertEquals("sku-1", order.get("items").get(0).get("productId").asText());
+      assertEquals("DHL", order.get("carrier").asText());
+      JsonNode events = order.get("events");
+      assertEquals(3, events.size());
+      assertEquals("OrderCreated", events.get(0).get("eventType").asText());
+      assertEquals("InventoryReserved", events.get(1).get("eventType").asText());
+      assertEquals("OrderShipped", events.get(2).get("eventType").asText());
+      assertEquals(saga.created.eventId().toString(), events.get(0).get("eventId").asText());
+      assertTrue(events.get(0).has("timestamp"));
+    } finally {
+      service.stop();
+    }
+  }
+
+  @Test
+  void queriesListFilterAndRebuildReproducesTheReadModelExactly(TestBroker broker)
+      throws Exception {
+    Topology topology = broker.topology(TIERS);
+    String db = TestDatabases.sqlite(dir);
+    SagaEvents shipped = new SagaEvents("dave");
+    SagaEvents rejected = new SagaEvents("erin");
+    ServiceMain.RunningService service = start(broker, db);
+    try (Channel channel = confirmingChannel(broker, topology)) {
+      publish(channel, topology, shipped.created, shipped.reserved, shipped.shipped);
+      publish(channel, topology, rejected.rejected, rejected.created);
+      awaitStatus(db, shipped.orderId(), "SHIPPED", 3);
+      awaitStatus(db, rejected.orderId(), "REJECTED", 2);
+    } finally {
+      service.stop();
+    }
+
+    JsonNode onlyShipped =
+        json(CommandRun.run("orders", "list", "--db", db, "--status", "shipped", "--json"));
+    assertEquals(1, onlyShipped.size());
+    assertEquals(shipped.orderId(), onlyShipped.get(0).get("orderId").asText());
+    assertTrue(!onlyShipped.get(0).has("events"));
+    JsonNode erin =
+        json(CommandRun.run("orders", "list", "--db", db, "--customer", "erin", "--json"));
+    assertEquals(1, erin.size());
+    assertTrue(erin.get(0).get("rejectionReason").asText().contains("sku-1"));
+    assertEquals(2, json(CommandRun.run("orders", "list", "--db", db, "--json")).size());
+    assertEquals(
+        1, json(CommandRun.run("orders", "list", "--db", db, "--limit", "1", "--json")).size());
+    assertEquals(
+        0,
+        json(CommandRun.run(
+                "orders", "list", "--db", db, "--since", "2999-01-01T00:00:00Z", "--json"))
+            .size());
+
+    JsonNode clean = json(CommandRun.run("orders", "rebuild", "--db", db, "--json"));
+    assertEquals(2, clean.get("rebuilt").asInt());
+    assertEquals(0, clean.get("differences").size(), clean.toString());
+
+    execute(db, "UPDATE orders SET status = 'CREATED', carrier = NULL WHERE order_id = ?", shipped);
+    execute(db, "DELETE FROM orders WHERE order_id = ?", rejected);
+    JsonNode repaired = json(CommandRun.run("orders", "rebuild", "--db", db, "--json"));
+    assertEquals(2, repaired.get("differences").size(), repaired.toString());
+    JsonNode again = json(CommandRun.run("orders", "rebuild", "--db", db, "--json"));
+    assertEquals(0, again.get("differences").size(), again.toString());
+    assertEquals(
+        "SHIPPED",
+        json(CommandRun.run("orders", "show", shipped.orderId(), "--db", db, "--json"))
+            .get("status")
+            .asText());
+
+    CommandRun.Result unknown = CommandRun.run("orders", "show", "no-such-order", "--db", db);
+    assertEquals(1, unknown.exitCode(), unknown.toString());
+    assertEquals(1, unknown.err().lines().count(), unknown.toString());
+    CommandRun.Result missing =
+        CommandRun.run("orders", "list", "--db", "jdbc:sqlite:" + dir.resolve("none.db"));
+    assertEquals(1, missing.exitCode(), missing.toString());
+    assertTrue(missing.err().contains("no database at"), missing.toString());
+    assertEquals(2, CommandRun.run("orders", "list", "--db", db, "--status", "LOST").exitCode());
+  }
+
+  @Test
+  void postTwiceWithOneIdempotencyKeyGivesOneOrderAndOneOrderCreated(TestBroker broker)
+      throws Exception {
+    Topology topology = broker.topology(TIERS);
+    String db = TestDatabases.sqlite(dir);
+    String observed = broker.namespace() + ".created-observer";
+    broker.deleteAfter(observed);
+    ServiceMain.RunningService service = start(broker, db);
+    try (Channel observer = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(observer, topology);
+      observer.queueDeclare(observed, false, false, false, null);
+      observer.queueBind(observed, topology.ordersExchange(), "order.created");
+
+      HttpResponse<String> first = post(service, ORDER_JSON, "key-1");
+      HttpResponse<String> second = post(service, ORDER_JSON, "key-1");
+      HttpResponse<String> other = post(service, ORDER_JSON, null);
+
+      assertEquals(201, first.statusCode(), first.body());
+      assertEquals(201, second.statusCode(), second.body());
+      String orderId = json(first.body()).get("orderId").asText();
+      assertEquals(orderId, json(second.body()).get("orderId").asText());
+      assertEquals("/orders/" + orderId, first.headers().firstValue("Location").orElseThrow());
+      assertNotEquals(orderId, json(other.body()).get("orderId").asText());
+
+      // The order is readable at once, from the transaction that wrote it.
+      HttpResponse<String> shown = get(service, "/orders/" + orderId);
+      assertEquals(200, shown.statusCode());
+      assertEquals("CREATED", json(shown.body()).get("status").asText());
+      assertEquals("carol", json(shown.body()).get("customerId").asText());
+      assertEquals(2, json(get(service, "/orders?customerId=carol&status=CREATED").body()).size());
+
+      // Two orders (the repeat wrote nothing), so two OrderCreated in the outbox and on the broker.
+      assertEquals(
+          2, count(db, "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderCreated'", null));
+      TestBroker.await(
+          "both OrderCreated published by the outbox relay",
+          WAIT,
+          () -> messageCount(broker, observed) == 2);
+      HttpResponse<String> conflict =
+          post(service, ORDER_JSON.replace("carol", "mallory"), "key-1");
+      assertEquals(409, conflict.statusCode(), conflict.body());
+      assertEquals(2, count(db, "SELECT COUNT(*) FROM outbox", null));
+    } finally {
+      service.stop();
+    }
+  }
+
+  @Test
+  void theApiAnswersEachBadRequestWithTheRightStatusAndAJsonError(TestBroker broker)
+      throws Exception {
+    broker.topology(TIERS);
+    ServiceMain.RunningService service = start(broker, TestDatabases.sqlite(dir));
+    try {
+      assertError(post(service, "{not json", null), 400, "body");
+      assertError(post(service, "[]", null), 400, "body");
+      assertError(post(service, "", null), 400, "body");
+      assertError(post(service, "{\"items\":[]}", null), 400, "customerId");
+      assertError(post(service, "{\"customerId\":\"c\",\"items\":[]}", null), 400, "items");
+      assertError(
+          post(service, ORDER_JSON.replace("\"quantity\":3", "\"quantity\":0"), null),
+          400,
+          "items[0].quantity");
+      assertError(
+          post(service, ORDER_JSON.replace("\"quantity\":3", "\"quantity\":2.5"), null),
+          400,
+          "items[0].quantity");
+      assertError(
+          post(service, ORDER_JSON.replace("\"price\":2.50", "\"price\":\"2.50\""), null),
+          400,
+          "items[0].price");
+      assertError(
+          post(service, ORDER_JSON.replace("sku-9", "bad product"), null),
+          400,
+          "items[0].productId");
+      assertError(post(service, ORDER_JSON, "x".repeat(201)), 400, "Idempotency-Key");
+      assertError(get(service, "/orders?status=LOST"), 400, "status");
+      assertError(get(service, "/orders?limit=-1"), 400, "limit");
+      assertError(get(service, "/orders?since=yesterday"), 400, "since");
+      assertError(get(service, "/orders/no-such-order"), 404, null);
+      assertError(post(service, "{\"pad\":\"" + "x".repeat(70_000) + "\"}", null), 413, null);
+      HttpResponse<String> put =
+          http.send(
+              request(service, "/orders/x").PUT(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, put.statusCode());
+      assertEquals(200, get(service, "/health/live").statusCode());
+    } finally {
+      service.stop();
+    }
+  }
+
+  private void assertError(HttpResponse<String> response, int status, String field)
+      throws Exception {
+    assertEquals(status, response.statusCode(), response.body());
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    JsonNode body = json(response.body());
+    assertTrue(body.hasNonNull("error"), response.body());
+    if (field != null) {
+      assertEquals(field, body.get("field").asText(), response.body());
+    }
+  }
+
+  private ServiceMain.RunningService start(TestBroker broker, String db) throws Exception {
+    ConsumerSettings settings =
+        new ConsumerSettings(
+            OrderService.NAME,
+            Topology.ORDERS_VIEW_QUEUE,
+            100,
+            TIERS,
+            3,
+            0,
+            5,
+            Duration.ofSeconds(1),
+            100,
+            Duration.ofSeconds(10),
+            0);
+    Topology topology = broker.topology(TIERS);
+    return ServiceMain.start(
+        broker.settings(),
+        settings,
+        "127.0.0.1",
+        db,
+        OrderService.definition(Dialect.of(db), Clock.systemUTC()),
+        database -> List.of(new OrderApi(database, topology.ordersExchange(), Clock.systemUTC())));
+  }
+
+  private static Channel confirmingChannel(TestBroker broker, Topology topology) throws Exception {
+    Channel channel = broker.connection().createChannel();
+    TopologyDeclarer.declare(channel, topology);
+    channel.confirmSelect();
+    return channel;
+  }
+
+  private static void publish(Channel channel, Topology topology, EventEnvelope... events)
+      throws Exception {
+    EventMessages messages = new EventMessages(new EventCodec());
+    for (EventEnvelope event : events) {
+      OutgoingMessage message = messages.toMessage(event, topology.ordersExchange());
+      channel.basicPublish(
+          message.exchange(), message.routingKey(), true, message.properties(), message.body());
+    }
+    channel.waitForConfirmsOrDie(10_000);
+  }
+
+  private static void awaitStatus(String db, String orderId, String status, int events) {
+    TestBroker.await(
+        orderId + " " + status + " with " + events + " events",
+        WAIT,
+        () -> {
+          try (Database database = Database.open(db);
+              Connection connection = database.openReadOnly();
+              PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT status, event_count FROM orders WHERE order_id = ?")) {
+            select.setString(1, orderId);
+            try (ResultSet row = select.executeQuery()) {
+              return row.next() && row.getString(1).equals(status) && row.getInt(2) == events;
+            }
+          } catch (SQLException e) {
+            return false;
+          }
+        });
+  }
+
+  private static long count(String db, String sql, SagaEvents order) throws SQLException {
+    try (Database database = Database.open(db);
+        Connection connection = database.openReadOnly();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      if (order != null) {
+        select.setString(1, order.orderId());
+      }
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
+  }
+
+  private static void execute(String db, String sql, SagaEvents order) throws SQLException {
+    try (Database database = Database.open(db);
+        Connection connection = database.open();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, order.orderId());
+      statement.executeUpdate();
+      connection.commit();
+    }
+  }
+
+  private HttpResponse<String> post(ServiceMain.RunningService service, String body, String key)
+      throws Exception {
+    HttpRequest.Builder request =
+        request(service, "/orders")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(ServiceMain.RunningService service, String path)
+      throws Exception {
+    return http.send(request(service, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder request(ServiceMain.RunningService service, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .timeout(Duration.ofSeconds(10));
+  }
+
+  private static JsonNode json(CommandRun.Result result) throws Exception {
+    assertEquals(0, result.exitCode(), result.toString());
+    return EventCodec.mapper().readTree(result.out());
+  }
+
+  private static JsonNode json(String text) throws Exception {
+    return EventCodec.mapper().readTree(text);
+  }
+
+  private static long messageCount(TestBroker broker, String queue) {
+    try {
+      return broker.messageCount(queue);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+}
