@@ -241,7 +241,8 @@ class InventoryServiceIT {
     List<byte[]> hostile =
         List.of(
             withItems(items -> first(items).put("productId", "evil\u001b[2J\u0000")),
-            withItems(items -> first(items).put("productId", "p".repeat(100_000))),
+            // Long, yet under the 64 KiB body limit, so that the field limit is what refuses it.
+            withItems(items -> first(items).put("productId", "p".repeat(50_000))),
             withItems(items -> first(items).put("price", new BigDecimal("1e400"))),
             withItems(
                 items -> {

@@ -61,7 +61,8 @@ public final class ConsumerRuntime implements ReadinessCheck {
     this.failurePublisher =
         new ConfirmingPublisher(connection.createChannel(), Math.max(settings.batchSize(), 1));
     this.dispatcher =
-        new OutboxDispatcher(connection, claims, DISPATCH_WINDOW_BATCHES * settings.batchSize());
+        new OutboxDispatcher(
+            connection, claims, DISPATCH_WINDOW_BATCHES * settings.batchSize(), settings.name());
     BatchApplier applier =
         new BatchApplier(
             database,

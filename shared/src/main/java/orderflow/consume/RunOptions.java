@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The options of every consumer service's {@code run} command. Use as a picocli {@code @Mixin}. */
 public final class RunOptions {
-  public static final int DEFAULT_PREFETCH = ConsumerSettings.MAX_PREFETCH;
+  public static final int DEFAULT_PREFETCH = 1000;
   public static final int DEFAULT_MAX_RETRIES = 3;
   public static final int DEFAULT_BATCH_SIZE = 500;
 

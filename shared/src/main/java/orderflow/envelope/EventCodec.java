@@ -29,7 +29,7 @@ import orderflow.config.LogSafe;
  */
 public final class EventCodec {
   /** Bodies larger than this are rejected unless a codec is built with another limit. */
-  public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
   /** An order with one line encodes to about 400 bytes. */
   private static final int ENCODE_BUFFER_BYTES = 512;

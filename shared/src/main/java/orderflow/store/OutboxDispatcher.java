@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import orderflow.publish.PublishOutcome;
@@ -14,58 +16,109 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the outbox entries of a committed transaction right away, from the pipeline that
- * committed them, instead of leaving them for the relay's next poll. Publishing returns before the
- * broker confirms; each confirmed (or unroutable) row is marked sent in the pipeline's next
- * transaction ({@link #markConfirmed}), so marking costs no transaction of its own. A row that is
- * nacked, unconfirmed or not published (closed channel) is released to the {@link OutboxRelay}.
- * After a crash anywhere in between, the rows are unsent and unclaimed: the relay publishes them
- * again and the consumers' inboxes absorb the repeats.
+ * committed them, instead of leaving them for the relay's next poll. The entries are claimed at
+ * once (so the {@link OutboxRelay} leaves them alone) and handed to a publishing thread of their
+ * own ({@code <name>-outbox-dispatch}), so the pipeline applies its next batch while the broker
+ * takes this one; at most {@value #QUEUED_BATCHES} batches wait, after which {@link #dispatch}
+ * blocks. Each confirmed (or unroutable) row is marked sent in the pipeline's next transaction
+ * ({@link #markConfirmed}), so marking costs no transaction of its own. A row that is nacked,
+ * unconfirmed or not published (closed channel) is released to the relay. After a crash anywhere in
+ * between, the rows are unsent and unclaimed: the relay publishes them again and the consumers'
+ * inboxes absorb the repeats.
  *
- * <p>Confined to the pipeline's thread, except that confirms arrive on the connection's thread.
+ * <p>This class is thread-safe.
  */
 public final class OutboxDispatcher implements AutoCloseable {
+  static final int QUEUED_BATCHES = 4;
   private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
 
   private final RelayChannel channel;
   private final OutboxClaims claims;
+  private final BlockingQueue<List<OutboxEntry>> queued = new ArrayBlockingQueue<>(QUEUED_BATCHES);
   private final Object settledLock = new Object();
+  private final Thread thread;
   private int unsettled;
+  private volatile boolean closed;
 
   /**
-   * @param window publishes awaiting a confirm before {@link #dispatch} blocks
+   * @param window publishes awaiting a confirm before the publishing thread waits
+   * @param name thread name prefix, e.g. {@code inventory}
    */
   public OutboxDispatcher(
-      com.rabbitmq.client.Connection connection, OutboxClaims claims, int window) {
+      com.rabbitmq.client.Connection connection, OutboxClaims claims, int window, String name) {
     this.channel = new RelayChannel(connection, window);
     this.claims = claims;
+    this.thread = new Thread(this::run, name + "-outbox-dispatch");
+    thread.setDaemon(true);
+    thread.start();
   }
 
-  /** Publishes entries whose transaction committed. Blocks only while the window is full. */
+  /**
+   * Claims and queues entries whose transaction committed; blocks only while {@value
+   * #QUEUED_BATCHES} batches already wait.
+   */
   public void dispatch(List<OutboxEntry> entries) throws InterruptedException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    for (OutboxEntry entry : entries) {
+      claims.claim(entry.id());
+    }
+    synchronized (settledLock) {
+      unsettled += entries.size();
+    }
+    if (closed) {
+      release(entries, "the dispatcher is closed");
+      return;
+    }
+    queued.put(List.copyOf(entries));
+  }
+
+  private void run() {
+    try {
+      while (!closed || !queued.isEmpty()) {
+        List<OutboxEntry> entries = queued.poll(100, TimeUnit.MILLISECONDS);
+        if (entries != null) {
+          publish(entries);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      List<OutboxEntry> left;
+      while ((left = queued.poll()) != null) {
+        release(left, "the dispatcher stopped");
+      }
+      channel.close();
+    }
+  }
+
+  private void publish(List<OutboxEntry> entries) throws InterruptedException {
     for (int i = 0; i < entries.size(); i++) {
       OutboxEntry entry = entries.get(i);
-      claims.claim(entry.id());
-      synchronized (settledLock) {
-        unsettled++;
-      }
       try {
         CompletableFuture<PublishOutcome> answer =
             channel.publisher().publisher().publish(entry.message());
         answer.whenComplete((outcome, error) -> settle(entry.id(), outcome));
-      } catch (IOException | ShutdownSignalException e) {
-        synchronized (settledLock) {
-          unsettled--;
-        }
-        log.warn(
-            "cannot publish {} committed events now ({}); the outbox relay sends them",
-            entries.size() - i,
-            e.toString());
-        for (OutboxEntry left : entries.subList(i, entries.size())) {
-          claims.release(left.id());
-        }
+      } catch (IOException | ShutdownSignalException | IllegalStateException e) {
+        release(entries.subList(i, entries.size()), e.toString());
         channel.close();
         return;
       }
+    }
+  }
+
+  private void release(List<OutboxEntry> entries, String why) {
+    log.warn(
+        "cannot publish {} committed events now ({}); the outbox relay sends them",
+        entries.size(),
+        why);
+    for (OutboxEntry entry : entries) {
+      claims.release(entry.id());
+    }
+    synchronized (settledLock) {
+      unsettled -= entries.size();
+      settledLock.notifyAll();
     }
   }
 
@@ -110,7 +163,10 @@ public final class OutboxDispatcher implements AutoCloseable {
     return claims.marksPending();
   }
 
-  /** Waits until every publish has its answer; false if {@code timeout} passed first. */
+  /**
+   * Waits until every dispatched entry has its answer (or was released); false if {@code timeout}
+   * passed first.
+   */
   public boolean awaitSettled(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (settledLock) {
@@ -125,8 +181,19 @@ public final class OutboxDispatcher implements AutoCloseable {
     return true;
   }
 
+  /** Publishes what is queued, then stops the publishing thread and closes its channel. */
   @Override
   public void close() {
-    channel.close();
+    closed = true;
+    try {
+      thread.join(OutboxRelay.CLOSE_GRACE.toMillis());
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(OutboxRelay.CLOSE_GRACE.toMillis());
+      }
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+    }
   }
 }

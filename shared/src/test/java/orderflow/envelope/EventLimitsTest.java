@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** What consumers refuse is what the producer cannot build: one set of limits on both sides. */
 class EventLimitsTest {
-  private final EventCodec codec = new EventCodec();
+  // Bodies up to 1 MiB, so that the field limits are what a huge field runs into, not the body
+  // limit.
+  private final EventCodec codec = new EventCodec(1024 * 1024);
 
   @ParameterizedTest
   @ValueSource(strings = {"sku\u0000", "sku\u001b[2J", "sku\u009b31m", "sku 1", "-sku", "sku:1"})

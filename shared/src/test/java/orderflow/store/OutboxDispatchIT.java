@@ -214,7 +214,7 @@ class OutboxDispatchIT {
   }
 
   private OutboxDispatcher dispatcher(TestBroker broker, OutboxClaims claims) {
-    return closedAfter(new OutboxDispatcher(connection(broker), claims, 100));
+    return closedAfter(new OutboxDispatcher(connection(broker), claims, 100, "dispatch-it"));
   }
 
   private OutboxRelay relay(
