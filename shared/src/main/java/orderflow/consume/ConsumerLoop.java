@@ -31,6 +31,14 @@ final class ConsumerLoop implements Runnable {
   private static final Duration IDLE_POLL = Duration.ofMillis(200);
   private static final Duration RESUBSCRIBE_BACKOFF = Duration.ofSeconds(1);
 
+  /**
+   * Confirmed outbox rows are marked sent by the next batch's transaction; only after this long
+   * without one do they get a transaction (and a sync to disk) of their own. Marking after every
+   * small batch of a slow stream doubled the syncs and let a queue build up. Well under the relay's
+   * sweep age, so the relay never resends a row only because its mark waited.
+   */
+  static final Duration MARK_WHEN_IDLE_FOR = Duration.ofSeconds(1);
+
   private final Connection connection;
   private final Topology topology;
   private final ConsumerSettings settings;
@@ -43,6 +51,7 @@ final class ConsumerLoop implements Runnable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object wakeUp = new Object();
   private volatile boolean stopping;
+  private long lastBatchNanos = System.nanoTime();
   private volatile Channel channel;
   private volatile BufferingConsumer consumer;
   private volatile String consumerTag;
@@ -96,7 +105,9 @@ final class ConsumerLoop implements Runnable {
         List<Delivery> batch = nextBatch();
         if (!batch.isEmpty()) {
           process(batch);
-        } else if (dispatcher.marksPending()) {
+          lastBatchNanos = System.nanoTime();
+        } else if (dispatcher.marksPending()
+            && System.nanoTime() - lastBatchNanos >= MARK_WHEN_IDLE_FOR.toNanos()) {
           applier.markConfirmed();
         }
       }
