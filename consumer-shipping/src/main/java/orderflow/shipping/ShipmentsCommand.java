@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import orderflow.cli.ManifestVersion;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import orderflow.envelope.EventCodec;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "shipments",
     mixinStandardHelpOptions = true,
-    versionProvider = ShippingCommand.Version.class,
+    versionProvider = ManifestVersion.class,
     description = "List shipments, newest first, or the shipment of one order.")
 final class ShipmentsCommand implements Callable<Integer> {
   static final int DEFAULT_LIMIT = 100;

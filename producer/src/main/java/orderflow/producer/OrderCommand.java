@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "order",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Publishes one OrderCreated event and waits for the broker's confirm.",
       "Prints the orderId. Exits 1 if the broker nacks it, no queue takes it (returned),"

@@ -3,6 +3,7 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.topology.BindingSpec;
 import orderflow.topology.ExchangeSpec;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "declare",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Declares every exchange, queue and binding of the topology (idempotent) and lists them.",
       "Fails if a resource exists with other arguments: `producer topology verify` lists those."

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.topology.Difference;
 import orderflow.topology.Topology;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Compares the broker's exchanges and queues with the topology the code defines and reports"
           + " each difference (missing, other type, other durability or arguments). Exits 1 if"
