@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import orderflow.cli.JsonOutput;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import picocli.CommandLine.Command;

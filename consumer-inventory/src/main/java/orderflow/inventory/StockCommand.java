@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
+import orderflow.cli.JsonOutput;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import orderflow.envelope.EventLimits;

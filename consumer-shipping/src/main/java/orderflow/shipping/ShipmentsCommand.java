@@ -5,10 +5,10 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
-import orderflow.envelope.EventCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,7 +63,7 @@ final class ShipmentsCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(EventCodec.mapper().writeValueAsString(ShipmentJson.array(shipments)));
+      JsonOutput.print(out, ShipmentJson.array(shipments));
     } else {
       printTable(out, shipments);
     }

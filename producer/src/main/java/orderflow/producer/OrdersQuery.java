@@ -1,13 +1,12 @@
 package orderflow.producer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
 import orderflow.consume.DatabaseOptions;
-import orderflow.envelope.EventCodec;
 import orderflow.orders.OrderService;
 import orderflow.store.Database;
 import picocli.CommandLine.Mixin;
@@ -47,13 +46,8 @@ abstract class OrdersQuery implements Callable<Integer> {
     } catch (ParameterException e) {
       throw e;
     } catch (Exception e) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("producer: " + OneLineErrors.oneLine(e));
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return OneLineErrors.FAILURE;
+      return OneLineErrors.report(
+          spec.commandLine().getErr(), Main.PROGRAM, OneLineErrors.oneLine(e), e, verbose);
     }
   }
 
@@ -75,11 +69,6 @@ abstract class OrdersQuery implements Callable<Integer> {
   }
 
   void printJson(Object value) {
-    try {
-      out().println(EventCodec.mapper().writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the result as JSON", e);
-    }
-    out().flush();
+    JsonOutput.print(out(), value);
   }
 }
