@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import orderflow.broker.BrokerRefusal;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.publish.ConfirmingPublisher;
@@ -162,7 +163,7 @@ final class LoadCommand extends BrokerCommand {
     }
     PrintWriter out = out();
     if (json) {
-      out.println(EventCodec.mapper().writeValueAsString(summary));
+      JsonOutput.print(out, summary);
     } else {
       out.println(summary.describe());
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -115,7 +116,7 @@ final class OrderCommand extends BrokerCommand {
       result.put("orderId", order.orderId());
       result.put("eventId", event.eventId().toString());
       result.put("correlationId", event.metadata().correlationId());
-      out.println(EventCodec.mapper().writeValueAsString(result));
+      JsonOutput.print(out, result);
     } else {
       out.println(order.orderId());
     }

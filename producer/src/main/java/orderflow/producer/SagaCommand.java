@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -241,7 +242,7 @@ final class SagaCommand extends BrokerCommand {
   private void print(Map<String, Object> summary) throws Exception {
     PrintWriter out = out();
     if (json) {
-      out.println(EventCodec.mapper().writeValueAsString(summary));
+      JsonOutput.print(out, summary);
     } else {
       out.println(table(summary));
     }

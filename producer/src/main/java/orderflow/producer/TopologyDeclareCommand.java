@@ -3,8 +3,8 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
-import orderflow.envelope.EventCodec;
 import orderflow.topology.BindingSpec;
 import orderflow.topology.ExchangeSpec;
 import orderflow.topology.QueueSpec;
@@ -40,7 +40,7 @@ final class TopologyDeclareCommand extends BrokerCommand {
       result.put("exchanges", topology.exchanges());
       result.put("queues", topology.queues());
       result.put("bindings", topology.bindings());
-      out.println(EventCodec.mapper().writeValueAsString(result));
+      JsonOutput.print(out, result);
     } else {
       for (ExchangeSpec exchange : topology.exchanges()) {
         out.println("exchange " + exchange.name() + " (" + exchange.type() + ", durable)");

@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
-import orderflow.envelope.EventCodec;
 import orderflow.topology.Difference;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyVerifier;
@@ -54,7 +54,7 @@ final class TopologyVerifyCommand extends BrokerCommand {
       result.put("queuesChecked", topology.queues().size());
       result.put("differences", differences);
       result.put("bindings", BINDINGS_NOTE);
-      out.println(EventCodec.mapper().writeValueAsString(result));
+      JsonOutput.print(out, result);
     } else {
       for (Difference difference : differences) {
         out.println("DIFFERENT " + difference.describe());
