@@ -1,12 +1,12 @@
 package orderflow.shipping;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
+import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import picocli.CommandLine.Command;
@@ -54,13 +54,16 @@ final class ShipmentsCommand implements Callable<Integer> {
     }
     String url = databaseOptions.url(ShippingService.NAME);
     List<Shipment> shipments;
-    try (Connection connection = QueryDatabase.openReadOnly(url)) {
-      QueryDatabase.requireTable(connection, "shipments", url);
-      shipments =
-          orderId == null
-              ? ShipmentStore.newest(connection, limit)
-              : ShipmentStore.findByOrder(connection, orderId).stream().toList();
-    }
+    shipments =
+        QueryDatabase.read(
+            url,
+            ShippingService.NAME,
+            "shipments",
+            false,
+            connection ->
+                orderId == null
+                    ? ShipmentStore.newest(connection, limit)
+                    : ShipmentStore.findByOrder(connection, orderId).stream().toList());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       JsonOutput.print(out, ShipmentJson.array(shipments));

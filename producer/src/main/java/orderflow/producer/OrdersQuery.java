@@ -1,14 +1,13 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
+import orderflow.cli.QueryDatabase;
 import orderflow.consume.DatabaseOptions;
 import orderflow.orders.OrderService;
-import orderflow.store.Database;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,12 +30,6 @@ abstract class OrdersQuery implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** Work with one connection at a time. */
-  @FunctionalInterface
-  interface Reading<T> {
-    T apply(Connection connection) throws SQLException;
-  }
-
   abstract int execute() throws Exception;
 
   @Override
@@ -56,12 +49,8 @@ abstract class OrdersQuery implements Callable<Integer> {
   }
 
   /** Reads on a read-only connection: never waits for the service's writes, changes nothing. */
-  <T> T read(Reading<T> reading) throws SQLException {
-    Database.requireExisting(url());
-    try (Database db = Database.open(url());
-        Connection connection = db.openReadOnly()) {
-      return reading.apply(connection);
-    }
+  <T> T read(QueryDatabase.Reading<T> reading) throws SQLException {
+    return QueryDatabase.read(url(), OrderService.NAME, "orders", false, reading);
   }
 
   PrintWriter out() {
