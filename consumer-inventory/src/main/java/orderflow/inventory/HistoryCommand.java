@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import picocli.CommandLine.Command;
@@ -51,8 +53,10 @@ final class HistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws SQLException {
     History history =
-        InventoryDatabase.read(
+        QueryDatabase.read(
             database.url(InventoryService.NAME),
+            InventoryService.NAME,
+            "stock",
             true,
             c -> {
               StockQueries queries = new StockQueries(c);

@@ -6,9 +6,10 @@ import orderflow.store.Database;
 import orderflow.store.Dialect;
 
 /**
- * Runs one short transaction of a query or admin command against the service's database (created
- * and migrated if needed), committing on success. Safe while the service runs: SQLite queues for
- * the write lock, PostgreSQL uses row locks.
+ * Runs one short transaction of an admin command ({@code stock set}) against the service's database
+ * (created and migrated if needed), committing on success. Commands that only read go through
+ * {@link orderflow.cli.QueryDatabase} instead. Safe while the service runs: SQLite queues for the
+ * write lock, PostgreSQL uses row locks.
  */
 final class InventoryDatabase {
   private InventoryDatabase() {}
@@ -17,17 +18,6 @@ final class InventoryDatabase {
   @FunctionalInterface
   interface Work<T> {
     T apply(Connection connection) throws SQLException;
-  }
-
-  /**
-   * Like {@link #inTransaction}, for commands that only read: a SQLite file that does not exist is
-   * an error ({@link Database#requireExisting}).
-   *
-   * @throws IllegalStateException naming the missing file
-   */
-  static <T> T read(String jdbcUrl, boolean snapshot, Work<T> work) throws SQLException {
-    Database.requireExisting(jdbcUrl);
-    return inTransaction(jdbcUrl, snapshot, work);
   }
 
   /**

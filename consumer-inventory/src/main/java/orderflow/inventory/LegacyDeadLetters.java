@@ -9,7 +9,10 @@ import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.topology.Topology;
 
-/** Builds the dead letter of a legacy message that can never be decoded (DESIGN section 4.6). */
+/**
+ * Builds the dead letter of a legacy message that can never be decoded (docs/architecture.md
+ * section 6).
+ */
 final class LegacyDeadLetters {
   private LegacyDeadLetters() {}
 

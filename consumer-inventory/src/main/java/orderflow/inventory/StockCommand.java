@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
 import orderflow.envelope.EventLimits;
@@ -41,7 +43,8 @@ final class StockCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (productId == null) {
       List<StockQueries.StockLevel> levels =
-          InventoryDatabase.read(url, false, c -> new StockQueries(c).all());
+          QueryDatabase.read(
+              url, InventoryService.NAME, "stock", false, c -> new StockQueries(c).all());
       if (json) {
         JsonOutput.print(out, levels);
       } else {
@@ -50,7 +53,8 @@ final class StockCommand implements Callable<Integer> {
       return 0;
     }
     StockQueries.StockLevel level =
-        InventoryDatabase.read(url, false, c -> new StockQueries(c).of(productId))
+        QueryDatabase.read(
+                url, InventoryService.NAME, "stock", false, c -> new StockQueries(c).of(productId))
             .orElseThrow(() -> new UnknownProductException(productId));
     if (json) {
       JsonOutput.print(out, level);

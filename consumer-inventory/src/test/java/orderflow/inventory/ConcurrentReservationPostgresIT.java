@@ -25,6 +25,7 @@ import orderflow.envelope.InventoryRejected;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
+import orderflow.testing.RecordingContext;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

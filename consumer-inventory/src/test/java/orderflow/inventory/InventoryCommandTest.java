@@ -15,6 +15,7 @@ import java.util.Arrays;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
+import orderflow.testing.RecordingContext;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -20,6 +20,7 @@ import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.envelope.ReservedItem;
 import orderflow.envelope.Shortage;
+import orderflow.testing.RecordingContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

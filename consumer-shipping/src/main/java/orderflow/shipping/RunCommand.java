@@ -2,6 +2,7 @@ package orderflow.shipping;
 
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import orderflow.cli.ManifestVersion;
 import orderflow.config.BrokerOptions;
 import orderflow.config.BrokerSettings;
 import orderflow.consume.ConsumerSettings;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = RunCommand.NAME,
     mixinStandardHelpOptions = true,
-    versionProvider = ShippingCommand.Version.class,
+    versionProvider = ManifestVersion.class,
     description = "Run the shipping service until SIGTERM (the default command).")
 final class RunCommand implements Callable<Integer> {
   static final String NAME = "run";

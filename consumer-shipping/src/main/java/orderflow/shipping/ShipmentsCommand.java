@@ -1,13 +1,14 @@
 package orderflow.shipping;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.ManifestVersion;
+import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
 import orderflow.consume.DatabaseOptions;
-import orderflow.envelope.EventCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "shipments",
     mixinStandardHelpOptions = true,
-    versionProvider = ShippingCommand.Version.class,
+    versionProvider = ManifestVersion.class,
     description = "List shipments, newest first, or the shipment of one order.")
 final class ShipmentsCommand implements Callable<Integer> {
   static final int DEFAULT_LIMIT = 100;
@@ -53,16 +54,19 @@ final class ShipmentsCommand implements Callable<Integer> {
     }
     String url = databaseOptions.url(ShippingService.NAME);
     List<Shipment> shipments;
-    try (Connection connection = QueryDatabase.openReadOnly(url)) {
-      QueryDatabase.requireTable(connection, "shipments", url);
-      shipments =
-          orderId == null
-              ? ShipmentStore.newest(connection, limit)
-              : ShipmentStore.findByOrder(connection, orderId).stream().toList();
-    }
+    shipments =
+        QueryDatabase.read(
+            url,
+            ShippingService.NAME,
+            "shipments",
+            false,
+            connection ->
+                orderId == null
+                    ? ShipmentStore.newest(connection, limit)
+                    : ShipmentStore.findByOrder(connection, orderId).stream().toList());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(EventCodec.mapper().writeValueAsString(ShipmentJson.array(shipments)));
+      JsonOutput.print(out, ShipmentJson.array(shipments));
     } else {
       printTable(out, shipments);
     }

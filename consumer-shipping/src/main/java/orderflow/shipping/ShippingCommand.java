@@ -1,12 +1,12 @@
 package orderflow.shipping;
 
 import orderflow.cli.DefaultSubcommand;
+import orderflow.cli.ManifestVersion;
 import orderflow.cli.OneLineErrors;
 import orderflow.dlq.DlqCommand;
 import orderflow.topology.Topology;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IVersionProvider;
 
 /**
  * {@code consumer-shipping}: the shipping service ({@code run}, also the default) and its query
@@ -15,7 +15,7 @@ import picocli.CommandLine.IVersionProvider;
 @Command(
     name = "consumer-shipping",
     mixinStandardHelpOptions = true,
-    versionProvider = ShippingCommand.Version.class,
+    versionProvider = ManifestVersion.class,
     description = "Creates a shipment for every reserved order and announces it (OrderShipped).",
     subcommands = {RunCommand.class, ShipmentsCommand.class, CommandLine.HelpCommand.class})
 public final class ShippingCommand {
@@ -34,14 +34,5 @@ public final class ShippingCommand {
    */
   public static String[] withDefaultSubcommand(String[] args) {
     return DefaultSubcommand.prepend(RunCommand.NAME, args);
-  }
-
-  /** The version from the jar's manifest, or {@code dev} when run from classes. */
-  static final class Version implements IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String version = ShippingCommand.class.getPackage().getImplementationVersion();
-      return new String[] {NAME + " " + (version == null ? "dev" : version)};
-    }
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ReservedItem;
+import orderflow.testing.RecordingContext;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -18,6 +18,7 @@ import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ReservedItem;
 import orderflow.store.Database;
+import orderflow.testing.RecordingContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

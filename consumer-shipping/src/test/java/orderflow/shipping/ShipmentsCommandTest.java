@@ -18,6 +18,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.ReservedItem;
 import orderflow.store.Database;
+import orderflow.testing.RecordingContext;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

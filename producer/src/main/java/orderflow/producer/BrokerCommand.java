@@ -38,13 +38,8 @@ abstract class BrokerCommand implements Callable<Integer> {
 
   /** Prints {@code producer: <line>} on stderr and returns the failure exit code. */
   int fail(String line, Exception cause) {
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("producer: " + line);
-    if (cause != null && broker.verbose()) {
-      cause.printStackTrace(err);
-    }
-    err.flush();
-    return OneLineErrors.FAILURE;
+    return OneLineErrors.report(
+        spec.commandLine().getErr(), Main.PROGRAM, line, cause, broker.verbose());
   }
 
   PrintWriter out() {

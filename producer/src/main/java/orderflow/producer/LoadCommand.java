@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import orderflow.broker.BrokerRefusal;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
@@ -16,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Publishes N OrderCreated events with publisher confirms, keeping at most --max-in-flight"
           + " unconfirmed, and prints a summary: published, confirmed, nacked, returned, rate,"
@@ -161,7 +163,7 @@ final class LoadCommand extends BrokerCommand {
     }
     PrintWriter out = out();
     if (json) {
-      out.println(EventCodec.mapper().writeValueAsString(summary));
+      JsonOutput.print(out, summary);
     } else {
       out.println(summary.describe());
     }

@@ -5,6 +5,9 @@ import picocli.CommandLine;
 
 /** Entry point of {@code producer.jar}. */
 public final class Main {
+  /** The program name that starts every error line. */
+  static final String PROGRAM = "producer";
+
   private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
   private Main() {}
@@ -20,7 +23,7 @@ public final class Main {
   /** The configured command line, also used by tests to run commands in-process. */
   public static CommandLine commandLine() {
     return new CommandLine(new ProducerCommand())
-        .setExecutionExceptionHandler(new OneLineErrors("producer", BrokerErrors::describe))
+        .setExecutionExceptionHandler(new OneLineErrors(PROGRAM, BrokerErrors::describe))
         .setParameterExceptionHandler(new UsageErrorReporter());
   }
 }

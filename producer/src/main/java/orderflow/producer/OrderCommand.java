@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "order",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Publishes one OrderCreated event and waits for the broker's confirm.",
       "Prints the orderId. Exits 1 if the broker nacks it, no queue takes it (returned),"
@@ -114,7 +116,7 @@ final class OrderCommand extends BrokerCommand {
       result.put("orderId", order.orderId());
       result.put("eventId", event.eventId().toString());
       result.put("correlationId", event.metadata().correlationId());
-      out.println(EventCodec.mapper().writeValueAsString(result));
+      JsonOutput.print(out, result);
     } else {
       out.println(order.orderId());
     }

@@ -1,5 +1,6 @@
 package orderflow.producer;
 
+import orderflow.cli.ManifestVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "orders",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = "Query the order read model and event store of the order service ('serve').",
     subcommands = {OrdersShowCommand.class, OrdersListCommand.class, OrdersRebuildCommand.class})
 final class OrdersCommand implements Runnable {

@@ -1,15 +1,13 @@
 package orderflow.producer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
+import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
+import orderflow.cli.QueryDatabase;
 import orderflow.consume.DatabaseOptions;
-import orderflow.envelope.EventCodec;
 import orderflow.orders.OrderService;
-import orderflow.store.Database;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,12 +30,6 @@ abstract class OrdersQuery implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** Work with one connection at a time. */
-  @FunctionalInterface
-  interface Reading<T> {
-    T apply(Connection connection) throws SQLException;
-  }
-
   abstract int execute() throws Exception;
 
   @Override
@@ -47,13 +39,8 @@ abstract class OrdersQuery implements Callable<Integer> {
     } catch (ParameterException e) {
       throw e;
     } catch (Exception e) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("producer: " + OneLineErrors.oneLine(e));
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return OneLineErrors.FAILURE;
+      return OneLineErrors.report(
+          spec.commandLine().getErr(), Main.PROGRAM, OneLineErrors.oneLine(e), e, verbose);
     }
   }
 
@@ -62,12 +49,8 @@ abstract class OrdersQuery implements Callable<Integer> {
   }
 
   /** Reads on a read-only connection: never waits for the service's writes, changes nothing. */
-  <T> T read(Reading<T> reading) throws SQLException {
-    Database.requireExisting(url());
-    try (Database db = Database.open(url());
-        Connection connection = db.openReadOnly()) {
-      return reading.apply(connection);
-    }
+  <T> T read(QueryDatabase.Reading<T> reading) throws SQLException {
+    return QueryDatabase.read(url(), OrderService.NAME, "orders", false, reading);
   }
 
   PrintWriter out() {
@@ -75,11 +58,6 @@ abstract class OrdersQuery implements Callable<Integer> {
   }
 
   void printJson(Object value) {
-    try {
-      out().println(EventCodec.mapper().writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the result as JSON", e);
-    }
-    out().flush();
+    JsonOutput.print(out(), value);
   }
 }

@@ -1,6 +1,7 @@
 package orderflow.producer;
 
 import java.util.concurrent.Callable;
+import orderflow.cli.ManifestVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "producer",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description =
         "Publishes order events to RabbitMQ, operates the order topology, runs the order service.",
     subcommands = {

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InvalidEventException;
@@ -34,7 +36,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "saga",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Publishes N orders (random products and quantities) and waits until every order is shipped,"
           + " rejected or dead-lettered; prints created, reserved, rejected, shipped, retried,"
@@ -240,7 +242,7 @@ final class SagaCommand extends BrokerCommand {
   private void print(Map<String, Object> summary) throws Exception {
     PrintWriter out = out();
     if (json) {
-      out.println(EventCodec.mapper().writeValueAsString(summary));
+      JsonOutput.print(out, summary);
     } else {
       out.println(table(summary));
     }

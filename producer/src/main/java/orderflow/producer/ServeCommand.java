@@ -3,6 +3,7 @@ package orderflow.producer;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
+import orderflow.cli.ManifestVersion;
 import orderflow.config.BrokerOptions;
 import orderflow.config.BrokerSettings;
 import orderflow.consume.ConsumerSettings;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Run the order service until SIGTERM: every order event into the order event store and its",
       "read model; with --http-port also POST /orders, GET /orders/{id} and GET /orders."

@@ -1,6 +1,7 @@
 package orderflow.producer;
 
 import java.util.concurrent.Callable;
+import orderflow.cli.ManifestVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "topology",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = "Declares the topology, or compares the broker's with the one the code defines.",
     subcommands = {TopologyDeclareCommand.class, TopologyVerifyCommand.class})
 final class TopologyCommand implements Callable<Integer> {

@@ -3,7 +3,8 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import orderflow.envelope.EventCodec;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.ManifestVersion;
 import orderflow.topology.BindingSpec;
 import orderflow.topology.ExchangeSpec;
 import orderflow.topology.QueueSpec;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "declare",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Declares every exchange, queue and binding of the topology (idempotent) and lists them.",
       "Fails if a resource exists with other arguments: `producer topology verify` lists those."
@@ -39,7 +40,7 @@ final class TopologyDeclareCommand extends BrokerCommand {
       result.put("exchanges", topology.exchanges());
       result.put("queues", topology.queues());
       result.put("bindings", topology.bindings());
-      out.println(EventCodec.mapper().writeValueAsString(result));
+      JsonOutput.print(out, result);
     } else {
       for (ExchangeSpec exchange : topology.exchanges()) {
         out.println("exchange " + exchange.name() + " (" + exchange.type() + ", durable)");

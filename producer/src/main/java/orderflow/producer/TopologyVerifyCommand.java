@@ -4,7 +4,8 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import orderflow.envelope.EventCodec;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.ManifestVersion;
 import orderflow.topology.Difference;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyVerifier;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Compares the broker's exchanges and queues with the topology the code defines and reports"
           + " each difference (missing, other type, other durability or arguments). Exits 1 if"
@@ -53,7 +54,7 @@ final class TopologyVerifyCommand extends BrokerCommand {
       result.put("queuesChecked", topology.queues().size());
       result.put("differences", differences);
       result.put("bindings", BINDINGS_NOTE);
-      out.println(EventCodec.mapper().writeValueAsString(result));
+      JsonOutput.print(out, result);
     } else {
       for (Difference difference : differences) {
         out.println("DIFFERENT " + difference.describe());

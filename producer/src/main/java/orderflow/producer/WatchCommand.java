@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
@@ -20,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "watch",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Prints each event published to the orders exchange as it passes (time, type, orderId,"
           + " eventId, hop latency), until Ctrl-C / SIGTERM.",

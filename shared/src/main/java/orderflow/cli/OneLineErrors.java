@@ -34,10 +34,22 @@ public final class OneLineErrors implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception failure, CommandLine commandLine, ParseResult parseResult) {
-    PrintWriter err = commandLine.getErr();
-    err.println(program + ": " + describe.apply(failure));
-    if (verbose(parseResult)) {
-      failure.printStackTrace(err);
+    return report(
+        commandLine.getErr(), program, describe.apply(failure), failure, verbose(parseResult));
+  }
+
+  /**
+   * The one way a command reports a failure: prints {@code <program>: <line>} on {@code err}, its
+   * lines joined and any password redacted, then the stack trace of {@code cause} when {@code
+   * verbose} (and there is a cause).
+   *
+   * @return {@link #FAILURE}, the exit code
+   */
+  public static int report(
+      PrintWriter err, String program, String line, Throwable cause, boolean verbose) {
+    err.println(program + ": " + oneLine(line));
+    if (verbose && cause != null) {
+      cause.printStackTrace(err);
     }
     err.flush();
     return FAILURE;
@@ -51,7 +63,11 @@ public final class OneLineErrors implements IExecutionExceptionHandler {
     if (message == null || message.isBlank()) {
       message = failure.getClass().getSimpleName();
     }
-    return Redaction.redactText(message.replaceAll("\\s*\\R\\s*", " ").strip());
+    return oneLine(message);
+  }
+
+  private static String oneLine(String text) {
+    return Redaction.redactText(String.valueOf(text).replaceAll("\\s*\\R\\s*", " ").strip());
   }
 
   private static boolean verbose(ParseResult parseResult) {

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes one service's work queue with every guarantee of DESIGN section 4: manual acks after
+ * Consumes a service's work queue with the guarantees of docs/architecture.md section 5: acks after
  * commit, inbox deduplication, outbox emission, delayed retries, dead letters that explain
  * themselves, a circuit breaker, and a bounded drain on {@link #stop}.
  *

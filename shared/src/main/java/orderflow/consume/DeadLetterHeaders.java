@@ -1,7 +1,7 @@
 package orderflow.consume;
 
 /**
- * Header names the runtime writes on retried and dead-lettered messages (DESIGN section 4.6). The
+ * Headers the runtime writes on retried and dead letters (docs/architecture.md section 6). The
  * retry count lives here, never in {@code x-death}.
  */
 public final class DeadLetterHeaders {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Runs a consumer service until SIGTERM or SIGINT: opens and migrates the database, connects,
  * declares the topology (or, with {@code --no-declare}, checks that its own part exists), starts
  * the outbox relay, the work-queue consumer, the ingresses and the HTTP server. On the signal it
- * drains (DESIGN section 4.8) and the process exits 0.
+ * drains (docs/architecture.md section 5.8) and the process exits 0.
  */
 public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);

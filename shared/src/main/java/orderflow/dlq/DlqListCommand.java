@@ -3,6 +3,7 @@ package orderflow.dlq;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
+import orderflow.cli.JsonOutput;
 import picocli.CommandLine.Command;
 
 /** {@code dlq list}: one line per dead letter, leaving them all in the queue. */
@@ -20,9 +21,9 @@ final class DlqListCommand extends FilteredDlqSubcommand {
   int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException {
     if (json) {
       // Written as each letter is read: the array never has to fit in memory.
-      try (JsonGenerator array = jsonGenerator(out)) {
+      try (JsonGenerator array = JsonOutput.generator(out)) {
         array.writeStartArray();
-        queue.list(filter(), letter -> writeJson(array, letter.toMap(true)));
+        queue.list(filter(), letter -> JsonOutput.write(array, letter.toMap(true)));
         array.writeEndArray();
       }
       out.println();

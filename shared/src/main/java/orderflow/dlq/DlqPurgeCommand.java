@@ -2,6 +2,7 @@ package orderflow.dlq;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import orderflow.cli.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +19,7 @@ final class DlqPurgeCommand extends FilteredDlqSubcommand {
   int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException {
     PurgeResult result = queue.purge(filter(), dryRun);
     if (json) {
-      printJson(out, result.toMap());
+      JsonOutput.print(out, result.toMap());
       return 0;
     }
     String verb = dryRun ? "would purge " : "purged ";

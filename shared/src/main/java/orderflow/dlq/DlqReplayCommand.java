@@ -2,6 +2,7 @@ package orderflow.dlq;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import orderflow.cli.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +22,7 @@ final class DlqReplayCommand extends FilteredDlqSubcommand {
   int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException {
     ReplayResult result = queue.replay(filter(), dryRun);
     if (json) {
-      printJson(out, result.toMap());
+      JsonOutput.print(out, result.toMap());
     } else {
       String verb = dryRun ? "would replay " : "replayed ";
       for (DeadLetter letter : result.replayed()) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
+import orderflow.cli.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -34,7 +35,7 @@ final class DlqShowCommand extends DlqSubcommand {
     }
     Map<String, Object> fields = found.get().toMap(true);
     if (json) {
-      printJson(out, fields);
+      JsonOutput.print(out, fields);
       return 0;
     }
     // Every value may come from the message: escaped, so it cannot drive the terminal.

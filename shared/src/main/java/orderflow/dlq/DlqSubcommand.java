@@ -1,15 +1,12 @@
 package orderflow.dlq;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import orderflow.broker.BrokerConnector;
 import orderflow.broker.BrokerUnavailableException;
+import orderflow.cli.OneLineErrors;
 import orderflow.config.BrokerOptions;
 import orderflow.config.BrokerSettings;
 import orderflow.topology.Topology;
@@ -25,8 +22,6 @@ import picocli.CommandLine.Spec;
  * exit codes (0 ok, 2 usage error, 1 any other failure with one line on stderr).
  */
 abstract class DlqSubcommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @ParentCommand DlqCommand parent;
 
   @Spec CommandSpec spec;
@@ -71,35 +66,8 @@ abstract class DlqSubcommand implements Callable<Integer> {
     }
   }
 
-  void printJson(PrintWriter out, Object value) {
-    try {
-      out.println(JSON.writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
-  /** A JSON writer on {@code out} that leaves {@code out} open. */
-  JsonGenerator jsonGenerator(PrintWriter out) throws IOException {
-    return JSON.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-  }
-
-  static void writeJson(JsonGenerator generator, Object value) {
-    try {
-      generator.writeObject(value);
-      generator.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private int fail(PrintWriter err, String line, Exception e) {
-    err.println(line);
-    if (broker.verbose()) {
-      e.printStackTrace(err);
-    }
-    err.flush();
-    return 1;
+    return OneLineErrors.report(err, parent.processName(), line, e, broker.verbose());
   }
 
   /** The innermost message: the broker's reply text (e.g. NOT_FOUND - no queue ...) is there. */

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One immutable domain event as it travels on the wire (DESIGN section 2).
+ * One immutable domain event as it travels on the wire (docs/architecture.md section 3).
  *
  * @param eventId unique id; also the AMQP {@code message_id} and the inbox key
  * @param timestamp when the event was created, millisecond precision

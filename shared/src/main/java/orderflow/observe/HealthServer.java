@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /health/live}, {@code /health/ready} and {@code /metrics} on one address and port
- * (DESIGN section 7), by default on the loopback interface only.
+ * (docs/architecture.md section 9.1), by default on the loopback interface only.
  *
  * <ul>
  *   <li>{@code GET /health/live}: 200 {@code {"status":"UP"}} while the process answers.

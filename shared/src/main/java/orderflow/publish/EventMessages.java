@@ -7,7 +7,10 @@ import java.util.Map;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 
-/** Builds the AMQP message for an event: properties mirror the envelope (DESIGN section 2). */
+/**
+ * Builds the AMQP message for an event: properties mirror the envelope (docs/architecture.md
+ * section 3).
+ */
 public final class EventMessages {
   public static final String CONTENT_TYPE = "application/json";
   public static final String VERSION_HEADER = "x-event-version";

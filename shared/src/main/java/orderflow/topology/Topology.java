@@ -8,8 +8,8 @@ import java.util.Map;
 import orderflow.envelope.EventType;
 
 /**
- * Every exchange, queue and binding of the system (DESIGN section 3), with names prefixed by the
- * namespace. This is the one place that defines them.
+ * Every exchange, queue and binding of the system (docs/architecture.md section 4), with names
+ * prefixed by the namespace. This is the one place that defines them.
  *
  * <p>Work queues are quorum queues that dead-letter at-least-once to {@code orders.dlx} after
  * {@value #DELIVERY_LIMIT} deliveries (a message that keeps crashing its consumer); that exchange

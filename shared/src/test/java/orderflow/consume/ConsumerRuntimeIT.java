@@ -216,9 +216,34 @@ class ConsumerRuntimeIT {
                     >= 1);
     String shipping = topology.queue(Topology.SHIPPING_QUEUE);
     TestBroker.await("the emitted event", DEADLINE, () -> count(broker, shipping) >= 1);
+    // An empty queue only says all three were delivered. Stopping drains: it settles what was
+    // delivered, and a delivery left unacked would return to the queue.
+    service.stop();
+    assertEquals(0, count(broker, work), "deliveries returned unsettled");
     assertEquals(1, applied()[0]);
     assertEquals(1, ScriptedService.attempts.get(order.payload().orderId()).get());
     assertEquals(1, count(broker, shipping));
+    assertEquals(1, inboxRows(order));
+    assertEquals(0, count(broker, topology.deadLetterQueue(Topology.INVENTORY_QUEUE)));
+    for (Duration delay : FAST_TIERS.delays()) {
+      assertEquals(0, count(broker, topology.retryQueue(Topology.INVENTORY_QUEUE, delay)));
+    }
+    EventEnvelope emitted = new EventCodec().decode(broker.get(shipping).getBody());
+    assertEquals(order.eventId().toString(), emitted.metadata().causationId());
+    assertEquals(order.payload().orderId(), emitted.payload().orderId());
+  }
+
+  private long inboxRows(EventEnvelope event) throws Exception {
+    try (Database database = Database.open(dbUrl);
+        Connection connection = database.open();
+        java.sql.PreparedStatement query =
+            connection.prepareStatement("SELECT COUNT(*) FROM inbox WHERE event_id = ?")) {
+      query.setString(1, event.eventId().toString());
+      try (java.sql.ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   @Test

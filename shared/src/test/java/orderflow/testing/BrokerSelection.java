@@ -9,9 +9,9 @@ import org.testcontainers.containers.RabbitMQContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Chooses the integration-test broker as DESIGN section 8 says: {@code RABBITMQ_URI} if set; a
- * Testcontainers RabbitMQ if Docker is available; the broker on localhost:5672 if one answers;
- * otherwise fail, saying how to provide one. Chosen once per JVM.
+ * Chooses the integration-test broker as docs/architecture.md section 10 says: {@code RABBITMQ_URI}
+ * if set; a Testcontainers RabbitMQ if Docker is available; the broker on localhost:5672 if one
+ * answers; otherwise fail, saying how to provide one. Chosen once per JVM.
  */
 final class BrokerSelection {
   static final String IMAGE = "rabbitmq:3.13-management";

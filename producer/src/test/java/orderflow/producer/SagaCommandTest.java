@@ -1,0 +1,55 @@
+package orderflow.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SagaCommandTest {
+  @Test
+  void helpAndVersionNeedNoBroker() {
+    CommandRun.Result help = CommandRun.run("saga", "--help");
+    CommandRun.Result version = CommandRun.run("saga", "--version");
+
+    assertEquals(0, help.exitCode(), help.toString());
+    assertTrue(help.out().contains("--count"), help.toString());
+    assertTrue(help.out().contains("--metrics-url"), help.toString());
+    assertEquals(0, version.exitCode(), version.toString());
+    assertTrue(version.out().startsWith("producer "), version.toString());
+  }
+
+  @Test
+  void aCountBelowOneIsAUsageError() {
+    assertUsageError("--count must be at least 1", "saga", "--count", "0");
+  }
+
+  @Test
+  void aMaxQuantityBelowOneIsAUsageError() {
+    assertUsageError("--max-quantity must be at least 1", "saga", "--max-quantity", "0");
+  }
+
+  @Test
+  void aNegativeRateIsAUsageError() {
+    assertUsageError("--rate must not be negative", "saga", "--rate", "-1");
+  }
+
+  @Test
+  void anUnreadableTimeoutIsAUsageError() {
+    CommandRun.Result run = CommandRun.run("saga", "--timeout", "soon");
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("--timeout"), run.toString());
+  }
+
+  private static void assertUsageError(String message, String... args) {
+    // Checked before connecting: the broker given here does not exist.
+    String[] withBroker = java.util.Arrays.copyOf(args, args.length + 2);
+    withBroker[args.length] = "--uri";
+    withBroker[args.length + 1] = "amqp://guest:guest@127.0.0.1:1/%2F";
+
+    CommandRun.Result run = CommandRun.run(withBroker);
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.err().contains(message), run.toString());
+  }
+}

@@ -1,0 +1,77 @@
+package orderflow.cli;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import orderflow.store.Database;
+import orderflow.store.Dialect;
+
+/**
+ * The one way query commands ({@code stock}, {@code history}, {@code shipments}, {@code orders})
+ * read a service's database: on a read-only connection, so they work while the service runs (never
+ * waiting for its write lock) and change nothing, not even by migrating. A database that does not
+ * exist, or that the service never created its tables in, is an {@link IllegalStateException} with
+ * one clear line.
+ */
+public final class QueryDatabase {
+  private QueryDatabase() {}
+
+  /** Reading done on one read-only connection. */
+  @FunctionalInterface
+  public interface Reading<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  /**
+   * @param service the service whose database this is, named in the error when {@code table} is
+   *     missing
+   * @param table a table the service creates
+   * @param snapshot read everything from one snapshot (one read transaction; REPEATABLE READ on
+   *     PostgreSQL), for reports that compare two tables
+   * @throws IllegalStateException if a SQLite file does not exist or {@code table} does not
+   */
+  public static <T> T read(
+      String jdbcUrl, String service, String table, boolean snapshot, Reading<T> reading)
+      throws SQLException {
+    Database.requireExisting(jdbcUrl);
+    try (Database database = Database.open(jdbcUrl);
+        Connection connection = database.openReadOnly()) {
+      requireTable(connection, table, service, database);
+      if (!snapshot) {
+        return reading.apply(connection);
+      }
+      if (database.dialect() == Dialect.POSTGRESQL) {
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      }
+      connection.setAutoCommit(false);
+      try {
+        return reading.apply(connection);
+      } finally {
+        connection.rollback();
+      }
+    }
+  }
+
+  private static void requireTable(
+      Connection connection, String table, String service, Database database) throws SQLException {
+    DatabaseMetaData metadata = connection.getMetaData();
+    String schema = connection.getSchema();
+    for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
+      try (ResultSet tables = metadata.getTables(null, schema, name, null)) {
+        if (tables.next()) {
+          return;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "database "
+            + database.describe()
+            + " has no "
+            + table
+            + " table (has the "
+            + service
+            + " service run on it?)");
+  }
+}
