@@ -1,0 +1,199 @@
+package orderflow.shipping;
+
+import static orderflow.shipping.Reservations.newOrderId;
+import static orderflow.shipping.Reservations.reserved;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import orderflow.consume.ConsumerSettings;
+import orderflow.consume.ServiceMain;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.ReservedItem;
+import orderflow.publish.EventMessages;
+import orderflow.publish.OutgoingMessage;
+import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.TestBroker;
+import orderflow.testing.TestDatabases;
+import orderflow.topology.RetryTiers;
+import orderflow.topology.Topology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every metric the Grafana dashboard and the Prometheus configuration refer to exists on a running
+ * service's /metrics, so the dashboard cannot point at a metric that does not exist. The service
+ * gets deliveries, handled events, duplicates, retries (a failure injected into half its calls) and
+ * a dead letter (a malformed body), because counters appear on /metrics once they have counted.
+ */
+@ExtendWith(RabbitMqExtension.class)
+class DashboardMetricsIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final Pattern METRIC =
+      Pattern.compile("\\b(orderflow_[a-z0-9_]+|rabbitmq_[a-z0-9_]+)\\b");
+
+  /**
+   * The broker's metrics the dashboard uses, from RabbitMQ's Prometheus plugin (enabled in the
+   * compose image, not on every test broker): checked against this list, which names only metrics
+   * the plugin documents for /metrics/per-object.
+   */
+  private static final Set<String> BROKER_METRICS =
+      Set.of("rabbitmq_queue_messages_ready", "rabbitmq_queue_messages_unacked");
+
+  @TempDir Path dir;
+  private ServiceMain.RunningService service;
+
+  @AfterEach
+  void stopService() {
+    if (service != null) {
+      service.stop();
+    }
+  }
+
+  @Test
+  void everyMetricTheDashboardAndPrometheusReferToIsOnTheServicesMetricsEndpoint(TestBroker broker)
+      throws Exception {
+    Set<String> referred = referredMetrics();
+    assertTrue(referred.size() >= 10, "the dashboard refers to " + referred);
+    Topology topology = broker.topology(new RetryTiers(java.util.List.of(Duration.ofMillis(100))));
+    service =
+        ServiceMain.start(
+            broker.settings(),
+            new ConsumerSettings(
+                ShippingService.NAME,
+                Topology.SHIPPING_QUEUE,
+                10,
+                topology.tiers(),
+                3,
+                0.5,
+                1_000,
+                Duration.ofSeconds(1),
+                10,
+                Duration.ofSeconds(10),
+                0),
+            TestDatabases.sqlite(dir),
+            ShippingService.definition(Clock.systemUTC()));
+    publishOrdersAndOneMalformedBody(broker, topology);
+
+    Set<String> missing = new TreeSet<>();
+    try {
+      TestBroker.await(
+          "every orderflow metric of the dashboard on /metrics",
+          DEADLINE,
+          () -> {
+            String scrape = scrape(service.httpPort());
+            missing.clear();
+            for (String name : referred) {
+              if (name.startsWith("orderflow_")
+                  && !Pattern.compile("(?m)^" + name + "[{ ]").matcher(scrape).find()) {
+                missing.add(name);
+              }
+            }
+            return missing.isEmpty();
+          });
+    } catch (AssertionError timedOut) {
+      // Name what is missing, with what the service does expose.
+      assertEquals(Set.of(), missing, scrapedNames(scrape(service.httpPort())).toString());
+    }
+    for (String name : referred) {
+      assertTrue(
+          name.startsWith("orderflow_") || BROKER_METRICS.contains(name),
+          name + " is neither ours nor a documented broker metric");
+    }
+  }
+
+  private static Set<String> scrapedNames(String scrape) {
+    Set<String> names = new TreeSet<>();
+    Matcher matcher = Pattern.compile("(?m)^(orderflow_[a-z0-9_]+)").matcher(scrape);
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+    return names;
+  }
+
+  private static Set<String> referredMetrics() throws IOException {
+    Path root = repositoryRoot();
+    Set<String> names = new TreeSet<>();
+    for (Path file :
+        java.util.List.of(
+            root.resolve("docker/grafana/dashboards/orderflow.json"),
+            root.resolve("docker/prometheus/prometheus.yml"))) {
+      Matcher matcher = METRIC.matcher(Files.readString(file));
+      while (matcher.find()) {
+        names.add(matcher.group(1));
+      }
+    }
+    return names;
+  }
+
+  private static void publishOrdersAndOneMalformedBody(TestBroker broker, Topology topology)
+      throws Exception {
+    EventMessages messages = new EventMessages(new EventCodec());
+    try (Channel channel = broker.connection().createChannel()) {
+      channel.confirmSelect();
+      for (int i = 0; i < 20; i++) {
+        EventEnvelope event = reserved(newOrderId(), new ReservedItem("P" + i, 1));
+        OutgoingMessage message = messages.toMessage(event, topology.ordersExchange());
+        // Twice: the inbox absorbs the second copy and counts a duplicate.
+        for (int copy = 0; copy < 2; copy++) {
+          channel.basicPublish(
+              message.exchange(), message.routingKey(), true, message.properties(), message.body());
+        }
+      }
+      channel.basicPublish(
+          topology.ordersExchange(),
+          "inventory.reserved",
+          true,
+          new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+          "{not json".getBytes(StandardCharsets.UTF_8));
+      channel.waitForConfirmsOrDie(DEADLINE.toMillis());
+    }
+  }
+
+  private static String scrape(int port) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return response.body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path repositoryRoot() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("docker/grafana"))
+          && Files.isRegularFile(dir.resolve("mvnw"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "docker/grafana not found above " + Path.of("").toAbsolutePath());
+  }
+}
