@@ -2,6 +2,7 @@ package orderflow.producer;
 
 import java.util.concurrent.Callable;
 import orderflow.asyncapi.AsyncApiDocument;
+import orderflow.cli.ManifestVersion;
 import orderflow.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "asyncapi",
     mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersionProvider.class,
+    versionProvider = ManifestVersion.class,
     description = {
       "Prints the AsyncAPI 3.0 document (YAML) of the topology and the event schemas.",
       "Needs no broker; docs/asyncapi.yaml is its output with no options."
