@@ -39,6 +39,9 @@ final class ConsumerLoop implements Runnable {
    */
   static final Duration MARK_WHEN_IDLE_FOR = Duration.ofSeconds(1);
 
+  /** Transactions tried at shutdown to mark what was confirmed (each marks up to 2,000 rows). */
+  private static final int FINAL_MARK_ATTEMPTS = 10;
+
   private final Connection connection;
   private final Topology topology;
   private final ConsumerSettings settings;
@@ -122,7 +125,8 @@ final class ConsumerLoop implements Runnable {
     if (!dispatcher.awaitSettled(settings.shutdownTimeout())) {
       log.warn("some published events were not confirmed; the outbox relay sends them again");
     }
-    while (dispatcher.marksPending()) {
+    // A few tries: with the database gone, unmarked rows are only sent again by the relay later.
+    for (int attempt = 0; attempt < FINAL_MARK_ATTEMPTS && dispatcher.marksPending(); attempt++) {
       applier.markConfirmed();
     }
   }
