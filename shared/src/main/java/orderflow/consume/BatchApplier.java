@@ -99,6 +99,7 @@ final class BatchApplier {
       }
     } catch (SQLException | RuntimeException e) {
       dispatcher.marksRolledBack(marked);
+      dispatcher.release(emitted);
       emitted.clear();
       // Nothing of this batch was committed: every delivery that was applied is retried.
       log.warn(
@@ -167,6 +168,8 @@ final class BatchApplier {
       Context context = new Context(tx, event);
       handler.handle(event, context);
       tx.releaseSavepoint(savepoint);
+      // Claimed before the commit, so the relay never sees these rows committed and unclaimed.
+      dispatcher.claim(context.emitted);
       emitted.addAll(context.emitted);
       metrics.handlerTime(
           event.eventType().wireName(), Duration.ofNanos(System.nanoTime() - started));

@@ -54,6 +54,23 @@ public final class OutboxDispatcher implements AutoCloseable {
   }
 
   /**
+   * Claims entries written in a transaction that has not committed yet, so that the relay, which
+   * reads only committed rows, never finds them unclaimed; {@link #release} them if it rolls back.
+   */
+  public void claim(List<OutboxEntry> entries) {
+    for (OutboxEntry entry : entries) {
+      claims.claim(entry.id());
+    }
+  }
+
+  /** Gives up the claims of entries whose transaction rolled back (their rows do not exist). */
+  public void release(List<OutboxEntry> entries) {
+    for (OutboxEntry entry : entries) {
+      claims.release(entry.id());
+    }
+  }
+
+  /**
    * Claims and queues entries whose transaction committed; blocks only while {@value
    * #QUEUED_BATCHES} batches already wait.
    */

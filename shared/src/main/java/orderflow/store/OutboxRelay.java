@@ -41,9 +41,9 @@ public final class OutboxRelay implements AutoCloseable {
   public static final Duration SENT_RETENTION = Duration.ofHours(1);
 
   /**
-   * How old an unsent row must be before the relay takes it. Younger rows are normally being
-   * published by the pipeline that committed them, possibly in another instance on the same
-   * PostgreSQL, whose claims this relay cannot see.
+   * How old an unsent row must be before the relay takes it, on PostgreSQL. Younger rows are
+   * normally being published by the pipeline that committed them, possibly in another instance on
+   * the same database, whose claims this relay cannot see.
    */
   public static final Duration DEFAULT_SWEEP_AGE = Duration.ofSeconds(5);
 
@@ -95,8 +95,17 @@ public final class OutboxRelay implements AutoCloseable {
         DEFAULT_BATCH_SIZE,
         DEFAULT_POLL_INTERVAL,
         DEFAULT_RETRY_BACKOFF,
-        DEFAULT_SWEEP_AGE,
+        sweepAgeFor(database),
         claims);
+  }
+
+  /**
+   * A SQLite file has one instance, whose pipeline claims its rows before they commit: the relay
+   * may take any unclaimed row at once (rows of the order API, say). On PostgreSQL other instances'
+   * pipelines publish their own rows, with claims this relay cannot see.
+   */
+  static Duration sweepAgeFor(Database database) {
+    return database.dialect() == Dialect.SQLITE ? Duration.ZERO : DEFAULT_SWEEP_AGE;
   }
 
   OutboxRelay(
