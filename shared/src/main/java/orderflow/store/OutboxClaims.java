@@ -30,6 +30,12 @@ public final class OutboxClaims {
 
   private final Queue<Long> confirmed = new ConcurrentLinkedQueue<>();
 
+  /** How long a marked row still counts as claimed (see {@link #marked}). */
+  static final Duration MARKED_GRACE = Duration.ofSeconds(10);
+
+  private final ConcurrentMap<Long, Long> recentlyMarked = new ConcurrentHashMap<>();
+  private final Queue<long[]> marks = new ConcurrentLinkedQueue<>();
+
   void claim(long id) {
     claimed.put(id, System.nanoTime());
   }
@@ -45,8 +51,13 @@ public final class OutboxClaims {
   }
 
   boolean isClaimed(long id) {
+    long now = System.nanoTime();
     Long since = claimed.get(id);
-    return since != null && System.nanoTime() - since < CLAIM_LIMIT.toNanos();
+    if (since != null && now - since < CLAIM_LIMIT.toNanos()) {
+      return true;
+    }
+    Long markedAt = recentlyMarked.get(id);
+    return markedAt != null && now - markedAt < MARKED_GRACE.toNanos();
   }
 
   /** Up to {@code max} confirmed rows to mark sent; give them back with {@link #unmarked}. */
@@ -59,9 +70,27 @@ public final class OutboxClaims {
     return ids;
   }
 
-  /** The marks of {@code ids} committed: the rows are done. */
+  /**
+   * The marks of {@code ids} committed: the rows are done. They still count as claimed for {@link
+   * #MARKED_GRACE}: a relay that read them as unsent just before the mark committed, and checks its
+   * claims just after, must not publish them again.
+   */
   void marked(Collection<Long> ids) {
-    claimed.keySet().removeAll(ids);
+    long now = System.nanoTime();
+    for (Long id : ids) {
+      recentlyMarked.put(id, now);
+      marks.add(new long[] {id, now});
+      claimed.remove(id);
+    }
+    forgetOldMarks(now);
+  }
+
+  private void forgetOldMarks(long now) {
+    long[] oldest;
+    while ((oldest = marks.peek()) != null && now - oldest[1] > MARKED_GRACE.toNanos()) {
+      marks.poll();
+      recentlyMarked.remove(oldest[0], oldest[1]);
+    }
   }
 
   /** The transaction with the marks of {@code ids} rolled back: mark them again later. */
