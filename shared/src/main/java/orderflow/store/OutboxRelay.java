@@ -16,15 +16,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the outbox rows that no pipeline is publishing itself (see {@link OutboxDispatcher}):
- * those a crash, a nack or a lost channel left behind, once they are older than the sweep age
- * ({@link #DEFAULT_SWEEP_AGE}; rows claimed in {@link OutboxClaims} are skipped whatever their
- * age). It publishes with publisher confirms, in id order, and marks them sent. Runs on its own
- * thread ({@code <name>-outbox-relay}) with its own channel, recreated after a channel or
- * connection failure (the thread never dies of one). A batch is read, published, its confirms
- * awaited, and the confirmed rows marked sent in one update; nacked or unconfirmed rows stay unsent
- * and are retried after a back-off. After a crash between publish and mark the rows are sent again:
- * consumers' inboxes absorb the duplicates. A row the broker returns as unroutable (no queue bound
- * for that event type) counts as sent. Rows sent more than {@link #SENT_RETENTION} ago are deleted.
+ * those a crash, a nack or a lost channel left behind, and those written outside any pipeline. Rows
+ * claimed in {@link OutboxClaims} are skipped; on PostgreSQL, rows younger than {@link
+ * #DEFAULT_SWEEP_AGE} too (see {@link #sweepAgeFor}). It publishes with publisher confirms, in id
+ * order, and marks them sent. Runs on its own thread ({@code <name>-outbox-relay}) with its own
+ * channel, recreated after a channel or connection failure (the thread never dies of one). A batch
+ * is read, published, its confirms awaited, and the confirmed rows marked sent in one update;
+ * nacked or unconfirmed rows stay unsent and are retried after a back-off. After a crash between
+ * publish and mark the rows are sent again: consumers' inboxes absorb the duplicates. A row the
+ * broker returns as unroutable (no queue bound for that event type) counts as sent. Rows sent more
+ * than {@link #SENT_RETENTION} ago are deleted.
  *
  * <p>On PostgreSQL a batch's rows stay locked ({@code FOR UPDATE SKIP LOCKED}) from read to mark,
  * so several instances of a service share the outbox without publishing the same rows. On SQLite
