@@ -48,6 +48,7 @@ public final class ReserveInventoryHandler implements EventHandler {
 
   private final int defaultStock;
   private final Clock clock;
+  private final BatchStockLocks batchLocks;
 
   public ReserveInventoryHandler(int defaultStock) {
     this(defaultStock, Clock.systemUTC());
@@ -59,6 +60,12 @@ public final class ReserveInventoryHandler implements EventHandler {
     }
     this.defaultStock = defaultStock;
     this.clock = clock;
+    this.batchLocks = new BatchStockLocks(defaultStock);
+  }
+
+  @Override
+  public void prepareBatch(List<EventEnvelope> events, Connection connection) throws SQLException {
+    batchLocks.lock(events, connection, clock.millis());
   }
 
   @Override

@@ -1,5 +1,8 @@
 package orderflow.consume;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import orderflow.envelope.EventEnvelope;
 
 /**
@@ -13,4 +16,13 @@ import orderflow.envelope.EventEnvelope;
 @FunctionalInterface
 public interface EventHandler {
   void handle(EventEnvelope event, HandlerContext context) throws Exception;
+
+  /**
+   * Called once per batch transaction, before any of {@code events} is handled, with every event of
+   * the batch that this handler may handle (some may turn out to be duplicates). A handler whose
+   * events lock shared rows locks them here in one fixed order, so two instances applying batches
+   * on one PostgreSQL cannot deadlock. Throwing fails the batch like a failing {@link #handle}.
+   */
+  default void prepareBatch(List<EventEnvelope> events, Connection connection)
+      throws SQLException {}
 }

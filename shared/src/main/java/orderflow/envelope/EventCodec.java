@@ -224,7 +224,7 @@ public final class EventCodec {
 
   private static Instant instant(String value, String path) {
     try {
-      return Instant.parse(value);
+      return UtcTimestamps.parse(value);
     } catch (DateTimeParseException e) {
       throw new InvalidEventException(
           path, "must be an ISO-8601 instant, was '" + quoted(value) + "'");

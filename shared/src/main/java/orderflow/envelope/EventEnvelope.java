@@ -37,7 +37,7 @@ public record EventEnvelope(
   /** The first event of a saga: its correlation id is the order's id, it has no cause. */
   public static EventEnvelope first(EventPayload payload, String source) {
     return new EventEnvelope(
-        UUID.randomUUID(),
+        EventIds.next(),
         EventType.of(payload),
         Instant.now(),
         payload,
@@ -47,7 +47,7 @@ public record EventEnvelope(
   /** An event caused by {@code cause}: same correlation id, causation id = the cause's eventId. */
   public static EventEnvelope causedBy(EventEnvelope cause, EventPayload payload, String source) {
     return new EventEnvelope(
-        UUID.randomUUID(),
+        EventIds.next(),
         EventType.of(payload),
         Instant.now(),
         payload,

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,7 @@ public final class ConsumerMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final Set<Meter.Id> percentileGauges = ConcurrentHashMap.newKeySet();
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicReference<Supplier<Number>> inFlight = new AtomicReference<>(() -> 0);
   private final AtomicReference<Supplier<Number>> outboxBacklog = new AtomicReference<>(() -> 0);
   private final AtomicReference<Supplier<Number>> breakerState = new AtomicReference<>(() -> 0);
@@ -206,7 +208,16 @@ public final class ConsumerMetrics {
   }
 
   private Timer timer(String name, String description, Duration[] buckets, String eventType) {
+    // Looked up per applied event: building and registering the meter each time cost more than
+    // recording into it.
     String type = MetricLabels.eventType(eventType);
+    return timers.computeIfAbsent(
+        new TimerKey(name, type), key -> newTimer(name, description, buckets, type));
+  }
+
+  private record TimerKey(String name, String eventType) {}
+
+  private Timer newTimer(String name, String description, Duration[] buckets, String type) {
     Timer timer =
         Timer.builder(name)
             .description(description)

@@ -4,7 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -67,7 +73,67 @@ public final class Inbox {
         return new Recorded(Status.NEW, null);
       }
     }
-    String stored = storedDigest(connection, consumer, eventId);
+    return repeat(payloadDigest, storedDigest(connection, consumer, eventId));
+  }
+
+  /** An event id to record, with the digest of its payload. */
+  public record Arrival(UUID eventId, String payloadDigest) {
+    public Arrival {
+      Objects.requireNonNull(eventId, "eventId");
+    }
+  }
+
+  private static final MultiRowInsert INSERT_MANY =
+      new MultiRowInsert(
+          "INSERT INTO inbox (consumer, event_id, received_at, payload_digest) VALUES",
+          4,
+          "ON CONFLICT DO NOTHING RETURNING event_id");
+
+  /**
+   * Records many event ids at once, as {@link #record(Connection, String, UUID, String)} does one
+   * by one: a few statements for a whole batch. An id that appears twice in {@code arrivals} is new
+   * the first time and a duplicate (or conflict) after that.
+   *
+   * @return what recording found, one per arrival, in the same order
+   */
+  public static List<Recorded> recordAll(
+      Connection connection, String consumer, List<Arrival> arrivals) throws SQLException {
+    Objects.requireNonNull(consumer, "consumer");
+    Map<UUID, Arrival> firsts = new LinkedHashMap<>();
+    for (Arrival arrival : arrivals) {
+      firsts.putIfAbsent(arrival.eventId(), arrival);
+    }
+    long now = System.currentTimeMillis();
+    Set<String> inserted =
+        new HashSet<>(
+            INSERT_MANY.insert(
+                connection,
+                List.copyOf(firsts.values()),
+                (statement, at, arrival) -> {
+                  statement.setString(at, consumer);
+                  statement.setString(at + 1, arrival.eventId().toString());
+                  statement.setLong(at + 2, now);
+                  statement.setString(at + 3, arrival.payloadDigest());
+                },
+                rows -> rows.getString(1)));
+    List<Recorded> recorded = new ArrayList<>(arrivals.size());
+    for (Arrival arrival : arrivals) {
+      Arrival first = firsts.get(arrival.eventId());
+      String id = arrival.eventId().toString();
+      if (first == arrival && inserted.contains(id)) {
+        recorded.add(new Recorded(Status.NEW, null));
+      } else {
+        String stored =
+            inserted.contains(id)
+                ? first.payloadDigest()
+                : storedDigest(connection, consumer, arrival.eventId());
+        recorded.add(repeat(arrival.payloadDigest(), stored));
+      }
+    }
+    return recorded;
+  }
+
+  private static Recorded repeat(String payloadDigest, String stored) {
     boolean same = payloadDigest == null || stored == null || stored.equals(payloadDigest);
     return new Recorded(same ? Status.DUPLICATE : Status.CONFLICT, stored);
   }

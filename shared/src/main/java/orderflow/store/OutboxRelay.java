@@ -4,6 +4,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -293,6 +294,13 @@ public final class OutboxRelay implements AutoCloseable {
   private BatchPublisher.Outcome relayHoldingLocks()
       throws SQLException, IOException, InterruptedException {
     try (Connection db = database.open()) {
+      // It waits for confirms between reading and marking, holding its rows (which other relays
+      // skip): longer than a batch transaction may sit idle.
+      try (Statement set = db.createStatement()) {
+        set.execute(
+            "SET LOCAL idle_in_transaction_session_timeout = "
+                + PostgresPool.RELAY_IDLE_IN_TRANSACTION.toMillis());
+      }
       List<OutboxRow> rows = readBatch(db, true);
       BatchPublisher.Outcome outcome = publish(rows);
       markSent(db, outcome);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -16,6 +17,24 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class PostgresPool implements AutoCloseable {
   /** The consumer loop, the outbox relay, and one to spare for migrations and admin commands. */
   static final int MAX_CONNECTIONS = 4;
+
+  /**
+   * A transaction that sits between statements this long belongs to a frozen or cut-off process:
+   * the server ends its session, so the stock rows it locked are free again. A batch's transaction
+   * is never idle for more than a moment; the relay, which waits for confirms holding its rows,
+   * raises it for its own transactions ({@link #RELAY_IDLE_IN_TRANSACTION}).
+   */
+  static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(10);
+
+  /** Above the relay's 30 s confirm wait. */
+  static final Duration RELAY_IDLE_IN_TRANSACTION = Duration.ofSeconds(45);
+
+  /**
+   * Longer than {@link #IDLE_IN_TRANSACTION}: a wait behind a frozen holder ends by its eviction.
+   */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(15);
+
+  static final Duration STATEMENT = Duration.ofSeconds(30);
 
   private final String jdbcUrl;
   private final long connectionTimeoutMs;
@@ -42,6 +61,7 @@ final class PostgresPool implements AutoCloseable {
       // The data source directly, not DriverManager: independent of service files in a shaded jar.
       PGSimpleDataSource source = new PGSimpleDataSource();
       source.setURL(jdbcUrl);
+      source.setOptions(sessionOptions(source.getOptions()));
       HikariConfig config = new HikariConfig();
       config.setDataSource(source);
       config.setPoolName(name);
@@ -54,6 +74,18 @@ final class PostgresPool implements AutoCloseable {
       pool = new HikariDataSource(config);
     }
     return pool;
+  }
+
+  /** Our timeouts, after any options of the URL, which the server applies last and so win. */
+  static String sessionOptions(String fromUrl) {
+    String ours =
+        "-c idle_in_transaction_session_timeout="
+            + IDLE_IN_TRANSACTION.toMillis()
+            + " -c lock_timeout="
+            + LOCK_WAIT.toMillis()
+            + " -c statement_timeout="
+            + STATEMENT.toMillis();
+    return fromUrl == null || fromUrl.isBlank() ? ours : ours + " " + fromUrl;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package orderflow.consume;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -194,6 +195,43 @@ class ConsumerRuntimeIT {
     assertEquals("permanent-failure", h.get(DeadLetterHeaders.REASON).toString());
     assertEquals(1, ((Number) h.get(DeadLetterHeaders.ATTEMPTS)).intValue());
     assertEquals(1, ScriptedService.attempts.get(order.payload().orderId()).get());
+  }
+
+  @Test
+  void deliveriesThatFailInABatchAreUndoneAloneAndEveryOtherAppliesOnce(TestBroker broker)
+      throws Exception {
+    ConsumerSettings settings = settings(3);
+    Topology topology = broker.topology(settings.tiers());
+    try (Channel channel = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(channel, topology);
+    }
+    // Queued before the service starts, so they arrive together: one batch of 20.
+    List<EventEnvelope> orders = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String script = i == 5 || i == 17 ? "permanent" : i == 12 ? "transient-1" : "ok";
+      orders.add(TestOrders.order(script));
+    }
+    TestOrders.publish(broker, topology, orders);
+    dbUrl = TestDatabases.sqlite(dir);
+    service = ServiceMain.start(broker.settings(), settings, dbUrl, ScriptedService.definition());
+
+    String dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
+    String shipping = topology.queue(Topology.SHIPPING_QUEUE);
+    TestBroker.await(
+        "18 applied and 2 dead-lettered",
+        DEADLINE,
+        () -> count(broker, shipping) >= 18 && count(broker, dlq) >= 2);
+    service.stop();
+    service = null;
+
+    assertArrayEquals(new long[] {18, 18}, applied(), "applied rows, distinct orders");
+    assertEquals(18, count(broker, shipping), "one emitted event per applied order");
+    assertEquals(2, count(broker, dlq));
+    // The handler of a failing delivery is not called again for the same batch: a permanent
+    // failure once, a transient one once per delivery (fails, then applies after its retry).
+    assertEquals(1, ScriptedService.attempts.get(orders.get(5).payload().orderId()).get());
+    assertEquals(1, ScriptedService.attempts.get(orders.get(17).payload().orderId()).get());
+    assertEquals(2, ScriptedService.attempts.get(orders.get(12).payload().orderId()).get());
   }
 
   @Test

@@ -57,4 +57,9 @@ class InboxTest {
       return isNew;
     }
   }
+
+  @Test
+  void recordingABatchAnswersAsRecordingOneByOne() throws SQLException {
+    BatchedWritesChecks.recordAllAnswersAsRecordingOneByOne(database);
+  }
 }

@@ -102,4 +102,9 @@ class OutboxTest {
       connection.commit();
     }
   }
+
+  @Test
+  void addingABatchStoresEachEventAsAddingOneByOne() throws SQLException {
+    BatchedWritesChecks.addAllStoresEachEventAsAddDoes(database);
+  }
 }

@@ -181,4 +181,29 @@ class PostgresStoreIT {
   private static List<Long> ids(List<OutboxRow> rows) {
     return rows.stream().map(OutboxRow::id).toList();
   }
+
+  @Test
+  void batchedInboxAndOutboxWritesBehaveAsRowByRowOnPostgres() throws SQLException {
+    database.migrate("items", ITEMS);
+    BatchedWritesChecks.recordAllAnswersAsRecordingOneByOne(database);
+    BatchedWritesChecks.addAllStoresEachEventAsAddDoes(database);
+  }
+
+  @Test
+  void serviceConnectionsEndTransactionsOfAFrozenProcessAndBoundLockWaits() throws SQLException {
+    try (Connection connection = database.open()) {
+      assertEquals(List.of("10s"), strings(connection, "SHOW idle_in_transaction_session_timeout"));
+      assertEquals(List.of("15s"), strings(connection, "SHOW lock_timeout"));
+      assertEquals(List.of("30s"), strings(connection, "SHOW statement_timeout"));
+    }
+  }
+
+  @Test
+  void anOptionInTheUrlOverridesOurs() throws SQLException {
+    try (Database own = Database.open(url + "&options=-c%20lock_timeout%3D2500");
+        Connection connection = own.open()) {
+      assertEquals(List.of("2500ms"), strings(connection, "SHOW lock_timeout"));
+      assertEquals(List.of("10s"), strings(connection, "SHOW idle_in_transaction_session_timeout"));
+    }
+  }
 }
