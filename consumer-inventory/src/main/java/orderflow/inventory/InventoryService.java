@@ -17,11 +17,18 @@ public final class InventoryService {
    * @param prefetch the legacy bridge's prefetch (the work queue's comes from the settings)
    */
   public static ServiceDefinition definition(int defaultStock, int prefetch) {
+    ReleaseReservationHandler release = new ReleaseReservationHandler();
     return new ServiceDefinition(
         NAME,
         Topology.INVENTORY_QUEUE,
         InventorySchema.migrations(),
-        Map.of(EventType.ORDER_CREATED, new ReserveInventoryHandler(defaultStock)),
+        Map.of(
+            EventType.ORDER_CREATED,
+            new ReserveInventoryHandler(defaultStock),
+            EventType.SHIPMENT_CANCELLED,
+            release,
+            EventType.SHIPMENT_FAILED,
+            release),
         List.of(new LegacyOrderBridge(prefetch)));
   }
 }

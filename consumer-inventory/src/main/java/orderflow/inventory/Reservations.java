@@ -15,7 +15,10 @@ import orderflow.envelope.Shortage;
 
 /**
  * The decision taken for each order: a reservation with its items, or a rejection with its
- * shortages. At most one of each per order, enforced by unique keys.
+ * shortages. At most one of each per order, enforced by unique keys. A reservation may later be
+ * released ({@code released_at}); a released reservation without items is the mark of an order
+ * cancelled before it was reserved. Because that mark takes the order's one reservation row, a
+ * cancellation and a reservation of the same order serialise on the unique key, on PostgreSQL too.
  *
  * <p>Not thread-safe: one instance per connection.
  */
@@ -28,19 +31,31 @@ final class Reservations {
     this.connection = connection;
   }
 
-  /** A reservation recorded for an order. */
-  record Reservation(String reservationId, List<ReservedItem> items) {}
+  /**
+   * A reservation recorded for an order.
+   *
+   * @param releaseReason null while it holds its items
+   * @param items empty for the mark of an order cancelled before it was reserved
+   */
+  record Reservation(String reservationId, List<ReservedItem> items, String releaseReason) {
+    boolean released() {
+      return releaseReason != null;
+    }
+  }
 
   Optional<Reservation> forOrder(String orderId) throws SQLException {
     String reservationId;
+    String releaseReason;
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT reservation_id FROM reservations WHERE order_id = ?")) {
+        connection.prepareStatement(
+            "SELECT reservation_id, release_reason FROM reservations WHERE order_id = ?")) {
       select.setString(1, orderId);
       try (ResultSet rows = select.executeQuery()) {
         if (!rows.next()) {
           return Optional.empty();
         }
         reservationId = rows.getString(1);
+        releaseReason = rows.getString(2);
       }
     }
     List<ReservedItem> items = new ArrayList<>();
@@ -55,7 +70,45 @@ final class Reservations {
         }
       }
     }
-    return Optional.of(new Reservation(reservationId, items));
+    return Optional.of(new Reservation(reservationId, items, releaseReason));
+  }
+
+  /**
+   * Marks an order that has no reservation as cancelled before it was reserved: a released
+   * reservation without items, so that a later claim for it fails.
+   *
+   * @return false if the order already has a reservation (held, released or such a mark)
+   */
+  boolean markCancelledBeforeReserved(String orderId, String reason, long now) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO reservations"
+                + " (reservation_id, order_id, created_at, released_at, release_reason)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING")) {
+      insert.setString(1, java.util.UUID.randomUUID().toString());
+      insert.setString(2, orderId);
+      insert.setLong(3, now);
+      insert.setLong(4, now);
+      insert.setString(5, reason);
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * Marks the order's reservation released, once.
+   *
+   * @return true if this call released it; false if it was released before
+   */
+  boolean markReleased(String orderId, String reason, long now) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE reservations SET released_at = ?, release_reason = ?"
+                + " WHERE order_id = ? AND released_at IS NULL")) {
+      update.setLong(1, now);
+      update.setString(2, reason);
+      update.setString(3, orderId);
+      return update.executeUpdate() == 1;
+    }
   }
 
   /**

@@ -18,6 +18,7 @@ import orderflow.consume.TransientFailureException;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.InventoryRejected;
+import orderflow.envelope.InventoryReleased;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
@@ -29,6 +30,9 @@ import orderflow.envelope.Shortage;
  * InventoryReserved} or, when an item is short, {@code InventoryRejected} listing every shortage (a
  * business outcome, not a failure). Runs inside the runtime's transaction, so the reservation, the
  * ledger rows, the read model and the emitted event commit together.
+ *
+ * <p>An order that shipping cancelled before it got here ({@link ReleaseReservationHandler} left a
+ * mark) is not reserved at all: the cancellation wins, and nothing is emitted.
  *
  * <p>Each order gets exactly one decision. The inbox stops a redelivered event (same eventId) from
  * reaching this handler twice, but the same order can also arrive under another eventId (the legacy
@@ -76,9 +80,9 @@ public final class ReserveInventoryHandler implements EventHandler {
     StockLedger ledger = new StockLedger(connection);
     long now = clock.millis();
 
-    Optional<EventPayload> earlier = earlierDecision(reservations, order.orderId());
+    Optional<List<EventPayload>> earlier = earlierDecision(reservations, order);
     if (earlier.isPresent()) {
-      context.emit(earlier.get());
+      earlier.get().forEach(context::emit);
       return;
     }
     SortedMap<String, Integer> wanted = quantitiesByProduct(order);
@@ -86,10 +90,10 @@ public final class ReserveInventoryHandler implements EventHandler {
       ledger.ensureKnown(productId, defaultStock, now);
     }
     for (int attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
-      Optional<EventPayload> decision =
-          decide(order.orderId(), wanted, connection, reservations, ledger, now);
+      Optional<List<EventPayload>> decision =
+          decide(order, wanted, connection, reservations, ledger, now);
       if (decision.isPresent()) {
-        context.emit(decision.get());
+        decision.get().forEach(context::emit);
         return;
       }
     }
@@ -97,29 +101,33 @@ public final class ReserveInventoryHandler implements EventHandler {
         "stock of order " + order.orderId() + " kept changing while deciding; retrying later");
   }
 
-  /** One try; empty if no decision could be made (stock changed in between: try again). */
-  private static Optional<EventPayload> decide(
-      String orderId,
+  /**
+   * One try; empty if no decision could be made (stock changed in between: try again). A decision
+   * is the events to emit, none for an order cancelled before it was reserved.
+   */
+  private static Optional<List<EventPayload>> decide(
+      OrderCreated order,
       SortedMap<String, Integer> wanted,
       Connection connection,
       Reservations reservations,
       StockLedger ledger,
       long now)
       throws SQLException {
+    String orderId = order.orderId();
     String reservationId = UUID.randomUUID().toString();
     Savepoint beforeReserving = connection.setSavepoint();
     if (!reservations.claim(orderId, reservationId, now)) {
-      // Another transaction reserved this order between our check and our claim.
+      // Another transaction reserved (or cancelled) this order between our check and our claim.
       connection.rollback(beforeReserving);
       connection.releaseSavepoint(beforeReserving);
-      return earlierDecision(reservations, orderId);
+      return earlierDecision(reservations, order);
     }
     // Product id order: two transactions lock the same rows in the same order, never a cycle.
     for (Map.Entry<String, Integer> item : wanted.entrySet()) {
       if (!ledger.tryReserve(item.getKey(), item.getValue())) {
         connection.rollback(beforeReserving);
         connection.releaseSavepoint(beforeReserving);
-        return reject(orderId, wanted, reservations, ledger, now);
+        return reject(order, wanted, reservations, ledger, now);
       }
     }
     List<ReservedItem> items = new ArrayList<>();
@@ -137,16 +145,18 @@ public final class ReserveInventoryHandler implements EventHandler {
       items.add(reserved);
     }
     connection.releaseSavepoint(beforeReserving);
-    return Optional.of(new InventoryReserved(orderId, reservationId, items));
+    return Optional.of(
+        List.of(new InventoryReserved(orderId, reservationId, items, order.shippingAddress())));
   }
 
-  private static Optional<EventPayload> reject(
-      String orderId,
+  private static Optional<List<EventPayload>> reject(
+      OrderCreated order,
       SortedMap<String, Integer> wanted,
       Reservations reservations,
       StockLedger ledger,
       long now)
       throws SQLException {
+    String orderId = order.orderId();
     List<Shortage> shortages = new ArrayList<>();
     for (Map.Entry<String, Integer> item : wanted.entrySet()) {
       int available = ledger.available(item.getKey()).orElse(0);
@@ -158,22 +168,50 @@ public final class ReserveInventoryHandler implements EventHandler {
       return Optional.empty();
     }
     if (!reservations.reject(orderId, shortages, now)) {
-      return earlierDecision(reservations, orderId);
+      return earlierDecision(reservations, order);
     }
-    return Optional.of(new InventoryRejected(orderId, shortages));
+    return Optional.of(List.of(new InventoryRejected(orderId, shortages)));
   }
 
-  private static Optional<EventPayload> earlierDecision(Reservations reservations, String orderId)
-      throws SQLException {
-    Optional<Reservations.Reservation> reservation = reservations.forOrder(orderId);
-    if (reservation.isPresent()) {
+  /**
+   * The decision already taken for the order, as the events that announce it again: its
+   * reservation, its release if it was released since, its rejection, or nothing for an order
+   * cancelled before it was reserved (the cancellation won; it holds no stock). Empty if the order
+   * was never decided.
+   */
+  private static Optional<List<EventPayload>> earlierDecision(
+      Reservations reservations, OrderCreated order) throws SQLException {
+    String orderId = order.orderId();
+    Optional<Reservations.Reservation> found = reservations.forOrder(orderId);
+    if (found.isPresent()) {
+      Reservations.Reservation reservation = found.get();
+      if (reservation.items().isEmpty()) {
+        Optional<List<Shortage>> rejection = reservations.rejectionOf(orderId);
+        return Optional.of(
+            rejection
+                .<List<EventPayload>>map(s -> List.of(new InventoryRejected(orderId, s)))
+                .orElse(List.of()));
+      }
+      if (reservation.released()) {
+        return Optional.of(
+            List.of(
+                new InventoryReleased(
+                    orderId,
+                    reservation.reservationId(),
+                    reservation.items(),
+                    reservation.releaseReason())));
+      }
       return Optional.of(
-          new InventoryReserved(
-              orderId, reservation.get().reservationId(), reservation.get().items()));
+          List.of(
+              new InventoryReserved(
+                  orderId,
+                  reservation.reservationId(),
+                  reservation.items(),
+                  order.shippingAddress())));
     }
     return reservations
         .rejectionOf(orderId)
-        .map(shortages -> new InventoryRejected(orderId, shortages));
+        .map(shortages -> List.of(new InventoryRejected(orderId, shortages)));
   }
 
   /** The same product on two lines of one order is one demand of their sum. */

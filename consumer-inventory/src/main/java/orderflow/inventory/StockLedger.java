@@ -17,6 +17,7 @@ final class StockLedger {
   static final String INITIAL = "initial";
   static final String RESERVATION = "reservation";
   static final String ADJUSTMENT = "adjustment";
+  static final String RELEASE = "release";
 
   private final Connection connection;
 
@@ -65,6 +66,39 @@ final class StockLedger {
       update.setInt(4, quantity);
       return update.executeUpdate() == 1;
     }
+  }
+
+  /**
+   * Gives {@code quantity} held by a reservation back: from reserved to available, with a {@code
+   * release} movement. The caller releases each reservation once ({@link Reservations#markReleased}
+   * decides that in the same transaction).
+   *
+   * @throws IllegalStateException if the read model holds less than that (it and the ledger
+   *     disagree: never released twice, never released what was not reserved)
+   */
+  void release(
+      String productId, int quantity, String orderId, String reservationId, String reason, long now)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE stock SET available = available + ?, reserved = reserved - ?,"
+                + " version = version + 1 WHERE product_id = ? AND reserved >= ?")) {
+      update.setInt(1, quantity);
+      update.setInt(2, quantity);
+      update.setString(3, productId);
+      update.setInt(4, quantity);
+      if (update.executeUpdate() != 1) {
+        throw new IllegalStateException(
+            "cannot release "
+                + quantity
+                + " of "
+                + productId
+                + " for order "
+                + orderId
+                + ": fewer are reserved");
+      }
+    }
+    appendMovement(productId, quantity, RELEASE, orderId, reservationId, reason, now);
   }
 
   /** Available quantity in the read model, or empty for a product never seen. */

@@ -88,14 +88,15 @@ final class StockQueries {
 
   /**
    * The stock rebuilt from the ledger alone: available is the sum of every delta, reserved the sum
-   * of what reservations took.
+   * of what reservations took less what releases gave back.
    */
   static StockLevel replay(String productId, List<Movement> movements) {
     int available = 0;
     int reserved = 0;
     for (Movement movement : movements) {
       available += movement.delta();
-      if (StockLedger.RESERVATION.equals(movement.kind())) {
+      if (StockLedger.RESERVATION.equals(movement.kind())
+          || StockLedger.RELEASE.equals(movement.kind())) {
         reserved -= movement.delta();
       }
     }

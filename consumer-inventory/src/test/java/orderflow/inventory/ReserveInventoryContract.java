@@ -15,10 +15,14 @@ import java.util.UUID;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.InventoryRejected;
+import orderflow.envelope.InventoryReleased;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.envelope.ReservedItem;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
+import orderflow.envelope.ShippingAddress;
 import orderflow.envelope.Shortage;
 import orderflow.testing.RecordingContext;
 import org.junit.jupiter.api.AfterEach;
@@ -212,6 +216,111 @@ abstract class ReserveInventoryContract {
 
   long count(String sql) throws SQLException {
     return reads.count(sql);
+  }
+
+  @Test
+  void aCancelledShipmentReleasesTheReservationOnceWithAReleaseMovement() throws Exception {
+    OrderCreated order = order(item("apple", 3), item("pear", 5));
+    InventoryReserved reserved = assertInstanceOf(InventoryReserved.class, handle(order));
+
+    InventoryReleased released =
+        assertInstanceOf(
+            InventoryReleased.class,
+            release(new ShipmentCancelled(order.orderId(), "customer changed their mind")));
+    InventoryReleased again =
+        assertInstanceOf(
+            InventoryReleased.class,
+            release(new ShipmentCancelled(order.orderId(), "asked twice")));
+
+    assertEquals(reserved.reservationId(), released.reservationId());
+    assertEquals(reserved.items(), released.items());
+    assertEquals("customer changed their mind", released.reason());
+    assertEquals(released, again, "a repeated release announces the first one again");
+    assertEquals(new StockQueries.StockLevel("apple", DEFAULT_STOCK, 0), level("apple"));
+    assertEquals(new StockQueries.StockLevel("pear", DEFAULT_STOCK, 0), level("pear"));
+    List<StockQueries.Movement> apple = movements("apple");
+    assertEquals(StockLedger.RELEASE, apple.get(apple.size() - 1).kind());
+    assertEquals(3, apple.get(apple.size() - 1).delta());
+    assertEquals(
+        1,
+        count(
+            "SELECT COUNT(*) FROM stock_movements WHERE kind = 'release'"
+                + " AND product_id = 'apple'"));
+    assertEquals(level("apple"), StockQueries.replay("apple", apple), "ledger and read model");
+  }
+
+  @Test
+  void aFailedShipmentReleasesAndALateRepeatOfTheOrderAnnouncesTheRelease() throws Exception {
+    OrderCreated order = order(item("plum", 4));
+    handle(order);
+    release(new ShipmentFailed(order.orderId(), "no carrier serves AQ"));
+
+    InventoryReleased repeat = assertInstanceOf(InventoryReleased.class, handle(order));
+
+    assertEquals("no carrier serves AQ", repeat.reason());
+    assertEquals(new StockQueries.StockLevel("plum", DEFAULT_STOCK, 0), level("plum"));
+  }
+
+  @Test
+  void anOrderCancelledBeforeItArrivesIsNeverReserved() throws Exception {
+    OrderCreated order = order(item("fig", 2));
+    handle(order(item("fig", 1)));
+
+    assertEquals(List.of(), releaseAll(new ShipmentCancelled(order.orderId(), "early")));
+    assertEquals(List.of(), handleAll(order));
+    assertEquals(List.of(), releaseAll(new ShipmentCancelled(order.orderId(), "early, again")));
+
+    assertEquals(new StockQueries.StockLevel("fig", DEFAULT_STOCK - 1, 1), level("fig"));
+    assertEquals(0, count("SELECT COUNT(*) FROM stock_movements WHERE kind = 'release'"));
+  }
+
+  @Test
+  void aCancelledRejectedOrderStaysRejected() throws Exception {
+    OrderCreated order = order(item("lime", DEFAULT_STOCK + 1));
+    assertInstanceOf(InventoryRejected.class, handle(order));
+
+    assertEquals(List.of(), releaseAll(new ShipmentCancelled(order.orderId(), "too late")));
+
+    assertInstanceOf(InventoryRejected.class, handle(order));
+    assertEquals(new StockQueries.StockLevel("lime", DEFAULT_STOCK, 0), level("lime"));
+  }
+
+  @Test
+  void theReservationCarriesTheOrdersShippingAddress() throws Exception {
+    OrderCreated order =
+        OrderCreated.of(
+            UUID.randomUUID().toString(),
+            "c",
+            List.of(item("kiwi", 1)),
+            ShippingAddress.country("AQ"));
+
+    InventoryReserved reserved = assertInstanceOf(InventoryReserved.class, handle(order));
+
+    assertEquals(ShippingAddress.country("AQ"), reserved.shippingAddress());
+  }
+
+  EventPayload release(EventPayload verdict) throws Exception {
+    List<EventPayload> emitted = releaseAll(verdict);
+    assertEquals(1, emitted.size(), emitted.toString());
+    return emitted.get(0);
+  }
+
+  List<EventPayload> releaseAll(EventPayload verdict) throws Exception {
+    try (Connection connection = database.open()) {
+      RecordingContext context = new RecordingContext(connection);
+      new ReleaseReservationHandler().handle(EventEnvelope.first(verdict, "shipping"), context);
+      connection.commit();
+      return context.emitted();
+    }
+  }
+
+  List<EventPayload> handleAll(OrderCreated order) throws Exception {
+    try (Connection connection = database.open()) {
+      RecordingContext context = new RecordingContext(connection);
+      handler.handle(EventEnvelope.first(order, "producer"), context);
+      connection.commit();
+      return context.emitted();
+    }
   }
 
   static OrderCreated order(OrderItem... items) {

@@ -2,6 +2,9 @@ package orderflow.shipping;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import orderflow.envelope.ShippingAddress;
 
 /**
  * Picks an order's carrier and makes tracking numbers. The choice depends only on the order id, so
@@ -20,11 +23,28 @@ final class Carriers {
 
   private static final int TRACKING_DIGITS = 16;
 
+  /**
+   * Destinations none of the carriers delivers to: an order to one is refused (a business outcome,
+   * {@code ShipmentFailed}). Antarctica: a rule a test and the demo can trigger on purpose.
+   */
+  static final Set<String> UNSERVED_COUNTRIES = Set.of("AQ");
+
   private Carriers() {}
 
   static Carrier forOrder(String orderId) {
     // String.hashCode is specified by the JLS, so this is stable across JVMs and restarts.
     return ALL.get(Math.floorMod(orderId.hashCode(), ALL.size()));
+  }
+
+  /**
+   * Why no carrier can take the order, or empty if one can. An order without an address (version 2
+   * and older) ships as before.
+   */
+  static Optional<String> refusal(ShippingAddress address) {
+    if (address != null && UNSERVED_COUNTRIES.contains(address.country())) {
+      return Optional.of("no carrier serves destination country " + address.country());
+    }
+    return Optional.empty();
   }
 
   /** The carrier's prefix and the first hex digits of the shipment id: unique per shipment. */

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
@@ -12,14 +13,18 @@ import orderflow.consume.TransientFailureException;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderShipped;
+import orderflow.envelope.ShipmentFailed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships a reserved order: creates its one shipment and emits {@code OrderShipped}. An order that
- * already has a shipment (the same reservation redelivered under another eventId, or a second
- * instance that got there first) gets no second one: {@code OrderShipped} is emitted again with the
- * existing shipment, so the saga still moves on.
+ * Ships a reserved order: creates its one shipment and emits {@code OrderShipped}; or, when no
+ * carrier serves its destination ({@link Carriers#refusal}), refuses it with {@code ShipmentFailed}
+ * (a business outcome: inventory releases the stock). The order's outcome is claimed first ({@link
+ * OrderOutcomes}): an order already decided keeps its outcome and has it announced again. So a
+ * reservation that arrives after the order was cancelled does not ship (it announces {@code
+ * ShipmentCancelled} again, and inventory releases it), and one redelivered under another eventId,
+ * or taken by a second instance first, gets no second shipment.
  *
  * <p>Runs inside the runtime's transaction (the inbox has already absorbed exact duplicates).
  * Thread-safe: it keeps no state of its own.
@@ -37,6 +42,30 @@ public final class CreateShipmentHandler implements EventHandler {
   public void handle(EventEnvelope event, HandlerContext context) throws SQLException {
     InventoryReserved reserved = event.payloadAs(InventoryReserved.class);
     Connection connection = context.connection();
+    Optional<String> refusal = Carriers.refusal(reserved.shippingAddress());
+    OrderOutcomes.Outcome proposed =
+        refusal.isPresent() ? OrderOutcomes.Outcome.FAILED : OrderOutcomes.Outcome.SHIPPED;
+    if (!OrderOutcomes.claim(
+        connection, reserved.orderId(), proposed, refusal.orElse(null), clock.millis())) {
+      OrderOutcomes.Decision earlier =
+          OrderOutcomes.find(connection, reserved.orderId())
+              .orElseThrow(
+                  () ->
+                      new TransientFailureException(
+                          "outcome of order " + reserved.orderId() + " vanished"));
+      if (earlier.outcome() != OrderOutcomes.Outcome.SHIPPED) {
+        log.info(
+            "order {} was {} before its reservation arrived; not shipping",
+            reserved.orderId(),
+            earlier.outcome());
+        context.emit(OutcomeEvents.of(reserved.orderId(), earlier));
+        return;
+      }
+    } else if (refusal.isPresent()) {
+      log.info("order {} refused: {}", reserved.orderId(), refusal.get());
+      context.emit(new ShipmentFailed(reserved.orderId(), refusal.get()));
+      return;
+    }
     Shipment created = newShipment(reserved);
     Shipment shipment;
     if (ShipmentStore.insertIfAbsent(connection, created)) {

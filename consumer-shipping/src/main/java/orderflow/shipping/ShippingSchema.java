@@ -29,7 +29,19 @@ final class ShippingSchema {
                       + " line_no INTEGER NOT NULL,"
                       + " product_id TEXT NOT NULL,"
                       + " quantity INTEGER NOT NULL CHECK (quantity > 0),"
-                      + " PRIMARY KEY (shipment_id, line_no))")));
+                      + " PRIMARY KEY (shipment_id, line_no))")),
+          new Migration(
+              2,
+              "one outcome per order: shipped, cancelled or failed",
+              List.of(
+                  "CREATE TABLE order_outcomes ("
+                      + " order_id TEXT PRIMARY KEY,"
+                      + " outcome TEXT NOT NULL"
+                      + " CHECK (outcome IN ('SHIPPED', 'CANCELLED', 'FAILED')),"
+                      + " reason TEXT,"
+                      + " decided_at BIGINT NOT NULL)",
+                  "INSERT INTO order_outcomes (order_id, outcome, reason, decided_at)"
+                      + " SELECT order_id, 'SHIPPED', NULL, created_at FROM shipments")));
 
   private ShippingSchema() {}
 }

@@ -7,7 +7,10 @@ import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventType;
 import orderflow.topology.Topology;
 
-/** What the shipping service is for the consumer runtime: its queue, schema and one handler. */
+/**
+ * What the shipping service is for the consumer runtime: its queue, schema, and its handlers for
+ * reservations (ship or refuse) and cancellations (decide the race).
+ */
 public final class ShippingService {
   /** The consumer's name: in dead letters, the inbox, and the default {@code data/shipping.db}. */
   public static final String NAME = "shipping";
@@ -19,7 +22,11 @@ public final class ShippingService {
         NAME,
         Topology.SHIPPING_QUEUE,
         ShippingSchema.MIGRATIONS,
-        Map.of(EventType.INVENTORY_RESERVED, new CreateShipmentHandler(clock)),
+        Map.of(
+            EventType.INVENTORY_RESERVED,
+            new CreateShipmentHandler(clock),
+            EventType.ORDER_CANCELLED,
+            new CancelShipmentHandler(clock)),
         List.of());
   }
 }

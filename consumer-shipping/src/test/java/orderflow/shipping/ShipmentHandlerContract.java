@@ -3,6 +3,7 @@ package orderflow.shipping;
 import static orderflow.shipping.Reservations.newOrderId;
 import static orderflow.shipping.Reservations.reserved;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,11 +13,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import orderflow.envelope.CancellationRefused;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.InventoryReserved;
+import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ReservedItem;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
+import orderflow.envelope.ShippingAddress;
 import orderflow.store.Database;
 import orderflow.testing.RecordingContext;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +125,102 @@ abstract class ShipmentHandlerContract {
     assertEquals(0, shipmentCount());
     apply(reserved(orderId, new ReservedItem("P1", 1)));
     assertEquals(1, shipmentCount(), "a retry after the rollback ships the order");
+  }
+
+  @Test
+  void aCancellationBeforeTheReservationWinsAndTheLateReservationDoesNotShip() throws Exception {
+    String orderId = newOrderId();
+
+    List<EventPayload> decided = cancel(orderId, "customer changed their mind");
+    List<EventPayload> late = apply(reserved(orderId, new ReservedItem("P1", 1)));
+
+    assertEquals(List.of(new ShipmentCancelled(orderId, "customer changed their mind")), decided);
+    assertEquals(decided, late, "the late reservation hears the cancellation again");
+    assertEquals(0, shipmentCount());
+  }
+
+  @Test
+  void aCancellationAfterTheShipmentIsRefusedWithTheShipmentAndTheOrderStaysShipped()
+      throws Exception {
+    String orderId = newOrderId();
+    apply(reserved(orderId, new ReservedItem("P1", 1)));
+
+    List<EventPayload> answer = cancel(orderId, "too late");
+
+    CancellationRefused refused = assertInstanceOf(CancellationRefused.class, answer.get(0));
+    assertTrue(
+        refused
+            .reason()
+            .startsWith("already shipped: shipment " + shipmentOf(orderId).shipmentId()),
+        refused.reason());
+    assertEquals(1, shipmentCount());
+  }
+
+  @Test
+  void anOrderToADestinationNoCarrierServesFailsWithoutAShipmentAndStaysFailed() throws Exception {
+    String orderId = newOrderId();
+    EventEnvelope toAntarctica =
+        EventEnvelope.first(
+            new InventoryReserved(
+                orderId,
+                "res-1",
+                List.of(new ReservedItem("P1", 1)),
+                ShippingAddress.country("AQ")),
+            "inventory");
+
+    List<EventPayload> failed = apply(toAntarctica);
+    List<EventPayload> repeat = apply(toAntarctica);
+    List<EventPayload> cancelled = cancel(orderId, "never mind");
+
+    assertEquals(
+        List.of(new ShipmentFailed(orderId, "no carrier serves destination country AQ")), failed);
+    assertEquals(failed, repeat);
+    assertEquals(
+        List.of(
+            new CancellationRefused(
+                orderId, "shipment already failed: no carrier serves destination country AQ")),
+        cancelled);
+    assertEquals(0, shipmentCount());
+  }
+
+  @Test
+  void anOrderToAServedDestinationShips() throws Exception {
+    String orderId = newOrderId();
+    apply(
+        EventEnvelope.first(
+            new InventoryReserved(
+                orderId,
+                "res-1",
+                List.of(new ReservedItem("P1", 1)),
+                ShippingAddress.country("NL")),
+            "inventory"));
+
+    assertEquals(1, shipmentCount());
+  }
+
+  @Test
+  void aRepeatedCancellationGetsTheFirstAnswer() throws Exception {
+    String orderId = newOrderId();
+    List<EventPayload> first = cancel(orderId, "first");
+    List<EventPayload> second = cancel(orderId, "second");
+
+    assertEquals(first, second);
+  }
+
+  List<EventPayload> cancel(String orderId, String reason) throws Exception {
+    return apply(
+        EventEnvelope.first(new OrderCancelled(orderId, reason), "producer"),
+        new CancelShipmentHandler(Clock.fixed(NOW, ZoneOffset.UTC)));
+  }
+
+  List<EventPayload> apply(EventEnvelope event, orderflow.consume.EventHandler other)
+      throws Exception {
+    try (Connection connection = database.open()) {
+      RecordingContext context = new RecordingContext(connection);
+      other.handle(event, context);
+      connection.commit();
+      return context.emitted();
+    }
   }
 
   /** Applies one event in its own committed transaction; returns what the handler emitted. */

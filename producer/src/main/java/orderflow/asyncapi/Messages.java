@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import orderflow.contract.EventSchemas;
 import orderflow.envelope.EventCodec;
-import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
 
 /** The message components: one per event type and version, with its payload schema. */
@@ -32,10 +31,10 @@ final class Messages {
     for (EventType type : EventType.values()) {
       ObjectNode message = messages.putObject(name(type));
       message.put("name", type.wireName());
-      message.put("title", type.wireName() + " (version " + EventEnvelope.CURRENT_VERSION + ")");
+      message.put("title", type.wireName() + " (version " + type.version() + ")");
       message.put("contentType", "application/json");
       message.putObject("payload").put("$ref", ComponentSchemas.reference(type));
-      message.set("headers", versionHeader(EventEnvelope.CURRENT_VERSION));
+      message.set("headers", versionHeader(type.version()));
       message
           .putObject("correlationId")
           .put("description", "The order's id, for the whole saga (also the AMQP correlation_id).")
@@ -49,7 +48,7 @@ final class Messages {
     legacy.put("name", EventType.ORDER_CREATED.wireName());
     legacy.put("title", "OrderCreated (version 1, seed 000's format)");
     legacy.put("contentType", "application/json");
-    legacy.put("summary", "Upcast by consumer-inventory to OrderCreated version 2 on arrival.");
+    legacy.put("summary", "Upcast by consumer-inventory to the current OrderCreated on arrival.");
     legacy
         .putObject("payload")
         .put("$ref", ComponentSchemas.reference(EventSchemas.ORDER_CREATED_V1));

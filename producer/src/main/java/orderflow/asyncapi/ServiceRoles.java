@@ -13,32 +13,40 @@ final class ServiceRoles {
     return List.of(
         new ServiceRole(
             "producer",
-            "The command-line producer (producer order, producer load, producer saga).",
+            "The command-line producer (producer order, producer load, producer saga, producer"
+                + " cancel).",
             null,
-            List.of(EventType.ORDER_CREATED),
+            List.of(EventType.ORDER_CREATED, EventType.ORDER_CANCELLED),
             LegacyRole.NONE),
         new ServiceRole(
             "order-service",
-            "The order service (producer serve): POST /orders publishes; it folds every order"
-                + " event into its read model.",
+            "The order service (producer serve): POST /orders and POST /orders/{id}/cancel"
+                + " publish; it folds every order event into its read model.",
             Topology.ORDERS_VIEW_QUEUE,
-            List.of(EventType.ORDER_CREATED),
+            List.of(EventType.ORDER_CREATED, EventType.ORDER_CANCELLED),
             LegacyRole.NONE),
         new ServiceRole(
             "consumer-inventory",
-            "Reserves stock for each order; also takes version 1 orders from the legacy queue and"
-                + " republishes them as version 2.",
+            "Reserves stock for each order and releases it when shipping cancels or fails the"
+                + " order; also takes version 1 orders from the legacy queue and republishes them"
+                + " upcast.",
             Topology.INVENTORY_QUEUE,
             List.of(
                 EventType.INVENTORY_RESERVED,
                 EventType.INVENTORY_REJECTED,
+                EventType.INVENTORY_RELEASED,
                 EventType.ORDER_CREATED),
             LegacyRole.RECEIVES),
         new ServiceRole(
             "consumer-shipping",
-            "Creates a shipment for each reserved order.",
+            "Creates a shipment for each reserved order, refuses one no carrier can deliver, and"
+                + " decides each cancellation (it wins unless the order has shipped).",
             Topology.SHIPPING_QUEUE,
-            List.of(EventType.ORDER_SHIPPED),
+            List.of(
+                EventType.ORDER_SHIPPED,
+                EventType.SHIPMENT_FAILED,
+                EventType.SHIPMENT_CANCELLED,
+                EventType.CANCELLATION_REFUSED),
             LegacyRole.NONE),
         new ServiceRole(
             "legacy-order-service",

@@ -62,10 +62,10 @@ final class CausalOrder {
   /** The saga step of an event type; a type added later sorts after the known ones. */
   static int step(EventType type) {
     return switch (type) {
-      case ORDER_CREATED -> 0;
+      case ORDER_CREATED, ORDER_CANCELLED -> 0;
       case INVENTORY_RESERVED, INVENTORY_REJECTED -> 1;
-      case ORDER_SHIPPED -> 2;
-      default -> 3;
+      case ORDER_SHIPPED, SHIPMENT_CANCELLED, SHIPMENT_FAILED, CANCELLATION_REFUSED -> 2;
+      case INVENTORY_RELEASED -> 3;
     };
   }
 }

@@ -29,6 +29,9 @@ import orderflow.store.Database;
  *   <li>{@code GET /orders/{id}}: the {@code orders show --json} object, or 404.
  *   <li>{@code GET /orders?customerId=..&status=..&since=..&limit=..}: the {@code orders list
  *       --json} array.
+ *   <li>{@code POST /orders/{id}/cancel} (optional JSON {@code {"reason":..}}): 202 {@code
+ *       {"orderId":..,"status":"CANCELLATION_REQUESTED"}} once its {@code OrderCancelled} is in the
+ *       outbox; 404 for an unknown order; 409 for one that has already ended.
  * </ul>
  *
  * Errors are JSON {@code {"error":..}} (with {@code "field"} on a 400): 400 for a bad body,
@@ -41,9 +44,11 @@ public final class OrderApi implements HttpRoute {
   public static final String PATH = "/orders";
   static final int MAX_IDEMPOTENCY_KEY_CHARS = 200;
   private static final String JSON = "application/json";
+  private static final String CANCEL_SUFFIX = "/cancel";
 
   private final Database database;
   private final OrderPlacement placement;
+  private final OrderCancellation cancellation;
   private final OrderQueries queries = new OrderQueries();
 
   /**
@@ -51,7 +56,9 @@ public final class OrderApi implements HttpRoute {
    */
   public OrderApi(Database database, String exchange, Clock clock) {
     this.database = database;
-    this.placement = new OrderPlacement(database, exchange, clock);
+    OrderProjector projector = new OrderProjector(database.dialect(), clock);
+    this.placement = new OrderPlacement(database, exchange, clock, projector);
+    this.cancellation = new OrderCancellation(database, exchange, projector);
   }
 
   @Override
@@ -69,8 +76,20 @@ public final class OrderApi implements HttpRoute {
           default -> error(405, "method not allowed").withHeader("Allow", "GET, POST");
         };
       }
-      String orderId =
-          URLDecoder.decode(request.path().substring(PATH.length() + 1), StandardCharsets.UTF_8);
+      String rest = request.path().substring(PATH.length() + 1);
+      if (rest.endsWith(CANCEL_SUFFIX)) {
+        String cancelled =
+            URLDecoder.decode(
+                rest.substring(0, rest.length() - CANCEL_SUFFIX.length()), StandardCharsets.UTF_8);
+        if (cancelled.isEmpty() || cancelled.contains("/")) {
+          return error(404, "not found: " + LogSafe.escape(request.path()));
+        }
+        if (!request.method().equals("POST")) {
+          return error(405, "method not allowed").withHeader("Allow", "POST");
+        }
+        return cancel(cancelled, request);
+      }
+      String orderId = URLDecoder.decode(rest, StandardCharsets.UTF_8);
       if (orderId.isEmpty() || orderId.contains("/")) {
         return error(404, "not found: " + LogSafe.escape(request.path()));
       }
@@ -106,6 +125,32 @@ public final class OrderApi implements HttpRoute {
         reply(201, Map.of("orderId", placed.orderId()))
             .withHeader("Location", PATH + "/" + placed.orderId());
     return placed.replayed() ? reply.withHeader("Idempotent-Replayed", "true") : reply;
+  }
+
+  private HttpReply cancel(String orderId, RouteRequest request) throws SQLException {
+    if (request.bodyTooLarge()) {
+      return error(413, "body: larger than " + RouteRequest.MAX_BODY_BYTES + " bytes");
+    }
+    String reason = CancelRequest.reason(request.body());
+    OrderCancellation.Result result;
+    try {
+      result = cancellation.cancel(orderId, reason);
+    } catch (IllegalArgumentException e) {
+      // OrderCancelled's own check: its message begins with the field it names.
+      String field = e.getMessage().split(" ", 2)[0];
+      throw new InvalidRequestException(field, e.getMessage());
+    }
+    return switch (result.answer()) {
+      case REQUESTED -> reply(202, Map.of("orderId", orderId, "status", "CANCELLATION_REQUESTED"));
+      case UNKNOWN_ORDER -> error(404, "no order '" + LogSafe.escape(orderId) + "'");
+      case ALREADY_ENDED ->
+          error(
+              409,
+              "order '"
+                  + LogSafe.escape(orderId)
+                  + "' has already ended: "
+                  + result.ended().orElseThrow());
+    };
   }
 
   private HttpReply show(String orderId) throws SQLException {

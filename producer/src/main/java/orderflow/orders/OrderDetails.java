@@ -84,6 +84,12 @@ public record OrderDetails(OrderState state, List<EventLine> events) {
     json.put("reservedAt", text(state.reservedAt()));
     json.put("rejectedAt", text(state.rejectedAt()));
     json.put("shippedAt", text(state.shippedAt()));
+    json.put("cancellationReason", state.cancellationReason());
+    json.put("cancellationRefusal", state.cancellationRefusal());
+    json.put("failureReason", state.failureReason());
+    json.put("cancelledAt", text(state.cancelledAt()));
+    json.put("failedAt", text(state.failedAt()));
+    json.put("releasedAt", text(state.releasedAt()));
     json.put("updatedAt", text(state.lastEventAt()));
     json.put("eventCount", state.eventCount());
     return json;

@@ -4,12 +4,16 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import orderflow.envelope.CancellationRefused;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InventoryRejected;
 import orderflow.envelope.InventoryReserved;
+import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.envelope.OrderShipped;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
 
 /**
  * Rebuilds an order's state from its events (event sourcing): sorts them causally ({@link
@@ -35,6 +39,12 @@ public final class OrderFold {
   private Instant reservedAt;
   private Instant rejectedAt;
   private Instant shippedAt;
+  private String cancellationReason;
+  private String cancellationRefusal;
+  private String failureReason;
+  private Instant cancelledAt;
+  private Instant failedAt;
+  private Instant releasedAt;
   private Instant firstEventAt;
   private Instant lastEventAt;
 
@@ -65,9 +75,11 @@ public final class OrderFold {
       case INVENTORY_RESERVED -> reserved(event.payloadAs(InventoryReserved.class), at);
       case INVENTORY_REJECTED -> rejected(event.payloadAs(InventoryRejected.class), at);
       case ORDER_SHIPPED -> shipped(event.payloadAs(OrderShipped.class), at);
-      default -> {
-        // A type this fold does not know yet is stored, and counted, but changes nothing.
-      }
+      case ORDER_CANCELLED -> cancellationAsked(event.payloadAs(OrderCancelled.class));
+      case CANCELLATION_REFUSED -> refused(event.payloadAs(CancellationRefused.class));
+      case SHIPMENT_CANCELLED -> cancelled(event.payloadAs(ShipmentCancelled.class), at);
+      case SHIPMENT_FAILED -> failed(event.payloadAs(ShipmentFailed.class), at);
+      case INVENTORY_RELEASED -> released(at);
     }
   }
 
@@ -118,6 +130,45 @@ public final class OrderFold {
     moveTo(OrderStatus.SHIPPED);
   }
 
+  private void cancellationAsked(OrderCancelled cancellation) {
+    if (cancellationReason == null) {
+      cancellationReason = cancellation.reason();
+    }
+    moveTo(OrderStatus.CREATED);
+  }
+
+  private void refused(CancellationRefused refusal) {
+    if (cancellationRefusal == null) {
+      cancellationRefusal = refusal.reason();
+    }
+    moveTo(OrderStatus.CREATED);
+  }
+
+  private void cancelled(ShipmentCancelled cancellation, Instant at) {
+    if (cancelledAt == null) {
+      cancelledAt = at;
+      if (cancellationReason == null) {
+        cancellationReason = cancellation.reason();
+      }
+    }
+    moveTo(OrderStatus.CANCELLED);
+  }
+
+  private void failed(ShipmentFailed failure, Instant at) {
+    if (failedAt == null) {
+      failureReason = failure.reason();
+      failedAt = at;
+    }
+    moveTo(OrderStatus.FAILED);
+  }
+
+  private void released(Instant at) {
+    if (releasedAt == null) {
+      releasedAt = at;
+    }
+    moveTo(OrderStatus.CREATED);
+  }
+
   private void moveTo(OrderStatus next) {
     if (status == null || status.mayMoveTo(next)) {
       status = next;
@@ -140,6 +191,12 @@ public final class OrderFold {
         reservedAt,
         rejectedAt,
         shippedAt,
+        cancellationReason,
+        cancellationRefusal,
+        failureReason,
+        cancelledAt,
+        failedAt,
+        releasedAt,
         firstEventAt,
         lastEventAt,
         eventCount);

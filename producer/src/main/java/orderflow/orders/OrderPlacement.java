@@ -28,11 +28,11 @@ final class OrderPlacement {
   private final OrderProjector projector;
   private final IdempotencyKeys keys = new IdempotencyKeys();
 
-  OrderPlacement(Database database, String exchange, Clock clock) {
+  OrderPlacement(Database database, String exchange, Clock clock, OrderProjector projector) {
     this.database = Objects.requireNonNull(database, "database");
     this.exchange = Objects.requireNonNull(exchange, "exchange");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.projector = new OrderProjector(database.dialect(), clock);
+    this.projector = Objects.requireNonNull(projector, "projector");
   }
 
   /**

@@ -28,7 +28,8 @@ public final class OrderReadModel {
   private static final String COLUMNS =
       "order_id, customer_id, status, items, total_amount, rejection_reason, reservation_id,"
           + " shipment_id, carrier, tracking_number, created_at, reserved_at, rejected_at,"
-          + " shipped_at, first_event_at, last_event_at, event_count";
+          + " shipped_at, first_event_at, last_event_at, event_count, cancellation_reason,"
+          + " cancellation_refusal, failure_reason, cancelled_at, failed_at, released_at";
 
   /** Writes the order's row, replacing what was there. */
   public void save(Connection connection, OrderState state) throws SQLException {
@@ -36,7 +37,7 @@ public final class OrderReadModel {
         connection.prepareStatement(
             "INSERT INTO orders ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (order_id) DO UPDATE SET customer_id = excluded.customer_id,"
                 + " status = excluded.status, items = excluded.items,"
                 + " total_amount = excluded.total_amount,"
@@ -46,7 +47,11 @@ public final class OrderReadModel {
                 + " created_at = excluded.created_at, reserved_at = excluded.reserved_at,"
                 + " rejected_at = excluded.rejected_at, shipped_at = excluded.shipped_at,"
                 + " first_event_at = excluded.first_event_at,"
-                + " last_event_at = excluded.last_event_at, event_count = excluded.event_count")) {
+                + " last_event_at = excluded.last_event_at, event_count = excluded.event_count,"
+                + " cancellation_reason = excluded.cancellation_reason,"
+                + " cancellation_refusal = excluded.cancellation_refusal,"
+                + " failure_reason = excluded.failure_reason, cancelled_at = excluded.cancelled_at,"
+                + " failed_at = excluded.failed_at, released_at = excluded.released_at")) {
       upsert.setString(1, state.orderId());
       upsert.setString(2, state.customerId());
       upsert.setString(3, state.status().name());
@@ -64,6 +69,12 @@ public final class OrderReadModel {
       setInstant(upsert, 15, state.firstEventAt());
       setInstant(upsert, 16, state.lastEventAt());
       upsert.setInt(17, state.eventCount());
+      upsert.setString(18, state.cancellationReason());
+      upsert.setString(19, state.cancellationRefusal());
+      upsert.setString(20, state.failureReason());
+      setInstant(upsert, 21, state.cancelledAt());
+      setInstant(upsert, 22, state.failedAt());
+      setInstant(upsert, 23, state.releasedAt());
       upsert.executeUpdate();
     }
   }
@@ -142,6 +153,12 @@ public final class OrderReadModel {
         instant(rows, 12),
         instant(rows, 13),
         instant(rows, 14),
+        rows.getString(18),
+        rows.getString(19),
+        rows.getString(20),
+        instant(rows, 21),
+        instant(rows, 22),
+        instant(rows, 23),
         instant(rows, 15),
         instant(rows, 16),
         rows.getInt(17));

@@ -56,6 +56,16 @@ final class OrderSchema {
                     + " idempotency_key VARCHAR(200) PRIMARY KEY,"
                     + " request_sha256 VARCHAR(64) NOT NULL,"
                     + " order_id VARCHAR(200) NOT NULL,"
-                    + " created_at BIGINT NOT NULL)")));
+                    + " created_at BIGINT NOT NULL)")),
+        new Migration(
+            2,
+            "cancelled and failed orders: reasons and times",
+            List.of(
+                "ALTER TABLE orders ADD COLUMN cancellation_reason TEXT",
+                "ALTER TABLE orders ADD COLUMN cancellation_refusal TEXT",
+                "ALTER TABLE orders ADD COLUMN failure_reason TEXT",
+                "ALTER TABLE orders ADD COLUMN cancelled_at BIGINT",
+                "ALTER TABLE orders ADD COLUMN failed_at BIGINT",
+                "ALTER TABLE orders ADD COLUMN released_at BIGINT")));
   }
 }

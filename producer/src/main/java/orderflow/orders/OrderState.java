@@ -14,6 +14,10 @@ import orderflow.envelope.OrderItem;
  * Fields an event has not supplied yet are null (an order whose {@code OrderCreated} has not
  * arrived has no customer). Times are the events' own timestamps. Immutable.
  *
+ * @param cancellationReason why the order was cancelled, once a cancellation was asked for
+ * @param cancellationRefusal why a cancellation was refused (the order had shipped or failed)
+ * @param failureReason why shipping refused the order ({@link OrderStatus#FAILED})
+ * @param releasedAt when inventory gave the order's reservation back
  * @param firstEventAt the earliest event timestamp, what {@code --since} filters on
  * @param eventCount distinct events folded
  */
@@ -32,6 +36,12 @@ public record OrderState(
     Instant reservedAt,
     Instant rejectedAt,
     Instant shippedAt,
+    String cancellationReason,
+    String cancellationRefusal,
+    String failureReason,
+    Instant cancelledAt,
+    Instant failedAt,
+    Instant releasedAt,
     Instant firstEventAt,
     Instant lastEventAt,
     int eventCount) {

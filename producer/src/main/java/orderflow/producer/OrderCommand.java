@@ -14,6 +14,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
 import orderflow.envelope.OrderCreated;
+import orderflow.envelope.ShippingAddress;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
@@ -49,6 +50,14 @@ final class OrderCommand extends BrokerCommand {
   List<ItemSpec> items;
 
   @Option(
+      names = "--ship-to",
+      paramLabel = "COUNTRY",
+      description =
+          "Destination country, ISO 3166-1 alpha-2 (e.g. NL); shipping refuses one no carrier"
+              + " serves (AQ). Default: no address")
+  String shipTo;
+
+  @Option(
       names = "--timeout",
       defaultValue = "10s",
       paramLabel = "DURATION",
@@ -80,7 +89,8 @@ final class OrderCommand extends BrokerCommand {
                 OrderCreated.of(
                     UUID.randomUUID().toString(),
                     customer.strip(),
-                    items.stream().map(ItemSpec::toOrderItem).toList()));
+                    items.stream().map(ItemSpec::toOrderItem).toList(),
+                    shipTo == null ? null : ShippingAddress.country(shipTo)));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     PublishOutcome outcome;
     ShutdownSignalException channelClosed;

@@ -77,6 +77,24 @@ final class OrdersListCommand extends OrdersQuery {
     return new OrderFilter(customer, wanted, from, limit);
   }
 
+  /** What explains the order's status: its end state's reason, or its carrier. */
+  private static String detail(OrderState s) {
+    return switch (s.status()) {
+      case REJECTED -> s.rejectionReason();
+      case CANCELLED -> "cancelled: " + s.cancellationReason();
+      case FAILED -> "failed: " + s.failureReason();
+      case SHIPPED ->
+          s.carrier()
+              + " "
+              + s.trackingNumber()
+              + (s.cancellationRefusal() == null
+                  ? ""
+                  : " (cancellation refused: " + s.cancellationRefusal() + ")");
+      default ->
+          s.cancellationReason() == null ? "" : "cancellation asked: " + s.cancellationReason();
+    };
+  }
+
   private static void print(PrintWriter out, List<OrderState> orders) {
     if (orders.isEmpty()) {
       out.println("no orders match");
@@ -87,10 +105,7 @@ final class OrdersListCommand extends OrdersQuery {
         "%-36s %-9s %-20s %12s %-24s %s%n",
         "ORDER", "STATUS", "CUSTOMER", "TOTAL", "UPDATED", "DETAIL");
     for (OrderState s : orders) {
-      String detail =
-          s.rejectionReason() != null
-              ? s.rejectionReason()
-              : s.carrier() != null ? s.carrier() + " " + s.trackingNumber() : "";
+      String detail = detail(s);
       out.printf(
           "%-36s %-9s %-20s %12s %-24s %s%n",
           LogSafe.escape(s.orderId()),

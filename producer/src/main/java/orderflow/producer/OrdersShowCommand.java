@@ -55,6 +55,18 @@ final class OrdersShowCommand extends OrdersQuery {
       out.printf(
           "shipment  %s %s%n", LogSafe.escape(s.carrier()), LogSafe.escape(s.trackingNumber()));
     }
+    if (s.cancellationReason() != null) {
+      out.printf("cancel    %s%n", LogSafe.escape(s.cancellationReason()));
+    }
+    if (s.cancellationRefusal() != null) {
+      out.printf("refused   %s%n", LogSafe.escape(s.cancellationRefusal()));
+    }
+    if (s.failureReason() != null) {
+      out.printf("failed    %s%n", LogSafe.escape(s.failureReason()));
+    }
+    if (s.releasedAt() != null) {
+      out.printf("released  %s (stock given back)%n", s.releasedAt());
+    }
     out.printf(
         "%n%-24s %-18s %10s  %-36s %s%n", "TIMESTAMP", "EVENT", "HOP MS", "EVENT ID", "SOURCE");
     for (OrderDetails.EventLine line : details.events()) {

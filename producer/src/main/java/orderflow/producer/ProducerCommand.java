@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
         "Publishes order events to RabbitMQ, operates the order topology, runs the order service.",
     subcommands = {
       OrderCommand.class,
+      CancelCommand.class,
       LoadCommand.class,
       WatchCommand.class,
       TopologyCommand.class,

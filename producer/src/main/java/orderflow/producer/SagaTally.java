@@ -48,7 +48,7 @@ final class SagaTally {
       case INVENTORY_RESERVED -> reserved;
       case INVENTORY_REJECTED -> rejected;
       case ORDER_SHIPPED -> shipped;
-      case ORDER_CREATED -> null;
+      default -> null;
     };
   }
 

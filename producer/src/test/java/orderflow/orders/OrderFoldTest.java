@@ -60,6 +60,63 @@ class OrderFoldTest {
   }
 
   @Test
+  void aCancellationThatWinsEndsCancelledWithItsReasonInEveryArrivalOrder() {
+    List<EventEnvelope> events =
+        List.of(
+            saga.created,
+            saga.reserved,
+            saga.cancelRequested,
+            saga.shipmentCancelled,
+            saga.released);
+    OrderState expected = OrderFold.fold(saga.orderId(), events);
+
+    assertEquals(OrderStatus.CANCELLED, expected.status());
+    assertEquals("customer changed their mind", expected.cancellationReason());
+    assertEquals(saga.shipmentCancelled.timestamp(), expected.cancelledAt());
+    assertEquals(saga.released.timestamp(), expected.releasedAt());
+    for (List<EventEnvelope> arrival : permutations(events)) {
+      assertEquals(expected, OrderFold.fold(saga.orderId(), arrival), arrival.toString());
+    }
+  }
+
+  @Test
+  void aRefusedCancellationLeavesTheOrderShippedAndSaysWhy() {
+    OrderState state =
+        OrderFold.fold(
+            saga.orderId(),
+            List.of(saga.cancellationRefused, saga.shipped, saga.cancelRequested, saga.created));
+
+    assertEquals(OrderStatus.SHIPPED, state.status());
+    assertEquals("already shipped: shipment shipment-1", state.cancellationRefusal());
+  }
+
+  @Test
+  void aFailedShipmentEndsFailedWithItsReason() {
+    OrderState state =
+        OrderFold.fold(saga.orderId(), List.of(saga.shipmentFailed, saga.reserved, saga.created));
+
+    assertEquals(OrderStatus.FAILED, state.status());
+    assertEquals("no carrier serves AQ", state.failureReason());
+  }
+
+  @Test
+  void aCancellationOfARejectedOrderLeavesItRejected() {
+    OrderState state =
+        OrderFold.fold(
+            saga.orderId(), List.of(saga.shipmentCancelled, saga.rejected, saga.created));
+
+    assertEquals(OrderStatus.REJECTED, state.status());
+  }
+
+  @Test
+  void aCancellationSeenAloneIsAnOrderNotYetDecided() {
+    OrderState state = OrderFold.fold(saga.orderId(), List.of(saga.cancelRequested));
+
+    assertEquals(OrderStatus.CREATED, state.status());
+    assertEquals("customer changed their mind", state.cancellationReason());
+  }
+
+  @Test
   void aRejectionNamesTheShortage() {
     OrderState state = OrderFold.fold(saga.orderId(), List.of(saga.rejected, saga.created));
 

@@ -68,7 +68,7 @@ class OrderCommandIT {
     assertEquals("producer", properties.getAppId());
     assertEquals(2, properties.getDeliveryMode());
     assertEquals("application/json", properties.getContentType());
-    assertEquals("2", String.valueOf(properties.getHeaders().get("x-event-version")));
+    assertEquals("3", String.valueOf(properties.getHeaders().get("x-event-version")));
     assertNotNull(properties.getTimestamp());
     assertEquals("order.created", message.getEnvelope().getRoutingKey());
     assertEquals(topology.ordersExchange(), message.getEnvelope().getExchange());
@@ -79,7 +79,7 @@ class OrderCommandIT {
     assertFalse(event.timestamp().isBefore(before), event.timestamp().toString());
     assertEquals(event.timestamp().getEpochSecond(), properties.getTimestamp().getTime() / 1000);
     assertEquals("producer", event.metadata().source());
-    assertEquals("2", event.metadata().version());
+    assertEquals("3", event.metadata().version());
     assertEquals(orderId, event.metadata().correlationId());
     assertNull(event.metadata().causationId());
     OrderCreated order = event.payloadAs(OrderCreated.class);

@@ -212,6 +212,48 @@ class OrderServiceIT {
   }
 
   @Test
+  void cancellingThroughTheApiPublishesOrderCancelledAndRefusesUnknownAndEndedOrders(
+      TestBroker broker) throws Exception {
+    Topology topology = broker.topology(TIERS);
+    String db = TestDatabases.sqlite(dir);
+    String observed = broker.namespace() + ".cancel-observer";
+    broker.deleteAfter(observed);
+    ServiceMain.RunningService service = start(broker, db);
+    try (Channel observer = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(observer, topology);
+      observer.queueDeclare(observed, false, false, false, null);
+      observer.queueBind(observed, topology.ordersExchange(), "order.cancelled");
+      String orderId = json(post(service, ORDER_JSON, null).body()).get("orderId").asText();
+
+      HttpResponse<String> cancelled =
+          postTo(service, "/orders/" + orderId + "/cancel", "{\"reason\":\"wrong size\"}");
+
+      assertEquals(202, cancelled.statusCode(), cancelled.body());
+      assertEquals("CANCELLATION_REQUESTED", json(cancelled.body()).get("status").asText());
+      JsonNode shown = json(get(service, "/orders/" + orderId).body());
+      assertEquals("wrong size", shown.get("cancellationReason").asText());
+      TestBroker.await(
+          "OrderCancelled published by the outbox relay",
+          WAIT,
+          () -> messageCount(broker, observed) == 1);
+      assertError(postTo(service, "/orders/nobody/cancel", ""), 404, null);
+      assertError(
+          postTo(service, "/orders/" + orderId + "/cancel", "{\"reason\":\"\"}"), 400, "reason");
+      execute(db, "UPDATE orders SET status = 'SHIPPED' WHERE order_id = ?", orderId);
+      assertError(postTo(service, "/orders/" + orderId + "/cancel", ""), 409, null);
+    } finally {
+      service.stop();
+    }
+  }
+
+  private HttpResponse<String> postTo(ServiceMain.RunningService service, String path, String body)
+      throws Exception {
+    return http.send(
+        request(service, path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void theApiAnswersEachBadRequestWithTheRightStatusAndAJsonError(TestBroker broker)
       throws Exception {
     broker.topology(TIERS);
@@ -344,10 +386,14 @@ class OrderServiceIT {
   }
 
   private static void execute(String db, String sql, SagaEvents order) throws SQLException {
+    execute(db, sql, order.orderId());
+  }
+
+  private static void execute(String db, String sql, String orderId) throws SQLException {
     try (Database database = Database.open(db);
         Connection connection = database.open();
         PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, order.orderId());
+      statement.setString(1, orderId);
       statement.executeUpdate();
       connection.commit();
     }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import orderflow.envelope.EventCodec;
-import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
 
 /**
@@ -27,13 +27,17 @@ public final class EventSchemas {
   /** The common beginning of every schema's {@code $id}. */
   public static final String ID_BASE = "https://schemas.orderflow.example/events/";
 
-  /** The envelope of every version 2 event. */
+  /** The envelope of every event of version 2 or 3. */
   public static final EventSchema ENVELOPE =
       new EventSchema("EventEnvelope", "envelope.schema.json");
 
   /** Seed 000's {@code {"type","data"}} OrderCreated, read on the legacy queue. */
   public static final EventSchema ORDER_CREATED_V1 =
       new EventSchema("OrderCreatedV1", "OrderCreated.v1.schema.json");
+
+  /** {@code OrderCreated} as written before version 3 added the shipping address; still read. */
+  public static final EventSchema ORDER_CREATED_V2 =
+      new EventSchema("OrderCreatedV2", "OrderCreated.v2.schema.json");
 
   /** Any message a consumer decodes: one of the event schemas. */
   public static final EventSchema ANY_EVENT = new EventSchema("AnyEvent", "event.schema.json");
@@ -44,20 +48,21 @@ public final class EventSchemas {
   public static EventSchema of(EventType type) {
     String name = type.wireName();
     return new EventSchema(
-        name + "V" + EventEnvelope.CURRENT_VERSION,
-        name + ".v" + EventEnvelope.CURRENT_VERSION + ".schema.json");
+        name + "V" + type.version(), name + ".v" + type.version() + ".schema.json");
   }
 
-  /** Every schema: the envelope, then each event type's, version 1 before version 2, then any. */
+  /**
+   * Every schema: the envelope, then each event type's (older versions of a type before its current
+   * one), then any.
+   */
   public static List<EventSchema> all() {
-    return List.of(
-        ENVELOPE,
-        ORDER_CREATED_V1,
-        of(EventType.ORDER_CREATED),
-        of(EventType.INVENTORY_RESERVED),
-        of(EventType.INVENTORY_REJECTED),
-        of(EventType.ORDER_SHIPPED),
-        ANY_EVENT);
+    List<EventSchema> schemas =
+        new ArrayList<>(List.of(ENVELOPE, ORDER_CREATED_V1, ORDER_CREATED_V2));
+    for (EventType type : EventType.values()) {
+      schemas.add(of(type));
+    }
+    schemas.add(ANY_EVENT);
+    return List.copyOf(schemas);
   }
 
   /** Reads a schema from the classpath. */

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * @param eventId the body's eventId, or {@code sha256-<32 hex digits>} of an undecodable body
  * @param messageId the {@code message_id} property, or null
  * @param eventType the body's eventType, else the {@code type} property
+ * @param orderId the order it belongs to, read from the body (see {@code BodyIdentity}), or null
  * @param typeProperty the {@code type} property, or null
  * @param reason our {@code x-failure-reason}, or the broker's {@code x-first-death-reason}
  * @param attempts failed deliveries (ours), or the broker's {@code x-delivery-count}
@@ -33,6 +34,7 @@ public record DeadLetter(
     String eventId,
     String messageId,
     String eventType,
+    String orderId,
     String typeProperty,
     String reason,
     String exceptionClass,
@@ -75,6 +77,7 @@ public record DeadLetter(
     map.put("eventId", eventId);
     map.put("messageId", messageId);
     map.put("eventType", eventType);
+    map.put("orderId", orderId);
     map.put("typeProperty", typeProperty);
     map.put("reason", reason);
     map.put("exceptionClass", exceptionClass);

@@ -5,15 +5,16 @@ final class DlqLines {
   private DlqLines() {}
 
   /**
-   * eventId, type, reason, attempts and when it failed, on one line; then the {@code message_id}
-   * and {@code type} properties when they disagree with the body.
+   * eventId, type, the order, reason, attempts and when it failed, on one line; then the {@code
+   * message_id} and {@code type} properties when they disagree with the body.
    */
   static String summary(DeadLetter letter) {
     String line =
         String.format(
-            "%-36s  %-18s  %-20s  attempts=%-3s  failedAt=%s",
+            "%-36s  %-18s  order=%-36s  %-20s  attempts=%-3s  failedAt=%s",
             orDash(letter.eventId()),
             orDash(letter.eventType()),
+            orDash(letter.orderId()),
             orDash(letter.reason()),
             letter.attempts() == null ? "-" : letter.attempts().toString(),
             letter.lastFailureAt() == null ? "-" : letter.lastFailureAt().toString());

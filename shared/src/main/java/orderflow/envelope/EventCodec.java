@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
 import orderflow.config.LogSafe;
 
 /**
- * Encodes envelopes to UTF-8 JSON and decodes bytes into validated envelopes. Version 1 messages
- * (the seed's {@code {"type","data"}} format) are upcast to version 2 on the way in.
+ * Encodes envelopes to UTF-8 JSON and decodes bytes into validated envelopes of the current version
+ * of their type ({@link EventType#version}). Version 1 messages (the seed's {@code {"type","data"}}
+ * format) and version 2 {@code OrderCreated} are upcast on the way in.
  *
  * <p>This class is thread-safe.
  */
@@ -146,7 +147,7 @@ public final class EventCodec {
     Instant timestamp = instant(text(root, "timestamp"), "timestamp");
     JsonNode metadataNode = object(root, "metadata");
     String version = text(metadataNode, "version", "metadata.version");
-    if (!EventEnvelope.CURRENT_VERSION.equals(version)) {
+    if (!type.reads(version)) {
       throw new InvalidEventException(
           "metadata.version", "unsupported version '" + quoted(version) + "' for " + typeName);
     }
@@ -156,13 +157,17 @@ public final class EventCodec {
       metadata =
           new EventMetadata(
               text(metadataNode, "source", "metadata.source"),
-              version,
+              type.version(),
               text(metadataNode, "correlationId", "metadata.correlationId"),
               causation == null || causation.isNull() ? null : causation.asText());
     } catch (IllegalArgumentException e) {
       throw new InvalidEventException("metadata", e.getMessage(), e);
     }
-    EventPayload payload = payload(object(root, "payload"), type);
+    JsonNode payloadNode = object(root, "payload");
+    if (!type.version().equals(version)) {
+      payloadNode = OrderCreatedUpcaster.fromVersion2(payloadNode);
+    }
+    EventPayload payload = payload(payloadNode, type);
     return new EventEnvelope(eventId, type, timestamp, payload, metadata);
   }
 

@@ -18,9 +18,6 @@ public record EventEnvelope(
     EventPayload payload,
     EventMetadata metadata) {
 
-  /** The envelope version this code writes. */
-  public static final String CURRENT_VERSION = "2";
-
   public EventEnvelope {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(eventType, "eventType");
@@ -41,7 +38,7 @@ public record EventEnvelope(
         EventType.of(payload),
         Instant.now(),
         payload,
-        new EventMetadata(source, CURRENT_VERSION, payload.orderId(), null));
+        new EventMetadata(source, EventType.of(payload).version(), payload.orderId(), null));
   }
 
   /** An event caused by {@code cause}: same correlation id, causation id = the cause's eventId. */
@@ -52,7 +49,10 @@ public record EventEnvelope(
         Instant.now(),
         payload,
         new EventMetadata(
-            source, CURRENT_VERSION, cause.metadata().correlationId(), cause.eventId().toString()));
+            source,
+            EventType.of(payload).version(),
+            cause.metadata().correlationId(),
+            cause.eventId().toString()));
   }
 
   public String routingKey() {

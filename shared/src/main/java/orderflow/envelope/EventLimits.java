@@ -19,6 +19,9 @@ public final class EventLimits {
   /** Largest quantity on one order line: nine digits, as {@code --item} accepts. */
   public static final int MAX_QUANTITY = 999_999_999;
 
+  /** Longest reason text (a cancellation's, a refusal's, a failure's). */
+  public static final int MAX_REASON_CHARS = 500;
+
   /** Most decimals of an amount of money. */
   public static final int MAX_MONEY_DECIMALS = 6;
 

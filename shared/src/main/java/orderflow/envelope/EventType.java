@@ -3,21 +3,51 @@ package orderflow.envelope;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The domain events of the order saga, each with its routing key and payload type. */
+/**
+ * The domain events of the order saga, each with its routing key, payload type and the version this
+ * code writes (docs/architecture.md section 3): {@code OrderCreated} is at version 3 (an optional
+ * shipping address), every other type at version 2. The forward steps come first, then the backward
+ * ones (cancellation, failed shipment, compensation).
+ */
 public enum EventType {
-  ORDER_CREATED("OrderCreated", "order.created", OrderCreated.class),
-  INVENTORY_RESERVED("InventoryReserved", "inventory.reserved", InventoryReserved.class),
-  INVENTORY_REJECTED("InventoryRejected", "inventory.rejected", InventoryRejected.class),
-  ORDER_SHIPPED("OrderShipped", "order.shipped", OrderShipped.class);
+  ORDER_CREATED("OrderCreated", "order.created", OrderCreated.class, "3"),
+  INVENTORY_RESERVED("InventoryReserved", "inventory.reserved", InventoryReserved.class, "2"),
+  INVENTORY_REJECTED("InventoryRejected", "inventory.rejected", InventoryRejected.class, "2"),
+  ORDER_SHIPPED("OrderShipped", "order.shipped", OrderShipped.class, "2"),
+  ORDER_CANCELLED("OrderCancelled", "order.cancelled", OrderCancelled.class, "2"),
+  CANCELLATION_REFUSED(
+      "CancellationRefused", "order.cancellation-refused", CancellationRefused.class, "2"),
+  SHIPMENT_CANCELLED("ShipmentCancelled", "shipment.cancelled", ShipmentCancelled.class, "2"),
+  SHIPMENT_FAILED("ShipmentFailed", "shipment.failed", ShipmentFailed.class, "2"),
+  INVENTORY_RELEASED("InventoryReleased", "inventory.released", InventoryReleased.class, "2");
 
   private final String wireName;
   private final String routingKey;
   private final Class<? extends EventPayload> payloadType;
+  private final String version;
 
-  EventType(String wireName, String routingKey, Class<? extends EventPayload> payloadType) {
+  EventType(
+      String wireName,
+      String routingKey,
+      Class<? extends EventPayload> payloadType,
+      String version) {
     this.wireName = wireName;
     this.routingKey = routingKey;
     this.payloadType = payloadType;
+    this.version = version;
+  }
+
+  /** The version this code writes in {@code metadata.version} and {@code x-event-version}. */
+  public String version() {
+    return version;
+  }
+
+  /**
+   * True if the codec reads {@code candidate} of this type: the current version, or an older one an
+   * upcaster turns into it (version 2 of {@code OrderCreated}).
+   */
+  public boolean reads(String candidate) {
+    return version.equals(candidate) || (this == ORDER_CREATED && "2".equals(candidate));
   }
 
   /** The name carried in {@code eventType} and in the AMQP {@code type} property. */

@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * Turns a version 1 event (seed 000's {@code {"type":"OrderCreated","data":{order_id, user_id,
- * product_id, quantity, status}}}) into a version 2 envelope: one item, no price, a total of zero.
+ * product_id, quantity, status}}}) into an envelope of the current version: one item, no price, a
+ * total of zero.
  *
  * <p>Version 1 carries no event id, so the id is derived from the order id: the same legacy message
  * upcast twice yields the same eventId, and the inbox absorbs the second.
@@ -52,7 +53,7 @@ final class LegacyUpcaster {
         EventType.ORDER_CREATED,
         Instant.now(),
         payload,
-        new EventMetadata(LEGACY_SOURCE, EventEnvelope.CURRENT_VERSION, orderId, null));
+        new EventMetadata(LEGACY_SOURCE, EventType.ORDER_CREATED.version(), orderId, null));
   }
 
   /** The seed sends ids as strings or numbers ({@code user_id: 12345}); both are accepted. */

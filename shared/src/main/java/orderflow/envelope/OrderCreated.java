@@ -1,14 +1,21 @@
 package orderflow.envelope;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * Version 2 payload of {@code OrderCreated}: at most {@link EventLimits#MAX_ITEMS} lines, each
- * checked by {@link OrderItem}.
+ * Version 3 payload of {@code OrderCreated}: at most {@link EventLimits#MAX_ITEMS} lines, each
+ * checked by {@link OrderItem}, and an optional shipping address. Version 2 had no address; it is
+ * upcast to this record with none ({@link OrderCreatedUpcaster}), and an order without one is
+ * written without the field, so its payload (and digest) is the same as in version 2.
  */
 public record OrderCreated(
-    String orderId, String customerId, List<OrderItem> items, BigDecimal totalAmount)
+    String orderId,
+    String customerId,
+    List<OrderItem> items,
+    BigDecimal totalAmount,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ShippingAddress shippingAddress)
     implements EventPayload {
   public OrderCreated {
     Require.id(orderId, "orderId");
@@ -20,10 +27,22 @@ public record OrderCreated(
     Require.money(totalAmount, "totalAmount", EventLimits.TOTAL_LIMIT);
   }
 
-  /** An order whose total is the sum of its lines. */
+  /** An order without a shipping address (as every order of version 2 was). */
+  public OrderCreated(
+      String orderId, String customerId, List<OrderItem> items, BigDecimal totalAmount) {
+    this(orderId, customerId, items, totalAmount, null);
+  }
+
+  /** An order whose total is the sum of its lines, without a shipping address. */
   public static OrderCreated of(String orderId, String customerId, List<OrderItem> items) {
+    return of(orderId, customerId, items, null);
+  }
+
+  /** An order whose total is the sum of its lines. */
+  public static OrderCreated of(
+      String orderId, String customerId, List<OrderItem> items, ShippingAddress shippingAddress) {
     BigDecimal total =
         items.stream().map(OrderItem::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
-    return new OrderCreated(orderId, customerId, items, total);
+    return new OrderCreated(orderId, customerId, items, total, shippingAddress);
   }
 }

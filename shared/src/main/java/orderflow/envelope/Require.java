@@ -14,6 +14,8 @@ final class Require {
   private static final Pattern PRODUCT_ID =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-/]{0," + (EventLimits.MAX_ID_CHARS - 1) + "}");
 
+  private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+
   /** How much of a bad value an error message quotes. */
   private static final int QUOTED_CHARS = 40;
 
@@ -38,6 +40,35 @@ final class Require {
     if (!value.codePoints().allMatch(Require::printable)) {
       throw new IllegalArgumentException(
           field + " must not contain control characters, was '" + quoted(value) + "'");
+    }
+    return value;
+  }
+
+  /** A reason: like an id, but up to {@link EventLimits#MAX_REASON_CHARS} characters. */
+  static String reason(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " must be a non-empty string");
+    }
+    if (value.length() > EventLimits.MAX_REASON_CHARS) {
+      throw new IllegalArgumentException(
+          field
+              + " must be at most "
+              + EventLimits.MAX_REASON_CHARS
+              + " characters, was "
+              + value.length());
+    }
+    if (!value.codePoints().allMatch(Require::printable)) {
+      throw new IllegalArgumentException(
+          field + " must not contain control characters, was '" + quoted(value) + "'");
+    }
+    return value;
+  }
+
+  /** An ISO 3166-1 alpha-2 country code: two upper-case ASCII letters. */
+  static String country(String value, String field) {
+    if (value == null || !COUNTRY.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " must be two upper-case letters (ISO 3166-1), was '" + quoted(value) + "'");
     }
     return value;
   }

@@ -44,6 +44,18 @@ public final class Topology {
   /** Effectively unlimited: dead letters stay until an operator acts. */
   public static final int DLQ_DELIVERY_LIMIT = 1_000_000;
 
+  /**
+   * What inventory receives: orders to reserve, and shipping's verdicts that release a reservation.
+   * Not {@code OrderCancelled} itself: shipping decides whether a cancellation wins (an order that
+   * has shipped keeps its stock), so inventory releases only on shipping's word.
+   */
+  public static final List<EventType> INVENTORY_EVENTS =
+      List.of(EventType.ORDER_CREATED, EventType.SHIPMENT_CANCELLED, EventType.SHIPMENT_FAILED);
+
+  /** What shipping receives: reservations to ship, and cancellations to decide. */
+  public static final List<EventType> SHIPPING_EVENTS =
+      List.of(EventType.INVENTORY_RESERVED, EventType.ORDER_CANCELLED);
+
   private final String namespace;
   private final RetryTiers tiers;
 
@@ -173,11 +185,13 @@ public final class Topology {
   }
 
   private List<BindingSpec> eventAndDeadLetterBindings() {
-    List<BindingSpec> bindings =
-        new ArrayList<>(
-            List.of(
-                new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), "order.created"),
-                new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), "inventory.reserved")));
+    List<BindingSpec> bindings = new ArrayList<>();
+    for (EventType type : INVENTORY_EVENTS) {
+      bindings.add(new BindingSpec(ordersExchange(), queue(INVENTORY_QUEUE), type.routingKey()));
+    }
+    for (EventType type : SHIPPING_EVENTS) {
+      bindings.add(new BindingSpec(ordersExchange(), queue(SHIPPING_QUEUE), type.routingKey()));
+    }
     // One binding per event type rather than '#': an event type added later reaches the order
     // view with its binding, and nothing else published to the exchange ever lands there.
     for (EventType type : EventType.values()) {

@@ -96,7 +96,7 @@ class ConsumerRuntimeIT {
     EventEnvelope order = TestOrders.order("ok");
     String unknownVersion =
         new String(new EventCodec().encode(order), StandardCharsets.UTF_8)
-            .replace("\"version\":\"2\"", "\"version\":\"9\"");
+            .replace("\"version\":\"3\"", "\"version\":\"9\"");
     TestOrders.publishRaw(
         broker, topology, "order.created", "{not json".getBytes(StandardCharsets.UTF_8));
     TestOrders.publishRaw(

@@ -4,14 +4,20 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import orderflow.envelope.CancellationRefused;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
 import orderflow.envelope.InventoryRejected;
+import orderflow.envelope.InventoryReleased;
 import orderflow.envelope.InventoryReserved;
+import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ReservedItem;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
+import orderflow.envelope.ShippingAddress;
 import orderflow.envelope.Shortage;
 
 /** Events of every type, from the ordinary to the largest the limits allow. */
@@ -46,7 +52,54 @@ final class ContractEvents {
             reserved,
             new OrderShipped(orderId, "ship-1", "Kühne + Nagel ✈", "TRK-" + "9".repeat(124)),
             "consumer-shipping");
-    return List.of(order, largest, unpricedOrder(), reserved, rejected, shipped);
+    EventEnvelope addressed =
+        EventEnvelope.first(
+            OrderCreated.of(
+                "o-3",
+                "c-3",
+                List.of(new OrderItem("sku-1", 1, BigDecimal.ONE)),
+                new ShippingAddress("Damrak 1", "Amsterdam", "1012 LG", "NL")),
+            "order-service");
+    EventEnvelope reservedWithAddress =
+        EventEnvelope.causedBy(
+            addressed,
+            new InventoryReserved(
+                "o-3",
+                "res-3",
+                List.of(new ReservedItem("sku-1", 1)),
+                ShippingAddress.country("AQ")),
+            "inventory");
+    String longestReason = "r".repeat(EventLimits.MAX_REASON_CHARS);
+    EventEnvelope cancelled =
+        EventEnvelope.first(new OrderCancelled(orderId, "customer changed their mind"), "producer");
+    EventEnvelope refused =
+        EventEnvelope.causedBy(
+            cancelled, new CancellationRefused(orderId, longestReason), "shipping");
+    EventEnvelope shipmentCancelled =
+        EventEnvelope.causedBy(cancelled, new ShipmentCancelled(orderId, "cancelled"), "shipping");
+    EventEnvelope failed =
+        EventEnvelope.causedBy(
+            reservedWithAddress, new ShipmentFailed("o-3", "no carrier serves AQ"), "shipping");
+    EventEnvelope released =
+        EventEnvelope.causedBy(
+            failed,
+            new InventoryReleased(
+                "o-3", "res-3", List.of(new ReservedItem("sku-1", 1)), "no carrier serves AQ"),
+            "inventory");
+    return List.of(
+        order,
+        largest,
+        unpricedOrder(),
+        reserved,
+        rejected,
+        shipped,
+        addressed,
+        reservedWithAddress,
+        cancelled,
+        refused,
+        shipmentCancelled,
+        failed,
+        released);
   }
 
   static OrderCreated ordinaryOrder() {

@@ -62,6 +62,25 @@ class EventSchemasTest {
   }
 
   @Test
+  void aVersionTwoOrderValidatesAsVersionTwoOnlyAndItsUpcastAsVersionThree() {
+    byte[] version2 =
+        ("{\"eventId\":\"6f1c1a52-8f5e-4a6e-9a39-0d6c1b1f2a10\",\"eventType\":\"OrderCreated\","
+                + "\"timestamp\":\"2026-01-01T10:00:00.000Z\",\"payload\":{\"orderId\":\"o-9\","
+                + "\"customerId\":\"c-9\",\"items\":[{\"productId\":\"sku-1\",\"quantity\":1,"
+                + "\"price\":2.50}],\"totalAmount\":2.50},\"metadata\":{\"source\":\"producer\","
+                + "\"version\":\"2\",\"correlationId\":\"o-9\",\"causationId\":null}}")
+            .getBytes(StandardCharsets.UTF_8);
+    assertEquals(List.of(), validator.errors(EventSchemas.ORDER_CREATED_V2, version2));
+    assertEquals(List.of(), validator.errors(EventSchemas.ANY_EVENT, version2));
+    assertFalse(validator.errors(EventSchemas.of(EventType.ORDER_CREATED), version2).isEmpty());
+
+    byte[] upcast = codec.encode(codec.decode(version2));
+
+    assertEquals(List.of(), validator.errors(EventSchemas.of(EventType.ORDER_CREATED), upcast));
+    assertFalse(validator.errors(EventSchemas.ORDER_CREATED_V2, upcast).isEmpty());
+  }
+
+  @Test
   void everySchemaNamesItsIdAndTheDraftItIsWrittenIn() {
     for (EventSchema schema : EventSchemas.all()) {
       JsonNode json = EventSchemas.read(schema);

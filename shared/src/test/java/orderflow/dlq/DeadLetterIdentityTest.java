@@ -34,6 +34,30 @@ class DeadLetterIdentityTest {
   }
 
   @Test
+  void aLetterNamesItsOrderFromTheCorrelationIdThePayloadOrAVersionOneBody() {
+    DeadLetter reserved =
+        DeadLetterReader.read(
+            NO_PROPERTIES,
+            utf8(
+                "{\"eventId\":\"e-8\",\"eventType\":\"InventoryReserved\","
+                    + "\"payload\":{\"items\":[{\"productId\":\"p\"}],\"orderId\":\"o-1\"},"
+                    + "\"metadata\":{\"source\":\"inventory\",\"correlationId\":\"o-1\"}}"));
+    DeadLetter payloadOnly =
+        DeadLetterReader.read(
+            NO_PROPERTIES, utf8("{\"eventId\":\"e-9\",\"payload\":{\"orderId\":\"o-2\"}}"));
+    DeadLetter legacy =
+        DeadLetterReader.read(
+            NO_PROPERTIES, utf8("{\"type\":\"OrderCreated\",\"data\":{\"order_id\":\"o-3\"}}"));
+
+    assertEquals("o-1", reserved.orderId());
+    assertTrue(DlqLines.summary(reserved).contains("order=o-1"), DlqLines.summary(reserved));
+    assertEquals("o-1", reserved.toMap(false).get("orderId"));
+    assertEquals("o-2", payloadOnly.orderId());
+    assertEquals("o-3", legacy.orderId());
+    assertNull(DeadLetterReader.read(NO_PROPERTIES, utf8("not json")).orderId());
+  }
+
+  @Test
   void anUndecodableBodyGetsAStableDigestIdOfItsOwn() {
     DeadLetter first = DeadLetterReader.read(NO_PROPERTIES, utf8("not json"));
     DeadLetter again = DeadLetterReader.read(NO_PROPERTIES, utf8("not json"));

@@ -24,7 +24,7 @@ class LegacyUpcasterTest {
                 + "\"product_id\":\"sku-3\",\"quantity\":4,\"status\":\"created\"}}");
 
     assertEquals(EventType.ORDER_CREATED, event.eventType());
-    assertEquals(EventEnvelope.CURRENT_VERSION, event.metadata().version());
+    assertEquals(EventType.ORDER_CREATED.version(), event.metadata().version());
     assertEquals("o-1", event.metadata().correlationId());
     assertNull(event.metadata().causationId());
     OrderCreated order = event.payloadAs(OrderCreated.class);

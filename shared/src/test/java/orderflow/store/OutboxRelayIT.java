@@ -72,7 +72,9 @@ class OutboxRelayIT {
       assertEquals("test", properties.getAppId());
       assertEquals(EventMessages.PERSISTENT, properties.getDeliveryMode());
       assertEquals(EventMessages.CONTENT_TYPE, properties.getContentType());
-      assertEquals("2", properties.getHeaders().get(EventMessages.VERSION_HEADER).toString());
+      assertEquals(
+          event.metadata().version(),
+          properties.getHeaders().get(EventMessages.VERSION_HEADER).toString());
       assertEquals(event, new EventCodec().decode(received.get(i).getBody()));
     }
   }

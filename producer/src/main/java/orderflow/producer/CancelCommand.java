@@ -1,0 +1,114 @@
+package orderflow.producer;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.ManifestVersion;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.OrderCancelled;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.EventMessages;
+import orderflow.publish.PublishOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code producer cancel}: publishes one OrderCancelled and waits for the broker's confirm.
+ * Shipping decides whether it wins (docs/architecture.md section 2); {@code producer orders show}
+ * tells.
+ */
+@Command(
+    name = "cancel",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
+    description = {
+      "Asks for an order's cancellation: publishes one OrderCancelled and waits for the broker's"
+          + " confirm.",
+      "Shipping decides: an order not shipped yet ends CANCELLED and its stock is released; a"
+          + " shipped order stays SHIPPED and the cancellation is refused with the reason. Also"
+          + " resolves an order stuck in a dead-letter queue backwards.",
+      "Exits 1 if the broker nacks it, no queue takes it, or no confirm arrives within --timeout."
+    })
+final class CancelCommand extends BrokerCommand {
+  static final String DEFAULT_REASON = "cancelled on request";
+
+  @Parameters(index = "0", paramLabel = "ORDER_ID", description = "The order to cancel")
+  String orderId;
+
+  @Option(
+      names = "--reason",
+      defaultValue = DEFAULT_REASON,
+      paramLabel = "TEXT",
+      description = "Why (default: ${DEFAULT-VALUE})")
+  String reason;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long to wait for the confirm (default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Option(
+      names = "--no-declare",
+      description =
+          "Do not declare the topology first (for users without configure permission; the"
+              + " exchange and queues must exist)")
+  boolean noDeclare;
+
+  @Option(names = "--json", description = "Print {orderId, eventId, reason} as JSON")
+  boolean json;
+
+  @Override
+  int execute() throws Exception {
+    OrderCancelled cancellation =
+        OrderRules.asUsageError(
+            spec, "invalid cancellation", () -> new OrderCancelled(orderId, reason));
+    EventEnvelope event = EventEnvelope.first(cancellation, OrderCommand.SOURCE);
+    PublishOutcome outcome;
+    ShutdownSignalException channelClosed;
+    Optional<String> refusal;
+    try (BrokerSession session =
+            BrokerSession.open(
+                spec, broker, "cancel", BrokerSession.TopologySetup.declareUnless(noDeclare));
+        ConfirmingPublisher publisher =
+            new ConfirmingPublisher(session.connection().createChannel(), 1)) {
+      EventMessages messages = new EventMessages(new EventCodec());
+      outcome =
+          publisher.publishAndWait(
+              messages.toMessage(event, session.topology().ordersExchange()), timeout);
+      refusal = publisher.refusal();
+      channelClosed = publisher.channel().getCloseReason();
+    }
+    if (outcome != PublishOutcome.CONFIRMED) {
+      String why =
+          refusal
+              .map(reply -> "refused by the broker: " + reply)
+              .orElseGet(
+                  () ->
+                      outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
+                          ? BrokerErrors.describe(channelClosed)
+                          : outcome.name());
+      return fail("cancellation of order " + orderId + " was not accepted: " + why, null);
+    }
+    PrintWriter out = out();
+    if (json) {
+      Map<String, String> result = new LinkedHashMap<>();
+      result.put("orderId", orderId);
+      result.put("eventId", event.eventId().toString());
+      result.put("reason", reason);
+      JsonOutput.print(out, result);
+    } else {
+      out.println("cancellation of " + orderId + " published (event " + event.eventId() + ")");
+    }
+    out.flush();
+    return 0;
+  }
+}
