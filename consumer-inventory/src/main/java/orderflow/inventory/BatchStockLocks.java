@@ -9,6 +9,8 @@ import java.util.TreeSet;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
 
 /**
  * Takes, at the start of a batch's transaction, the row of every product the batch's orders name,
@@ -28,13 +30,20 @@ final class BatchStockLocks {
     this.defaultStock = defaultStock;
   }
 
-  void lock(List<EventEnvelope> orders, Connection connection, long now) throws SQLException {
+  void lock(List<EventEnvelope> events, Connection connection, long now) throws SQLException {
     SortedSet<String> products = new TreeSet<>();
-    for (EventEnvelope event : orders) {
+    Reservations reservations = new Reservations(connection);
+    for (EventEnvelope event : events) {
       if (event.payload() instanceof OrderCreated order) {
         for (OrderItem item : order.items()) {
           products.add(item.productId());
         }
+      } else if (event.payload() instanceof ShipmentCancelled
+          || event.payload() instanceof ShipmentFailed) {
+        // A release puts back what the order's reservation holds.
+        reservations
+            .forOrder(event.payload().orderId())
+            .ifPresent(held -> held.items().forEach(item -> products.add(item.productId())));
       }
     }
     StockLedger ledger = new StockLedger(connection);

@@ -6,9 +6,9 @@ import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
@@ -242,19 +242,20 @@ final class BatchApplier {
       emitted = List.of();
     }
 
-    /** Lets each handler lock what its events will touch, in one order for the whole batch. */
+    /** Lets each handler lock what the batch will touch, in one order for the whole batch. */
     private void prepareHandlers(Connection tx) throws SQLException {
-      Map<EventHandler, List<EventEnvelope>> byHandler = new LinkedHashMap<>();
+      List<EventEnvelope> pending = new ArrayList<>();
+      Set<EventHandler> handlers = new LinkedHashSet<>();
       for (int i = 0; i < events.size(); i++) {
-        EventEnvelope event = events.get(i);
         EventHandler handler =
-            known.get(i) != null ? null : service.handlers().get(event.eventType());
+            known.get(i) != null ? null : service.handlers().get(events.get(i).eventType());
         if (handler != null) {
-          byHandler.computeIfAbsent(handler, h -> new ArrayList<>()).add(event);
+          pending.add(events.get(i));
+          handlers.add(handler);
         }
       }
-      for (Map.Entry<EventHandler, List<EventEnvelope>> entry : byHandler.entrySet()) {
-        entry.getKey().prepareBatch(entry.getValue(), tx);
+      for (EventHandler handler : handlers) {
+        handler.prepareBatch(pending, tx);
       }
     }
 
