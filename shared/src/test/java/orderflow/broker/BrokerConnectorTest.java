@@ -133,4 +133,40 @@ class BrokerConnectorTest {
     assertFalse(error.getMessage().contains("s3cret"), error.getMessage());
     assertFalse(error.getMessage().contains("\n"), error.getMessage());
   }
+
+  @Test
+  void theUrisHeartbeatAndConnectionTimeoutWinOverTheDefaults() {
+    ConnectionFactory factory =
+        new BrokerConnector(
+                BrokerSettings.of(
+                    "amqp://u:p@localhost/%2F?heartbeat=5&connection_timeout=3000", ""),
+                "t")
+            .factory();
+
+    assertEquals(5, factory.getRequestedHeartbeat());
+    assertEquals(3000, factory.getConnectionTimeout());
+  }
+
+  @Test
+  void withoutAHeartbeatInTheUriTheDefaultIsTenSeconds() {
+    ConnectionFactory factory =
+        new BrokerConnector(BrokerSettings.of("amqp://u:p@localhost/%2F", ""), "t").factory();
+
+    assertEquals(10, factory.getRequestedHeartbeat());
+    assertEquals(BrokerConnector.DEFAULT_HEARTBEAT_SECONDS, factory.getRequestedHeartbeat());
+  }
+
+  @Test
+  void aHeartbeatThatIsNotANumberIsOneLineWithoutThePassword() {
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new BrokerConnector(
+                        BrokerSettings.of("amqp://u:s3cret@localhost/%2F?heartbeat=soon", ""), "t")
+                    .factory());
+
+    assertTrue(error.getMessage().contains("heartbeat"), error.getMessage());
+    assertFalse(error.getMessage().contains("s3cret"), error.getMessage());
+  }
 }
