@@ -84,6 +84,7 @@ public final class BrokerConnector {
       // (AddressResolver.maybeShuffle), so instances spread over the nodes and a process whose
       // node died reconnects to another one.
       Connection connection = factory.newConnection(addresses(), connectionName(purpose));
+      RecoveryLog.watch(connection, settings);
       return new WatchedConnection(
           connection, new ConnectionSilence(connection, factory.traffic()));
     } catch (PossibleAuthenticationFailureException e) {
@@ -147,6 +148,8 @@ public final class BrokerConnector {
     }
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
+    factory.setTopologyRecoveryFilter(new OpenChannelsOnly());
+    factory.setExceptionHandler(new QuietExceptionHandler(settings));
     factory.setNetworkRecoveryInterval(DEFAULT_RECOVERY_INTERVAL_MS);
     factory.setThreadFactory(namedThreads(processName));
     if (registry != null) {

@@ -45,7 +45,9 @@ public final class BrokerOptions {
       defaultValue = "${env:RABBITMQ_TLS_CA:-}")
   private String tlsCa;
 
-  @Option(names = "--verbose", description = "Print stack traces with errors")
+  @Option(
+      names = "--verbose",
+      description = "Print stack traces with errors, and with lost connections in the log")
   private boolean verbose;
 
   /**
@@ -59,8 +61,8 @@ public final class BrokerOptions {
   /** {@link #settings()} with the environment given, for tests. */
   public BrokerSettings settings(Function<String, String> env) {
     return BrokerSettings.of(BrokerUriSource.resolve(uri, uriFile, env), namespace)
-        .withTlsCa(
-            tlsCa != null && !tlsCa.isBlank() ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV));
+        .withTlsCa(tlsCa != null && !tlsCa.isBlank() ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV))
+        .withVerbose(verbose);
   }
 
   public boolean verbose() {

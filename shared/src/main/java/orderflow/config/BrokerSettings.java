@@ -23,8 +23,9 @@ import java.util.function.Function;
  * @param namespace prefix of every exchange and queue name, or empty for none
  * @param tlsCa PEM file of the CA certificates an {@code amqps://} broker is verified against, or
  *     null for the JVM trust store
+ * @param verbose {@code --verbose}: stack traces with the connection's failures in the log
  */
-public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa) {
+public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boolean verbose) {
   public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
   public static final String URI_ENV = "RABBITMQ_URI";
   public static final String URI_FILE_ENV = "RABBITMQ_URI_FILE";
@@ -34,12 +35,17 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa) {
 
   /** Settings of one broker node, verifying TLS against the JVM trust store. */
   public BrokerSettings(URI uri, String namespace) {
-    this(List.of(uri), namespace, null);
+    this(List.of(uri), namespace, null, false);
   }
 
   /** Settings of one broker node. */
   public BrokerSettings(URI uri, String namespace, Path tlsCa) {
-    this(List.of(uri), namespace, tlsCa);
+    this(List.of(uri), namespace, tlsCa, false);
+  }
+
+  /** Settings of the nodes of one cluster, without {@code --verbose}. */
+  public BrokerSettings(List<URI> uris, String namespace, Path tlsCa) {
+    this(uris, namespace, tlsCa, false);
   }
 
   public BrokerSettings {
@@ -125,13 +131,18 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa) {
    */
   public BrokerSettings withTlsCa(String pemFile) {
     if (pemFile == null || pemFile.isBlank()) {
-      return new BrokerSettings(uris, namespace, null);
+      return new BrokerSettings(uris, namespace, null, verbose);
     }
     Path path = Path.of(pemFile);
     if (!Files.isReadable(path)) {
       throw new IllegalArgumentException("--tls-ca: cannot read " + LogSafe.escape(pemFile));
     }
-    return new BrokerSettings(uris, namespace, path);
+    return new BrokerSettings(uris, namespace, path, verbose);
+  }
+
+  /** These settings with {@code --verbose} on or off. */
+  public BrokerSettings withVerbose(boolean verbose) {
+    return new BrokerSettings(uris, namespace, tlsCa, verbose);
   }
 
   /**
