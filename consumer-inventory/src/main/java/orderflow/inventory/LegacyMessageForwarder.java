@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
 final class LegacyMessageForwarder extends DefaultConsumer {
   private static final Logger log = LoggerFactory.getLogger(LegacyMessageForwarder.class);
 
+  /** Told when this consumer stops receiving: cancelled by the broker, or its channel closed. */
+  @FunctionalInterface
+  interface LossListener {
+    void subscriptionLost(String why);
+  }
+
   private final ConfirmingPublisher publisher;
   private final Topology topology;
   private final EventCodec codec;
@@ -46,6 +52,7 @@ final class LegacyMessageForwarder extends DefaultConsumer {
   private final Duration requeueDelay;
   private final ScheduledExecutorService requeuer;
   private final AtomicLong requeued = new AtomicLong();
+  private final LossListener onLoss;
   private int unsettled;
 
   LegacyMessageForwarder(
@@ -54,8 +61,10 @@ final class LegacyMessageForwarder extends DefaultConsumer {
       Topology topology,
       EventCodec codec,
       Clock clock,
-      Duration requeueDelay) {
+      Duration requeueDelay,
+      LossListener onLoss) {
     super(channel);
+    this.onLoss = onLoss;
     this.requeueDelay = requeueDelay;
     this.requeuer =
         Executors.newSingleThreadScheduledExecutor(
@@ -184,12 +193,18 @@ final class LegacyMessageForwarder extends DefaultConsumer {
     log.warn(
         "the broker cancelled the legacy bridge's consumer on {} (queue deleted?)",
         topology.legacyQueue());
+    onLoss.subscriptionLost("the broker cancelled the consumer (queue deleted?)");
   }
 
   @Override
   public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
     if (!signal.isInitiatedByApplication()) {
-      log.warn("legacy bridge channel closed: {}", signal.getMessage());
+      // A lost connection says so once, where the connection is watched; a channel of its own
+      // closing is this bridge's news.
+      if (!signal.isHardError()) {
+        log.warn("legacy bridge channel closed: {}", signal.getMessage());
+      }
+      onLoss.subscriptionLost("channel closed");
     }
   }
 }

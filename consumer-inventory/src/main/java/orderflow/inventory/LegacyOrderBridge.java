@@ -1,15 +1,15 @@
 package orderflow.inventory;
 
-import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
 import orderflow.consume.Ingress;
 import orderflow.envelope.EventCodec;
+import orderflow.observe.ReadinessCheck;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * republication (or, if it can never be decoded, its dead letter in {@code inventory.dlq}).
  * Anything else is nacked with requeue after a pause, so nothing is lost.
  *
- * <p>Thread-safe; each {@link #start} runs one consumer on two channels of its own.
+ * <p>Thread-safe; each {@link #start} runs one consumer on two channels of its own, and subscribes
+ * again after the queue is deleted or the connection recovers ({@link LegacySubscription}).
  */
 public final class LegacyOrderBridge implements Ingress {
   /** The name written in the {@code x-consumer} header of its dead letters. */
@@ -63,13 +64,26 @@ public final class LegacyOrderBridge implements Ingress {
     Channel publishChannel = connection.createChannel();
     // One publish per unacked delivery: a window as large as the prefetch never blocks delivery.
     ConfirmingPublisher publisher = new ConfirmingPublisher(publishChannel, prefetch);
-    Channel consumeChannel = connection.createChannel();
-    consumeChannel.basicQos(prefetch);
-    LegacyMessageForwarder forwarder =
-        new LegacyMessageForwarder(consumeChannel, publisher, topology, codec, clock, requeueDelay);
-    String consumerTag = consumeChannel.basicConsume(topology.legacyQueue(), false, forwarder);
+    LegacySubscription subscription =
+        new LegacySubscription(
+            connection,
+            topology.legacyQueueSpec(),
+            prefetch,
+            (channel, onLoss) ->
+                new LegacyMessageForwarder(
+                    channel, publisher, topology, codec, clock, requeueDelay, onLoss));
+    try {
+      subscription.start();
+    } catch (IOException | RuntimeException e) {
+      try {
+        publisher.close();
+      } catch (IOException | RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
     log.info("bridging legacy queue {} into {}", topology.legacyQueue(), topology.ordersExchange());
-    return new Running(consumeChannel, consumerTag, forwarder, publisher);
+    return new Running(subscription, publisher);
   }
 
   @Override
@@ -77,54 +91,36 @@ public final class LegacyOrderBridge implements Ingress {
     return List.of(topology.legacyQueueSpec());
   }
 
-  /** A started bridge; closing it stops consuming and waits for in-flight forwards. */
-  static final class Running implements AutoCloseable {
-    private final Channel consumeChannel;
-    private final String consumerTag;
-    private final LegacyMessageForwarder forwarder;
+  /**
+   * A started bridge: it subscribes again whenever its subscription is lost, and reports component
+   * {@code legacy-bridge} for readiness. Closing it stops consuming and waits for in-flight
+   * forwards.
+   */
+  static final class Running implements AutoCloseable, ReadinessCheck {
+    private final LegacySubscription subscription;
     private final ConfirmingPublisher publisher;
 
-    private Running(
-        Channel consumeChannel,
-        String consumerTag,
-        LegacyMessageForwarder forwarder,
-        ConfirmingPublisher publisher) {
-      this.consumeChannel = consumeChannel;
-      this.consumerTag = consumerTag;
-      this.forwarder = forwarder;
+    private Running(LegacySubscription subscription, ConfirmingPublisher publisher) {
+      this.subscription = subscription;
       this.publisher = publisher;
     }
 
     /** Deliveries requeued so far because their forward was not confirmed. */
     long requeued() {
-      return forwarder.requeued();
+      return subscription.requeued();
+    }
+
+    @Override
+    public Map<String, String> components() {
+      return subscription.components();
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
       try {
-        if (consumeChannel.isOpen()) {
-          consumeChannel.basicCancel(consumerTag);
-        }
-        if (!forwarder.awaitSettled(DEFAULT_STOP_TIMEOUT)) {
-          log.warn("legacy bridge stopped with unsettled messages; the broker redelivers them");
-        }
-      } catch (AlreadyClosedException e) {
-        // The connection is gone: unacked messages return to the queue by themselves.
+        subscription.close();
       } finally {
-        forwarder.shutdown();
         publisher.close();
-        closeQuietly(consumeChannel);
-      }
-    }
-
-    private static void closeQuietly(Channel channel) throws IOException {
-      try {
-        if (channel.isOpen()) {
-          channel.close();
-        }
-      } catch (AlreadyClosedException | TimeoutException e) {
-        // Already closing.
       }
     }
   }

@@ -15,15 +15,17 @@ public final class BrokerOptions {
       paramLabel = "URI",
       description =
           "Broker URI, amqp:// or amqps:// for TLS (env RABBITMQ_URI,"
-              + " default amqp://guest:****@localhost:5672/%%2F). A password here is visible in"
-              + " `ps`: prefer --uri-file")
+              + " default amqp://guest:****@localhost:5672/%%2F); the nodes of a cluster as URIs"
+              + " separated by commas, differing only in host and port. A password here is"
+              + " visible in `ps`: prefer --uri-file")
   private String uri;
 
   @Option(
       names = "--uri-file",
       paramLabel = "FILE",
       description =
-          "File holding the broker URI on one line, e.g. with the password (env"
+          "File holding the broker URI (or comma-separated URIs) on one line, e.g. with the"
+              + " password (env"
               + " RABBITMQ_URI_FILE)")
   private String uriFile;
 
@@ -43,7 +45,9 @@ public final class BrokerOptions {
       defaultValue = "${env:RABBITMQ_TLS_CA:-}")
   private String tlsCa;
 
-  @Option(names = "--verbose", description = "Print stack traces with errors")
+  @Option(
+      names = "--verbose",
+      description = "Print stack traces with errors, and with lost connections in the log")
   private boolean verbose;
 
   /**
@@ -57,8 +61,8 @@ public final class BrokerOptions {
   /** {@link #settings()} with the environment given, for tests. */
   public BrokerSettings settings(Function<String, String> env) {
     return BrokerSettings.of(BrokerUriSource.resolve(uri, uriFile, env), namespace)
-        .withTlsCa(
-            tlsCa != null && !tlsCa.isBlank() ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV));
+        .withTlsCa(tlsCa != null && !tlsCa.isBlank() ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV))
+        .withVerbose(verbose);
   }
 
   public boolean verbose() {

@@ -4,14 +4,18 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import orderflow.broker.BrokerConnector;
 import orderflow.broker.BrokerRefusal;
+import orderflow.broker.WatchedConnection;
 import orderflow.config.BrokerSettings;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.HealthServer;
 import orderflow.observe.HttpRoute;
+import orderflow.observe.ReadinessCheck;
+import orderflow.observe.ReadinessChecks;
 import orderflow.store.Database;
 import orderflow.store.OutboxClaims;
 import orderflow.store.OutboxRelay;
@@ -154,8 +158,10 @@ public final class ServiceMain {
       database.migrate(service.name(), service.migrations());
 
       ConsumerMetrics metrics = ConsumerMetrics.create(service.name());
-      Connection connection =
-          new BrokerConnector(broker, service.name(), metrics.registry()).connect("consumer");
+      WatchedConnection watched =
+          new BrokerConnector(broker, service.name(), metrics.registry())
+              .connectWatched("consumer");
+      Connection connection = watched.connection();
       registry.register("connection", () -> connection.close(5_000));
       Topology topology = new Topology(broker.namespace(), settings.tiers());
       prepareTopology(connection, topology, settings, service);
@@ -175,11 +181,13 @@ public final class ServiceMain {
 
       ConsumerRuntime runtime =
           new ConsumerRuntime(connection, database, topology, settings, service, metrics, claims);
+      ReadinessChecks readiness =
+          new ReadinessChecks(runtime, () -> Map.of("heartbeat", watched.silence().state()));
       Integer httpPort = null;
       if (settings.httpPort() != null) {
         HealthServer server =
             HealthServer.start(
-                httpBind, settings.httpPort(), runtime, metrics, routes.apply(database));
+                httpBind, settings.httpPort(), readiness, metrics, routes.apply(database));
         registry.register("http server", server::close);
         httpPort = server.port();
       }
@@ -187,6 +195,9 @@ public final class ServiceMain {
       registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
       for (Ingress ingress : service.ingresses()) {
         AutoCloseable handle = ingress.start(connection, topology);
+        if (handle instanceof ReadinessCheck check) {
+          readiness.add(check);
+        }
         registry.register("ingress " + ingress.getClass().getSimpleName(), handle::close);
       }
       log.info(

@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  private volatile boolean frozen;
 
   public TcpProxy(URI broker) throws IOException {
     this.targetHost = broker.getHost();
@@ -42,6 +43,23 @@ public final class TcpProxy implements AutoCloseable {
             + (broker.getRawPath() == null || broker.getRawPath().isEmpty()
                 ? "/%2F"
                 : broker.getRawPath()));
+  }
+
+  /**
+   * Stops forwarding bytes either way without closing anything, as a network black hole or a frozen
+   * peer would: both ends see an open socket and silence. {@link #thaw} sends what was held.
+   */
+  public void freeze() {
+    frozen = true;
+  }
+
+  public void thaw() {
+    frozen = false;
+  }
+
+  /** Whether a connection through this proxy is open now. */
+  public boolean carriesConnections() {
+    return sockets.stream().anyMatch(socket -> !socket.isClosed());
   }
 
   /** Closes every proxied connection; new ones are accepted again. */
@@ -76,11 +94,16 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                  while (frozen && !from.isClosed()) {
+                    Thread.sleep(20);
+                  }
                   out.write(buffer, 0, read);
                   out.flush();
                 }
               } catch (IOException e) {
                 // One side closed: close the other below.
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } finally {
                 closeQuietly(from);
                 closeQuietly(to);

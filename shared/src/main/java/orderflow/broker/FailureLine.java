@@ -1,0 +1,37 @@
+package orderflow.broker;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import orderflow.config.BrokerSettings;
+import orderflow.config.LogSafe;
+
+/**
+ * A connection failure on one line, for an operator: the broker's own words when it closed the
+ * connection or channel ({@code CONNECTION_FORCED - ...}), otherwise the innermost cause's class
+ * and message. Passwords masked, control characters escaped.
+ */
+final class FailureLine {
+  private FailureLine() {}
+
+  static String describe(Throwable failure, BrokerSettings settings) {
+    String text =
+        BrokerRefusal.replyText(failure)
+            .orElseGet(
+                () -> {
+                  Throwable root = innermost(failure);
+                  if (root instanceof ShutdownSignalException && root.getCause() == null) {
+                    return "closed (" + root.getMessage() + ")";
+                  }
+                  String message = root.getMessage();
+                  return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+                });
+    return LogSafe.escape(settings.withoutSecrets(text), 300);
+  }
+
+  private static Throwable innermost(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+}

@@ -1,0 +1,108 @@
+package orderflow.consume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import orderflow.config.BrokerSettings;
+import orderflow.store.Database;
+import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.TcpProxy;
+import orderflow.testing.TestBroker;
+import orderflow.testing.TestDatabases;
+import orderflow.topology.RetryTiers;
+import orderflow.topology.Topology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A lost connection is one WARN with the cause on one line and one INFO when it is back, without
+ * ERRORs or stack traces (issue 14 item 2: closing all connections used to write about 100 ERROR
+ * lines and 1,800 stack-trace frames).
+ */
+@ExtendWith(RabbitMqExtension.class)
+class RecoveryLoggingIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  @Test
+  void aLostConnectionIsOneWarningAndOneInfoWithoutErrorsOrStackTraces(TestBroker broker)
+      throws Exception {
+    String dbUrl = TestDatabases.sqlite(dir);
+    String log;
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (TcpProxy network = new TcpProxy(broker.uri())) {
+      ServiceMain.RunningService service =
+          ServiceMain.start(
+              new BrokerSettings(network.uri(broker.uri()), broker.namespace()),
+              settings(),
+              dbUrl,
+              ScriptedService.definition());
+      try {
+        Topology topology = broker.topology(settings().tiers());
+        network.dropConnections();
+        TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
+        TestBroker.await("consuming after the reconnection", DEADLINE, () -> applied(dbUrl) == 1);
+        TestBroker.await(
+            "the recovery logged",
+            DEADLINE,
+            () -> captured.toString(StandardCharsets.UTF_8).contains("' back, to "));
+      } finally {
+        service.stop();
+      }
+    } finally {
+      System.setErr(original);
+      log = captured.toString(StandardCharsets.UTF_8);
+      System.err.print(log);
+    }
+
+    List<String> lines = log.lines().toList();
+    assertEquals(List.of(), lines.stream().filter(l -> l.contains(" ERROR ")).toList());
+    assertEquals(
+        List.of(),
+        lines.stream().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by")).toList());
+    List<String> lost =
+        lines.stream().filter(l -> l.contains("WARN orderflow.broker.RecoveryLog")).toList();
+    assertEquals(1, lost.size(), String.join("\n", lost));
+    assertEquals(
+        1, lines.stream().filter(l -> l.contains("INFO orderflow.broker.RecoveryLog")).count());
+    assertEquals(
+        List.of(),
+        lines.stream()
+            .filter(l -> l.contains(" WARN com.rabbitmq") || l.contains("QuietExceptionHandler"))
+            .toList());
+  }
+
+  private static ConsumerSettings settings() {
+    return new ConsumerSettings(
+        ScriptedService.NAME,
+        Topology.INVENTORY_QUEUE,
+        50,
+        RetryTiers.parse("300ms"),
+        1,
+        0,
+        1000,
+        Duration.ofSeconds(1),
+        10,
+        Duration.ofSeconds(5),
+        null);
+  }
+
+  private static long applied(String dbUrl) {
+    try (Database database = Database.open(dbUrl);
+        Connection connection = database.open()) {
+      return ScriptedService.appliedCounts(connection)[0];
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package orderflow.consume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import orderflow.config.BrokerSettings;
+import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.TcpProxy;
+import orderflow.testing.TestBroker;
+import orderflow.testing.TestDatabases;
+import orderflow.topology.RetryTiers;
+import orderflow.topology.Topology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A broker that goes silent without closing the socket (a network black hole, a frozen node) makes
+ * the service not ready once a heartbeat interval has passed without a frame (issue 14 item 5),
+ * before the client's own detection (two intervals) closes the connection.
+ */
+@ExtendWith(RabbitMqExtension.class)
+class SilentBrokerReadinessIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path dir;
+  private ServiceMain.RunningService service;
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.stop();
+    }
+  }
+
+  @Test
+  void aSilentConnectionIsReportedNotReadyWhileStillOpen(TestBroker broker) throws Exception {
+    try (TcpProxy blackHole = new TcpProxy(broker.uri())) {
+      URI heartbeatEvery3s = URI.create(blackHole.uri(broker.uri()) + "?heartbeat=3");
+      start(new BrokerSettings(heartbeatEvery3s, broker.namespace()));
+      TestBroker.await("ready", DEADLINE, () -> ready().statusCode() == 200);
+
+      blackHole.freeze();
+      AtomicReference<HttpResponse<String>> silentReply = new AtomicReference<>();
+      TestBroker.await(
+          "not ready for silence",
+          DEADLINE,
+          () -> {
+            silentReply.set(ready());
+            return silentReply.get().body().contains("past the 3 s heartbeat");
+          });
+      assertEquals(503, silentReply.get().statusCode());
+      assertTrue(
+          silentReply.get().body().contains("\"connection\":\"ok\""),
+          "the client has not closed the connection yet: " + silentReply.get().body());
+
+      blackHole.thaw();
+      TestBroker.await("ready again", DEADLINE, () -> ready().statusCode() == 200);
+      assertEquals(200, ready().statusCode());
+    }
+  }
+
+  private void start(BrokerSettings settings) throws Exception {
+    ScriptedService.reset();
+    ConsumerSettings consumer =
+        new ConsumerSettings(
+            ScriptedService.NAME,
+            Topology.INVENTORY_QUEUE,
+            50,
+            RetryTiers.parse("300ms"),
+            1,
+            0,
+            1000,
+            Duration.ofSeconds(1),
+            10,
+            Duration.ofSeconds(5),
+            0);
+    service =
+        ServiceMain.start(
+            settings, consumer, TestDatabases.sqlite(dir), ScriptedService.definition());
+  }
+
+  private HttpResponse<String> ready() {
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + service.httpPort() + "/health/ready"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
