@@ -66,9 +66,13 @@ free_port() {
 
 # Sum of every sample of a metric on a /metrics page (all label sets), or empty if unreachable.
 scrape() {
-  curl -fsS --max-time 2 "$1" 2>/dev/null \
-    | awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $NF; found = 1 }
-        END { if (found) printf "%.0f", sum }' || true
+  curl -fsS --max-time 2 "$1" 2>/dev/null | metric_sum "$2" || true
+}
+
+# Sums the samples of metric $1 (any labels) in a Prometheus page on stdin; prints nothing if absent.
+metric_sum() {
+  awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF; found = 1 }
+    END { if (found) printf "%.0f", sum }'
 }
 
 # Waits until a service's /metrics answers (at most $2 seconds); fails if its process died.

@@ -178,6 +178,7 @@ public final class ServiceMain {
             relay.close();
           });
       metrics.outboxBacklog(relay::backlog);
+      metrics.outboxMarkFailures(relay::markFailures);
 
       ConsumerRuntime runtime =
           new ConsumerRuntime(connection, database, topology, settings, service, metrics, claims);

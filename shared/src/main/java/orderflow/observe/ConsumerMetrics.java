@@ -1,6 +1,7 @@
 package orderflow.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,9 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,6 +53,7 @@ public final class ConsumerMetrics {
   public static final String END_TO_END_LATENCY = "orderflow.end.to.end.latency";
   public static final String IN_FLIGHT = "orderflow.in.flight";
   public static final String OUTBOX_BACKLOG = "orderflow.outbox.backlog";
+  public static final String OUTBOX_MARK_FAILURES = "orderflow.outbox.mark.failures";
   public static final String BREAKER_STATE = "orderflow.breaker.state";
 
   static final String CONSUMER_TAG = "consumer";
@@ -67,9 +72,12 @@ public final class ConsumerMetrics {
   private final PrometheusMeterRegistry registry;
   private final Set<Meter.Id> percentileGauges = ConcurrentHashMap.newKeySet();
   private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
   private final AtomicReference<Supplier<Number>> inFlight = new AtomicReference<>(() -> 0);
   private final AtomicReference<Supplier<Number>> outboxBacklog = new AtomicReference<>(() -> 0);
   private final AtomicReference<Supplier<Number>> breakerState = new AtomicReference<>(() -> 0);
+  private final AtomicReference<Supplier<Number>> outboxMarkFailures =
+      new AtomicReference<>(() -> 0);
 
   private ConsumerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -77,6 +85,11 @@ public final class ConsumerMetrics {
     gauge(
         OUTBOX_BACKLOG, "Outbox rows committed and not yet confirmed by the broker", outboxBacklog);
     gauge(BREAKER_STATE, "Circuit breaker: 0 closed, 1 open, 2 half-open", breakerState);
+    FunctionCounter.builder(OUTBOX_MARK_FAILURES, outboxMarkFailures, ConsumerMetrics::sample)
+        .description(
+            "Times the outbox relay could not mark published rows sent; it publishes nothing"
+                + " until it can")
+        .register(registry);
   }
 
   /** Meters registered in a new Prometheus registry, with the JVM's memory and thread meters. */
@@ -169,6 +182,10 @@ public final class ConsumerMetrics {
   }
 
   /** 0 closed, 1 open, 2 half-open. */
+  public void outboxMarkFailures(Supplier<Number> count) {
+    outboxMarkFailures.set(Objects.requireNonNull(count, "count"));
+  }
+
   public void breakerState(Supplier<Number> state) {
     breakerState.set(Objects.requireNonNull(state, "state"));
   }
@@ -204,7 +221,13 @@ public final class ConsumerMetrics {
   }
 
   private Counter counter(String name, String description, String... tags) {
-    return Counter.builder(name).description(description).tags(Tags.of(tags)).register(registry);
+    // Looked up per delivery; tag values come from closed sets (MetricLabels), so the map is small.
+    List<String> key = new ArrayList<>(tags.length + 1);
+    key.add(name);
+    key.addAll(Arrays.asList(tags));
+    return counters.computeIfAbsent(
+        key,
+        k -> Counter.builder(name).description(description).tags(Tags.of(tags)).register(registry));
   }
 
   private Timer timer(String name, String description, Duration[] buckets, String eventType) {

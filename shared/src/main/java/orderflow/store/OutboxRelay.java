@@ -76,6 +76,11 @@ public final class OutboxRelay implements AutoCloseable {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final RelayProgress progress = new RelayProgress();
   private final AtomicLong unroutable = new AtomicLong();
+  private final AtomicLong markFailures = new AtomicLong();
+
+  /** Rows the broker confirmed whose mark failed: marked before anything is published again. */
+  private List<Long> unmarked = List.of();
+
   private final RelayChannel channel;
   private volatile long backlog;
   private Thread thread;
@@ -187,6 +192,10 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /** Rows the broker returned as unroutable (no queue bound) and that were marked sent. */
+  public long markFailures() {
+    return markFailures.get();
+  }
+
   public long unroutable() {
     return unroutable.get();
   }
@@ -271,7 +280,9 @@ public final class OutboxRelay implements AutoCloseable {
       channel.close();
       return Pause.BACKOFF;
     } catch (SQLException e) {
-      log.warn("outbox relay {}: database error ({}); retrying in {}", name, e, retryBackoff);
+      if (unmarked.isEmpty()) {
+        log.warn("outbox relay {}: database error ({}); retrying in {}", name, e, retryBackoff);
+      }
       return Pause.BACKOFF;
     } catch (RuntimeException e) {
       log.error("outbox relay {}: unexpected failure; retrying in {}", name, retryBackoff, e);
@@ -283,6 +294,7 @@ public final class OutboxRelay implements AutoCloseable {
   private BatchPublisher.Outcome cycle() throws SQLException, IOException, InterruptedException {
     progress.cycleStarted();
     wakeUps.drainPermits();
+    markWhatWasLeftUnmarked();
     BatchPublisher.Outcome outcome =
         database.dialect() == Dialect.POSTGRESQL ? relayHoldingLocks() : relayInShortTransactions();
     unroutable.addAndGet(outcome.returned());
@@ -340,10 +352,43 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private void markSent(Connection db, BatchPublisher.Outcome outcome) throws SQLException {
-    OutboxRows.markSent(db, outcome.settled(), System.currentTimeMillis());
-    long remaining = Outbox.backlog(db);
-    db.commit();
-    backlog = remaining;
+    try {
+      OutboxRows.markSent(db, outcome.settled(), System.currentTimeMillis());
+      long remaining = Outbox.backlog(db);
+      db.commit();
+      backlog = remaining;
+    } catch (SQLException e) {
+      // Published but not marked (a full disk, a lost database): publishing the same rows again
+      // each cycle would pump duplicates into the consumers, so nothing goes out until they are.
+      unmarked = List.copyOf(outcome.settled());
+      markFailures.incrementAndGet();
+      log.warn(
+          "outbox relay {}: cannot mark {} published rows sent ({}); publishing nothing until"
+              + " they are",
+          name,
+          unmarked.size(),
+          e.toString());
+      throw e;
+    }
+  }
+
+  private void markWhatWasLeftUnmarked() throws SQLException {
+    if (unmarked.isEmpty()) {
+      return;
+    }
+    try (Connection db = database.open()) {
+      OutboxRows.markSent(db, unmarked, System.currentTimeMillis());
+      db.commit();
+    } catch (SQLException e) {
+      markFailures.incrementAndGet();
+      log.debug("outbox relay {}: still cannot mark {} rows sent: {}", name, unmarked.size(), e);
+      throw e;
+    }
+    log.info(
+        "outbox relay {}: marked the {} rows left unmarked; publishing again",
+        name,
+        unmarked.size());
+    unmarked = List.of();
   }
 
   private void deleteOldSentRows() throws SQLException {

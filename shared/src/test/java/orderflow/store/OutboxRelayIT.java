@@ -127,6 +127,50 @@ class OutboxRelayIT {
   }
 
   @Test
+  void aRelayThatCannotMarkRowsSentPublishesNothingMoreUntilItCan(TestBroker broker)
+      throws Exception {
+    Topology topology = declared(broker);
+    Database database = sqlite();
+    commit(database, topology.ordersExchange(), List.of(orderCreated(), orderCreated()));
+    // Marking fails as on a full disk: publishing works, the write after it does not.
+    execute(
+        database,
+        "CREATE TRIGGER refuse_marks BEFORE UPDATE OF sent_at ON outbox"
+            + " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    String inventory = topology.queue(Topology.INVENTORY_QUEUE);
+
+    OutboxRelay relay = started(database, broker);
+    relay.wakeUp();
+    TestBroker.await("the rows published", DEADLINE, () -> count(broker, inventory) >= 2);
+    // Each failure is a cycle that, re-reading the unmarked rows, used to publish them again.
+    TestBroker.await("five failed marks", DEADLINE, () -> relay.markFailures() >= 5);
+    assertEquals(2, broker.messageCount(inventory), "published again while unmarked");
+    assertEquals(2, backlog(database));
+
+    execute(database, "DROP TRIGGER refuse_marks");
+
+    TestBroker.await("the rows marked", DEADLINE, () -> backlogQuietly(database) == 0);
+    assertTrue(relay.flush(DEADLINE));
+    assertEquals(2, broker.messageCount(inventory));
+  }
+
+  private static void execute(Database database, String sql) throws SQLException {
+    try (Connection connection = database.open();
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+      connection.commit();
+    }
+  }
+
+  private static long backlogQuietly(Database database) {
+    try {
+      return backlog(database);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void survivesAChannelFailureAndDeliversOnceTheExchangeExists(TestBroker broker) throws Exception {
     Topology topology = declared(broker);
     String late = topology.name("late");
