@@ -1,5 +1,6 @@
 package orderflow.broker;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
@@ -11,12 +12,12 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.config.BrokerSettings;
 import orderflow.config.LogSafe;
-import orderflow.config.Redaction;
 
 /**
  * Opens connections with automatic connection and topology recovery, named threads, and a
@@ -59,9 +60,12 @@ public final class BrokerConnector {
    */
   public Connection connect(String purpose) {
     ConnectionFactory factory = factory();
-    String where = settings.host() + ":" + settings.port();
+    String where = settings.nodes();
     try {
-      return factory.newConnection(connectionName(purpose));
+      // The client shuffles the list before every connect and every recovery
+      // (AddressResolver.maybeShuffle), so instances spread over the nodes and a process whose
+      // node died reconnects to another one.
+      return factory.newConnection(addresses(), connectionName(purpose));
     } catch (PossibleAuthenticationFailureException e) {
       throw new BrokerUnavailableException(
           "RabbitMQ at "
@@ -116,7 +120,7 @@ public final class BrokerConnector {
           "invalid broker URI "
               + settings.redactedUri()
               + ": "
-              + Redaction.withoutSecrets(e.getMessage(), settings.uri()));
+              + settings.withoutSecrets(e.getMessage()));
     }
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
@@ -128,6 +132,13 @@ public final class BrokerConnector {
       factory.setMetricsCollector(new MicrometerMetricsCollector(registry, "rabbitmq"));
     }
     return factory;
+  }
+
+  /** One address per node of {@code --uri}, in the order given. */
+  List<Address> addresses() {
+    return settings.uris().stream()
+        .map(node -> new Address(node.getHost(), settings.portOf(node)))
+        .toList();
   }
 
   /** The same URI with {@code amqp} for {@code amqps}; the port is set apart. */
@@ -161,6 +172,6 @@ public final class BrokerConnector {
     }
     String message = root.getMessage();
     String text = root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-    return LogSafe.escape(Redaction.withoutSecrets(text, settings.uri()), 500);
+    return LogSafe.escape(settings.withoutSecrets(text), 500);
   }
 }

@@ -15,15 +15,17 @@ public final class BrokerOptions {
       paramLabel = "URI",
       description =
           "Broker URI, amqp:// or amqps:// for TLS (env RABBITMQ_URI,"
-              + " default amqp://guest:****@localhost:5672/%%2F). A password here is visible in"
-              + " `ps`: prefer --uri-file")
+              + " default amqp://guest:****@localhost:5672/%%2F); the nodes of a cluster as URIs"
+              + " separated by commas, differing only in host and port. A password here is"
+              + " visible in `ps`: prefer --uri-file")
   private String uri;
 
   @Option(
       names = "--uri-file",
       paramLabel = "FILE",
       description =
-          "File holding the broker URI on one line, e.g. with the password (env"
+          "File holding the broker URI (or comma-separated URIs) on one line, e.g. with the"
+              + " password (env"
               + " RABBITMQ_URI_FILE)")
   private String uriFile;
 

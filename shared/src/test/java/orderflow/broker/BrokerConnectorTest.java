@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import orderflow.config.BrokerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,5 +106,31 @@ class BrokerConnectorTest {
             IllegalArgumentException.class, () -> new BrokerConnector(settings, "t").factory());
     assertTrue(error.getMessage().contains("--tls-ca " + notPem), error.getMessage());
     assertFalse(error.getMessage().contains("secret"), error.getMessage());
+  }
+
+  @Test
+  void everyNodeOfTheListIsAnAddressWithItsPortOrTheSchemesDefault() {
+    BrokerConnector connector =
+        new BrokerConnector(
+            BrokerSettings.of("amqps://u:secret@node1,amqps://u:secret@node2:5999", ""), "t");
+
+    assertEquals(
+        List.of(new Address("node1", 5671), new Address("node2", 5999)), connector.addresses());
+  }
+
+  @Test
+  void noNodeOfTheListAnsweringIsOneLineNamingEveryNodeWithoutThePassword() {
+    BrokerConnector connector =
+        new BrokerConnector(
+            BrokerSettings.of(
+                "amqp://user:s3cret@127.0.0.1:1/%2F,amqp://user:s3cret@127.0.0.1:2/%2F", ""),
+            "test");
+
+    BrokerUnavailableException error =
+        assertThrows(BrokerUnavailableException.class, () -> connector.connect("probe"));
+
+    assertTrue(error.getMessage().contains("127.0.0.1:1, 127.0.0.1:2"), error.getMessage());
+    assertFalse(error.getMessage().contains("s3cret"), error.getMessage());
+    assertFalse(error.getMessage().contains("\n"), error.getMessage());
   }
 }

@@ -44,6 +44,11 @@ public final class TcpProxy implements AutoCloseable {
                 : broker.getRawPath()));
   }
 
+  /** Whether a connection through this proxy is open now. */
+  public boolean carriesConnections() {
+    return sockets.stream().anyMatch(socket -> !socket.isClosed());
+  }
+
   /** Closes every proxied connection; new ones are accepted again. */
   public void dropConnections() {
     for (Socket socket : sockets) {

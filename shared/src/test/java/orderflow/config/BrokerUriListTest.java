@@ -1,0 +1,116 @@
+package orderflow.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Several broker URIs in one {@code --uri}: the nodes of one cluster (issue 14 item 7). */
+class BrokerUriListTest {
+  @Test
+  void commaSeparatedUrisBecomeOneNodeEachInTheOrderGiven() {
+    BrokerSettings settings =
+        BrokerSettings.of(
+            "amqp://app:pw@10.0.0.2:5672/%2F, amqp://app:pw@10.0.0.3/%2F,amqp://app:pw@node4:5673/%2F",
+            "");
+
+    assertEquals(
+        List.of(
+            URI.create("amqp://app:pw@10.0.0.2:5672/%2F"),
+            URI.create("amqp://app:pw@10.0.0.3/%2F"),
+            URI.create("amqp://app:pw@node4:5673/%2F")),
+        settings.uris());
+    assertEquals("10.0.0.2:5672, 10.0.0.3:5672, node4:5673", settings.nodes());
+    assertEquals(URI.create("amqp://app:pw@10.0.0.2:5672/%2F"), settings.uri());
+  }
+
+  @Test
+  void oneUriIsAListOfOne() {
+    BrokerSettings settings = BrokerSettings.of("amqp://app:pw@host/%2F", "");
+
+    assertEquals(List.of(URI.create("amqp://app:pw@host/%2F")), settings.uris());
+  }
+
+  @Test
+  void aRawCommaInsideAPasswordStaysPartOfIt() {
+    BrokerSettings settings =
+        BrokerSettings.of("amqp://app:pa,ss@node1/%2F,amqp://app:pa,ss@node2/%2F", "");
+
+    assertEquals(2, settings.uris().size());
+    assertEquals("pa,ss", settings.userInfo().orElseThrow().password());
+    assertEquals("node2", settings.uris().get(1).getHost());
+  }
+
+  @Test
+  void theEnvironmentTakesAListToo() {
+    BrokerSettings settings =
+        BrokerSettings.fromEnv(
+            Map.of("RABBITMQ_URI", "amqps://app:pw@node1,amqps://app:pw@node2:5999")::get);
+
+    assertEquals("node1:5671, node2:5999", settings.nodes());
+    assertTrue(settings.tls());
+  }
+
+  @Test
+  void redactionMasksThePasswordOfEveryUri() {
+    BrokerSettings settings =
+        BrokerSettings.of("amqp://app:Sup3rSecret@node1/%2F,amqp://app:Sup3rSecret@node2/%2F", "");
+
+    assertEquals("amqp://app:****@node1/%2F,amqp://app:****@node2/%2F", settings.redactedUri());
+    assertFalse(settings.toString().contains("Sup3rSecret"), settings.toString());
+    assertEquals(
+        "could not reach node2 as ****",
+        settings.withoutSecrets("could not reach node2 as app:Sup3rSecret"));
+  }
+
+  @Test
+  void urisWithOtherCredentialsAreRefusedInOneLineWithoutEitherPassword() {
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BrokerSettings.of("amqp://app:FirstPw@node1/%2F,amqp://app:OtherPw@node2/%2F", ""));
+
+    assertEquals(
+        "every broker URI in the list must differ from the first only in host and port, but URI 2"
+            + " (amqp://app:****@node2/%2F) has another user name or password than URI 1"
+            + " (amqp://app:****@node1/%2F)",
+        error.getMessage());
+  }
+
+  @Test
+  void urisWithAnotherVhostSchemeOrQueryAreRefusedNamingWhatDiffers() {
+    assertTrue(refusal("amqp://u:p@n1/%2F,amqp://u:p@n2/orders").contains("another vhost"));
+    assertTrue(refusal("amqp://u:p@n1/%2F,amqps://u:p@n2/%2F").contains("another scheme"));
+    assertTrue(
+        refusal("amqp://u:p@n1/%2F?heartbeat=5,amqp://u:p@n2/%2F").contains("another query"));
+    assertTrue(refusal("amqp://n1/%2F,amqp://u:p@n2/%2F").contains("user name or password"));
+  }
+
+  @Test
+  void anEmptyEntryIsRefused() {
+    assertTrue(refusal("amqp://n1/%2F,,amqp://n2/%2F").contains("empty entry"));
+    assertTrue(refusal(",amqp://n1/%2F").contains("empty entry"));
+    assertTrue(refusal("amqp://n1/%2F,").contains("empty entry"));
+  }
+
+  @Test
+  void anInvalidUriInTheListIsRefusedLikeASingleOne() {
+    assertTrue(
+        refusal("amqp://u:Sup3rSecret@n1/%2F,http://u:Sup3rSecret@n2/%2F")
+            .contains("must start with amqp://"));
+    assertFalse(
+        refusal("amqp://u:Sup3rSecret@n1/%2F,http://u:Sup3rSecret@n2/%2F").contains("Sup3rSecret"));
+    assertTrue(refusal("amqp://n1/%2F,amqp://n2:70000/%2F").contains("port must be 1 to 65535"));
+  }
+
+  private static String refusal(String uris) {
+    return assertThrows(IllegalArgumentException.class, () -> BrokerSettings.of(uris, ""))
+        .getMessage();
+  }
+}

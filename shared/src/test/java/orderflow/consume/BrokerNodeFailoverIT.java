@@ -1,0 +1,116 @@
+package orderflow.consume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import orderflow.config.BrokerSettings;
+import orderflow.store.Database;
+import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.TcpProxy;
+import orderflow.testing.TestBroker;
+import orderflow.testing.TestDatabases;
+import orderflow.topology.RetryTiers;
+import orderflow.topology.Topology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A service given several broker addresses (issue 14 item 7) carries on when the node it is
+ * connected to goes away. Two TCP proxies in front of the one test broker play two nodes: closing a
+ * proxy refuses new connections through it as a dead node would.
+ */
+@ExtendWith(RabbitMqExtension.class)
+class BrokerNodeFailoverIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  private ServiceMain.RunningService service;
+  private String dbUrl;
+
+  @BeforeEach
+  void resetScript() {
+    ScriptedService.reset();
+  }
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.stop();
+    }
+  }
+
+  @Test
+  void aServiceWhoseNodeDiesReconnectsToAnotherAndKeepsConsuming(TestBroker broker)
+      throws Exception {
+    try (TcpProxy nodeA = new TcpProxy(broker.uri());
+        TcpProxy nodeB = new TcpProxy(broker.uri())) {
+      URI uriA = nodeA.uri(broker.uri());
+      URI uriB = nodeB.uri(broker.uri());
+      Topology topology =
+          start(broker, new BrokerSettings(List.of(uriA, uriB), broker.namespace(), null));
+      TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
+      TestBroker.await("the first order applied", DEADLINE, () -> applied() == 1);
+
+      TcpProxy used = nodeA.carriesConnections() ? nodeA : nodeB;
+      TcpProxy other = used == nodeA ? nodeB : nodeA;
+      assertNotEquals(used.carriesConnections(), other.carriesConnections());
+      used.close();
+
+      TestBroker.await("reconnected through the other node", DEADLINE, other::carriesConnections);
+      TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
+      TestBroker.await("the order after the failover applied", DEADLINE, () -> applied() == 2);
+      assertEquals(2, applied());
+    }
+  }
+
+  @Test
+  void aServiceStartsWhenOneNodeOfTheListIsDown(TestBroker broker) throws Exception {
+    try (TcpProxy node = new TcpProxy(broker.uri())) {
+      URI alive = node.uri(broker.uri());
+      // Port 1 on loopback: nothing listens there. Same credentials and vhost, as the list needs.
+      URI dead =
+          URI.create("amqp://" + alive.getRawUserInfo() + "@127.0.0.1:1" + alive.getRawPath());
+      Topology topology =
+          start(broker, new BrokerSettings(List.of(dead, alive), broker.namespace(), null));
+
+      TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
+      TestBroker.await("the order applied", DEADLINE, () -> applied() == 1);
+    }
+  }
+
+  private Topology start(TestBroker broker, BrokerSettings settings) throws Exception {
+    ConsumerSettings consumer =
+        new ConsumerSettings(
+            ScriptedService.NAME,
+            Topology.INVENTORY_QUEUE,
+            50,
+            RetryTiers.parse("300ms"),
+            1,
+            0,
+            1000,
+            Duration.ofSeconds(1),
+            10,
+            Duration.ofSeconds(10),
+            null);
+    dbUrl = TestDatabases.sqlite(dir);
+    service = ServiceMain.start(settings, consumer, dbUrl, ScriptedService.definition());
+    return broker.topology(consumer.tiers());
+  }
+
+  private long applied() {
+    try (Database database = Database.open(dbUrl);
+        Connection connection = database.open()) {
+      return ScriptedService.appliedCounts(connection)[0];
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
