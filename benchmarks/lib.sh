@@ -167,3 +167,18 @@ def value(text):
         return text
 print(json.dumps({args[i]: value(args[i + 1]) for i in range(0, len(args), 2)}))' "$@"
 }
+
+# "inventory->2 shipping->1 producer->3" from NAME PID pairs: the bin/cluster node (1, 2 or 3, on
+# 127.0.0.2 to .4) that each process's AMQP connections go to, from the kernel's socket table.
+connected_nodes() {
+  local name pid nodes found=()
+  while [[ $# -gt 0 ]]; do
+    name="$1" pid="$2"; shift 2
+    nodes="$(ss -tnpH state established "( dport = :${CLUSTER_AMQP_PORT:-5672} )" 2>/dev/null \
+      | grep "pid=$pid," | awk '{ print $4 }' \
+      | sed -n 's/^\[\{0,1\}\(::ffff:\)\{0,1\}127\.0\.0\.\([234]\)\]\{0,1\}:.*/\2/p' \
+      | awk '{ print $1 - 1 }' | sort -u | paste -sd+ -)"
+    found+=("$name->${nodes:-none}")
+  done
+  echo "${found[*]}"
+}
