@@ -115,6 +115,9 @@ public final class ReserveInventoryHandler implements EventHandler {
       throws SQLException {
     String orderId = order.orderId();
     String reservationId = UUID.randomUUID().toString();
+    if (wanted.size() == 1) {
+      return decideOneProduct(order, wanted, reservationId, reservations, ledger, now);
+    }
     Savepoint beforeReserving = connection.setSavepoint();
     if (!reservations.claim(orderId, reservationId, now)) {
       // Another transaction reserved (or cancelled) this order between our check and our claim.
@@ -147,6 +150,39 @@ public final class ReserveInventoryHandler implements EventHandler {
     connection.releaseSavepoint(beforeReserving);
     return Optional.of(
         List.of(new InventoryReserved(orderId, reservationId, items, order.shippingAddress())));
+  }
+
+  /**
+   * The common order, one product, without a savepoint (two round trips on PostgreSQL): take the
+   * stock first, then claim the order; only a claim lost to a concurrent decision (another
+   * instance, or a cancellation mark) has the stock put back by hand.
+   */
+  private static Optional<List<EventPayload>> decideOneProduct(
+      OrderCreated order,
+      SortedMap<String, Integer> wanted,
+      String reservationId,
+      Reservations reservations,
+      StockLedger ledger,
+      long now)
+      throws SQLException {
+    String orderId = order.orderId();
+    String productId = wanted.firstKey();
+    int quantity = wanted.get(productId);
+    if (!ledger.tryReserve(productId, quantity)) {
+      return reject(order, wanted, reservations, ledger, now);
+    }
+    if (!reservations.claim(orderId, reservationId, now)) {
+      ledger.undoReserve(productId, quantity);
+      return earlierDecision(reservations, order);
+    }
+    ReservedItem reserved = new ReservedItem(productId, quantity);
+    reservations.addItem(reservationId, reserved);
+    ledger.appendMovement(
+        productId, -quantity, StockLedger.RESERVATION, orderId, reservationId, null, now);
+    return Optional.of(
+        List.of(
+            new InventoryReserved(
+                orderId, reservationId, List.of(reserved), order.shippingAddress())));
   }
 
   private static Optional<List<EventPayload>> reject(
@@ -182,6 +218,9 @@ public final class ReserveInventoryHandler implements EventHandler {
   private static Optional<List<EventPayload>> earlierDecision(
       Reservations reservations, OrderCreated order) throws SQLException {
     String orderId = order.orderId();
+    if (!reservations.everDecided(orderId)) {
+      return Optional.empty();
+    }
     Optional<Reservations.Reservation> found = reservations.forOrder(orderId);
     if (found.isPresent()) {
       Reservations.Reservation reservation = found.get();

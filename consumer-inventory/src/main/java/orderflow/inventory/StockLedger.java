@@ -76,6 +76,22 @@ final class StockLedger {
    * @throws IllegalStateException if the read model holds less than that (it and the ledger
    *     disagree: never released twice, never released what was not reserved)
    */
+  /**
+   * Undoes a {@link #tryReserve} of this transaction that no decision followed (the order turned
+   * out to be decided elsewhere): no movement, since none was appended for it.
+   */
+  void undoReserve(String productId, int quantity) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE stock SET available = available + ?, reserved = reserved - ?,"
+                + " version = version + 1 WHERE product_id = ?")) {
+      update.setInt(1, quantity);
+      update.setInt(2, quantity);
+      update.setString(3, productId);
+      update.executeUpdate();
+    }
+  }
+
   void release(
       String productId, int quantity, String orderId, String reservationId, String reason, long now)
       throws SQLException {

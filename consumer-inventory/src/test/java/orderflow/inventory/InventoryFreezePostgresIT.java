@@ -13,6 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCreated;
 import orderflow.testing.JavaProcess;
@@ -39,7 +45,6 @@ class InventoryFreezePostgresIT {
 
   private static final List<String> PRODUCTS = List.of("a", "b", "c");
   private static final int DEFAULT_STOCK = 100_000;
-  private static final int BEFORE_FREEZE = 3000;
   private static final int WHILE_FROZEN = 600;
 
   @TempDir Path directory;
@@ -48,19 +53,31 @@ class InventoryFreezePostgresIT {
   void theSurvivorKeepsDecidingWhileTheOtherInstanceIsFrozen(TestBroker broker) throws Exception {
     String db = TestDatabases.freshPostgresSchema();
     Topology topology = InventoryServiceIT.declare(broker);
-    List<OrderCreated> first = orders(BEFORE_FREEZE);
-    List<OrderCreated> second = orders(WHILE_FROZEN);
+    AtomicInteger published = new AtomicInteger();
+    AtomicBoolean publishing = new AtomicBoolean(true);
+    ExecutorService background = Executors.newSingleThreadExecutor();
 
     try (Decisions decisions = Decisions.listen(broker, topology);
         JavaProcess frozen = startService(broker, db, "frozen");
         JavaProcess survivor = startService(broker, db, "survivor")) {
-      Orders.publish(broker, topology, Orders.envelopes(first));
+      // A steady stream, so that a freeze can land inside a batch whatever the machine's speed.
+      Future<?> stream =
+          background.submit(
+              () -> {
+                while (publishing.get()) {
+                  Orders.publish(broker, topology, Orders.envelopes(orders(50)));
+                  published.addAndGet(50);
+                  Thread.sleep(100);
+                }
+                return null;
+              });
       TestBroker.await(
           "both instances deciding", DEADLINE, () -> decisions.decidedOrders().size() >= 200);
       freezeHoldingStockRows(frozen, db);
       try {
         int atFreeze = decisions.decidedOrders().size();
-        Orders.publish(broker, topology, Orders.envelopes(second));
+        Orders.publish(broker, topology, Orders.envelopes(orders(WHILE_FROZEN)));
+        published.addAndGet(WHILE_FROZEN);
         // What the frozen one holds unacked (its prefetch) waits for the broker to drop it; the
         // survivor takes everything else.
         TestBroker.await(
@@ -68,27 +85,30 @@ class InventoryFreezePostgresIT {
             SURVIVOR_DEADLINE,
             () -> decisions.decidedOrders().size() >= atFreeze + WHILE_FROZEN / 2);
       } finally {
+        publishing.set(false);
         signal(frozen, "CONT");
       }
+      stream.get(30, TimeUnit.SECONDS);
+      int orders = published.get();
       TestBroker.await(
-          "every order decided",
-          DEADLINE,
-          () -> decisions.decidedOrders().size() == BEFORE_FREEZE + WHILE_FROZEN);
+          "every order decided", DEADLINE, () -> decisions.decidedOrders().size() == orders);
       assertEquals(0, survivor.terminate(60), survivor.output());
       frozen.terminate(60);
 
       List<InventoryReserved> reservations = InventoryServiceIT.distinctReservations(decisions);
-      assertEquals(BEFORE_FREEZE + WHILE_FROZEN, reservations.size());
+      assertEquals(orders, reservations.size());
       InventoryDb inventory = new InventoryDb(db);
-      assertEquals(
-          BEFORE_FREEZE + WHILE_FROZEN, inventory.count("SELECT COUNT(*) FROM reservations"));
+      assertEquals(orders, inventory.count("SELECT COUNT(*) FROM reservations"));
       int reserved = 0;
       for (String product : PRODUCTS) {
         StockQueries.StockLevel level = inventory.level(product);
         assertEquals(DEFAULT_STOCK, level.available() + level.reserved(), product);
         reserved += level.reserved();
       }
-      assertEquals(BEFORE_FREEZE + WHILE_FROZEN, reserved);
+      assertEquals(orders, reserved);
+    } finally {
+      publishing.set(false);
+      background.shutdownNow();
     }
   }
 
