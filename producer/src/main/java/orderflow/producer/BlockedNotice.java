@@ -73,6 +73,11 @@ final class BlockedNotice implements BlockedListener {
     return nanos / 1e9;
   }
 
+  /** True while the broker blocks publishing. */
+  synchronized boolean blocked() {
+    return blocked;
+  }
+
   /** How many times the broker blocked publishing. */
   synchronized int blocks() {
     return blocks;

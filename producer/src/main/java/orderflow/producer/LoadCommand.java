@@ -102,8 +102,7 @@ final class LoadCommand extends BrokerCommand {
                 spec, broker, "load", BrokerSession.TopologySetup.declareUnless(noDeclare));
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), maxInFlight)) {
-      BlockedNotice blocks = BlockedNotice.on(spec.commandLine().getErr());
-      session.connection().addBlockedListener(blocks);
+      BlockedNotice blocks = session.reportBlocks(spec.commandLine().getErr());
       String exchange = session.topology().ordersExchange();
       if (warmup > 0) {
         new LoadRun(publisher, messages, orders, exchange, new RatePacer(rate))
@@ -117,6 +116,7 @@ final class LoadCommand extends BrokerCommand {
         summary =
             run.run(count, timeout).withBlockedSeconds(blocks.blockedSeconds() - blockedBefore);
       } catch (LoadRun.PublishFailedException e) {
+        session.abortIfBlocked(publisher.channel());
         print(
             e.summary() == null
                 ? null
@@ -124,6 +124,7 @@ final class LoadCommand extends BrokerCommand {
         throw BrokerRefusal.explain(e, "publishing failed");
       }
       refusal = publisher.refusal();
+      session.abortIfBlocked(publisher.channel());
     }
     print(summary);
     if (!summary.allConfirmed()) {

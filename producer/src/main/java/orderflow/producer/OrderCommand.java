@@ -92,7 +92,7 @@ final class OrderCommand extends BrokerCommand {
                     items.stream().map(ItemSpec::toOrderItem).toList(),
                     shipTo == null ? null : ShippingAddress.country(shipTo)));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
-    BlockedNotice blocks = BlockedNotice.on(spec.commandLine().getErr());
+    BlockedNotice blocks;
     PublishOutcome outcome;
     ShutdownSignalException channelClosed;
     Optional<String> refusal;
@@ -101,13 +101,14 @@ final class OrderCommand extends BrokerCommand {
                 spec, broker, "order", BrokerSession.TopologySetup.declareUnless(noDeclare));
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
-      session.connection().addBlockedListener(blocks);
+      blocks = session.reportBlocks(spec.commandLine().getErr());
       EventMessages messages = new EventMessages(new EventCodec());
       outcome =
           publisher.publishAndWait(
               messages.toMessage(event, session.topology().ordersExchange()), timeout);
       refusal = publisher.refusal();
       channelClosed = publisher.channel().getCloseReason();
+      session.abortIfBlocked(publisher.channel());
     }
     if (outcome != PublishOutcome.CONFIRMED) {
       // A channel the broker closed (a refused permission, a missing exchange) ends the wait

@@ -1,6 +1,8 @@
 package orderflow.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +21,9 @@ class BlockedNoticeTest {
     clock.addAndGet(2 * SECOND);
     notice.handleBlocked("low on disk"); // same block: no second line
     clock.addAndGet(SECOND / 2);
+    assertTrue(notice.blocked());
     notice.handleUnblocked();
+    assertFalse(notice.blocked());
 
     assertEquals(
         "producer: the broker has blocked publishing (low on memory); waiting until it unblocks"
