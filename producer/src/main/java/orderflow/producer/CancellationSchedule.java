@@ -8,13 +8,18 @@ import java.util.Random;
 
 /**
  * Which orders of a saga run get cancelled, and when: each order, with probability {@code rate}, is
- * cancelled at a uniformly random moment within {@code within} of its publication, so some
- * cancellations reach shipping before the order (or its reservation) and some after it shipped.
+ * cancelled either at once (one cancellation in {@value #IMMEDIATE_SHARE_PERCENT}%, which then
+ * races the order's reservation) or at a uniformly random moment within {@code within} of its
+ * publication (most of which find it reserved, or shipped and are refused), so every path of the
+ * saga's backward half is taken.
  *
  * <p>Not thread-safe: one publishing thread owns it.
  */
 final class CancellationSchedule {
   static final Duration DEFAULT_WITHIN = Duration.ofSeconds(2);
+
+  /** The share of cancellations sent right after their order. */
+  static final int IMMEDIATE_SHARE_PERCENT = 25;
 
   private record Due(long atNanos, String orderId) {}
 
@@ -45,7 +50,8 @@ final class CancellationSchedule {
     if (rate == 0 || random.nextDouble() >= rate) {
       return false;
     }
-    long delay = withinNanos == 0 ? 0 : (long) (random.nextDouble() * withinNanos);
+    boolean immediate = random.nextInt(100) < IMMEDIATE_SHARE_PERCENT;
+    long delay = immediate || withinNanos == 0 ? 0 : (long) (random.nextDouble() * withinNanos);
     pending.add(new Due(nowNanos + delay, orderId));
     return true;
   }

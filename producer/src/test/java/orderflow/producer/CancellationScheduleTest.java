@@ -47,6 +47,20 @@ class CancellationScheduleTest {
   }
 
   @Test
+  void aboutAQuarterOfCancellationsGoAtOnceToRaceTheReservation() {
+    CancellationSchedule schedule =
+        new CancellationSchedule(1, Duration.ofSeconds(2), new Random(3));
+    for (int i = 0; i < 1_000; i++) {
+      schedule.offer("o-" + i, 0);
+    }
+
+    int immediate = schedule.due(0).size();
+
+    assertTrue(immediate > 200 && immediate < 300, "immediate " + immediate);
+    assertEquals(1_000 - immediate, schedule.due(2 * SECOND).size());
+  }
+
+  @Test
   void aFractionCancelsAboutThatShareOfOrders() {
     CancellationSchedule schedule = new CancellationSchedule(0.2, Duration.ZERO, new Random(42));
     int cancelled = 0;
