@@ -14,13 +14,18 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventLimits;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
+import orderflow.envelope.ShippingAddress;
 
 /**
  * The body of {@code POST /orders}, validated by the envelope's own rules ({@link OrderItem},
- * {@link OrderCreated}), so the API accepts exactly what an {@code OrderCreated} can carry.
- * Immutable.
+ * {@link ShippingAddress}, {@link OrderCreated}), so the API accepts exactly what an {@code
+ * OrderCreated} can carry: {@code customerId}, {@code items} and an optional {@code
+ * shippingAddress} ({@code country} required in it; {@code street}, {@code city}, {@code
+ * postalCode} optional), which becomes version 3's {@code shippingAddress}. Immutable.
+ *
+ * @param shippingAddress null when the request has none
  */
-record NewOrder(String customerId, List<OrderItem> items) {
+record NewOrder(String customerId, List<OrderItem> items, ShippingAddress shippingAddress) {
   NewOrder {
     items = List.copyOf(items);
   }
@@ -54,7 +59,7 @@ record NewOrder(String customerId, List<OrderItem> items) {
     for (int i = 0; i < itemsNode.size(); i++) {
       items.add(item(itemsNode.get(i), "items[" + i + "]"));
     }
-    NewOrder order = new NewOrder(customerId, items);
+    NewOrder order = new NewOrder(customerId, items, shippingAddress(root.get("shippingAddress")));
     try {
       order.toEvent("validation");
     } catch (IllegalArgumentException e) {
@@ -65,13 +70,20 @@ record NewOrder(String customerId, List<OrderItem> items) {
 
   /** The {@code OrderCreated} payload of this order under {@code orderId}. */
   OrderCreated toEvent(String orderId) {
-    return OrderCreated.of(orderId, customerId, items);
+    return OrderCreated.of(orderId, customerId, items, shippingAddress);
   }
 
   /** A digest of what was asked, so a key reused for another request is recognised. */
   String fingerprint() {
     try {
-      String canonical = customerId + "\n" + EventCodec.mapper().writeValueAsString(items);
+      // Without an address, the same text as before addresses existed: stored keys still match.
+      String canonical =
+          customerId
+              + "\n"
+              + EventCodec.mapper().writeValueAsString(items)
+              + (shippingAddress == null
+                  ? ""
+                  : "\n" + EventCodec.mapper().writeValueAsString(shippingAddress));
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
@@ -99,6 +111,30 @@ record NewOrder(String customerId, List<OrderItem> items) {
     } catch (IllegalArgumentException e) {
       throw fromRule(path + ".", e);
     }
+  }
+
+  private static ShippingAddress shippingAddress(JsonNode node) {
+    String path = "shippingAddress";
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new InvalidRequestException(path, path + ": must be an object");
+    }
+    try {
+      return new ShippingAddress(
+          optionalText(node, "street", path + ".street"),
+          optionalText(node, "city", path + ".city"),
+          optionalText(node, "postalCode", path + ".postalCode"),
+          text(node, "country", path + ".country"));
+    } catch (IllegalArgumentException e) {
+      throw fromRule("", e);
+    }
+  }
+
+  private static String optionalText(JsonNode node, String name, String path) {
+    JsonNode value = node.get(name);
+    return value == null || value.isNull() ? null : text(node, name, path);
   }
 
   private static String text(JsonNode node, String name, String path) {

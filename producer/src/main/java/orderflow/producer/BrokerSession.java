@@ -18,8 +18,19 @@ import picocli.CommandLine.ParameterException;
 final class BrokerSession implements AutoCloseable {
   static final String PROCESS_NAME = "producer";
 
+  /**
+   * How long closing waits for the broker's close-ok. A broker that blocks publishers (a memory or
+   * disk alarm) stops reading from the connection, so without a bound a command that gave up
+   * waiting for a confirm would hang in close; after it, the socket is closed anyway.
+   */
+  static final int CLOSE_TIMEOUT_MILLIS = 5_000;
+
+  /** How long an abort of a blocked connection waits for a close-ok that cannot come. */
+  static final int ABORT_TIMEOUT_MILLIS = 200;
+
   private final Connection connection;
   private final Topology topology;
+  private volatile BlockedNotice blocks;
 
   private BrokerSession(Connection connection, Topology topology) {
     this.connection = connection;
@@ -97,6 +108,35 @@ final class BrokerSession implements AutoCloseable {
     return connection;
   }
 
+  /**
+   * Reports on {@code err} when the broker blocks and unblocks this connection's publishing (see
+   * {@link BlockedNotice}), and returns the notice, which counts the time blocked.
+   */
+  BlockedNotice reportBlocks(java.io.PrintWriter err) {
+    BlockedNotice notice = BlockedNotice.on(err);
+    connection.addBlockedListener(notice);
+    blocks = notice;
+    return notice;
+  }
+
+  /**
+   * Closes the connection at once, without the close handshake, if the broker is blocking it: a
+   * blocked connection is not read by the broker, so a command that gave up waiting would otherwise
+   * wait again for each close-ok. Call it before the session's channels are closed; it returns once
+   * {@code channel} has seen the connection go (so closing it does nothing).
+   */
+  void abortIfBlocked(Channel channel) throws InterruptedException {
+    if (blocks == null || !blocks.blocked()) {
+      return;
+    }
+    connection.abort(ABORT_TIMEOUT_MILLIS);
+    // The client tells the channels on its own thread, a moment after the socket is closed.
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT_MILLIS * 1_000_000L;
+    while (channel.isOpen() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
   Topology topology() {
     return topology;
   }
@@ -109,7 +149,7 @@ final class BrokerSession implements AutoCloseable {
   private static void closeQuietly(Connection connection) {
     try {
       if (connection.isOpen()) {
-        connection.close();
+        connection.close(CLOSE_TIMEOUT_MILLIS);
       }
     } catch (IOException | RuntimeException e) {
       // Closing is best effort: the process is ending and the broker cleans up after us.

@@ -102,21 +102,29 @@ final class LoadCommand extends BrokerCommand {
                 spec, broker, "load", BrokerSession.TopologySetup.declareUnless(noDeclare));
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), maxInFlight)) {
+      BlockedNotice blocks = session.reportBlocks(spec.commandLine().getErr());
       String exchange = session.topology().ordersExchange();
       if (warmup > 0) {
         new LoadRun(publisher, messages, orders, exchange, new RatePacer(rate))
             .run(warmup, timeout);
       }
       LoadRun run = new LoadRun(publisher, messages, orders, exchange, new RatePacer(rate));
+      double blockedBefore = blocks.blockedSeconds();
       try (AutoCloseable progress =
           ProgressLine.startIfTerminal(
               spec.commandLine().getErr(), count, run::published, run::confirmed)) {
-        summary = run.run(count, timeout);
+        summary =
+            run.run(count, timeout).withBlockedSeconds(blocks.blockedSeconds() - blockedBefore);
       } catch (LoadRun.PublishFailedException e) {
-        print(e.summary());
+        session.abortIfBlocked(publisher.channel());
+        print(
+            e.summary() == null
+                ? null
+                : e.summary().withBlockedSeconds(blocks.blockedSeconds() - blockedBefore));
         throw BrokerRefusal.explain(e, "publishing failed");
       }
       refusal = publisher.refusal();
+      session.abortIfBlocked(publisher.channel());
     }
     print(summary);
     if (!summary.allConfirmed()) {

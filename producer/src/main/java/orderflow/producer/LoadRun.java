@@ -123,7 +123,8 @@ final class LoadRun {
         new LoadSummary.Percentiles(
             round(latency.percentileMillis(50), 3),
             round(latency.percentileMillis(95), 3),
-            round(latency.percentileMillis(99), 3)));
+            round(latency.percentileMillis(99), 3)),
+        0);
   }
 
   private static double round(double value, int decimals) {

@@ -92,6 +92,7 @@ final class OrderCommand extends BrokerCommand {
                     items.stream().map(ItemSpec::toOrderItem).toList(),
                     shipTo == null ? null : ShippingAddress.country(shipTo)));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
+    BlockedNotice blocks;
     PublishOutcome outcome;
     ShutdownSignalException channelClosed;
     Optional<String> refusal;
@@ -100,12 +101,14 @@ final class OrderCommand extends BrokerCommand {
                 spec, broker, "order", BrokerSession.TopologySetup.declareUnless(noDeclare));
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
+      blocks = session.reportBlocks(spec.commandLine().getErr());
       EventMessages messages = new EventMessages(new EventCodec());
       outcome =
           publisher.publishAndWait(
               messages.toMessage(event, session.topology().ordersExchange()), timeout);
       refusal = publisher.refusal();
       channelClosed = publisher.channel().getCloseReason();
+      session.abortIfBlocked(publisher.channel());
     }
     if (outcome != PublishOutcome.CONFIRMED) {
       // A channel the broker closed (a refused permission, a missing exchange) ends the wait
@@ -117,7 +120,7 @@ final class OrderCommand extends BrokerCommand {
                   () ->
                       outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
                           ? BrokerErrors.describe(channelClosed)
-                          : explain(outcome));
+                          : explain(outcome, blocks));
       return fail("order " + order.orderId() + " was not accepted: " + why, null);
     }
     PrintWriter out = out();
@@ -134,13 +137,17 @@ final class OrderCommand extends BrokerCommand {
     return 0;
   }
 
-  private String explain(PublishOutcome outcome) {
+  private String explain(PublishOutcome outcome, BlockedNotice blocks) {
     return switch (outcome) {
       case NACKED -> "NACKED by the broker (a queue refused it, e.g. at its length limit)";
       case RETURNED ->
           "RETURNED as unroutable (no queue is bound for order.created; run `producer topology"
               + " declare`)";
-      case UNCONFIRMED -> "UNCONFIRMED: no confirm within " + timeout.toMillis() + " ms";
+      case UNCONFIRMED ->
+          "UNCONFIRMED: no confirm within "
+              + timeout.toMillis()
+              + " ms"
+              + (blocks.blocks() > 0 ? " (the broker blocked publishing meanwhile)" : "");
       case CONFIRMED -> "CONFIRMED";
     };
   }

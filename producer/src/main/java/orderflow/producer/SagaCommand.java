@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,7 +19,9 @@ import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventType;
 import orderflow.envelope.InvalidEventException;
+import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.publish.ConfirmingPublisher;
@@ -30,19 +33,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code producer saga}: publishes orders and follows each one to its end state (shipped, rejected,
- * or dead-lettered), then prints a summary. What {@code bin/demo} and the end-to-end benchmark run.
+ * {@code producer saga}: publishes orders, cancels a fraction of them at random moments if asked,
+ * and follows each one to its end state (shipped, rejected, cancelled, failed, or dead-lettered),
+ * then prints a summary. What {@code bin/demo} and the end-to-end benchmark run.
  */
 @Command(
     name = "saga",
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = {
-      "Publishes N orders (random products and quantities) and waits until every order is shipped,"
-          + " rejected or dead-lettered; prints created, reserved, rejected, shipped, retried,"
-          + " dead-lettered and the end-to-end latency p50/p95/p99 (OrderCreated timestamp to"
+      "Publishes N orders (random products and quantities), cancels a fraction of them at random"
+          + " moments (--cancel-rate), and waits until every order is shipped, rejected, cancelled,"
+          + " failed or dead-lettered (and every cancellation answered, every released reservation"
+          + " seen); prints created, reserved, rejected, shipped, retried, dead-lettered (with"
+          + " --cancel-rate also cancellations, cancelled, failed, refused, released and"
+          + " conflicting) and the end-to-end latency p50/p95/p99 (OrderCreated timestamp to"
           + " OrderShipped seen).",
-      "Exits 1 if some order has not reached an end state within --timeout."
+      "Exits 1 if some order has not reached an end state within --timeout, or if some order"
+          + " reached two of shipping's end states or shipped and had its stock released."
     })
 final class SagaCommand extends BrokerCommand {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -74,6 +82,25 @@ final class SagaCommand extends BrokerCommand {
       paramLabel = "Q",
       description = "Each order asks for 1..Q units of one product (default ${DEFAULT-VALUE})")
   int maxQuantity;
+
+  @Option(
+      names = "--cancel-rate",
+      defaultValue = "0",
+      paramLabel = "R",
+      description =
+          "Fraction of orders (0 to 1) to cancel (OrderCancelled) at a random moment within"
+              + " --cancel-within of their publication (default ${DEFAULT-VALUE})")
+  double cancelRate;
+
+  @Option(
+      names = "--cancel-within",
+      defaultValue = "2s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Latest moment of a cancellation after its order (default ${DEFAULT-VALUE}): early ones"
+              + " overtake the order, late ones find it shipped and are refused")
+  Duration cancelWithin;
 
   @Option(
       names = "--timeout",
@@ -120,7 +147,7 @@ final class SagaCommand extends BrokerCommand {
       long deadLettered = 0;
       while (System.nanoTime() < deadline) {
         deadLettered = deadLetters(observer, topology) - deadLettersBefore;
-        if (tally.finished() + deadLettered >= count) {
+        if (tally.settled() + deadLettered >= count) {
           break;
         }
         Thread.sleep(POLL.toMillis());
@@ -129,9 +156,15 @@ final class SagaCommand extends BrokerCommand {
       Map<String, Object> summary =
           summary(tally, deadLettered, metric("orderflow_retries_total") - retriesBefore, seconds);
       print(summary);
-      long unfinished = count - tally.finished() - deadLettered;
+      long unfinished = count - tally.settled() - deadLettered;
       if (unfinished > 0) {
         return fail(unfinished + " of " + count + " orders did not finish within " + timeout, null);
+      }
+      if (tally.conflicting() > 0) {
+        return fail(
+            tally.conflicting()
+                + " orders reached more than one end state, or shipped and were released",
+            null);
       }
       return 0;
     }
@@ -147,6 +180,12 @@ final class SagaCommand extends BrokerCommand {
     if (rate < 0) {
       throw new ParameterException(spec.commandLine(), "--rate must not be negative");
     }
+    if (!(cancelRate >= 0 && cancelRate <= 1)) {
+      throw new ParameterException(spec.commandLine(), "--cancel-rate must be between 0 and 1");
+    }
+    if (cancelWithin.isNegative()) {
+      throw new ParameterException(spec.commandLine(), "--cancel-within must not be negative");
+    }
     OrderRules.requireValid(spec, "saga", products, maxQuantity);
   }
 
@@ -154,8 +193,10 @@ final class SagaCommand extends BrokerCommand {
   private static void observe(Channel channel, Topology topology, EventCodec codec, SagaTally tally)
       throws java.io.IOException {
     String queue = channel.queueDeclare("", false, true, true, null).getQueue();
-    for (String key : List.of("inventory.reserved", "inventory.rejected", "order.shipped")) {
-      channel.queueBind(queue, topology.ordersExchange(), key);
+    for (EventType type : EventType.values()) {
+      if (type != EventType.ORDER_CREATED && type != EventType.ORDER_CANCELLED) {
+        channel.queueBind(queue, topology.ordersExchange(), type.routingKey());
+      }
     }
     DeliverCallback onEvent =
         (tag, delivery) -> {
@@ -175,11 +216,14 @@ final class SagaCommand extends BrokerCommand {
       throws Exception {
     EventMessages messages = new EventMessages(codec);
     RatePacer pacer = new RatePacer(rate);
+    CancellationSchedule cancellations =
+        new CancellationSchedule(cancelRate, cancelWithin, new Random());
     pacer.start();
     List<CompletableFuture<PublishOutcome>> answers = new ArrayList<>(count);
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < count; i++) {
       pacer.awaitNext();
+      answers.addAll(cancelDue(cancellations, publisher, messages, topology, tally));
       OrderItem item =
           new OrderItem(
               products.get(random.nextInt(products.size())),
@@ -191,6 +235,14 @@ final class SagaCommand extends BrokerCommand {
               OrderCommand.SOURCE);
       tally.published(order);
       answers.add(publisher.publish(messages.toMessage(order, topology.ordersExchange())));
+      cancellations.offer(order.payload().orderId(), System.nanoTime());
+    }
+    while (!cancellations.isEmpty()) {
+      long wait = cancellations.nextDueNanos() - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      answers.addAll(cancelDue(cancellations, publisher, messages, topology, tally));
     }
     long unconfirmed = 0;
     for (CompletableFuture<PublishOutcome> answer : answers) {
@@ -201,10 +253,28 @@ final class SagaCommand extends BrokerCommand {
     if (unconfirmed > 0) {
       throw new CommandFailure(
           unconfirmed
-              + " orders were not confirmed by the broker"
+              + " orders or cancellations were not confirmed by the broker"
               + publisher.refusal().map(reply -> ": " + reply).orElse(""),
           null);
     }
+  }
+
+  private static List<CompletableFuture<PublishOutcome>> cancelDue(
+      CancellationSchedule cancellations,
+      ConfirmingPublisher publisher,
+      EventMessages messages,
+      Topology topology,
+      SagaTally tally)
+      throws Exception {
+    List<CompletableFuture<PublishOutcome>> answers = new ArrayList<>();
+    for (String orderId : cancellations.due(System.nanoTime())) {
+      EventEnvelope cancellation =
+          EventEnvelope.first(
+              new OrderCancelled(orderId, "cancelled by producer saga"), OrderCommand.SOURCE);
+      tally.cancellationAsked(orderId);
+      answers.add(publisher.publish(messages.toMessage(cancellation, topology.ordersExchange())));
+    }
+    return answers;
   }
 
   private static long deadLetters(Channel channel, Topology topology) throws java.io.IOException {
@@ -226,9 +296,17 @@ final class SagaCommand extends BrokerCommand {
     summary.put("reserved", tally.reserved());
     summary.put("rejected", tally.rejected());
     summary.put("shipped", tally.shipped());
+    if (cancelRate > 0 || tally.cancelled() + tally.failed() > 0) {
+      summary.put("cancellations", tally.cancellationsAsked());
+      summary.put("cancelled", tally.cancelled());
+      summary.put("failed", tally.failed());
+      summary.put("refused", tally.refused());
+      summary.put("released", tally.released());
+      summary.put("conflicting", tally.conflicting());
+    }
     summary.put("retried", metricsUrls.isEmpty() ? null : (long) retried);
     summary.put("deadLettered", deadLettered);
-    summary.put("unfinished", Math.max(0, count - tally.finished() - deadLettered));
+    summary.put("unfinished", Math.max(0, count - tally.settled() - deadLettered));
     summary.put("seconds", round(seconds));
     summary.put("shippedPerSec", round(seconds > 0 ? tally.shipped() / seconds : 0));
     Map<String, Object> latency = new LinkedHashMap<>();

@@ -1,22 +1,29 @@
 package orderflow.producer;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
 
 /**
- * Where each order of a saga run stands, from the events seen passing: reserved, rejected, shipped.
- * End-to-end latency is measured from the OrderCreated timestamp to the moment its OrderShipped is
- * seen. Thread-safe: events arrive on the connection's thread.
+ * Where each order of a saga run stands, from the events seen passing. An order ends {@code
+ * REJECTED} (inventory), or in shipping's one decision: {@code SHIPPED}, {@code CANCELLED} or
+ * {@code FAILED}; a rejection ranks above a cancellation, as in the order service's fold (shipping
+ * cancels an order it never received). An order is <em>settled</em> when nothing more is to come
+ * for it: it has ended, a cancellation asked for it has been answered (cancelled or refused), and a
+ * reservation of a cancelled or failed order has been released. End-to-end latency is measured from
+ * the OrderCreated timestamp to the moment its OrderShipped is seen.
+ *
+ * <p>Thread-safe: events arrive on the connection's thread, cancellations on the publishing one.
  */
 final class SagaTally {
   private final Map<String, Instant> created = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> reserved = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> rejected = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> shipped = new ConcurrentHashMap<>();
+  private final Set<String> cancellationsAsked = ConcurrentHashMap.newKeySet();
+  private final Map<EventType, Set<String>> seen = new ConcurrentHashMap<>();
   private final LongAdder duplicates = new LongAdder();
   private final LatencyHistogram latency = new LatencyHistogram();
 
@@ -24,48 +31,103 @@ final class SagaTally {
     created.put(order.payload().orderId(), order.timestamp());
   }
 
+  /** A cancellation of one of this run's orders was published. */
+  void cancellationAsked(String orderId) {
+    if (created.containsKey(orderId)) {
+      cancellationsAsked.add(orderId);
+    }
+  }
+
   void seen(EventEnvelope event, Instant now) {
     String orderId = event.payload().orderId();
     Instant start = created.get(orderId);
-    if (start == null) {
-      return; // Not an order of this run.
+    if (start == null || !followed(event.eventType())) {
+      return; // Not an order of this run, or not a step this tally follows.
     }
-    Map<String, Boolean> state = stateOf(event.eventType());
-    if (state == null) {
-      return;
-    }
-    if (state.putIfAbsent(orderId, Boolean.TRUE) != null) {
+    if (!orders(event.eventType()).add(orderId)) {
       duplicates.increment();
       return;
     }
     if (event.eventType() == EventType.ORDER_SHIPPED) {
-      latency.recordNanos(java.time.Duration.between(start, now).toNanos());
+      latency.recordNanos(Duration.between(start, now).toNanos());
     }
   }
 
-  private Map<String, Boolean> stateOf(EventType type) {
-    return switch (type) {
-      case INVENTORY_RESERVED -> reserved;
-      case INVENTORY_REJECTED -> rejected;
-      case ORDER_SHIPPED -> shipped;
-      default -> null;
-    };
+  private static boolean followed(EventType type) {
+    return type != EventType.ORDER_CREATED && type != EventType.ORDER_CANCELLED;
+  }
+
+  private Set<String> orders(EventType type) {
+    return seen.computeIfAbsent(type, t -> ConcurrentHashMap.newKeySet());
+  }
+
+  private boolean has(EventType type, String orderId) {
+    return orders(type).contains(orderId);
   }
 
   long created() {
     return created.size();
   }
 
+  long cancellationsAsked() {
+    return cancellationsAsked.size();
+  }
+
   long reserved() {
-    return reserved.size();
+    return orders(EventType.INVENTORY_RESERVED).size();
   }
 
   long rejected() {
-    return rejected.size();
+    return orders(EventType.INVENTORY_REJECTED).size();
   }
 
+  /** Orders that ended shipped (a refused cancellation leaves an order shipped). */
   long shipped() {
-    return shipped.size();
+    return countEndingIn(EventType.ORDER_SHIPPED);
+  }
+
+  long cancelled() {
+    return countEndingIn(EventType.SHIPMENT_CANCELLED);
+  }
+
+  long failed() {
+    return countEndingIn(EventType.SHIPMENT_FAILED);
+  }
+
+  /** Cancellations that shipping refused (the order had shipped or failed). */
+  long refused() {
+    return orders(EventType.CANCELLATION_REFUSED).size();
+  }
+
+  /** Reservations given back (of cancelled or failed orders). */
+  long released() {
+    return orders(EventType.INVENTORY_RELEASED).size();
+  }
+
+  private long countEndingIn(EventType shippingDecision) {
+    return orders(shippingDecision).stream()
+        .filter(orderId -> !has(EventType.INVENTORY_REJECTED, orderId))
+        .count();
+  }
+
+  /**
+   * Orders that reached more than one of shipping's end states, or shipped and had stock released:
+   * the saga's invariant says none.
+   */
+  long conflicting() {
+    return created.keySet().stream().filter(this::conflicting).count();
+  }
+
+  private boolean conflicting(String orderId) {
+    int decisions = 0;
+    for (EventType decision :
+        new EventType[] {
+          EventType.ORDER_SHIPPED, EventType.SHIPMENT_CANCELLED, EventType.SHIPMENT_FAILED
+        }) {
+      decisions += has(decision, orderId) ? 1 : 0;
+    }
+    return decisions > 1
+        || (has(EventType.ORDER_SHIPPED, orderId) && has(EventType.INVENTORY_RELEASED, orderId));
   }
 
   /** Events seen more than once for one order (at-least-once delivery at work). */
@@ -73,9 +135,39 @@ final class SagaTally {
     return duplicates.sum();
   }
 
-  /** Orders in an end state: shipped or rejected. */
+  /** Orders in an end state: shipped, rejected, cancelled or failed. */
   long finished() {
-    return shipped.size() + rejected.size();
+    return created.keySet().stream().filter(this::ended).count();
+  }
+
+  private boolean ended(String orderId) {
+    return has(EventType.INVENTORY_REJECTED, orderId)
+        || has(EventType.ORDER_SHIPPED, orderId)
+        || has(EventType.SHIPMENT_CANCELLED, orderId)
+        || has(EventType.SHIPMENT_FAILED, orderId);
+  }
+
+  /** Orders with nothing more to come: see the class comment. */
+  long settled() {
+    return created.keySet().stream().filter(this::settled).count();
+  }
+
+  private boolean settled(String orderId) {
+    if (!ended(orderId)) {
+      return false;
+    }
+    if (cancellationsAsked.contains(orderId)
+        && !has(EventType.SHIPMENT_CANCELLED, orderId)
+        && !has(EventType.CANCELLATION_REFUSED, orderId)) {
+      return false;
+    }
+    boolean givesBack =
+        !has(EventType.ORDER_SHIPPED, orderId)
+            && (has(EventType.SHIPMENT_CANCELLED, orderId)
+                || has(EventType.SHIPMENT_FAILED, orderId));
+    return !givesBack
+        || !has(EventType.INVENTORY_RESERVED, orderId)
+        || has(EventType.INVENTORY_RELEASED, orderId);
   }
 
   double latencyMillis(double percentile) {

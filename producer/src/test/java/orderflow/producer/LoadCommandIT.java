@@ -36,6 +36,9 @@ class LoadCommandIT {
     assertEquals(0, summary.get("nacked").asLong());
     assertEquals(0, summary.get("returned").asLong());
     assertTrue(summary.get("ratePerSec").asDouble() > 0, result.out());
+    // Nothing sets an alarm on the shared test broker: the field is there, and nothing blocked.
+    assertTrue(summary.get("blockedSeconds").isNumber(), result.out());
+    assertEquals(0.0, summary.get("blockedSeconds").asDouble(), result.out());
     JsonNode latency = summary.get("confirmLatencyMs");
     assertTrue(latency.get("p50").asDouble() <= latency.get("p99").asDouble(), result.out());
     TestBroker.await(

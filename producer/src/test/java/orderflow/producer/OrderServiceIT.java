@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,8 @@ import orderflow.consume.ConsumerSettings;
 import orderflow.consume.ServiceMain;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.OrderCreated;
+import orderflow.envelope.ShippingAddress;
 import orderflow.orders.OrderApi;
 import orderflow.orders.OrderService;
 import orderflow.orders.SagaEvents;
@@ -212,6 +215,42 @@ class OrderServiceIT {
   }
 
   @Test
+  void aPostedShippingAddressTravelsInTheOrderCreatedVersion3(TestBroker broker) throws Exception {
+    Topology topology = broker.topology(TIERS);
+    String db = TestDatabases.sqlite(dir);
+    String observed = broker.namespace() + ".address-observer";
+    broker.deleteAfter(observed);
+    ServiceMain.RunningService service = start(broker, db);
+    try (Channel observer = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(observer, topology);
+      observer.queueDeclare(observed, false, false, false, null);
+      observer.queueBind(observed, topology.ordersExchange(), "order.created");
+
+      HttpResponse<String> posted =
+          post(
+              service,
+              ORDER_JSON.replace(
+                  "]}", "],\"shippingAddress\":{\"country\":\"AQ\",\"city\":\"McMurdo\"}}"),
+              null);
+
+      assertEquals(201, posted.statusCode(), posted.body());
+      String orderId = json(posted.body()).get("orderId").asText();
+      TestBroker.await(
+          "OrderCreated published by the outbox relay",
+          WAIT,
+          () -> messageCount(broker, observed) == 1);
+      GetResponse message = observer.basicGet(observed, true);
+      EventEnvelope event = new EventCodec().decode(message.getBody());
+      assertEquals("3", message.getProps().getHeaders().get("x-event-version").toString());
+      OrderCreated created = event.payloadAs(OrderCreated.class);
+      assertEquals(orderId, created.orderId());
+      assertEquals(new ShippingAddress(null, "McMurdo", null, "AQ"), created.shippingAddress());
+    } finally {
+      service.stop();
+    }
+  }
+
+  @Test
   void cancellingThroughTheApiPublishesOrderCancelledAndRefusesUnknownAndEndedOrders(
       TestBroker broker) throws Exception {
     Topology topology = broker.topology(TIERS);
@@ -280,6 +319,13 @@ class OrderServiceIT {
           post(service, ORDER_JSON.replace("sku-9", "bad product"), null),
           400,
           "items[0].productId");
+      assertError(
+          post(
+              service,
+              ORDER_JSON.replace("]}", "],\"shippingAddress\":{\"country\":\"X\"}}"),
+              null),
+          400,
+          "shippingAddress.country");
       assertError(post(service, ORDER_JSON, "x".repeat(201)), 400, "Idempotency-Key");
       assertError(get(service, "/orders?status=LOST"), 400, "status");
       assertError(get(service, "/orders?limit=-1"), 400, "limit");

@@ -12,10 +12,14 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.InventoryRejected;
+import orderflow.envelope.InventoryReleased;
 import orderflow.envelope.InventoryReserved;
+import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ReservedItem;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
 import orderflow.envelope.Shortage;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
@@ -85,6 +89,83 @@ class SagaCommandIT {
         run.err().startsWith("producer: 2 of 2 orders did not finish within"), run.toString());
   }
 
+  @Test
+  void cancelsEveryOrderAtCancelRateOneAndWaitsForEachRelease(TestBroker broker) throws Exception {
+    Topology topology = broker.topology();
+    try (Channel services = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(services, topology);
+      // Inventory reserves each order; shipping cancels it; inventory releases the reservation.
+      answerEvents(
+          services,
+          topology,
+          event -> {
+            if (event.payload() instanceof OrderCreated) {
+              publish(services, topology, event, reserved(event));
+            } else if (event.payload() instanceof OrderCancelled cancellation) {
+              publish(
+                  services,
+                  topology,
+                  event,
+                  new ShipmentCancelled(cancellation.orderId(), "asked"));
+              publish(services, topology, event, released(cancellation.orderId()));
+            }
+          });
+
+      CommandRun.Result run =
+          saga(
+              broker,
+              "--count",
+              "5",
+              "--cancel-rate",
+              "1",
+              "--cancel-within",
+              "200ms",
+              "--timeout",
+              "30s",
+              "--json");
+
+      assertEquals(0, run.exitCode(), run.toString());
+      JsonNode summary = EventCodec.mapper().readTree(run.out());
+      assertEquals(5, summary.get("cancellations").asLong(), run.toString());
+      assertEquals(5, summary.get("cancelled").asLong(), run.toString());
+      assertEquals(5, summary.get("released").asLong(), run.toString());
+      assertEquals(0, summary.get("shipped").asLong(), run.toString());
+      assertEquals(0, summary.get("conflicting").asLong(), run.toString());
+      assertEquals(0, summary.get("unfinished").asLong(), run.toString());
+    }
+  }
+
+  @Test
+  void aFailedShipmentIsAnEndStateAndAnUnreleasedOneIsUnfinished(TestBroker broker)
+      throws Exception {
+    Topology topology = broker.topology();
+    AtomicInteger answered = new AtomicInteger();
+    try (Channel services = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(services, topology);
+      // Shipping fails every order; inventory releases only the first one's reservation.
+      answerEvents(
+          services,
+          topology,
+          event -> {
+            if (event.payload() instanceof OrderCreated order) {
+              publish(services, topology, event, reserved(event));
+              publish(services, topology, event, new ShipmentFailed(order.orderId(), "no carrier"));
+              if (answered.getAndIncrement() == 0) {
+                publish(services, topology, event, released(order.orderId()));
+              }
+            }
+          });
+
+      CommandRun.Result run = saga(broker, "--count", "2", "--timeout", "2s", "--json");
+
+      assertEquals(1, run.exitCode(), run.toString());
+      JsonNode summary = EventCodec.mapper().readTree(run.out());
+      assertEquals(2, summary.get("failed").asLong(), run.toString());
+      assertEquals(1, summary.get("released").asLong(), run.toString());
+      assertEquals(1, summary.get("unfinished").asLong(), run.toString());
+    }
+  }
+
   private static CommandRun.Result saga(TestBroker broker, String... options) {
     String[] args = new String[options.length + 5];
     args[0] = "saga";
@@ -111,6 +192,16 @@ class SagaCommandIT {
           }
         },
         tag -> {});
+  }
+
+  /** Stands in for the services: {@code answer} runs for each OrderCreated and OrderCancelled. */
+  private static void answerEvents(Channel channel, Topology topology, Answer answer)
+      throws IOException {
+    String queue = channel.queueDeclare("", false, true, true, null).getQueue();
+    channel.queueBind(queue, topology.ordersExchange(), "order.created");
+    channel.queueBind(queue, topology.ordersExchange(), "order.cancelled");
+    channel.basicConsume(
+        queue, true, (tag, delivery) -> answer.to(CODEC.decode(delivery.getBody())), tag -> {});
   }
 
   @FunctionalInterface
@@ -140,6 +231,11 @@ class SagaCommandIT {
   private static InventoryReserved reserved(EventEnvelope order) {
     return new InventoryReserved(
         order.payload().orderId(), "r-" + order.eventId(), List.of(new ReservedItem("sku-1", 1)));
+  }
+
+  private static InventoryReleased released(String orderId) {
+    return new InventoryReleased(
+        orderId, "r-" + orderId, List.of(new ReservedItem("sku-1", 1)), "cancelled");
   }
 
   private static InventoryRejected rejected(EventEnvelope order) {

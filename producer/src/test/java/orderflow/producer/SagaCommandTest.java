@@ -34,6 +34,12 @@ class SagaCommandTest {
   }
 
   @Test
+  void aCancelRateOutsideZeroToOneIsAUsageError() {
+    assertUsageError("--cancel-rate must be between 0 and 1", "saga", "--cancel-rate", "1.5");
+    assertUsageError("--cancel-rate must be between 0 and 1", "saga", "--cancel-rate", "-0.1");
+  }
+
+  @Test
   void anUnreadableTimeoutIsAUsageError() {
     CommandRun.Result run = CommandRun.run("saga", "--timeout", "soon");
 

@@ -7,14 +7,18 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import orderflow.envelope.CancellationRefused;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.InventoryRejected;
+import orderflow.envelope.InventoryReleased;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ReservedItem;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
 import orderflow.envelope.Shortage;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +97,119 @@ class SagaTallyTest {
     assertEquals(0, tally.finished());
     assertEquals(0, tally.duplicates());
     assertTrue(tally.latencyMillis(50) >= 0);
+  }
+
+  @Test
+  void aCancelledOrderThatHeldStockIsSettledOnlyOnceItsReservationIsReleased() {
+    EventEnvelope order = order();
+    tally.published(order);
+    tally.cancellationAsked(id(order));
+
+    tally.seen(caused(order, reserved(order)), order.timestamp());
+    tally.seen(caused(order, new ShipmentCancelled(id(order), "asked")), order.timestamp());
+
+    assertEquals(1, tally.cancelled());
+    assertEquals(1, tally.finished());
+    assertEquals(0, tally.settled());
+
+    tally.seen(caused(order, released(order)), order.timestamp());
+
+    assertEquals(1, tally.settled());
+    assertEquals(1, tally.released());
+    assertEquals(0, tally.conflicting());
+    assertEquals(0, tally.shipped());
+  }
+
+  @Test
+  void aCancellationThatOvertookTheOrderSettlesItWithoutARelease() {
+    EventEnvelope order = order();
+    tally.published(order);
+    tally.cancellationAsked(id(order));
+
+    tally.seen(caused(order, new ShipmentCancelled(id(order), "asked")), order.timestamp());
+
+    assertEquals(1, tally.cancelled());
+    assertEquals(1, tally.settled());
+  }
+
+  @Test
+  void aShippedOrderWithACancellationIsSettledWhenTheRefusalArrivesAndStaysShipped() {
+    EventEnvelope order = order();
+    tally.published(order);
+    tally.seen(caused(order, reserved(order)), order.timestamp());
+    tally.seen(caused(order, shipped(order)), order.timestamp());
+    tally.cancellationAsked(id(order));
+
+    assertEquals(0, tally.settled());
+
+    tally.seen(caused(order, new CancellationRefused(id(order), "shipped")), order.timestamp());
+
+    assertEquals(1, tally.settled());
+    assertEquals(1, tally.shipped());
+    assertEquals(1, tally.refused());
+    assertEquals(0, tally.cancelled());
+  }
+
+  @Test
+  void aFailedShipmentEndsFailedAndSettlesWithItsRelease() {
+    EventEnvelope order = order();
+    tally.published(order);
+    tally.seen(caused(order, reserved(order)), order.timestamp());
+    tally.seen(caused(order, new ShipmentFailed(id(order), "no carrier")), order.timestamp());
+
+    assertEquals(1, tally.failed());
+    assertEquals(0, tally.settled());
+
+    tally.seen(caused(order, released(order)), order.timestamp());
+
+    assertEquals(1, tally.settled());
+  }
+
+  @Test
+  void aRejectionOutranksTheCancellationOfAnOrderShippingNeverReceived() {
+    EventEnvelope order = order();
+    tally.published(order);
+    tally.cancellationAsked(id(order));
+    tally.seen(caused(order, new ShipmentCancelled(id(order), "asked")), order.timestamp());
+    tally.seen(
+        caused(order, new InventoryRejected(id(order), List.of(new Shortage("sku-1", 2, 1)))),
+        order.timestamp());
+
+    assertEquals(1, tally.rejected());
+    assertEquals(0, tally.cancelled());
+    assertEquals(1, tally.finished());
+    assertEquals(1, tally.settled());
+  }
+
+  @Test
+  void countsAnOrderBothShippedAndCancelledOrShippedAndReleasedAsConflicting() {
+    EventEnvelope twoEnds = order();
+    EventEnvelope shippedReleased = order();
+    tally.published(twoEnds);
+    tally.published(shippedReleased);
+
+    tally.seen(caused(twoEnds, shipped(twoEnds)), twoEnds.timestamp());
+    tally.seen(caused(twoEnds, new ShipmentCancelled(id(twoEnds), "x")), twoEnds.timestamp());
+    tally.seen(caused(shippedReleased, shipped(shippedReleased)), shippedReleased.timestamp());
+    tally.seen(caused(shippedReleased, released(shippedReleased)), shippedReleased.timestamp());
+
+    assertEquals(2, tally.conflicting());
+  }
+
+  @Test
+  void ignoresCancellationsOfOrdersItDidNotPublish() {
+    tally.cancellationAsked(UUID.randomUUID().toString());
+
+    assertEquals(0, tally.cancellationsAsked());
+  }
+
+  private static String id(EventEnvelope order) {
+    return order.payload().orderId();
+  }
+
+  private static InventoryReleased released(EventEnvelope order) {
+    return new InventoryReleased(
+        id(order), "r-" + order.eventId(), List.of(new ReservedItem("sku-1", 2)), "cancelled");
   }
 
   private static EventEnvelope order() {
