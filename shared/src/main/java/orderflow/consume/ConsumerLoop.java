@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.broker.BrokerRefusal;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
-import orderflow.store.OutboxDispatcher;
+import orderflow.outbox.OutboxDispatcher;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
 import org.slf4j.Logger;

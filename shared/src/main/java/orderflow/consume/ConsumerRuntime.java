@@ -10,10 +10,10 @@ import java.util.Random;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.ReadinessCheck;
+import orderflow.outbox.OutboxClaims;
+import orderflow.outbox.OutboxDispatcher;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.store.Database;
-import orderflow.store.OutboxClaims;
-import orderflow.store.OutboxDispatcher;
 import orderflow.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
 
   /**
    * @param claims the outbox rows this runtime publishes itself, shared with the service's {@link
-   *     orderflow.store.OutboxRelay} so it leaves them alone
+   *     orderflow.outbox.OutboxRelay} so it leaves them alone
    */
   public ConsumerRuntime(
       Connection connection,

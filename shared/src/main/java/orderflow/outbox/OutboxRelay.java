@@ -1,10 +1,9 @@
-package orderflow.store;
+package orderflow.outbox;
 
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -12,6 +11,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import orderflow.store.Database;
+import orderflow.store.Dialect;
+import orderflow.store.Outbox;
+import orderflow.store.OutboxRow;
+import orderflow.store.OutboxRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -308,11 +312,7 @@ public final class OutboxRelay implements AutoCloseable {
     try (Connection db = database.open()) {
       // It waits for confirms between reading and marking, holding its rows (which other relays
       // skip): longer than a batch transaction may sit idle.
-      try (Statement set = db.createStatement()) {
-        set.execute(
-            "SET LOCAL idle_in_transaction_session_timeout = "
-                + PostgresPool.RELAY_IDLE_IN_TRANSACTION.toMillis());
-      }
+      OutboxRows.allowRelayIdle(db);
       List<OutboxRow> rows = readBatch(db, true);
       BatchPublisher.Outcome outcome = publish(rows);
       markSent(db, outcome);

@@ -1,4 +1,4 @@
-package orderflow.store;
+package orderflow.outbox;
 
 import static orderflow.store.StoreFixtures.backlog;
 import static orderflow.store.StoreFixtures.orderCreated;
@@ -25,6 +25,9 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
+import orderflow.store.Database;
+import orderflow.store.Outbox;
+import orderflow.store.OutboxRows;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;

@@ -1,4 +1,4 @@
-package orderflow.store;
+package orderflow.outbox;
 
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.publish.PublishOutcome;
+import orderflow.store.OutboxRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package orderflow.store;
+package orderflow.outbox;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;

@@ -1,4 +1,4 @@
-package orderflow.store;
+package orderflow.outbox;
 
 import java.time.Duration;
 import java.util.ArrayList;

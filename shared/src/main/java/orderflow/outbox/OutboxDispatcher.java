@@ -1,4 +1,4 @@
-package orderflow.store;
+package orderflow.outbox;
 
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
@@ -11,6 +11,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import orderflow.publish.PublishOutcome;
+import orderflow.store.OutboxEntry;
+import orderflow.store.OutboxRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

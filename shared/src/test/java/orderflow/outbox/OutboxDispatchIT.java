@@ -1,4 +1,4 @@
-package orderflow.store;
+package orderflow.outbox;
 
 import static orderflow.store.StoreFixtures.backlog;
 import static orderflow.store.StoreFixtures.orderCreated;
@@ -19,6 +19,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import orderflow.broker.BrokerConnector;
+import orderflow.store.Database;
+import orderflow.store.Inbox;
+import orderflow.store.Outbox;
+import orderflow.store.OutboxEntry;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
