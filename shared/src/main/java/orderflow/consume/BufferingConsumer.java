@@ -8,6 +8,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import orderflow.config.LogSafe;
+import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.observe.ConsumerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

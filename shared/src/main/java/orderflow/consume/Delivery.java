@@ -3,6 +3,7 @@ package orderflow.consume;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import java.util.Map;
+import orderflow.deadletter.DeadLetterHeaders;
 
 /** One message as the broker delivered it, not yet settled. */
 record Delivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -17,8 +18,7 @@ record Delivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body)
 
   /** Failed deliveries before this one, from our own header (never from x-death). */
   int previousAttempts() {
-    Object value = headers().get(DeadLetterHeaders.ATTEMPTS);
-    return value instanceof Number number ? number.intValue() : 0;
+    return DeadLetterHeaders.previousAttempts(headers());
   }
 
   String eventTypeLabel() {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import orderflow.config.LogSafe;
+import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.publish.ConfirmingPublisher;
 import org.slf4j.Logger;

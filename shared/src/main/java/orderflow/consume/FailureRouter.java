@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.OutgoingMessage;
 import orderflow.publish.PublishOutcome;
@@ -42,8 +43,7 @@ final class FailureRouter {
       return deadLetter(delivery, DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, cause, attempts);
     }
     Duration delay = settings.tiers().delayFor(attempts);
-    Map<String, Object> headers =
-        FailureHeaders.describe(delivery, cause, attempts, settings.name(), clock.instant());
+    Map<String, Object> headers = describe(delivery, cause, attempts);
     String queue = topology.retryQueue(settings.workQueue(), delay);
     CompletableFuture<PublishOutcome> confirm =
         publisher.publish(
@@ -57,8 +57,7 @@ final class FailureRouter {
 
   Routed deadLetter(Delivery delivery, String reason, Throwable cause, int attempts)
       throws IOException, InterruptedException {
-    Map<String, Object> headers =
-        FailureHeaders.describe(delivery, cause, attempts, settings.name(), clock.instant());
+    Map<String, Object> headers = describe(delivery, cause, attempts);
     headers.put(DeadLetterHeaders.REASON, reason);
     OutgoingMessage message =
         new OutgoingMessage(
@@ -70,6 +69,17 @@ final class FailureRouter {
   }
 
   /** Keeps every property of the original (message id, type, timestamp...) and persists it. */
+  private Map<String, Object> describe(Delivery delivery, Throwable cause, int attempts) {
+    return DeadLetterHeaders.describe(
+        delivery.headers(),
+        delivery.envelope().getExchange(),
+        delivery.envelope().getRoutingKey(),
+        cause,
+        attempts,
+        settings.name(),
+        clock.instant());
+  }
+
   private static AMQP.BasicProperties with(Delivery delivery, Map<String, Object> headers) {
     return delivery.properties().builder().headers(headers).deliveryMode(2).build();
   }

@@ -1,33 +1,29 @@
-package orderflow.consume;
+package orderflow.deadletter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Envelope;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class FailureHeadersTest {
-  private static Delivery delivery(Map<String, Object> headers) {
-    return new Delivery(
-        new Envelope(7, false, "", "ns.inventory"),
-        new AMQP.BasicProperties.Builder().headers(headers).build(),
-        new byte[0]);
+class DeadLetterHeadersTest {
+  private static Map<String, Object> describe(
+      Map<String, Object> delivered, Throwable cause, int attempts, String consumer, Instant now) {
+    return DeadLetterHeaders.describe(
+        delivered, "", "ns.inventory", cause, attempts, consumer, now);
   }
 
   @Test
   void keepsTheFirstFailureAndOriginalRouteAcrossRetries() {
-    Delivery retried =
-        delivery(
-            Map.of(
-                DeadLetterHeaders.FIRST_FAILURE_AT, "2026-11-23T09:00:00Z",
-                DeadLetterHeaders.ORIGINAL_EXCHANGE, "ns.orders",
-                DeadLetterHeaders.ORIGINAL_ROUTING_KEY, "order.created",
-                DeadLetterHeaders.ATTEMPTS, 1));
+    Map<String, Object> retried =
+        Map.of(
+            DeadLetterHeaders.FIRST_FAILURE_AT, "2026-11-23T09:00:00Z",
+            DeadLetterHeaders.ORIGINAL_EXCHANGE, "ns.orders",
+            DeadLetterHeaders.ORIGINAL_ROUTING_KEY, "order.created",
+            DeadLetterHeaders.ATTEMPTS, 1);
     Map<String, Object> headers =
-        FailureHeaders.describe(
+        describe(
             retried,
             new IllegalStateException("boom"),
             2,
@@ -38,15 +34,14 @@ class FailureHeadersTest {
     assertEquals("ns.orders", headers.get(DeadLetterHeaders.ORIGINAL_EXCHANGE));
     assertEquals("order.created", headers.get(DeadLetterHeaders.ORIGINAL_ROUTING_KEY));
     assertEquals(2, headers.get(DeadLetterHeaders.ATTEMPTS));
-    assertEquals(2, retried.previousAttempts() + 1);
+    assertEquals(2, DeadLetterHeaders.previousAttempts(retried) + 1);
   }
 
   @Test
   void cutsAHugeExceptionMessageSoNoHeaderCanBreakTheFrame() {
     String huge = "x".repeat(1_000_000);
     Map<String, Object> headers =
-        FailureHeaders.describe(
-            delivery(Map.of()), new RuntimeException(huge), 1, "inventory", Instant.now());
+        describe(Map.of(), new RuntimeException(huge), 1, "inventory", Instant.now());
     String message = (String) headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE);
     assertEquals(DeadLetterHeaders.MAX_MESSAGE_CHARS, message.length());
     assertTrue(message.endsWith("..."));
@@ -54,6 +49,6 @@ class FailureHeadersTest {
 
   @Test
   void attemptsStartAtZeroWithoutOurHeader() {
-    assertEquals(0, delivery(Map.of("x-death", "ignored")).previousAttempts());
+    assertEquals(0, DeadLetterHeaders.previousAttempts(Map.of("x-death", "ignored")));
   }
 }
