@@ -84,10 +84,10 @@ final class BatchApplier {
    * One outcome per delivery, in order, and the outbox entries committed with them. Applied and
    * duplicate outcomes are committed.
    */
-  Result apply(List<Delivery> batch) {
+  Result apply(List<ReceivedDelivery> batch) {
     List<EventEnvelope> decoded = new ArrayList<>(batch.size());
     List<Outcome> undecodable = new ArrayList<>(batch.size());
-    for (Delivery delivery : batch) {
+    for (ReceivedDelivery delivery : batch) {
       try {
         decoded.add(codec.decode(delivery.body()));
         undecodable.add(null);

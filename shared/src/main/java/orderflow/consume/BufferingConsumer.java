@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class BufferingConsumer extends DefaultConsumer {
   private static final Logger log = LoggerFactory.getLogger(BufferingConsumer.class);
 
-  private final BlockingQueue<Delivery> buffer;
+  private final BlockingQueue<ReceivedDelivery> buffer;
   private final ConsumerMetrics metrics;
   private final String queue;
   private final int maxBodyBytes;
@@ -36,7 +36,7 @@ final class BufferingConsumer extends DefaultConsumer {
 
   BufferingConsumer(
       Channel channel,
-      BlockingQueue<Delivery> buffer,
+      BlockingQueue<ReceivedDelivery> buffer,
       ConsumerMetrics metrics,
       String queue,
       int maxBodyBytes) {
@@ -84,7 +84,7 @@ final class BufferingConsumer extends DefaultConsumer {
   @Override
   public void handleDelivery(
       String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-    Delivery delivery = new Delivery(envelope, properties, body);
+    ReceivedDelivery delivery = new ReceivedDelivery(envelope, properties, body);
     metrics.delivered(delivery.eventTypeLabel());
     if (body.length > maxBodyBytes) {
       rejectTooLarge(delivery);
@@ -93,7 +93,7 @@ final class BufferingConsumer extends DefaultConsumer {
     buffer.add(delivery);
   }
 
-  private void rejectTooLarge(Delivery delivery) {
+  private void rejectTooLarge(ReceivedDelivery delivery) {
     try {
       getChannel().basicReject(delivery.tag(), false);
       metrics.deadLettered(delivery.eventTypeLabel(), DeadLetterHeaders.REASON_TOO_LARGE);

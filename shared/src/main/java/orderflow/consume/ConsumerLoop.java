@@ -50,7 +50,7 @@ final class ConsumerLoop implements Runnable {
   private final CircuitBreaker breaker;
   private final ConsumerMetrics metrics;
   private final OutboxDispatcher dispatcher;
-  private final BlockingQueue<Delivery> buffer = new LinkedBlockingQueue<>();
+  private final BlockingQueue<ReceivedDelivery> buffer = new LinkedBlockingQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object wakeUp = new Object();
   private volatile boolean stopping;
@@ -105,7 +105,7 @@ final class ConsumerLoop implements Runnable {
           continue;
         }
         ensureSubscribed();
-        List<Delivery> batch = nextBatch();
+        List<ReceivedDelivery> batch = nextBatch();
         if (!batch.isEmpty()) {
           process(batch);
           lastBatchNanos = System.nanoTime();
@@ -137,19 +137,19 @@ final class ConsumerLoop implements Runnable {
     return buffer.isEmpty() && (!stillSubscribed || breaker.state() == CircuitBreaker.State.OPEN);
   }
 
-  private List<Delivery> nextBatch() throws InterruptedException {
-    Delivery first = buffer.poll(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+  private List<ReceivedDelivery> nextBatch() throws InterruptedException {
+    ReceivedDelivery first = buffer.poll(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
     if (first == null) {
       return List.of();
     }
     int limit = breaker.state() == CircuitBreaker.State.HALF_OPEN ? 1 : settings.batchSize();
-    List<Delivery> batch = new ArrayList<>(limit);
+    List<ReceivedDelivery> batch = new ArrayList<>(limit);
     batch.add(first);
     buffer.drainTo(batch, limit - 1);
     return batch;
   }
 
-  private void process(List<Delivery> batch) throws InterruptedException {
+  private void process(List<ReceivedDelivery> batch) throws InterruptedException {
     Channel settling = channel;
     inFlight.set(batch.size());
     try {

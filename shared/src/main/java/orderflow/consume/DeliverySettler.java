@@ -32,41 +32,64 @@ final class DeliverySettler {
   }
 
   /**
-   * @return for each delivery, whether it was acked (a false one was nacked back to its queue)
+   * One delivery on its way out: what became of it, its retry or dead-letter publish (null for
+   * applied and duplicate deliveries), and whether it was acked (false: nacked back to its queue).
    */
-  List<Boolean> settle(Channel channel, List<Delivery> batch, List<Outcome> outcomes)
-      throws IOException, InterruptedException {
-    List<FailureRouter.Routed> routed = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      routed.add(route(batch.get(i), outcomes.get(i)));
+  record Settlement(
+      ReceivedDelivery delivery, Outcome outcome, FailureRouter.Routed route, boolean acked) {
+    /** Routed, its publish (if any) not yet answered: not acked yet. */
+    static Settlement routed(
+        ReceivedDelivery delivery, Outcome outcome, FailureRouter.Routed route) {
+      return new Settlement(delivery, outcome, route, false);
     }
-    List<Boolean> acked = new ArrayList<>(batch.size());
+
+    /** Once its publish is confirmed, or not within the timeout; at once without a publish. */
+    Settlement awaitConfirm() throws InterruptedException {
+      boolean ok =
+          route == null || ConfirmingPublisher.await(route.confirm(), CONFIRM_TIMEOUT).confirmed();
+      return new Settlement(delivery, outcome, route, ok);
+    }
+  }
+
+  /**
+   * @param outcomes one per delivery of {@code batch}, in the same order
+   * @return one settlement per delivery, in order
+   */
+  List<Settlement> settle(Channel channel, List<ReceivedDelivery> batch, List<Outcome> outcomes)
+      throws IOException, InterruptedException {
+    List<Settlement> routed = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      ReceivedDelivery delivery = batch.get(i);
+      Outcome outcome = outcomes.get(i);
+      routed.add(Settlement.routed(delivery, outcome, route(delivery, outcome)));
+    }
+    List<Settlement> settled = new ArrayList<>(batch.size());
     boolean allConfirmed = true;
-    for (FailureRouter.Routed r : routed) {
-      boolean ok = r == null || ConfirmingPublisher.await(r.confirm(), CONFIRM_TIMEOUT).confirmed();
-      acked.add(ok);
-      allConfirmed &= ok;
+    for (Settlement s : routed) {
+      Settlement answered = s.awaitConfirm();
+      settled.add(answered);
+      allConfirmed &= answered.acked();
     }
     if (allConfirmed) {
       channel.basicAck(batch.get(batch.size() - 1).tag(), true);
     } else {
-      for (int i = 0; i < batch.size(); i++) {
-        if (acked.get(i)) {
-          channel.basicAck(batch.get(i).tag(), false);
+      for (Settlement s : settled) {
+        if (s.acked()) {
+          channel.basicAck(s.delivery().tag(), false);
         } else {
           log.warn(
               "could not move delivery {} ({}) to its retry or dead-letter queue; returning it",
-              LogSafe.escape(batch.get(i).properties().getMessageId()),
-              LogSafe.escape(batch.get(i).eventTypeLabel()));
-          channel.basicNack(batch.get(i).tag(), false, true);
+              LogSafe.escape(s.delivery().properties().getMessageId()),
+              LogSafe.escape(s.delivery().eventTypeLabel()));
+          channel.basicNack(s.delivery().tag(), false, true);
         }
       }
     }
-    record(batch, outcomes, routed, acked);
-    return acked;
+    settled.forEach(this::record);
+    return settled;
   }
 
-  private FailureRouter.Routed route(Delivery delivery, Outcome outcome)
+  private FailureRouter.Routed route(ReceivedDelivery delivery, Outcome outcome)
       throws IOException, InterruptedException {
     if (outcome instanceof Outcome.Retry retry) {
       return router.retryOrDeadLetter(delivery, retry.cause());
@@ -78,38 +101,31 @@ final class DeliverySettler {
     return null;
   }
 
-  private void record(
-      List<Delivery> batch,
-      List<Outcome> outcomes,
-      List<FailureRouter.Routed> routed,
-      List<Boolean> acked) {
-    for (int i = 0; i < batch.size(); i++) {
-      if (!acked.get(i)) {
-        continue;
-      }
-      String type = batch.get(i).eventTypeLabel();
-      metrics.acked(type);
-      Outcome outcome = outcomes.get(i);
-      FailureRouter.Routed r = routed.get(i);
-      if (outcome instanceof Outcome.Duplicate) {
-        metrics.duplicate(type);
-      } else if (r != null && r.reason() != null) {
-        metrics.deadLettered(type, r.reason());
-        log.warn(
-            "dead-lettered {} {}: {} ({})",
-            LogSafe.escape(type),
-            LogSafe.escape(batch.get(i).properties().getMessageId()),
-            r.reason(),
-            causeOf(outcome));
-      } else if (r != null) {
-        metrics.retried(type, r.tier());
-        log.info(
-            "retrying {} {} after {}: {}",
-            LogSafe.escape(type),
-            LogSafe.escape(batch.get(i).properties().getMessageId()),
-            r.tier(),
-            causeOf(outcome));
-      }
+  private void record(Settlement s) {
+    if (!s.acked()) {
+      return;
+    }
+    String type = s.delivery().eventTypeLabel();
+    metrics.acked(type);
+    FailureRouter.Routed r = s.route();
+    if (s.outcome() instanceof Outcome.Duplicate) {
+      metrics.duplicate(type);
+    } else if (r != null && r.reason() != null) {
+      metrics.deadLettered(type, r.reason());
+      log.warn(
+          "dead-lettered {} {}: {} ({})",
+          LogSafe.escape(type),
+          LogSafe.escape(s.delivery().properties().getMessageId()),
+          r.reason(),
+          causeOf(s.outcome()));
+    } else if (r != null) {
+      metrics.retried(type, r.tier());
+      log.info(
+          "retrying {} {} after {}: {}",
+          LogSafe.escape(type),
+          LogSafe.escape(s.delivery().properties().getMessageId()),
+          r.tier(),
+          causeOf(s.outcome()));
     }
   }
 

@@ -36,7 +36,7 @@ final class FailureRouter {
     this.clock = clock;
   }
 
-  Routed retryOrDeadLetter(Delivery delivery, Throwable cause)
+  Routed retryOrDeadLetter(ReceivedDelivery delivery, Throwable cause)
       throws IOException, InterruptedException {
     int attempts = delivery.previousAttempts() + 1;
     if (attempts > settings.maxRetries()) {
@@ -55,7 +55,7 @@ final class FailureRouter {
     return new Routed(confirm, null, RetryTiers.label(delay));
   }
 
-  Routed deadLetter(Delivery delivery, String reason, Throwable cause, int attempts)
+  Routed deadLetter(ReceivedDelivery delivery, String reason, Throwable cause, int attempts)
       throws IOException, InterruptedException {
     Map<String, Object> headers = describe(delivery, cause, attempts);
     headers.put(DeadLetterHeaders.REASON, reason);
@@ -68,8 +68,7 @@ final class FailureRouter {
     return new Routed(publisher.publish(message), reason, null);
   }
 
-  /** Keeps every property of the original (message id, type, timestamp...) and persists it. */
-  private Map<String, Object> describe(Delivery delivery, Throwable cause, int attempts) {
+  private Map<String, Object> describe(ReceivedDelivery delivery, Throwable cause, int attempts) {
     return DeadLetterHeaders.describe(
         delivery.headers(),
         delivery.envelope().getExchange(),
@@ -80,7 +79,8 @@ final class FailureRouter {
         clock.instant());
   }
 
-  private static AMQP.BasicProperties with(Delivery delivery, Map<String, Object> headers) {
+  /** Keeps every property of the original (message id, type, timestamp...) and persists it. */
+  private static AMQP.BasicProperties with(ReceivedDelivery delivery, Map<String, Object> headers) {
     return delivery.properties().builder().headers(headers).deliveryMode(2).build();
   }
 }

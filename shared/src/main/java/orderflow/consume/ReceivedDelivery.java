@@ -6,7 +6,7 @@ import java.util.Map;
 import orderflow.deadletter.DeadLetterHeaders;
 
 /** One message as the broker delivered it, not yet settled. */
-record Delivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+record ReceivedDelivery(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
   long tag() {
     return envelope.getDeliveryTag();
   }
