@@ -2,11 +2,14 @@ package orderflow.consume;
 
 import java.time.Duration;
 import java.util.Objects;
+import orderflow.config.Durations;
 import orderflow.envelope.EventCodec;
 import orderflow.topology.RetryTiers;
 
 /**
- * How one consumer service runs. Validated on creation.
+ * How one consumer service runs. Validated on creation: a bad value is an {@link InvalidSetting}
+ * naming the component ({@link RunOptions} turns it into its flag). The defaults are the {@code
+ * DEFAULT_*} constants, which the command line's options use too.
  *
  * @param name the consumer's name, written in dead letters and used for its inbox
  * @param workQueue the work queue's base name (see {@link orderflow.topology.Topology})
@@ -65,26 +68,67 @@ public record ConsumerSettings(
 
   public static final int MAX_PREFETCH = IN_FLIGHT_BYTES / EventCodec.DEFAULT_MAX_BODY_BYTES;
 
+  public static final int DEFAULT_PREFETCH = 1000;
+  public static final int DEFAULT_MAX_RETRIES = 3;
+  public static final double DEFAULT_INJECT_FAILURE_RATE = 0;
+  public static final int DEFAULT_BREAKER_THRESHOLD = 5;
+
+  /** As the command line writes it (see {@link Durations}). */
+  public static final String DEFAULT_BREAKER_RESET = "10s";
+
+  public static final int DEFAULT_BATCH_SIZE = 500;
+
+  /** As the command line writes it (see {@link Durations}). */
+  public static final String DEFAULT_SHUTDOWN_TIMEOUT = "30s";
+
+  /**
+   * A setting out of its range.
+   *
+   * <p>{@link #setting} is the record component's name, {@link #problem} what is wrong with it; the
+   * message is both.
+   */
+  public static final class InvalidSetting extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final String setting;
+    private final String problem;
+
+    InvalidSetting(String setting, String problem) {
+      super(setting + " " + problem);
+      this.setting = setting;
+      this.problem = problem;
+    }
+
+    public String setting() {
+      return setting;
+    }
+
+    public String problem() {
+      return problem;
+    }
+  }
+
   public ConsumerSettings {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(workQueue, "workQueue");
     Objects.requireNonNull(tiers, "tiers");
     check(
         prefetch >= 1 && prefetch <= MAX_PREFETCH,
-        "--prefetch must be between 1 and "
+        "prefetch",
+        "must be between 1 and "
             + MAX_PREFETCH
             + " (that many bodies of up to "
             + EventCodec.DEFAULT_MAX_BODY_BYTES / 1024
             + " KiB fill the "
             + IN_FLIGHT_BYTES / (1024 * 1024)
             + " MiB kept for deliveries in flight)");
-    check(maxRetries >= 0, "--max-retries must not be negative");
+    check(maxRetries >= 0, "maxRetries", "must not be negative");
     check(
         injectFailureRate >= 0 && injectFailureRate <= 1,
-        "--inject-failures must be a fraction between 0 and 1");
-    check(breakerThreshold >= 1, "--breaker-threshold must be at least 1");
-    check(batchSize >= 1, "--batch-size must be at least 1");
-    check(httpPort == null || (httpPort >= 0 && httpPort <= 65535), "--http-port must be 0..65535");
+        "injectFailureRate",
+        "must be a fraction between 0 and 1");
+    check(breakerThreshold >= 1, "breakerThreshold", "must be at least 1");
+    check(batchSize >= 1, "batchSize", "must be at least 1");
+    check(httpPort == null || (httpPort >= 0 && httpPort <= 65535), "httpPort", "must be 0..65535");
   }
 
   /** Defaults for a service, as the command line would give them. */
@@ -92,14 +136,14 @@ public record ConsumerSettings(
     return new ConsumerSettings(
         name,
         workQueue,
-        RunOptions.DEFAULT_PREFETCH,
+        DEFAULT_PREFETCH,
         RetryTiers.DEFAULT,
-        RunOptions.DEFAULT_MAX_RETRIES,
-        0,
-        5,
-        Duration.ofSeconds(10),
-        RunOptions.DEFAULT_BATCH_SIZE,
-        Duration.ofSeconds(30),
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_INJECT_FAILURE_RATE,
+        DEFAULT_BREAKER_THRESHOLD,
+        Durations.parse(DEFAULT_BREAKER_RESET),
+        DEFAULT_BATCH_SIZE,
+        Durations.parse(DEFAULT_SHUTDOWN_TIMEOUT),
         null);
   }
 
@@ -120,9 +164,9 @@ public record ConsumerSettings(
         declare);
   }
 
-  private static void check(boolean condition, String message) {
+  private static void check(boolean condition, String setting, String problem) {
     if (!condition) {
-      throw new IllegalArgumentException(message);
+      throw new InvalidSetting(setting, problem);
     }
   }
 }

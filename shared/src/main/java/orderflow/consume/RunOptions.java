@@ -2,15 +2,27 @@ package orderflow.consume;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
+import orderflow.config.Durations;
 import orderflow.observe.HealthServer;
 import orderflow.topology.RetryTiers;
 import picocli.CommandLine.Option;
 
-/** The options of every consumer service's {@code run} command. Use as a picocli {@code @Mixin}. */
+/**
+ * The options of every consumer service's {@code run} command. Use as a picocli {@code @Mixin}.
+ * Defaults come from {@link ConsumerSettings}'s {@code DEFAULT_*} constants; the flag names live
+ * here only, so a {@link ConsumerSettings.InvalidSetting} is reported under its flag.
+ */
 public final class RunOptions {
-  public static final int DEFAULT_PREFETCH = 1000;
-  public static final int DEFAULT_MAX_RETRIES = 3;
-  public static final int DEFAULT_BATCH_SIZE = 500;
+  /** The flag of each {@link ConsumerSettings} component that one sets. */
+  private static final Map<String, String> FLAGS =
+      Map.of(
+          "prefetch", "--prefetch",
+          "maxRetries", "--max-retries",
+          "injectFailureRate", "--inject-failures",
+          "breakerThreshold", "--breaker-threshold",
+          "batchSize", "--batch-size",
+          "httpPort", "--http-port");
 
   @Option(
       names = "--http-port",
@@ -32,7 +44,7 @@ public final class RunOptions {
   @Option(
       names = "--prefetch",
       paramLabel = "N",
-      defaultValue = "" + DEFAULT_PREFETCH,
+      defaultValue = "" + ConsumerSettings.DEFAULT_PREFETCH,
       description =
           "Unacknowledged deliveries the broker may send ahead, at most "
               + ConsumerSettings.MAX_PREFETCH
@@ -42,14 +54,14 @@ public final class RunOptions {
   @Option(
       names = "--retry-delays",
       paramLabel = "LIST",
-      defaultValue = "1s,5s,30s",
+      defaultValue = RetryTiers.DEFAULT_DELAYS,
       description = "Delay before each retry, e.g. 1s,5s,30s (default ${DEFAULT-VALUE})")
   String retryDelays;
 
   @Option(
       names = "--max-retries",
       paramLabel = "N",
-      defaultValue = "" + DEFAULT_MAX_RETRIES,
+      defaultValue = "" + ConsumerSettings.DEFAULT_MAX_RETRIES,
       description =
           "Retries after a transient failure before dead-lettering (default ${DEFAULT-VALUE})")
   int maxRetries;
@@ -57,14 +69,14 @@ public final class RunOptions {
   @Option(
       names = "--inject-failures",
       paramLabel = "RATE",
-      defaultValue = "0",
+      defaultValue = "" + ConsumerSettings.DEFAULT_INJECT_FAILURE_RATE,
       description = "Fraction (0..1) of handler calls that fail transiently, to watch retries work")
   double injectFailures;
 
   @Option(
       names = "--breaker-threshold",
       paramLabel = "N",
-      defaultValue = "5",
+      defaultValue = "" + ConsumerSettings.DEFAULT_BREAKER_THRESHOLD,
       description =
           "Transient failures in a row that open the circuit breaker (default ${DEFAULT-VALUE})")
   int breakerThreshold;
@@ -72,14 +84,14 @@ public final class RunOptions {
   @Option(
       names = "--breaker-reset",
       paramLabel = "DURATION",
-      defaultValue = "10s",
+      defaultValue = ConsumerSettings.DEFAULT_BREAKER_RESET,
       description = "How long the breaker stays open before probing (default ${DEFAULT-VALUE})")
   String breakerReset;
 
   @Option(
       names = "--batch-size",
       paramLabel = "N",
-      defaultValue = "" + DEFAULT_BATCH_SIZE,
+      defaultValue = "" + ConsumerSettings.DEFAULT_BATCH_SIZE,
       description =
           "Deliveries applied in one transaction and acked together (default ${DEFAULT-VALUE})")
   int batchSize;
@@ -87,7 +99,7 @@ public final class RunOptions {
   @Option(
       names = "--shutdown-timeout",
       paramLabel = "DURATION",
-      defaultValue = "30s",
+      defaultValue = ConsumerSettings.DEFAULT_SHUTDOWN_TIMEOUT,
       description =
           "How long SIGTERM waits for in-flight work and the outbox (default ${DEFAULT-VALUE})")
   String shutdownTimeout;
@@ -110,6 +122,15 @@ public final class RunOptions {
    */
   public ConsumerSettings settings(String consumerName, String workQueue) {
     requireResolvable(httpBind);
+    try {
+      return validated(consumerName, workQueue);
+    } catch (ConsumerSettings.InvalidSetting e) {
+      String flag = FLAGS.getOrDefault(e.setting(), e.setting());
+      throw new IllegalArgumentException(flag + " " + e.problem(), e);
+    }
+  }
+
+  private ConsumerSettings validated(String consumerName, String workQueue) {
     return new ConsumerSettings(
         consumerName,
         workQueue,
@@ -118,9 +139,9 @@ public final class RunOptions {
         maxRetries,
         injectFailures,
         breakerThreshold,
-        RetryTiers.parseDuration(breakerReset),
+        Durations.parse(breakerReset),
         batchSize,
-        RetryTiers.parseDuration(shutdownTimeout),
+        Durations.parse(shutdownTimeout),
         httpPort,
         !noDeclare);
   }
