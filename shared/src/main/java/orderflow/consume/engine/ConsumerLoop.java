@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.engine;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;

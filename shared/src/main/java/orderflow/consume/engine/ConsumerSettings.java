@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.engine;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -8,8 +8,8 @@ import orderflow.topology.RetryTiers;
 
 /**
  * How one consumer service runs. Validated on creation: a bad value is an {@link InvalidSetting}
- * naming the component ({@link RunOptions} turns it into its flag). The defaults are the {@code
- * DEFAULT_*} constants, which the command line's options use too.
+ * naming the component ({@link orderflow.consume.options.RunOptions} turns it into its flag). The
+ * defaults are the {@code DEFAULT_*} constants, which the command line's options use too.
  *
  * @param name the consumer's name, written in dead letters and used for its inbox
  * @param workQueue the work queue's base name (see {@link orderflow.topology.Topology})

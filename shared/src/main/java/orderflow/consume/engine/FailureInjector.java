@@ -1,6 +1,7 @@
-package orderflow.consume;
+package orderflow.consume.engine;
 
 import java.util.random.RandomGenerator;
+import orderflow.consume.TransientFailureException;
 
 /** Makes a fraction of handler calls fail transiently ({@code --inject-failures}). */
 final class FailureInjector {

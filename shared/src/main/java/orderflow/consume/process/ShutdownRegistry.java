@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.process;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.engine;
 
 import java.time.Clock;
 import java.time.Duration;

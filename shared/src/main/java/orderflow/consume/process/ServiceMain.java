@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.process;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -11,6 +11,10 @@ import orderflow.broker.BrokerConnector;
 import orderflow.broker.BrokerRefusal;
 import orderflow.broker.WatchedConnection;
 import orderflow.config.BrokerSettings;
+import orderflow.consume.Ingress;
+import orderflow.consume.ServiceDefinition;
+import orderflow.consume.engine.ConsumerRuntime;
+import orderflow.consume.engine.ConsumerSettings;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.HealthServer;
 import orderflow.observe.HttpRoute;

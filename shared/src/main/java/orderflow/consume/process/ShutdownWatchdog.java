@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.process;
 
 import java.time.Duration;
 import org.slf4j.Logger;

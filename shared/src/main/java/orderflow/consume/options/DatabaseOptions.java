@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.options;
 
 import picocli.CommandLine.Option;
 

@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.engine;
 
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.ReadinessCheck;

@@ -1,9 +1,10 @@
-package orderflow.consume;
+package orderflow.consume.options;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import orderflow.config.Durations;
+import orderflow.consume.engine.ConsumerSettings;
 import orderflow.observe.HealthServer;
 import orderflow.topology.RetryTiers;
 import picocli.CommandLine.Option;
@@ -112,7 +113,10 @@ public final class RunOptions {
               + " permission; an admin runs `producer topology declare` first)")
   boolean noDeclare;
 
-  /** The address given to {@code --http-bind}, for {@link ServiceMain#run}. */
+  /**
+   * The address given to {@code --http-bind}, for {@link
+   * orderflow.consume.process.ServiceMain#run}.
+   */
   public String httpBind() {
     return httpBind;
   }

@@ -1,4 +1,4 @@
-package orderflow.consume;
+package orderflow.consume.engine;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import orderflow.consume.EventHandler;
+import orderflow.consume.HandlerContext;
+import orderflow.consume.PermanentFailureException;
+import orderflow.consume.ServiceDefinition;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
