@@ -89,7 +89,10 @@ public final class DeadLetterHeaders {
     described.put(LAST_FAILURE_AT, nowText);
     described.putIfAbsent(ORIGINAL_EXCHANGE, exchange);
     described.putIfAbsent(ORIGINAL_ROUTING_KEY, routingKey);
-    putFailure(described, cause, attempts, consumer);
+    described.put(ATTEMPTS, attempts);
+    described.put(CONSUMER, consumer);
+    described.put(EXCEPTION_CLASS, cause.getClass().getName());
+    described.put(EXCEPTION_MESSAGE, bounded(cause.getMessage()));
     return described;
   }
 
@@ -107,23 +110,12 @@ public final class DeadLetterHeaders {
       Throwable cause,
       String consumer,
       Instant now) {
-    Map<String, Object> described = new HashMap<>(headers);
-    String nowText = now.toString();
+    Map<String, Object> earlier = new HashMap<>(headers);
+    earlier.keySet().removeAll(List.of(FIRST_FAILURE_AT, ORIGINAL_EXCHANGE, ORIGINAL_ROUTING_KEY));
+    Map<String, Object> described =
+        describe(earlier, originalExchange, originalRoutingKey, cause, 1, consumer, now);
     described.put(REASON, reason);
-    described.put(FIRST_FAILURE_AT, nowText);
-    described.put(LAST_FAILURE_AT, nowText);
-    described.put(ORIGINAL_EXCHANGE, originalExchange);
-    described.put(ORIGINAL_ROUTING_KEY, originalRoutingKey);
-    putFailure(described, cause, 1, consumer);
     return described;
-  }
-
-  private static void putFailure(
-      Map<String, Object> headers, Throwable cause, int attempts, String consumer) {
-    headers.put(ATTEMPTS, attempts);
-    headers.put(CONSUMER, consumer);
-    headers.put(EXCEPTION_CLASS, cause.getClass().getName());
-    headers.put(EXCEPTION_MESSAGE, bounded(cause.getMessage()));
   }
 
   /** Failed deliveries before this one, from our own header (never from {@code x-death}). */
