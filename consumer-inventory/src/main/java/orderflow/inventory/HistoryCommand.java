@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
-import orderflow.consume.DatabaseOptions;
+import orderflow.consume.options.DatabaseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,9 +2,8 @@ package orderflow.inventory;
 
 import com.rabbitmq.client.AMQP;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import orderflow.consume.DeadLetterHeaders;
+import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.topology.Topology;
@@ -23,19 +22,19 @@ final class LegacyDeadLetters {
       byte[] body,
       Exception cause,
       Instant now) {
+    Map<String, Object> original =
+        properties.getHeaders() == null ? Map.of() : properties.getHeaders();
+    // The origin is where a replay must send it to reach the legacy queue again, however it
+    // arrived there.
     Map<String, Object> headers =
-        properties.getHeaders() == null ? new HashMap<>() : new HashMap<>(properties.getHeaders());
-    String nowText = now.toString();
-    headers.put(DeadLetterHeaders.REASON, DeadLetterHeaders.REASON_INVALID_EVENT);
-    headers.put(DeadLetterHeaders.EXCEPTION_CLASS, cause.getClass().getName());
-    headers.put(DeadLetterHeaders.EXCEPTION_MESSAGE, bounded(cause.getMessage()));
-    headers.put(DeadLetterHeaders.ATTEMPTS, 1);
-    headers.put(DeadLetterHeaders.FIRST_FAILURE_AT, nowText);
-    headers.put(DeadLetterHeaders.LAST_FAILURE_AT, nowText);
-    // Where a replay must send it to reach the legacy queue again, however it arrived there.
-    headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, "");
-    headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, topology.legacyQueue());
-    headers.put(DeadLetterHeaders.CONSUMER, LegacyOrderBridge.CONSUMER_NAME);
+        DeadLetterHeaders.firstFailure(
+            original,
+            DeadLetterHeaders.REASON_INVALID_EVENT,
+            "",
+            topology.legacyQueue(),
+            cause,
+            LegacyOrderBridge.CONSUMER_NAME,
+            now);
     AMQP.BasicProperties deadLetter =
         properties.builder().headers(headers).deliveryMode(EventMessages.PERSISTENT).build();
     return new OutgoingMessage(
@@ -43,13 +42,5 @@ final class LegacyDeadLetters {
         topology.deadLetterQueue(Topology.INVENTORY_QUEUE),
         deadLetter,
         body);
-  }
-
-  static String bounded(String message) {
-    if (message == null) {
-      return "";
-    }
-    int max = DeadLetterHeaders.MAX_MESSAGE_CHARS;
-    return message.length() <= max ? message : message.substring(0, max - 3) + "...";
   }
 }

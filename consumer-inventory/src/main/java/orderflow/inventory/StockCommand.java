@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
-import orderflow.consume.DatabaseOptions;
+import orderflow.consume.options.DatabaseOptions;
 import orderflow.envelope.EventLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -8,7 +8,7 @@ import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
-import orderflow.consume.DatabaseOptions;
+import orderflow.consume.options.DatabaseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

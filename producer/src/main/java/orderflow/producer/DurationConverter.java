@@ -1,7 +1,7 @@
 package orderflow.producer;
 
 import java.time.Duration;
-import orderflow.topology.RetryTiers;
+import orderflow.config.Durations;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -10,7 +10,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     try {
-      Duration duration = RetryTiers.parseDuration(value.trim());
+      Duration duration = Durations.parse(value.trim());
       if (duration.isNegative() || duration.isZero()) {
         throw new TypeConversionException("duration must be positive, was '" + value + "'");
       }

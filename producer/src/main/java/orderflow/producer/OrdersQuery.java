@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
 import orderflow.cli.QueryDatabase;
-import orderflow.consume.DatabaseOptions;
+import orderflow.consume.options.DatabaseOptions;
 import orderflow.orders.OrderService;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,7 +1,11 @@
 /**
- * The consumer runtime (docs/architecture.md section 5): manual acks, failure classes, delayed
- * retries through TTL queues, self-explaining dead letters, inbox/outbox transactions, a circuit
- * breaker, graceful shutdown and recovery. A service supplies {@link
- * orderflow.consume.EventHandler}s; the runtime does the rest.
+ * What a service author writes against, and nothing else: {@link orderflow.consume.EventHandler}
+ * (one per event type), {@link orderflow.consume.HandlerContext} (its transaction and its emitted
+ * events), {@link orderflow.consume.PermanentFailureException} and {@link
+ * orderflow.consume.TransientFailureException} (dead letter or retry), {@link
+ * orderflow.consume.ServiceDefinition} and {@link orderflow.consume.Ingress}. The runtime that
+ * calls them is in {@code orderflow.consume.engine}, a service's {@code run} options in {@code
+ * orderflow.consume.options}, the process around it in {@code orderflow.consume.process}
+ * (docs/architecture.md sections 5 and 12).
  */
 package orderflow.consume;

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import orderflow.consume.DeadLetterHeaders;
+import java.util.stream.Stream;
+import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
@@ -49,24 +50,18 @@ public final class DeadLetterQueue {
 
   /** Headers describing the failure or the broker's dead-lettering, dropped on replay. */
   static final List<String> FAILURE_HEADERS =
-      List.of(
-          DeadLetterHeaders.REASON,
-          DeadLetterHeaders.EXCEPTION_CLASS,
-          DeadLetterHeaders.EXCEPTION_MESSAGE,
-          DeadLetterHeaders.ATTEMPTS,
-          DeadLetterHeaders.FIRST_FAILURE_AT,
-          DeadLetterHeaders.LAST_FAILURE_AT,
-          DeadLetterHeaders.ORIGINAL_EXCHANGE,
-          DeadLetterHeaders.ORIGINAL_ROUTING_KEY,
-          DeadLetterHeaders.CONSUMER,
-          DeadLetterReader.X_DEATH,
-          DeadLetterReader.X_FIRST_DEATH_REASON,
-          DeadLetterReader.X_FIRST_DEATH_QUEUE,
-          DeadLetterReader.X_FIRST_DEATH_EXCHANGE,
-          "x-last-death-reason",
-          "x-last-death-queue",
-          "x-last-death-exchange",
-          DeadLetterReader.X_DELIVERY_COUNT);
+      Stream.concat(
+              DeadLetterHeaders.FAILURE_HEADERS.stream(),
+              Stream.of(
+                  DeadLetterReader.X_DEATH,
+                  DeadLetterReader.X_FIRST_DEATH_REASON,
+                  DeadLetterReader.X_FIRST_DEATH_QUEUE,
+                  DeadLetterReader.X_FIRST_DEATH_EXCHANGE,
+                  "x-last-death-reason",
+                  "x-last-death-queue",
+                  "x-last-death-exchange",
+                  DeadLetterReader.X_DELIVERY_COUNT))
+          .toList();
 
   private final Connection connection;
   private final Topology topology;

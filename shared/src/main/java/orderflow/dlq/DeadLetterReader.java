@@ -10,7 +10,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import orderflow.consume.DeadLetterHeaders;
+import orderflow.deadletter.DeadLetterHeaders;
 
 /**
  * Reads a {@link DeadLetter} from a message: who it is from its body ({@link BodyIdentity}), the

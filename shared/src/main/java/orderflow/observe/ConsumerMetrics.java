@@ -34,9 +34,9 @@ import java.util.function.Supplier;
  *
  * <p>Label values come from a closed set whatever the callers pass: event types known to {@link
  * orderflow.envelope.EventType}, the dead-letter reasons of {@link
- * orderflow.consume.DeadLetterHeaders}, retry tiers shaped like {@code 5s}; anything else (a forged
- * AMQP {@code type}, for instance) is counted under {@code unknown}, so no message can grow the
- * number of series.
+ * orderflow.deadletter.DeadLetterHeaders}, retry tiers shaped like {@code 5s}; anything else (a
+ * forged AMQP {@code type}, for instance) is counted under {@code unknown}, so no message can grow
+ * the number of series.
  *
  * <p>Handler time and end-to-end latency are histograms with fixed buckets (so they aggregate
  * across instances) plus client-side p50/p95/p99.

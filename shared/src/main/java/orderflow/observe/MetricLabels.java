@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import orderflow.consume.DeadLetterHeaders;
+import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventType;
 
 /**

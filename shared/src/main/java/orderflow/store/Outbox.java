@@ -16,9 +16,9 @@ import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 
 /**
- * Events committed with a state change, waiting to be published by an {@link OutboxRelay}. Adding
- * happens in the caller's transaction, so an event exists if and only if its state change
- * committed.
+ * Events committed with a state change, waiting to be published by an {@link
+ * orderflow.outbox.OutboxRelay}. Adding happens in the caller's transaction, so an event exists if
+ * and only if its state change committed.
  *
  * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
  */

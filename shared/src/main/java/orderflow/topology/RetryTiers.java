@@ -3,14 +3,17 @@ package orderflow.topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import orderflow.config.Durations;
 
 /**
  * The delays before each retry. Retry {@code n} (1-based) waits {@code delays[min(n, size) - 1]};
  * each delay has its own TTL queue, so messages in one queue all expire in order.
  */
 public record RetryTiers(List<Duration> delays) {
-  public static final RetryTiers DEFAULT =
-      new RetryTiers(List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30)));
+  /** The default delays as {@code --retry-delays} writes them. */
+  public static final String DEFAULT_DELAYS = "1s,5s,30s";
+
+  public static final RetryTiers DEFAULT = parse(DEFAULT_DELAYS);
 
   public RetryTiers {
     delays = List.copyOf(delays);
@@ -28,26 +31,9 @@ public record RetryTiers(List<Duration> delays) {
   public static RetryTiers parse(String text) {
     List<Duration> delays = new ArrayList<>();
     for (String part : text.split(",")) {
-      delays.add(parseDuration(part.trim()));
+      delays.add(Durations.parse(part.trim()));
     }
     return new RetryTiers(delays);
-  }
-
-  public static Duration parseDuration(String text) {
-    try {
-      if (text.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-      }
-      if (text.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-      if (text.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad duration '" + text + "' (use e.g. 500ms, 5s, 2m)", e);
-    }
-    throw new IllegalArgumentException("bad duration '" + text + "' (use e.g. 500ms, 5s, 2m)");
   }
 
   /** The delay before retry number {@code retry} (1-based). */

@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import orderflow.config.BrokerSettings;
+import orderflow.consume.engine.ConsumerSettings;
+import orderflow.consume.process.ServiceMain;
 import orderflow.dlq.DeadLetter;
 import orderflow.dlq.DeadLetterFilter;
 import orderflow.dlq.DeadLetterQueue;

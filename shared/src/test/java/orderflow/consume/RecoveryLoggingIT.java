@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import orderflow.config.BrokerSettings;
+import orderflow.consume.engine.ConsumerSettings;
+import orderflow.consume.process.ServiceMain;
 import orderflow.store.Database;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TcpProxy;

@@ -2,6 +2,9 @@ package orderflow.consume;
 
 import java.util.concurrent.Callable;
 import orderflow.config.BrokerOptions;
+import orderflow.consume.options.DatabaseOptions;
+import orderflow.consume.options.RunOptions;
+import orderflow.consume.process.ServiceMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

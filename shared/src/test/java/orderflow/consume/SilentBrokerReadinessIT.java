@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import orderflow.config.BrokerSettings;
+import orderflow.consume.engine.ConsumerSettings;
+import orderflow.consume.process.ServiceMain;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TcpProxy;
 import orderflow.testing.TestBroker;

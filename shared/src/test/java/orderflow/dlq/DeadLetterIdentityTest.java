@@ -10,7 +10,7 @@ import com.rabbitmq.client.AMQP;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import orderflow.consume.DeadLetterHeaders;
+import orderflow.deadletter.DeadLetterHeaders;
 import org.junit.jupiter.api.Test;
 
 /** Dead letters are known by their body, and print safely whatever their body holds. */

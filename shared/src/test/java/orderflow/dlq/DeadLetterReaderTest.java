@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import orderflow.consume.DeadLetterHeaders;
+import orderflow.deadletter.DeadLetterHeaders;
 import org.junit.jupiter.api.Test;
 
 class DeadLetterReaderTest {

@@ -14,10 +14,10 @@ import orderflow.envelope.OrderItem;
 import orderflow.envelope.OrderShipped;
 
 /** Events and queries shared by the store tests. */
-final class StoreFixtures {
+public final class StoreFixtures {
   private StoreFixtures() {}
 
-  static EventEnvelope orderCreated() {
+  public static EventEnvelope orderCreated() {
     String orderId = UUID.randomUUID().toString();
     return EventEnvelope.first(
         OrderCreated.of(
@@ -28,12 +28,12 @@ final class StoreFixtures {
         "test");
   }
 
-  static EventEnvelope orderShipped() {
+  public static EventEnvelope orderShipped() {
     return EventEnvelope.first(
         new OrderShipped(UUID.randomUUID().toString(), "shipment-1", "carrier", "track-1"), "test");
   }
 
-  static List<String> strings(Connection connection, String sql) throws SQLException {
+  public static List<String> strings(Connection connection, String sql) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql);
         ResultSet result = statement.executeQuery()) {
       List<String> values = new ArrayList<>();
@@ -44,7 +44,7 @@ final class StoreFixtures {
     }
   }
 
-  static long backlog(Database database) throws SQLException {
+  public static long backlog(Database database) throws SQLException {
     try (Connection connection = database.open()) {
       return Outbox.backlog(connection);
     }

@@ -1,0 +1,161 @@
+package orderflow.consume.options;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import orderflow.config.Durations;
+import orderflow.consume.engine.ConsumerSettings;
+import orderflow.observe.HealthServer;
+import orderflow.topology.RetryTiers;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of every consumer service's {@code run} command. Use as a picocli {@code @Mixin}.
+ * Defaults come from {@link ConsumerSettings}'s {@code DEFAULT_*} constants; the flag names live
+ * here only, so a {@link ConsumerSettings.InvalidSetting} is reported under its flag.
+ */
+public final class RunOptions {
+  /** The flag of each {@link ConsumerSettings} component that one sets. */
+  private static final Map<String, String> FLAGS =
+      Map.of(
+          "prefetch", "--prefetch",
+          "maxRetries", "--max-retries",
+          "injectFailureRate", "--inject-failures",
+          "breakerThreshold", "--breaker-threshold",
+          "batchSize", "--batch-size",
+          "httpPort", "--http-port");
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      description =
+          "Serve /health/live, /health/ready and /metrics on this port (0: any free port;"
+              + " default: no HTTP server)")
+  Integer httpPort;
+
+  @Option(
+      names = "--http-bind",
+      paramLabel = "ADDRESS",
+      defaultValue = HealthServer.DEFAULT_BIND_ADDRESS,
+      description =
+          "Address the HTTP server listens on; 0.0.0.0 for every interface (default"
+              + " ${DEFAULT-VALUE}: this host only)")
+  String httpBind;
+
+  @Option(
+      names = "--prefetch",
+      paramLabel = "N",
+      defaultValue = "" + ConsumerSettings.DEFAULT_PREFETCH,
+      description =
+          "Unacknowledged deliveries the broker may send ahead, at most "
+              + ConsumerSettings.MAX_PREFETCH
+              + " (default ${DEFAULT-VALUE})")
+  int prefetch;
+
+  @Option(
+      names = "--retry-delays",
+      paramLabel = "LIST",
+      defaultValue = RetryTiers.DEFAULT_DELAYS,
+      description = "Delay before each retry, e.g. 1s,5s,30s (default ${DEFAULT-VALUE})")
+  String retryDelays;
+
+  @Option(
+      names = "--max-retries",
+      paramLabel = "N",
+      defaultValue = "" + ConsumerSettings.DEFAULT_MAX_RETRIES,
+      description =
+          "Retries after a transient failure before dead-lettering (default ${DEFAULT-VALUE})")
+  int maxRetries;
+
+  @Option(
+      names = "--inject-failures",
+      paramLabel = "RATE",
+      defaultValue = "" + ConsumerSettings.DEFAULT_INJECT_FAILURE_RATE,
+      description = "Fraction (0..1) of handler calls that fail transiently, to watch retries work")
+  double injectFailures;
+
+  @Option(
+      names = "--breaker-threshold",
+      paramLabel = "N",
+      defaultValue = "" + ConsumerSettings.DEFAULT_BREAKER_THRESHOLD,
+      description =
+          "Transient failures in a row that open the circuit breaker (default ${DEFAULT-VALUE})")
+  int breakerThreshold;
+
+  @Option(
+      names = "--breaker-reset",
+      paramLabel = "DURATION",
+      defaultValue = ConsumerSettings.DEFAULT_BREAKER_RESET,
+      description = "How long the breaker stays open before probing (default ${DEFAULT-VALUE})")
+  String breakerReset;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "" + ConsumerSettings.DEFAULT_BATCH_SIZE,
+      description =
+          "Deliveries applied in one transaction and acked together (default ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "DURATION",
+      defaultValue = ConsumerSettings.DEFAULT_SHUTDOWN_TIMEOUT,
+      description =
+          "How long SIGTERM waits for in-flight work and the outbox (default ${DEFAULT-VALUE})")
+  String shutdownTimeout;
+
+  @Option(
+      names = "--no-declare",
+      description =
+          "Do not declare the topology: check passively that this service's exchanges and queues"
+              + " exist and stop, naming what is missing, if not (for accounts without configure"
+              + " permission; an admin runs `producer topology declare` first)")
+  boolean noDeclare;
+
+  /**
+   * The address given to {@code --http-bind}, for {@link
+   * orderflow.consume.process.ServiceMain#run}.
+   */
+  public String httpBind() {
+    return httpBind;
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the bad option
+   */
+  public ConsumerSettings settings(String consumerName, String workQueue) {
+    requireResolvable(httpBind);
+    try {
+      return validated(consumerName, workQueue);
+    } catch (ConsumerSettings.InvalidSetting e) {
+      String flag = FLAGS.getOrDefault(e.setting(), e.setting());
+      throw new IllegalArgumentException(flag + " " + e.problem(), e);
+    }
+  }
+
+  private ConsumerSettings validated(String consumerName, String workQueue) {
+    return new ConsumerSettings(
+        consumerName,
+        workQueue,
+        prefetch,
+        RetryTiers.parse(retryDelays),
+        maxRetries,
+        injectFailures,
+        breakerThreshold,
+        Durations.parse(breakerReset),
+        batchSize,
+        Durations.parse(shutdownTimeout),
+        httpPort,
+        !noDeclare);
+  }
+
+  /** Checked here so a bad address is a usage error before anything connects. */
+  private static void requireResolvable(String address) {
+    try {
+      InetAddress.getByName(address);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--http-bind: unknown address '" + address + "'", e);
+    }
+  }
+}

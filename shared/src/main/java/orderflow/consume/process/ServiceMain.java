@@ -1,0 +1,282 @@
+package orderflow.consume.process;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import orderflow.broker.BrokerConnector;
+import orderflow.broker.BrokerRefusal;
+import orderflow.broker.WatchedConnection;
+import orderflow.config.BrokerSettings;
+import orderflow.consume.Ingress;
+import orderflow.consume.ServiceDefinition;
+import orderflow.consume.engine.ConsumerRuntime;
+import orderflow.consume.engine.ConsumerSettings;
+import orderflow.observe.ConsumerMetrics;
+import orderflow.observe.HealthServer;
+import orderflow.observe.HttpRoute;
+import orderflow.observe.ReadinessCheck;
+import orderflow.observe.ReadinessChecks;
+import orderflow.outbox.OutboxClaims;
+import orderflow.outbox.OutboxRelay;
+import orderflow.store.Database;
+import orderflow.topology.QueueSpec;
+import orderflow.topology.Topology;
+import orderflow.topology.TopologyDeclarer;
+import orderflow.topology.TopologyVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a consumer service until SIGTERM or SIGINT: opens and migrates the database, connects,
+ * declares the topology (or, with {@code --no-declare}, checks that its own part exists), starts
+ * the outbox relay, the work-queue consumer, the ingresses and the HTTP server. On the signal it
+ * drains (docs/architecture.md section 5.8) and the process exits 0.
+ */
+public final class ServiceMain {
+  private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
+
+  private static final Function<Database, List<HttpRoute>> NO_ROUTES = database -> List.of();
+
+  private ServiceMain() {}
+
+  /**
+   * {@link #run(BrokerSettings, ConsumerSettings, String, String, ServiceDefinition)} on loopback.
+   */
+  public static int run(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    return run(broker, settings, HealthServer.DEFAULT_BIND_ADDRESS, databaseUrl, service);
+  }
+
+  /**
+   * Blocks until the process is asked to stop (SIGTERM/SIGINT) and has drained.
+   *
+   * @param httpBind the address the HTTP server (if {@code settings.httpPort()} is set) listens on
+   * @return the exit code: 1 if the consumer loop ended on its own (it never should)
+   * @throws Exception if the service cannot start (broker unreachable, database unusable...)
+   */
+  public static int run(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    return run(broker, settings, httpBind, databaseUrl, service, NO_ROUTES);
+  }
+
+  /**
+   * Like {@link #run(BrokerSettings, ConsumerSettings, String, String, ServiceDefinition)}, with
+   * the service's own HTTP endpoints beside health and metrics (when {@code settings.httpPort()} is
+   * set).
+   *
+   * @param routes makes the service's routes from its started database
+   */
+  public static int run(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service,
+      Function<Database, List<HttpRoute>> routes)
+      throws Exception {
+    RunningService running = start(broker, settings, httpBind, databaseUrl, service, routes);
+    CountDownLatch exited = new CountDownLatch(1);
+    int[] exitStatus = {0};
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Thread watchdog =
+                      ShutdownWatchdog.arm(
+                          service.name(),
+                          ShutdownWatchdog.limit(settings.shutdownTimeout()),
+                          () -> {
+                            System.err.flush();
+                            Runtime.getRuntime().halt(ShutdownWatchdog.EXIT_CODE);
+                          });
+                  running.stop();
+                  watchdog.interrupt();
+                  exited.countDown();
+                  System.out.flush();
+                  System.err.flush();
+                  // The JVM reports 143 after SIGTERM; a clean drain is a success, so say 0.
+                  Runtime.getRuntime().halt(exitStatus[0]);
+                },
+                service.name() + "-shutdown"));
+    running.awaitTermination();
+    if (!running.stopping()) {
+      log.error("the consumer loop of {} ended unexpectedly", service.name());
+      exitStatus[0] = 1;
+      running.stop();
+      return 1;
+    }
+    exited.await();
+    return 0;
+  }
+
+  /** Starts everything, HTTP on loopback; the caller stops it. For in-process tests. */
+  public static RunningService start(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    return start(broker, settings, HealthServer.DEFAULT_BIND_ADDRESS, databaseUrl, service);
+  }
+
+  /** Starts everything; the caller stops it. Exposed for tests that run a service in-process. */
+  public static RunningService start(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    return start(broker, settings, httpBind, databaseUrl, service, NO_ROUTES);
+  }
+
+  /**
+   * Starts everything, with the service's own HTTP endpoints made by {@code routes} from the
+   * service's database; the caller stops it.
+   */
+  public static RunningService start(
+      BrokerSettings broker,
+      ConsumerSettings settings,
+      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service,
+      Function<Database, List<HttpRoute>> routes)
+      throws Exception {
+    ShutdownRegistry registry = new ShutdownRegistry();
+    try {
+      Database database = Database.open(databaseUrl);
+      registry.register("database", database::close);
+      database.migrate(service.name(), service.migrations());
+
+      ConsumerMetrics metrics = ConsumerMetrics.create(service.name());
+      WatchedConnection watched =
+          new BrokerConnector(broker, service.name(), metrics.registry())
+              .connectWatched("consumer");
+      Connection connection = watched.connection();
+      registry.register("connection", () -> connection.close(5_000));
+      Topology topology = new Topology(broker.namespace(), settings.tiers());
+      prepareTopology(connection, topology, settings, service);
+
+      OutboxClaims claims = new OutboxClaims();
+      OutboxRelay relay = new OutboxRelay(database, connection, service.name(), claims);
+      relay.start();
+      registry.register(
+          "outbox relay",
+          () -> {
+            if (!relay.flush(settings.shutdownTimeout())) {
+              log.warn("outbox not empty at shutdown; it is sent at the next start");
+            }
+            relay.close();
+          });
+      metrics.outboxBacklog(relay::backlog);
+      metrics.outboxMarkFailures(relay::markFailures);
+
+      ConsumerRuntime runtime =
+          new ConsumerRuntime(connection, database, topology, settings, service, metrics, claims);
+      ReadinessChecks readiness =
+          new ReadinessChecks(runtime, () -> Map.of("heartbeat", watched.silence().state()));
+      Integer httpPort = null;
+      if (settings.httpPort() != null) {
+        HealthServer server =
+            HealthServer.start(
+                httpBind, settings.httpPort(), readiness, metrics, routes.apply(database));
+        registry.register("http server", server::close);
+        httpPort = server.port();
+      }
+      runtime.start();
+      registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
+      for (Ingress ingress : service.ingresses()) {
+        AutoCloseable handle = ingress.start(connection, topology);
+        if (handle instanceof ReadinessCheck check) {
+          readiness.add(check);
+        }
+        registry.register("ingress " + ingress.getClass().getSimpleName(), handle::close);
+      }
+      log.info(
+          "{} running on {} namespace '{}', database {}",
+          service.name(),
+          broker.redactedUri(),
+          broker.namespace(),
+          database.describe());
+      return new RunningService(runtime, registry, httpPort);
+    } catch (Exception e) {
+      registry.closeAll();
+      throw BrokerRefusal.explain(e, "starting " + service.name());
+    } catch (Error e) {
+      registry.closeAll();
+      throw e;
+    }
+  }
+
+  /**
+   * Declares the whole topology, or, under {@code --no-declare}, checks passively that what this
+   * service uses exists: its account then needs no configure permission at all.
+   */
+  private static void prepareTopology(
+      Connection connection,
+      Topology topology,
+      ConsumerSettings settings,
+      ServiceDefinition service)
+      throws Exception {
+    if (settings.declareTopology()) {
+      try (Channel channel = connection.createChannel()) {
+        TopologyDeclarer.declare(channel, topology);
+      }
+      return;
+    }
+    List<QueueSpec> queues = new ArrayList<>(topology.queuesOf(settings.workQueue()));
+    for (Ingress ingress : service.ingresses()) {
+      queues.addAll(ingress.queues(topology));
+    }
+    new TopologyVerifier(connection)
+        .requirePresent(topology.exchangesOf(settings.workQueue()), queues);
+  }
+
+  /** A started service. */
+  public static final class RunningService {
+    private final ConsumerRuntime runtime;
+    private final ShutdownRegistry registry;
+    private final Integer httpPort;
+
+    RunningService(ConsumerRuntime runtime, ShutdownRegistry registry, Integer httpPort) {
+      this.runtime = runtime;
+      this.registry = registry;
+      this.httpPort = httpPort;
+    }
+
+    /** The port of the health and metrics server, or null when it was not started. */
+    public Integer httpPort() {
+      return httpPort;
+    }
+
+    public ConsumerRuntime runtime() {
+      return runtime;
+    }
+
+    /** Drains and closes everything, last started first. Idempotent. */
+    public void stop() {
+      registry.closeAll();
+    }
+
+    boolean stopping() {
+      return runtime.stopping();
+    }
+
+    void awaitTermination() throws InterruptedException {
+      runtime.awaitTermination();
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package orderflow.outbox;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.InvalidEventException;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.EventMessages;
+import orderflow.publish.OutgoingMessage;
+import orderflow.publish.PublishOutcome;
+import orderflow.store.OutboxRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a batch of outbox rows on one confirming channel and waits for the broker's answers.
+ * Rows confirmed or returned (unroutable) are settled; the rest (nacked, unconfirmed, not published
+ * because the channel failed, undecodable) stay for a later attempt. Confined to one thread.
+ */
+final class BatchPublisher {
+  private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
+
+  private final ConfirmingPublisher publisher;
+  private final EventCodec codec = new EventCodec(Integer.MAX_VALUE);
+  private final Duration confirmTimeout;
+
+  /** What became of one batch. */
+  record Outcome(List<Long> settled, int returned, int failed, Exception channelFailure) {
+    static final Outcome EMPTY = new Outcome(List.of(), 0, 0, null);
+  }
+
+  BatchPublisher(ConfirmingPublisher publisher, Duration confirmTimeout) {
+    this.publisher = publisher;
+    this.confirmTimeout = confirmTimeout;
+  }
+
+  ConfirmingPublisher publisher() {
+    return publisher;
+  }
+
+  Outcome publish(List<OutboxRow> rows) throws InterruptedException {
+    List<OutboxRow> published = new ArrayList<>(rows.size());
+    List<CompletableFuture<PublishOutcome>> answers = new ArrayList<>(rows.size());
+    Exception channelFailure = null;
+    for (OutboxRow row : rows) {
+      OutgoingMessage message;
+      try {
+        message = message(row);
+      } catch (InvalidEventException e) {
+        log.error(
+            "outbox row {} (event {}) cannot be decoded: {}",
+            row.id(),
+            row.eventId(),
+            e.getMessage());
+        continue;
+      }
+      try {
+        answers.add(publisher.publish(message));
+        published.add(row);
+      } catch (IOException | ShutdownSignalException e) {
+        // Still wait for what was published before: confirmed rows need not be sent again.
+        channelFailure = e;
+        break;
+      }
+    }
+    int notPublished = rows.size() - published.size();
+    return settle(published, answers, notPublished, channelFailure);
+  }
+
+  private Outcome settle(
+      List<OutboxRow> published,
+      List<CompletableFuture<PublishOutcome>> answers,
+      int failed,
+      Exception channelFailure)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + confirmTimeout.toNanos();
+    List<Long> settled = new ArrayList<>(published.size());
+    int returned = 0;
+    for (int i = 0; i < published.size(); i++) {
+      OutboxRow row = published.get(i);
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      PublishOutcome outcome = ConfirmingPublisher.await(answers.get(i), left);
+      switch (outcome) {
+        case CONFIRMED -> settled.add(row.id());
+        case RETURNED -> {
+          log.debug(
+              "outbox event {} to {} with key {} was unroutable (no queue bound); marking it sent",
+              row.eventId(),
+              row.exchange(),
+              row.routingKey());
+          settled.add(row.id());
+          returned++;
+        }
+        case NACKED, UNCONFIRMED -> failed++;
+      }
+    }
+    if (channelFailure == null && !publisher.channel().isOpen()) {
+      // The broker closed the channel after accepting the publishes, e.g. a missing exchange.
+      channelFailure = publisher.channel().getCloseReason();
+    }
+    return new Outcome(settled, returned, failed, channelFailure);
+  }
+
+  private OutgoingMessage message(OutboxRow row) {
+    EventEnvelope event = codec.decode(row.body());
+    return new OutgoingMessage(
+        row.exchange(), row.routingKey(), EventMessages.properties(event), row.body());
+  }
+}

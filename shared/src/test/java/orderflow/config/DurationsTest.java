@@ -1,0 +1,23 @@
+package orderflow.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DurationsTest {
+  @Test
+  void readsMillisecondsSecondsAndMinutes() {
+    assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+    assertEquals(Duration.ofSeconds(5), Durations.parse("5s"));
+    assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+  }
+
+  @Test
+  void refusesOtherFormsNamingTheAcceptedOnes() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("5 hours"));
+    assertEquals("bad duration '5 hours' (use e.g. 500ms, 5s, 2m)", e.getMessage());
+  }
+}
