@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import orderflow.config.LogSafe;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
 import orderflow.store.Outbox;
@@ -84,6 +85,9 @@ public final class OutboxRelay implements AutoCloseable {
 
   /** Rows the broker confirmed whose mark failed: marked before anything is published again. */
   private List<Long> unmarked = List.of();
+
+  /** Set at the first failure to open a channel, so the retries after it log nothing. */
+  private boolean brokerUnreachable;
 
   private final RelayChannel channel;
   private volatile long backlog;
@@ -260,6 +264,10 @@ public final class OutboxRelay implements AutoCloseable {
   private Pause cycleAndChoosePause() throws InterruptedException {
     try {
       BatchPublisher.Outcome outcome = cycle();
+      if (brokerUnreachable && outcome != BatchPublisher.Outcome.EMPTY) {
+        brokerUnreachable = false;
+        log.info("outbox relay {}: publishing again", name);
+      }
       if (outcome.channelFailure() != null) {
         log.warn(
             "outbox relay {}: channel failed ({}); reopening in {}",
@@ -279,8 +287,18 @@ public final class OutboxRelay implements AutoCloseable {
       }
       return outcome.settled().size() == batchSize ? Pause.NONE : Pause.POLL;
     } catch (IOException | ShutdownSignalException e) {
-      log.warn(
-          "outbox relay {}: cannot open a channel ({}); retrying in {}", name, e, retryBackoff);
+      // The connection's own log says it is lost and when it is back: one line here, not one
+      // per retry.
+      if (!brokerUnreachable) {
+        brokerUnreachable = true;
+        log.warn(
+            "outbox relay {}: cannot open a channel ({}); retrying every {}",
+            name,
+            LogSafe.escape(e.toString()),
+            retryBackoff);
+      } else {
+        log.debug("outbox relay {}: still cannot open a channel: {}", name, e.toString());
+      }
       channel.close();
       return Pause.BACKOFF;
     } catch (SQLException e) {
