@@ -15,6 +15,7 @@ import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,12 +57,7 @@ final class CancelCommand extends BrokerCommand {
       description = "How long to wait for the confirm (default ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Option(
-      names = "--no-declare",
-      description =
-          "Do not declare the topology first (for users without configure permission; the"
-              + " exchange and queues must exist)")
-  boolean noDeclare;
+  @Mixin TopologyOption topology;
 
   @Option(names = "--json", description = "Print {orderId, eventId, reason} as JSON")
   boolean json;
@@ -75,9 +71,7 @@ final class CancelCommand extends BrokerCommand {
     PublishOutcome outcome;
     ShutdownSignalException channelClosed;
     Optional<String> refusal;
-    try (BrokerSession session =
-            BrokerSession.open(
-                spec, broker, "cancel", BrokerSession.TopologySetup.declareUnless(noDeclare));
+    try (BrokerSession session = BrokerSession.open(spec, broker, "cancel", topology.setup());
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
       EventMessages messages = new EventMessages(new EventCodec());

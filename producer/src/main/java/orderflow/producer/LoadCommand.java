@@ -11,6 +11,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -82,10 +83,7 @@ final class LoadCommand extends BrokerCommand {
               + " benchmarks; default ${DEFAULT-VALUE})")
   long warmup;
 
-  @Option(
-      names = "--no-declare",
-      description = "Do not declare the topology first (the exchange and queues must exist)")
-  boolean noDeclare;
+  @Mixin TopologyOption topology;
 
   @Option(names = "--json", description = "Print the summary as one JSON object")
   boolean json;
@@ -97,9 +95,7 @@ final class LoadCommand extends BrokerCommand {
     EventMessages messages = new EventMessages(new EventCodec());
     LoadSummary summary;
     Optional<String> refusal;
-    try (BrokerSession session =
-            BrokerSession.open(
-                spec, broker, "load", BrokerSession.TopologySetup.declareUnless(noDeclare));
+    try (BrokerSession session = BrokerSession.open(spec, broker, "load", topology.setup());
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), maxInFlight)) {
       BlockedNotice blocks = session.reportBlocks(spec.commandLine().getErr());

@@ -19,6 +19,7 @@ import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code producer order}: publishes one OrderCreated and waits for the broker's confirm. */
@@ -65,12 +66,7 @@ final class OrderCommand extends BrokerCommand {
       description = "How long to wait for the confirm (default ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Option(
-      names = "--no-declare",
-      description =
-          "Do not declare the topology first (for users without configure permission; the"
-              + " exchange and queues must exist)")
-  boolean noDeclare;
+  @Mixin TopologyOption topology;
 
   @Option(names = "--json", description = "Print {orderId, eventId, correlationId} as JSON")
   boolean json;
@@ -96,9 +92,7 @@ final class OrderCommand extends BrokerCommand {
     PublishOutcome outcome;
     ShutdownSignalException channelClosed;
     Optional<String> refusal;
-    try (BrokerSession session =
-            BrokerSession.open(
-                spec, broker, "order", BrokerSession.TopologySetup.declareUnless(noDeclare));
+    try (BrokerSession session = BrokerSession.open(spec, broker, "order", topology.setup());
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
       blocks = session.reportBlocks(spec.commandLine().getErr());

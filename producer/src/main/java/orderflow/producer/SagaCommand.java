@@ -29,6 +29,7 @@ import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
 import orderflow.topology.Topology;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -116,12 +117,7 @@ final class SagaCommand extends BrokerCommand {
       description = "A service's /metrics page, to count retries and dead letters (repeatable)")
   List<URI> metricsUrls = new ArrayList<>();
 
-  @Option(
-      names = "--no-declare",
-      description =
-          "Do not declare the topology (for accounts without configure permission): check that"
-              + " the orders exchange exists and stop, naming it, if not")
-  boolean noDeclare;
+  @Mixin TopologyOption topology;
 
   @Option(names = "--json", description = "Print the summary as one JSON object")
   boolean json;
@@ -131,9 +127,7 @@ final class SagaCommand extends BrokerCommand {
     validate();
     SagaTally tally = new SagaTally();
     EventCodec codec = new EventCodec();
-    try (BrokerSession session =
-            BrokerSession.open(
-                spec, broker, "saga", BrokerSession.TopologySetup.declareUnless(noDeclare));
+    try (BrokerSession session = BrokerSession.open(spec, broker, "saga", topology.setup());
         Channel observer = session.connection().createChannel();
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 100)) {

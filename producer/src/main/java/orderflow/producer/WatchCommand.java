@@ -14,6 +14,7 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
 import orderflow.envelope.InvalidEventException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -45,12 +46,7 @@ final class WatchCommand extends BrokerCommand {
       description = "Stop after printing N events (default: run until stopped)")
   long limit;
 
-  @Option(
-      names = "--no-declare",
-      description =
-          "Do not declare the topology (for accounts without configure permission): check that"
-              + " the orders exchange exists and stop, naming it, if not")
-  boolean noDeclare;
+  @Mixin TopologyOption topology;
 
   @Option(names = "--json", description = "Print one JSON object per line")
   boolean json;
@@ -66,9 +62,7 @@ final class WatchCommand extends BrokerCommand {
     PrintWriter out = out();
     PrintWriter err = spec.commandLine().getErr();
     Thread hook = new Thread(this::stopAndWait, "producer-watch-stop");
-    try (BrokerSession session =
-        BrokerSession.open(
-            spec, broker, "watch", BrokerSession.TopologySetup.declareUnless(noDeclare))) {
+    try (BrokerSession session = BrokerSession.open(spec, broker, "watch", topology.setup())) {
       Channel channel = session.connection().createChannel();
       // Server-named, exclusive, auto-delete, non-durable: the broker deletes it when this
       // connection closes, even if the process is killed, so a watcher leaves nothing behind.
