@@ -5,7 +5,10 @@ import orderflow.asyncapi.ServiceRole.LegacyRole;
 import orderflow.envelope.EventType;
 import orderflow.topology.Topology;
 
-/** Who sends and who receives what (DESIGN section 1): the programs of this repository. */
+/**
+ * Who sends and who receives what (docs/architecture.md section 1): the programs of this
+ * repository.
+ */
 final class ServiceRoles {
   private ServiceRoles() {}
 
