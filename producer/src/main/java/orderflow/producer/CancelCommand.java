@@ -1,21 +1,14 @@
 package orderflow.producer;
 
-import com.rabbitmq.client.ShutdownSignalException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
-import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCancelled;
-import orderflow.publish.ConfirmingPublisher;
-import orderflow.publish.EventMessages;
-import orderflow.publish.PublishOutcome;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,7 +29,7 @@ import picocli.CommandLine.Parameters;
           + " resolves an order stuck in a dead-letter queue backwards.",
       "Exits 1 if the broker nacks it, no queue takes it, or no confirm arrives within --timeout."
     })
-final class CancelCommand extends BrokerCommand {
+final class CancelCommand extends OneEventCommand {
   static final String DEFAULT_REASON = "cancelled on request";
 
   @Parameters(index = "0", paramLabel = "ORDER_ID", description = "The order to cancel")
@@ -49,16 +42,6 @@ final class CancelCommand extends BrokerCommand {
       description = "Why (default: ${DEFAULT-VALUE})")
   String reason;
 
-  @Option(
-      names = "--timeout",
-      defaultValue = "10s",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How long to wait for the confirm (default ${DEFAULT-VALUE})")
-  Duration timeout;
-
-  @Mixin TopologyOption topology;
-
   @Option(names = "--json", description = "Print {orderId, eventId, reason} as JSON")
   boolean json;
 
@@ -68,29 +51,10 @@ final class CancelCommand extends BrokerCommand {
         OrderRules.asUsageError(
             spec, "invalid cancellation", () -> new OrderCancelled(orderId, reason));
     EventEnvelope event = EventEnvelope.first(cancellation, OrderCommand.SOURCE);
-    PublishOutcome outcome;
-    ShutdownSignalException channelClosed;
-    Optional<String> refusal;
-    try (BrokerSession session = BrokerSession.open(spec, broker, "cancel", topology.setup());
-        ConfirmingPublisher publisher =
-            new ConfirmingPublisher(session.connection().createChannel(), 1)) {
-      EventMessages messages = new EventMessages(new EventCodec());
-      outcome =
-          publisher.publishAndWait(
-              messages.toMessage(event, session.topology().ordersExchange()), timeout);
-      refusal = publisher.refusal();
-      channelClosed = publisher.channel().getCloseReason();
-    }
-    if (outcome != PublishOutcome.CONFIRMED) {
-      String why =
-          refusal
-              .map(reply -> "refused by the broker: " + reply)
-              .orElseGet(
-                  () ->
-                      outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
-                          ? BrokerErrors.describe(channelClosed)
-                          : outcome.name());
-      return fail("cancellation of order " + orderId + " was not accepted: " + why, null);
+    Optional<String> notAccepted = publishConfirmed("cancel", event);
+    if (notAccepted.isPresent()) {
+      return fail(
+          "cancellation of order " + orderId + " was not accepted: " + notAccepted.get(), null);
     }
     PrintWriter out = out();
     if (json) {

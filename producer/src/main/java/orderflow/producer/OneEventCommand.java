@@ -1,0 +1,85 @@
+package orderflow.producer;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import java.time.Duration;
+import java.util.Optional;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.EventMessages;
+import orderflow.publish.PublishOutcome;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * A command that publishes one event and waits for the broker's confirm ({@code producer order},
+ * {@code producer cancel}): its {@code --timeout} and {@code --no-declare}, and the publish that
+ * says why an event was not accepted.
+ */
+abstract class OneEventCommand extends BrokerCommand {
+  @Option(
+      names = "--timeout",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long to wait for the confirm (default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Mixin TopologyOption topology;
+
+  /**
+   * Publishes {@code event} to the orders exchange and waits for its confirm.
+   *
+   * @param connectionPurpose names the connection, e.g. {@code order}
+   * @return empty if the broker confirmed it; otherwise why not, on one line
+   */
+  Optional<String> publishConfirmed(String connectionPurpose, EventEnvelope event)
+      throws Exception {
+    BlockedNotice blocks;
+    PublishOutcome outcome;
+    ShutdownSignalException channelClosed;
+    Optional<String> refusal;
+    try (BrokerSession session =
+            BrokerSession.open(spec, broker, connectionPurpose, topology.setup());
+        ConfirmingPublisher publisher =
+            new ConfirmingPublisher(session.connection().createChannel(), 1)) {
+      blocks = session.reportBlocks(spec.commandLine().getErr());
+      EventMessages messages = new EventMessages(new EventCodec());
+      outcome =
+          publisher.publishAndWait(
+              messages.toMessage(event, session.topology().ordersExchange()), timeout);
+      refusal = publisher.refusal();
+      channelClosed = publisher.channel().getCloseReason();
+      session.abortIfBlocked(publisher.channel());
+    }
+    if (outcome == PublishOutcome.CONFIRMED) {
+      return Optional.empty();
+    }
+    // A channel the broker closed (a refused permission, a missing exchange) ends the wait early;
+    // its reason says more than "no confirm".
+    return Optional.of(
+        refusal
+            .map(reply -> "refused by the broker: " + reply)
+            .orElseGet(
+                () ->
+                    outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
+                        ? BrokerErrors.describe(channelClosed)
+                        : explain(outcome, event.routingKey(), blocks)));
+  }
+
+  private String explain(PublishOutcome outcome, String routingKey, BlockedNotice blocks) {
+    return switch (outcome) {
+      case NACKED -> "NACKED by the broker (a queue refused it, e.g. at its length limit)";
+      case RETURNED ->
+          "RETURNED as unroutable (no queue is bound for "
+              + routingKey
+              + "; run `producer topology declare`)";
+      case UNCONFIRMED ->
+          "UNCONFIRMED: no confirm within "
+              + timeout.toMillis()
+              + " ms"
+              + (blocks.blocks() > 0 ? " (the broker blocked publishing meanwhile)" : "");
+      case CONFIRMED -> "CONFIRMED";
+    };
+  }
+}
