@@ -77,22 +77,6 @@ class InventoryCrashIT {
   private static final int DEFAULT_STOCK = 100_000;
 
   private JavaProcess startService(TestBroker broker, String db) throws Exception {
-    return JavaProcess.start(
-        directory.resolve("logs"),
-        Main.class,
-        List.of(
-            "run",
-            "--uri",
-            broker.uriString(),
-            "--namespace",
-            broker.namespace(),
-            "--db",
-            db,
-            "--default-stock",
-            Integer.toString(DEFAULT_STOCK),
-            "--batch-size",
-            "5",
-            "--prefetch",
-            "20"));
+    return InventoryProcess.start(directory.resolve("logs"), broker, db, DEFAULT_STOCK, 5, 20);
   }
 }

@@ -168,22 +168,6 @@ class InventoryFreezePostgresIT {
   }
 
   private JavaProcess startService(TestBroker broker, String db, String name) throws Exception {
-    return JavaProcess.start(
-        directory.resolve(name),
-        Main.class,
-        List.of(
-            "run",
-            "--uri",
-            broker.uriString(),
-            "--namespace",
-            broker.namespace(),
-            "--db",
-            db,
-            "--default-stock",
-            Integer.toString(DEFAULT_STOCK),
-            "--batch-size",
-            "10",
-            "--prefetch",
-            "20"));
+    return InventoryProcess.start(directory.resolve(name), broker, db, DEFAULT_STOCK, 10, 20);
   }
 }
