@@ -69,14 +69,6 @@ final class StockLedger {
   }
 
   /**
-   * Gives {@code quantity} held by a reservation back: from reserved to available, with a {@code
-   * release} movement. The caller releases each reservation once ({@link Reservations#markReleased}
-   * decides that in the same transaction).
-   *
-   * @throws IllegalStateException if the read model holds less than that (it and the ledger
-   *     disagree: never released twice, never released what was not reserved)
-   */
-  /**
    * Undoes a {@link #tryReserve} of this transaction that no decision followed (the order turned
    * out to be decided elsewhere): no movement, since none was appended for it.
    */
@@ -92,6 +84,14 @@ final class StockLedger {
     }
   }
 
+  /**
+   * Gives {@code quantity} held by a reservation back: from reserved to available, with a {@code
+   * release} movement. The caller releases each reservation once ({@link Reservations#markReleased}
+   * decides that in the same transaction).
+   *
+   * @throws IllegalStateException if the read model holds less than that (it and the ledger
+   *     disagree: never released twice, never released what was not reserved)
+   */
   void release(
       String productId, int quantity, String orderId, String reservationId, String reason, long now)
       throws SQLException {

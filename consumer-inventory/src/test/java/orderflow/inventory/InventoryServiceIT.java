@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ReservedItem;
 import orderflow.envelope.Shortage;
+import orderflow.store.Database;
+import orderflow.store.Retention;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
@@ -203,6 +206,40 @@ class InventoryServiceIT {
           decisions.all().stream()
               .filter(e -> e.payload().orderId().equals(order.payload().orderId()))
               .count());
+    }
+  }
+
+  @Test
+  void aRedeliveryOlderThanTheDedupWindowReservesNothingMore(TestBroker broker) throws Exception {
+    String db = TestDatabases.sqlite(directory);
+    Topology topology = declare(broker);
+    EventEnvelope order = EventEnvelope.first(Orders.order("lamp:7"), "producer");
+    OrderCreated marker = Orders.order("marker:1");
+
+    try (Decisions decisions = Decisions.listen(broker, topology);
+        Service service = Service.start(broker, db, 100)) {
+      Orders.publish(broker, topology, List.of(order));
+      awaitDecision(decisions, order.payload().orderId());
+      // Retention has forgotten the event id: only the order's own key can refuse it now.
+      try (Database database = Database.open(db);
+          Connection connection = database.open()) {
+        assertEquals(
+            1,
+            Retention.pruneInbox(
+                connection, database.dialect(), System.currentTimeMillis() + 1_000, 100));
+        connection.commit();
+      }
+      Orders.publish(broker, topology, List.of(order));
+      Orders.publish(broker, topology, Orders.envelopes(List.of(marker)));
+      awaitDecision(decisions, marker.orderId());
+
+      assertEquals(new StockQueries.StockLevel("lamp", 93, 7), new InventoryDb(db).level("lamp"));
+      List<EventEnvelope> answers =
+          decisions.all().stream()
+              .filter(e -> e.payload().orderId().equals(order.payload().orderId()))
+              .toList();
+      assertEquals(2, answers.size(), "the repeat is answered again");
+      assertEquals(answers.get(0).payload(), answers.get(1).payload(), "with the same reservation");
     }
   }
 

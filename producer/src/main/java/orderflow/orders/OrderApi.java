@@ -9,14 +9,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import orderflow.config.LogSafe;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.HttpReply;
 import orderflow.observe.HttpRoute;
 import orderflow.observe.RouteRequest;
 import orderflow.store.Database;
+import orderflow.store.OutboxEntry;
 
 /**
  * The order API, served beside {@code /health/*} and {@code /metrics}:
@@ -53,12 +56,14 @@ public final class OrderApi implements HttpRoute {
 
   /**
    * @param exchange the orders exchange, as named on the broker, that placed orders go to
+   * @param committed takes the outbox entries each request committed (the outbox publisher)
    */
-  public OrderApi(Database database, String exchange, Clock clock) {
+  public OrderApi(
+      Database database, String exchange, Clock clock, Consumer<List<OutboxEntry>> committed) {
     this.database = database;
     OrderProjector projector = new OrderProjector(database.dialect(), clock);
-    this.placement = new OrderPlacement(database, exchange, clock, projector);
-    this.cancellation = new OrderCancellation(database, exchange, projector);
+    this.placement = new OrderPlacement(database, exchange, clock, projector, committed);
+    this.cancellation = new OrderCancellation(database, exchange, projector, committed);
   }
 
   @Override

@@ -2,19 +2,22 @@ package orderflow.orders;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCancelled;
 import orderflow.store.Database;
 import orderflow.store.Outbox;
+import orderflow.store.OutboxEntry;
 
 /**
  * Asks for an order's cancellation (the write side of {@code POST /orders/{id}/cancel}): in one
  * transaction, checks that the order exists and has not ended, appends its {@code OrderCancelled}
- * to the event store and folds it, and adds the event to the outbox (the relay publishes it after
- * commit). Shipping then decides (docs/architecture.md section 2): the read model shows {@code
- * CANCELLED}, or the refusal if the order shipped meanwhile.
+ * to the event store and folds it, and adds the event to the outbox (the outbox publisher publishes
+ * it after commit). Shipping then decides (docs/architecture.md section 2): the read model shows
+ * {@code CANCELLED}, or the refusal if the order shipped meanwhile.
  *
  * <p>Thread-safe: each call uses its own connection.
  */
@@ -22,12 +25,18 @@ final class OrderCancellation {
   private final Database database;
   private final String exchange;
   private final OrderProjector projector;
+  private final Consumer<List<OutboxEntry>> committed;
   private final OrderReadModel readModel = new OrderReadModel();
 
-  OrderCancellation(Database database, String exchange, OrderProjector projector) {
+  OrderCancellation(
+      Database database,
+      String exchange,
+      OrderProjector projector,
+      Consumer<List<OutboxEntry>> committed) {
     this.database = Objects.requireNonNull(database, "database");
     this.exchange = Objects.requireNonNull(exchange, "exchange");
     this.projector = Objects.requireNonNull(projector, "projector");
+    this.committed = Objects.requireNonNull(committed, "committed");
   }
 
   /** What a request found. */
@@ -57,8 +66,9 @@ final class OrderCancellation {
         }
         EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
         projector.record(connection, event);
-        Outbox.add(connection, exchange, event);
+        OutboxEntry entry = Outbox.add(connection, exchange, event);
         connection.commit();
+        committed.accept(List.of(entry));
         return new Result(Answer.REQUESTED, Optional.empty());
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

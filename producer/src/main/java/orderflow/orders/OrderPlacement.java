@@ -3,19 +3,22 @@ package orderflow.orders;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
 import orderflow.store.Database;
 import orderflow.store.Outbox;
+import orderflow.store.OutboxEntry;
 
 /**
  * Places an order (the write side of the order API): in one transaction, appends its {@code
  * OrderCreated} to the event store and folds it into the read model, adds the event to the outbox
- * (the service's outbox relay publishes it after commit, with confirms), and records the
- * idempotency key. So an order exists if and only if its event will be published, and a retried
- * request with the same key finds the first order instead of creating a second.
+ * (handed to the service's outbox publisher after commit), and records the idempotency key. So an
+ * order exists if and only if its event will be published, and a retried request with the same key
+ * finds the first order instead of creating a second.
  *
  * <p>Thread-safe: each call uses its own connection.
  */
@@ -26,13 +29,23 @@ final class OrderPlacement {
   private final String exchange;
   private final Clock clock;
   private final OrderProjector projector;
+  private final Consumer<List<OutboxEntry>> committed;
   private final IdempotencyKeys keys = new IdempotencyKeys();
 
-  OrderPlacement(Database database, String exchange, Clock clock, OrderProjector projector) {
+  /**
+   * @param committed takes the outbox entries of each committed placement (the outbox publisher)
+   */
+  OrderPlacement(
+      Database database,
+      String exchange,
+      Clock clock,
+      OrderProjector projector,
+      Consumer<List<OutboxEntry>> committed) {
     this.database = Objects.requireNonNull(database, "database");
     this.exchange = Objects.requireNonNull(exchange, "exchange");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.projector = Objects.requireNonNull(projector, "projector");
+    this.committed = Objects.requireNonNull(committed, "committed");
   }
 
   /**
@@ -84,7 +97,7 @@ final class OrderPlacement {
         String orderId = UUID.randomUUID().toString();
         EventEnvelope created = EventEnvelope.first(order.toEvent(orderId), SOURCE);
         projector.record(connection, created);
-        Outbox.add(connection, exchange, created);
+        OutboxEntry entry = Outbox.add(connection, exchange, created);
         if (key != null
             && !keys.record(
                 connection,
@@ -95,6 +108,7 @@ final class OrderPlacement {
           return Optional.empty();
         }
         connection.commit();
+        committed.accept(List.of(entry));
         return Optional.of(new Placed(orderId, false));
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

@@ -60,6 +60,7 @@ final class ServeCommand implements Callable<Integer> {
         run.httpBind(),
         url,
         OrderService.definition(dialect, clock),
-        db -> List.of(new OrderApi(db, topology.ordersExchange(), clock)));
+        (db, publisher) ->
+            List.of(new OrderApi(db, topology.ordersExchange(), clock, publisher::submit)));
   }
 }

@@ -376,7 +376,10 @@ class OrderServiceIT {
         "127.0.0.1",
         db,
         OrderService.definition(Dialect.of(db), Clock.systemUTC()),
-        database -> List.of(new OrderApi(database, topology.ordersExchange(), Clock.systemUTC())));
+        (database, publisher) ->
+            List.of(
+                new OrderApi(
+                    database, topology.ordersExchange(), Clock.systemUTC(), publisher::submit)));
   }
 
   private static Channel confirmingChannel(TestBroker broker, Topology topology) throws Exception {

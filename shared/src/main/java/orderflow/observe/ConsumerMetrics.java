@@ -82,12 +82,11 @@ public final class ConsumerMetrics {
   private ConsumerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     gauge(IN_FLIGHT, "Deliveries taken and not yet settled", inFlight);
-    gauge(
-        OUTBOX_BACKLOG, "Outbox rows committed and not yet confirmed by the broker", outboxBacklog);
+    gauge(OUTBOX_BACKLOG, "Outbox rows committed and not yet marked sent", outboxBacklog);
     gauge(BREAKER_STATE, "Circuit breaker: 0 closed, 1 open, 2 half-open", breakerState);
     FunctionCounter.builder(OUTBOX_MARK_FAILURES, outboxMarkFailures, ConsumerMetrics::sample)
         .description(
-            "Times the outbox relay could not mark published rows sent; it publishes nothing"
+            "Times the outbox publisher could not mark published rows sent; it publishes nothing"
                 + " until it can")
         .register(registry);
   }
@@ -181,11 +180,12 @@ public final class ConsumerMetrics {
     outboxBacklog.set(Objects.requireNonNull(rows, "rows"));
   }
 
-  /** 0 closed, 1 open, 2 half-open. */
+  /** Times the outbox publisher could not mark published rows sent. */
   public void outboxMarkFailures(Supplier<Number> count) {
     outboxMarkFailures.set(Objects.requireNonNull(count, "count"));
   }
 
+  /** 0 closed, 1 open, 2 half-open. */
   public void breakerState(Supplier<Number> state) {
     breakerState.set(Objects.requireNonNull(state, "state"));
   }

@@ -6,27 +6,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import orderflow.envelope.EventCodec;
-import orderflow.envelope.EventEnvelope;
-import orderflow.envelope.InvalidEventException;
 import orderflow.publish.ConfirmingPublisher;
-import orderflow.publish.EventMessages;
-import orderflow.publish.OutgoingMessage;
 import orderflow.publish.PublishOutcome;
-import orderflow.store.OutboxRow;
+import orderflow.store.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a batch of outbox rows on one confirming channel and waits for the broker's answers.
  * Rows confirmed or returned (unroutable) are settled; the rest (nacked, unconfirmed, not published
- * because the channel failed, undecodable) stay for a later attempt. Confined to one thread.
+ * because the channel failed) stay for a later attempt. Confined to one thread.
  */
 final class BatchPublisher {
   private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
 
   private final ConfirmingPublisher publisher;
-  private final EventCodec codec = new EventCodec(Integer.MAX_VALUE);
   private final Duration confirmTimeout;
 
   /** What became of one batch. */
@@ -43,24 +37,13 @@ final class BatchPublisher {
     return publisher;
   }
 
-  Outcome publish(List<OutboxRow> rows) throws InterruptedException {
-    List<OutboxRow> published = new ArrayList<>(rows.size());
+  Outcome publish(List<OutboxEntry> rows) throws InterruptedException {
+    List<OutboxEntry> published = new ArrayList<>(rows.size());
     List<CompletableFuture<PublishOutcome>> answers = new ArrayList<>(rows.size());
     Exception channelFailure = null;
-    for (OutboxRow row : rows) {
-      OutgoingMessage message;
+    for (OutboxEntry row : rows) {
       try {
-        message = message(row);
-      } catch (InvalidEventException e) {
-        log.error(
-            "outbox row {} (event {}) cannot be decoded: {}",
-            row.id(),
-            row.eventId(),
-            e.getMessage());
-        continue;
-      }
-      try {
-        answers.add(publisher.publish(message));
+        answers.add(publisher.publish(row.message()));
         published.add(row);
       } catch (IOException | ShutdownSignalException e) {
         // Still wait for what was published before: confirmed rows need not be sent again.
@@ -73,7 +56,7 @@ final class BatchPublisher {
   }
 
   private Outcome settle(
-      List<OutboxRow> published,
+      List<OutboxEntry> published,
       List<CompletableFuture<PublishOutcome>> answers,
       int failed,
       Exception channelFailure)
@@ -82,7 +65,7 @@ final class BatchPublisher {
     List<Long> settled = new ArrayList<>(published.size());
     int returned = 0;
     for (int i = 0; i < published.size(); i++) {
-      OutboxRow row = published.get(i);
+      OutboxEntry row = published.get(i);
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
       PublishOutcome outcome = ConfirmingPublisher.await(answers.get(i), left);
       switch (outcome) {
@@ -90,9 +73,9 @@ final class BatchPublisher {
         case RETURNED -> {
           log.debug(
               "outbox event {} to {} with key {} was unroutable (no queue bound); marking it sent",
-              row.eventId(),
-              row.exchange(),
-              row.routingKey());
+              row.message().properties().getMessageId(),
+              row.message().exchange(),
+              row.message().routingKey());
           settled.add(row.id());
           returned++;
         }
@@ -104,11 +87,5 @@ final class BatchPublisher {
       channelFailure = publisher.channel().getCloseReason();
     }
     return new Outcome(settled, returned, failed, channelFailure);
-  }
-
-  private OutgoingMessage message(OutboxRow row) {
-    EventEnvelope event = codec.decode(row.body());
-    return new OutgoingMessage(
-        row.exchange(), row.routingKey(), EventMessages.properties(event), row.body());
   }
 }

@@ -28,17 +28,39 @@ public final class EventMessages {
   }
 
   public static AMQP.BasicProperties properties(EventEnvelope event) {
+    return properties(
+        event.eventId().toString(),
+        event.eventType().wireName(),
+        event.timestamp().toEpochMilli(),
+        event.metadata().correlationId(),
+        event.metadata().source(),
+        event.metadata().version());
+  }
+
+  /**
+   * The properties of an event from its parts, as the outbox keeps them: publishing a stored event
+   * never decodes its body. Null parts (rows stored before they were kept) are left out.
+   */
+  public static AMQP.BasicProperties properties(
+      String eventId,
+      String type,
+      Long timestampMillis,
+      String correlationId,
+      String source,
+      String version) {
     Map<String, Object> headers = new HashMap<>();
-    headers.put(VERSION_HEADER, event.metadata().version());
+    if (version != null) {
+      headers.put(VERSION_HEADER, version);
+    }
     return new AMQP.BasicProperties.Builder()
         .contentType(CONTENT_TYPE)
         .contentEncoding("utf-8")
         .deliveryMode(PERSISTENT)
-        .messageId(event.eventId().toString())
-        .type(event.eventType().wireName())
-        .timestamp(Date.from(event.timestamp()))
-        .correlationId(event.metadata().correlationId())
-        .appId(event.metadata().source())
+        .messageId(eventId)
+        .type(type)
+        .timestamp(timestampMillis == null ? null : new Date(timestampMillis))
+        .correlationId(correlationId)
+        .appId(source)
         .headers(headers)
         .build();
   }

@@ -38,6 +38,7 @@ public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   private static final int SQLITE_BUSY = 5;
   private static final int SQLITE_LOCKED = 6;
+  private static final int SQLITE_INCREMENTAL_VACUUM = 2;
   private static final Set<String> TRANSIENT_SQL_STATES =
       Set.of("40001", "40P01", "55P03", "57P01", "57P02", "57P03");
 
@@ -119,9 +120,70 @@ public final class Database implements AutoCloseable {
     if (RuntimeSchema.COMPONENT.equals(component)) {
       throw new IllegalArgumentException("component name is reserved: " + component);
     }
+    if (dialect == Dialect.SQLITE) {
+      enableIncrementalVacuum();
+    }
     Migrator migrator = new Migrator(this);
     migrator.apply(RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS);
     migrator.apply(component, migrations);
+  }
+
+  /**
+   * SQLite gives freed pages back to the file only in incremental auto-vacuum mode ({@link
+   * #compact}). A file made without it is converted once, by a {@code VACUUM} that rewrites it.
+   */
+  private void enableIncrementalVacuum() throws SQLException {
+    try (Connection connection = connect(true, SQLITE_BUSY_TIMEOUT_MS, new Properties());
+        Statement statement = connection.createStatement()) {
+      try (ResultSet mode = statement.executeQuery("PRAGMA auto_vacuum")) {
+        if (mode.next() && mode.getInt(1) == SQLITE_INCREMENTAL_VACUUM) {
+          return;
+        }
+      }
+      log.info("converting {} to incremental auto-vacuum (once; rewrites the file)", describe());
+      statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
+      statement.execute("VACUUM");
+    }
+  }
+
+  /**
+   * After deletes: on SQLite, gives the freed pages back to the file system and truncates the
+   * write-ahead log; PostgreSQL's autovacuum reuses the space by itself.
+   */
+  public void compact() throws SQLException {
+    if (dialect != Dialect.SQLITE) {
+      return;
+    }
+    try (Connection connection = connect(true, SQLITE_BUSY_TIMEOUT_MS, new Properties());
+        Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA incremental_vacuum");
+      // Only when no reader is in the log; otherwise the next compaction truncates it.
+      statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+  }
+
+  /** The bytes the database takes: SQLite's file and its log, PostgreSQL's runtime tables. */
+  public long sizeBytes() throws SQLException {
+    if (dialect == Dialect.SQLITE) {
+      Path file = sqliteFile(jdbcUrl).orElse(null);
+      if (file == null) {
+        return 0;
+      }
+      Path log = file.resolveSibling(file.getFileName() + "-wal");
+      try {
+        return Files.size(file) + (Files.exists(log) ? Files.size(log) : 0);
+      } catch (IOException e) {
+        throw new SQLException("cannot read the size of " + file, e);
+      }
+    }
+    try (Connection connection = openReadOnly();
+        Statement statement = connection.createStatement();
+        ResultSet size =
+            statement.executeQuery(
+                "SELECT pg_total_relation_size('inbox') + pg_total_relation_size('outbox')")) {
+      size.next();
+      return size.getLong(1);
+    }
   }
 
   /** True when a trivial query answers within a second (used by health checks). */

@@ -16,53 +16,33 @@ import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 
 /**
- * Events committed with a state change, waiting to be published by an {@link
- * orderflow.outbox.OutboxRelay}. Adding happens in the caller's transaction, so an event exists if
- * and only if its state change committed.
+ * Events committed with a state change, waiting for the process's {@link
+ * orderflow.outbox.OutboxPublisher}. Adding happens in the caller's transaction, so an event exists
+ * if and only if its state change committed. A row keeps everything its publish needs (routing key
+ * and the properties' parts), so publishing never decodes a body.
  *
  * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
  */
 public final class Outbox {
   private static final EventCodec CODEC = new EventCodec();
+  private static final String COLUMNS =
+      "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at,"
+          + " correlation_id, source, event_version, occurred_at) VALUES";
+  private static final int COLUMN_COUNT = 10;
+  private static final MultiRowInsert INSERT_MANY =
+      new MultiRowInsert(COLUMNS, COLUMN_COUNT, "RETURNING id, event_id");
 
   private Outbox() {}
 
   /**
    * Adds {@code event} for publication to {@code exchange}, inside the caller's transaction.
    *
-   * @return the row's id and the message to publish once the transaction has committed
+   * @return the row's id and the message to hand to the publisher once the transaction committed
    */
   public static OutboxEntry add(Connection connection, String exchange, EventEnvelope event)
       throws SQLException {
-    Objects.requireNonNull(exchange, "exchange");
-    Objects.requireNonNull(event, "event");
-    byte[] body = CODEC.encode(event);
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
-      statement.setString(1, event.eventId().toString());
-      statement.setString(2, event.eventType().wireName());
-      statement.setString(3, exchange);
-      statement.setString(4, event.routingKey());
-      statement.setBytes(5, body);
-      statement.setLong(6, System.currentTimeMillis());
-      try (ResultSet inserted = statement.executeQuery()) {
-        inserted.next();
-        return new OutboxEntry(
-            inserted.getLong(1),
-            new OutgoingMessage(
-                exchange, event.routingKey(), EventMessages.properties(event), body));
-      }
-    }
+    return addAll(connection, exchange, List.of(event)).get(0);
   }
-
-  private static final MultiRowInsert INSERT_MANY =
-      new MultiRowInsert(
-          "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at)"
-              + " VALUES",
-          6,
-          "RETURNING id, event_id");
 
   /**
    * Adds many events as {@link #add} does one: a few statements for a whole batch.
@@ -74,18 +54,16 @@ public final class Outbox {
       Connection connection, String exchange, List<EventEnvelope> events) throws SQLException {
     Objects.requireNonNull(exchange, "exchange");
     List<byte[]> bodies = new ArrayList<>(events.size());
+    List<Integer> order = new ArrayList<>(events.size());
     Map<String, Integer> positions = new HashMap<>();
     for (EventEnvelope event : events) {
       if (positions.put(event.eventId().toString(), bodies.size()) != null) {
         throw new IllegalArgumentException("event " + event.eventId() + " added twice");
       }
+      order.add(bodies.size());
       bodies.add(CODEC.encode(event));
     }
     long now = System.currentTimeMillis();
-    List<Integer> order = new ArrayList<>(events.size());
-    for (int i = 0; i < events.size(); i++) {
-      order.add(i);
-    }
     OutboxEntry[] entries = new OutboxEntry[events.size()];
     for (long[] inserted :
         INSERT_MANY.insert(
@@ -99,6 +77,10 @@ public final class Outbox {
               statement.setString(at + 3, event.routingKey());
               statement.setBytes(at + 4, bodies.get(index));
               statement.setLong(at + 5, now);
+              statement.setString(at + 6, event.metadata().correlationId());
+              statement.setString(at + 7, event.metadata().source());
+              statement.setString(at + 8, event.metadata().version());
+              statement.setLong(at + 9, event.timestamp().toEpochMilli());
             },
             rows -> new long[] {rows.getLong(1), positions.get(rows.getString(2))})) {
       int index = (int) inserted[1];

@@ -7,48 +7,51 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
+import orderflow.publish.EventMessages;
+import orderflow.publish.OutgoingMessage;
 
 /**
- * The outbox relay's and dispatcher's queries on the outbox table (see {@link
- * orderflow.outbox.OutboxRelay}).
+ * The outbox publisher's queries on the outbox table. With {@code lock} (PostgreSQL) the rows read
+ * stay locked until the caller's transaction ends and rows another instance holds are skipped: that
+ * lock, not any timing, keeps two instances from publishing one row at once.
  *
  * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
  */
 public final class OutboxRows {
   private OutboxRows() {}
 
-  /** Up to {@code limit} unsent rows, whatever their age, in id order (see the other overload). */
-  public static List<OutboxRow> unsent(Connection connection, int limit, boolean lock)
+  /** Up to {@code limit} unsent rows in id order, each as the message to publish. */
+  public static List<OutboxEntry> unsent(Connection connection, int limit, boolean lock)
       throws SQLException {
-    return unsent(connection, limit, Long.MAX_VALUE, lock);
-  }
-
-  /**
-   * Up to {@code limit} unsent rows created before {@code createdBefore} (epoch millis), in id
-   * order. With {@code lock} (PostgreSQL) the rows stay locked until the transaction ends and rows
-   * locked by another relay are skipped, so two relays do not publish the same rows.
-   */
-  public static List<OutboxRow> unsent(
-      Connection connection, int limit, long createdBefore, boolean lock) throws SQLException {
     String sql =
-        "SELECT id, event_id, exchange, routing_key, body FROM outbox"
-            + " WHERE sent_at IS NULL AND created_at < ? ORDER BY id LIMIT ?"
+        "SELECT id, event_id, event_type, exchange, routing_key, body, correlation_id, source,"
+            + " event_version, occurred_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?"
             + (lock ? " FOR UPDATE SKIP LOCKED" : "");
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setLong(1, createdBefore);
-      statement.setInt(2, limit);
+      statement.setInt(1, limit);
       try (ResultSet result = statement.executeQuery()) {
-        List<OutboxRow> rows = new ArrayList<>();
+        List<OutboxEntry> rows = new ArrayList<>();
         while (result.next()) {
+          long occurredAt = result.getLong(10);
+          Long timestamp = result.wasNull() ? null : occurredAt;
           rows.add(
-              new OutboxRow(
+              new OutboxEntry(
                   result.getLong(1),
-                  result.getString(2),
-                  result.getString(3),
-                  result.getString(4),
-                  result.getBytes(5)));
+                  new OutgoingMessage(
+                      result.getString(4),
+                      result.getString(5),
+                      EventMessages.properties(
+                          result.getString(2),
+                          result.getString(3),
+                          timestamp,
+                          result.getString(7),
+                          result.getString(8),
+                          result.getString(9)),
+                      result.getBytes(6))));
         }
         return rows;
       }
@@ -56,14 +59,38 @@ public final class OutboxRows {
   }
 
   /**
-   * Lets the caller's PostgreSQL transaction sit idle between statements for {@link
-   * PostgresPool#RELAY_IDLE_IN_TRANSACTION} instead of the session's limit.
+   * Which of {@code ids} are still unsent; with {@code lock}, those rows stay locked by the
+   * caller's transaction (rows another instance holds are left out, as if sent).
    */
-  public static void allowRelayIdle(Connection transaction) throws SQLException {
+  public static Set<Long> stillUnsent(Connection connection, Collection<Long> ids, boolean lock)
+      throws SQLException {
+    Set<Long> unsent = new HashSet<>();
+    if (ids.isEmpty()) {
+      return unsent;
+    }
+    String sql =
+        "SELECT id FROM outbox WHERE sent_at IS NULL AND id IN ("
+            + idList(ids)
+            + ")"
+            + (lock ? " FOR UPDATE SKIP LOCKED" : "");
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      while (result.next()) {
+        unsent.add(result.getLong(1));
+      }
+    }
+    return unsent;
+  }
+
+  /**
+   * Lets the caller's PostgreSQL transaction sit idle between statements for {@link
+   * PostgresPool#PUBLISHER_IDLE_IN_TRANSACTION}: it holds its rows while waiting for confirms.
+   */
+  public static void allowPublisherIdle(Connection transaction) throws SQLException {
     try (Statement set = transaction.createStatement()) {
       set.execute(
           "SET LOCAL idle_in_transaction_session_timeout = "
-              + PostgresPool.RELAY_IDLE_IN_TRANSACTION.toMillis());
+              + PostgresPool.PUBLISHER_IDLE_IN_TRANSACTION.toMillis());
     }
   }
 
@@ -72,21 +99,18 @@ public final class OutboxRows {
     if (ids.isEmpty()) {
       return;
     }
-    // Ids are longs read from the table: inlining them is safe and keeps one statement per batch.
-    String list = ids.stream().map(String::valueOf).collect(Collectors.joining(","));
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND id IN (" + list + ")")) {
+            "UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND id IN ("
+                + idList(ids)
+                + ")")) {
       statement.setLong(1, sentAt);
       statement.executeUpdate();
     }
   }
 
-  public static int deleteSentBefore(Connection connection, long cutoff) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement("DELETE FROM outbox WHERE sent_at < ?")) {
-      statement.setLong(1, cutoff);
-      return statement.executeUpdate();
-    }
+  /** Ids are longs read from the table: inlining them is safe and keeps one statement a batch. */
+  private static String idList(Collection<Long> ids) {
+    return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 }

@@ -15,19 +15,22 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>This class is thread-safe.
  */
 final class PostgresPool implements AutoCloseable {
-  /** The consumer loop, the outbox relay, and one to spare for migrations and admin commands. */
-  static final int MAX_CONNECTIONS = 4;
+  /**
+   * The consumer loop, the outbox publisher, retention, and one to spare for migrations and admin
+   * commands.
+   */
+  static final int MAX_CONNECTIONS = 5;
 
   /**
    * A transaction that sits between statements this long belongs to a frozen or cut-off process:
    * the server ends its session, so the stock rows it locked are free again. A batch's transaction
-   * is never idle for more than a moment; the relay, which waits for confirms holding its rows,
-   * raises it for its own transactions ({@link #RELAY_IDLE_IN_TRANSACTION}).
+   * is never idle for more than a moment; the outbox publisher, which waits for confirms holding
+   * its rows, raises it for its own transactions ({@link #PUBLISHER_IDLE_IN_TRANSACTION}).
    */
   static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(10);
 
-  /** Above the relay's 30 s confirm wait. */
-  static final Duration RELAY_IDLE_IN_TRANSACTION = Duration.ofSeconds(45);
+  /** Above the publisher's 30 s confirm wait. */
+  static final Duration PUBLISHER_IDLE_IN_TRANSACTION = Duration.ofSeconds(45);
 
   /**
    * Longer than {@link #IDLE_IN_TRANSACTION}: a wait behind a frozen holder ends by its eviction.

@@ -37,7 +37,18 @@ final class RuntimeSchema {
           new Migration(
               3,
               "payload digest of each applied event id",
-              List.of("ALTER TABLE inbox ADD COLUMN payload_digest VARCHAR(64)")));
+              List.of("ALTER TABLE inbox ADD COLUMN payload_digest VARCHAR(64)")),
+          new Migration(
+              4,
+              "what a publish needs beside the body, and the inbox's age for retention",
+              List.of(
+                  // Rows written before this migration keep NULLs: they are published with the
+                  // properties the columns they do have give (message id, type).
+                  "ALTER TABLE outbox ADD COLUMN correlation_id VARCHAR(200)",
+                  "ALTER TABLE outbox ADD COLUMN source VARCHAR(200)",
+                  "ALTER TABLE outbox ADD COLUMN event_version VARCHAR(20)",
+                  "ALTER TABLE outbox ADD COLUMN occurred_at BIGINT",
+                  "CREATE INDEX inbox_received_at ON inbox (received_at)")));
 
   private RuntimeSchema() {}
 }

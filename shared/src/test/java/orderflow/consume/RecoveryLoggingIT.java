@@ -83,9 +83,9 @@ class RecoveryLoggingIT {
         lines.stream()
             .filter(l -> l.contains(" WARN com.rabbitmq") || l.contains("QuietExceptionHandler"))
             .toList());
-    // The relay retries every second while the connection recovers: one line, not one a retry.
+    // The publisher retries every second while the connection recovers: one line, not one a retry.
     List<String> relay =
-        lines.stream().filter(l -> l.contains("WARN orderflow.outbox.OutboxRelay")).toList();
+        lines.stream().filter(l -> l.contains("WARN orderflow.outbox.OutboxPublisher")).toList();
     assertTrue(relay.size() <= 1, String.join("\n", relay));
   }
 

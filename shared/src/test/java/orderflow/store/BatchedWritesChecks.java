@@ -72,7 +72,7 @@ final class BatchedWritesChecks {
       connection.commit();
     }
 
-    List<OutboxRow> rows;
+    List<OutboxEntry> rows;
     try (Connection connection = database.open()) {
       rows = OutboxRows.unsent(connection, 500, false);
     }
@@ -80,15 +80,20 @@ final class BatchedWritesChecks {
     EventCodec codec = new EventCodec();
     for (int i = 0; i < 150; i++) {
       OutboxEntry entry = entries.get(i);
-      OutboxRow row = rows.stream().filter(r -> r.id() == entry.id()).findFirst().orElseThrow();
-      assertEquals(events.get(i).eventId().toString(), row.eventId(), "entry " + i);
-      assertEquals("order.created", row.routingKey());
-      assertArrayEquals(codec.encode(events.get(i)), row.body());
-      assertArrayEquals(row.body(), entry.message().body());
+      OutboxEntry row = rows.stream().filter(r -> r.id() == entry.id()).findFirst().orElseThrow();
+      assertEquals(events.get(i).eventId().toString(), messageId(row), "entry " + i);
+      assertEquals("order.created", row.message().routingKey());
+      assertArrayEquals(codec.encode(events.get(i)), row.message().body());
+      assertArrayEquals(row.message().body(), entry.message().body());
+      assertEquals(entry.message().properties(), row.message().properties());
     }
     // Rows are unsent in the order they were given, as one add after another would leave them.
     assertEquals(
         events.stream().map(e -> e.eventId().toString()).toList(),
-        rows.stream().map(OutboxRow::eventId).toList());
+        rows.stream().map(BatchedWritesChecks::messageId).toList());
+  }
+
+  private static String messageId(OutboxEntry row) {
+    return row.message().properties().getMessageId();
   }
 }

@@ -34,7 +34,7 @@ class DatabaseTest {
 
     try (Connection connection = database.open()) {
       assertEquals(
-          List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3"),
+          List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3", "runtime:4"),
           strings(
               connection,
               "SELECT component || ':' || version FROM schema_migrations"

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.List;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.publish.EventMessages;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,8 @@ class OutboxTest {
     assertEquals(3, backlog(database));
 
     try (Connection connection = database.open()) {
-      List<OutboxRow> rows = OutboxRows.unsent(connection, 2, false);
-      OutboxRows.markSent(connection, rows.stream().map(OutboxRow::id).toList(), 1L);
+      List<OutboxEntry> rows = OutboxRows.unsent(connection, 2, false);
+      OutboxRows.markSent(connection, rows.stream().map(OutboxEntry::id).toList(), 1L);
       connection.commit();
     }
 
@@ -55,16 +56,17 @@ class OutboxTest {
     EventEnvelope event = orderCreated();
     addAndCommit(event);
 
-    OutboxRow row;
+    OutboxEntry row;
     try (Connection connection = database.open()) {
       row = OutboxRows.unsent(connection, 10, false).get(0);
     }
 
-    assertEquals(event.eventId().toString(), row.eventId());
-    assertEquals("orders", row.exchange());
-    assertEquals("order.created", row.routingKey());
-    assertArrayEquals(new EventCodec().encode(event), row.body());
-    assertEquals(event, new EventCodec().decode(row.body()));
+    assertEquals(event.eventId().toString(), row.message().properties().getMessageId());
+    assertEquals(EventMessages.properties(event), row.message().properties());
+    assertEquals("orders", row.message().exchange());
+    assertEquals("order.created", row.message().routingKey());
+    assertArrayEquals(new EventCodec().encode(event), row.message().body());
+    assertEquals(event, new EventCodec().decode(row.message().body()));
   }
 
   @Test
@@ -77,20 +79,44 @@ class OutboxTest {
     try (Connection connection = database.open()) {
       assertEquals(
           List.of(first.eventId().toString(), second.eventId().toString()),
-          OutboxRows.unsent(connection, 10, false).stream().map(OutboxRow::eventId).toList());
+          OutboxRows.unsent(connection, 10, false).stream()
+              .map(row -> row.message().properties().getMessageId())
+              .toList());
     }
   }
 
   @Test
-  void cleanUpDeletesOnlyRowsSentBeforeTheCutoff() throws SQLException {
-    addAndCommit(orderCreated(), orderCreated(), orderCreated());
+  void retentionDeletesOnlyRowsSentBeforeTheCutoffInBatches() throws SQLException {
+    addAndCommit(orderCreated(), orderCreated(), orderCreated(), orderCreated());
     try (Connection connection = database.open()) {
-      List<OutboxRow> rows = OutboxRows.unsent(connection, 10, false);
-      OutboxRows.markSent(connection, List.of(rows.get(0).id()), 1_000L);
-      OutboxRows.markSent(connection, List.of(rows.get(1).id()), 5_000L);
-      assertEquals(1, OutboxRows.deleteSentBefore(connection, 2_000L));
+      List<OutboxEntry> rows = OutboxRows.unsent(connection, 10, false);
+      OutboxRows.markSent(connection, List.of(rows.get(0).id(), rows.get(1).id()), 1_000L);
+      OutboxRows.markSent(connection, List.of(rows.get(2).id()), 5_000L);
+      assertEquals(1, Retention.pruneSentOutbox(connection, 2_000L, 1));
+      assertEquals(1, Retention.pruneSentOutbox(connection, 2_000L, 10));
+      assertEquals(0, Retention.pruneSentOutbox(connection, 2_000L, 10));
       connection.commit();
-      assertEquals(List.of("2"), StoreFixtures.strings(connection, "SELECT COUNT(*) FROM outbox"));
+      assertEquals(2, Retention.rows(connection, "outbox"));
+      assertEquals(1, Outbox.backlog(connection), "an unsent row is never pruned");
+    }
+  }
+
+  @Test
+  void retentionDeletesInboxEntriesReceivedBeforeTheCutoff() throws SQLException {
+    try (Connection connection = database.open()) {
+      for (int i = 0; i < 5; i++) {
+        Inbox.record(connection, "test", orderCreated().eventId());
+      }
+      execute(connection, "UPDATE inbox SET received_at = 1000 WHERE rowid <= 3");
+      assertEquals(3, Retention.pruneInbox(connection, database.dialect(), 2_000L, 10));
+      connection.commit();
+      assertEquals(2, Retention.rows(connection, "inbox"));
+    }
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (java.sql.Statement statement = connection.createStatement()) {
+      statement.execute(sql);
     }
   }
 

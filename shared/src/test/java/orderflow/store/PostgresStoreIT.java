@@ -60,7 +60,8 @@ class PostgresStoreIT {
     database.migrate("items", ITEMS);
 
     assertEquals(
-        List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3"), recordedMigrations());
+        List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3", "runtime:4"),
+        recordedMigrations());
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
 
@@ -80,7 +81,8 @@ class PostgresStoreIT {
     second.get(30, TimeUnit.SECONDS);
 
     assertEquals(
-        List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3"), recordedMigrations());
+        List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3", "runtime:4"),
+        recordedMigrations());
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
 
@@ -128,7 +130,7 @@ class PostgresStoreIT {
     assertEquals(2, backlog(database));
 
     try (Connection connection = database.open()) {
-      List<OutboxRow> rows = OutboxRows.unsent(connection, 1, true);
+      List<OutboxEntry> rows = OutboxRows.unsent(connection, 1, true);
       OutboxRows.markSent(connection, List.of(rows.get(0).id()), System.currentTimeMillis());
       connection.commit();
     }
@@ -148,8 +150,8 @@ class PostgresStoreIT {
 
     try (Connection first = database.open();
         Connection second = database.open()) {
-      List<OutboxRow> firstRows = OutboxRows.unsent(first, 2, true);
-      List<OutboxRow> secondRows = OutboxRows.unsent(second, 10, true);
+      List<OutboxEntry> firstRows = OutboxRows.unsent(first, 2, true);
+      List<OutboxEntry> secondRows = OutboxRows.unsent(second, 10, true);
 
       Set<Long> overlap = new HashSet<>(ids(firstRows));
       overlap.retainAll(ids(secondRows));
@@ -178,8 +180,8 @@ class PostgresStoreIT {
     }
   }
 
-  private static List<Long> ids(List<OutboxRow> rows) {
-    return rows.stream().map(OutboxRow::id).toList();
+  private static List<Long> ids(List<OutboxEntry> rows) {
+    return rows.stream().map(OutboxEntry::id).toList();
   }
 
   @Test

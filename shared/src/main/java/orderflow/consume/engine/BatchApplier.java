@@ -1,26 +1,22 @@
 package orderflow.consume.engine;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import orderflow.consume.ServiceDefinition;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InvalidEventException;
 import orderflow.observe.ConsumerMetrics;
-import orderflow.outbox.OutboxDispatcher;
 import orderflow.store.Database;
 import orderflow.store.OutboxEntry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies a batch of deliveries in one database transaction: record their eventIds in the inbox,
- * run the handlers, write what they emit to the outbox. The same transaction marks sent the outbox
- * rows of earlier batches that the broker has confirmed since. Touches no broker: publishing the
- * committed outbox entries and settling the deliveries happen after this returns, i.e. after
+ * run the handlers, write what they emit to the outbox. Touches no broker: handing the committed
+ * outbox entries to the publisher and settling the deliveries happen after this returns, i.e. after
  * commit.
  *
  * <p>A batch is applied whole, with the inbox and outbox written a few rows per statement and no
@@ -32,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one instance per consumer loop.
  */
 final class BatchApplier {
-  private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
-
   /**
    * Whole-batch attempts, each without the deliveries that failed before, until the batch is
    * applied one delivery per savepoint: a batch with many failing deliveries is not re-run many
@@ -41,12 +35,7 @@ final class BatchApplier {
    */
   static final int WHOLE_BATCH_ROUNDS = 3;
 
-  /** Confirmed outbox rows marked sent per transaction: one statement, a bounded id list. */
-  static final int MAX_MARKS = 2_000;
-
-  private final Database database;
   private final EventCodec codec;
-  private final OutboxDispatcher dispatcher;
   private final BatchTransaction.Resources resources;
 
   /** What a batch's transaction committed. */
@@ -58,14 +47,10 @@ final class BatchApplier {
       String ordersExchange,
       EventCodec codec,
       FailureInjector injector,
-      ConsumerMetrics metrics,
-      OutboxDispatcher dispatcher) {
-    this.database = database;
+      ConsumerMetrics metrics) {
     this.codec = codec;
-    this.dispatcher = dispatcher;
     this.resources =
-        new BatchTransaction.Resources(
-            database, service, ordersExchange, injector, metrics, dispatcher);
+        new BatchTransaction.Resources(database, service, ordersExchange, injector, metrics);
   }
 
   /**
@@ -74,44 +59,30 @@ final class BatchApplier {
    */
   Result apply(List<ReceivedDelivery> batch) {
     List<EventEnvelope> decoded = new ArrayList<>(batch.size());
-    List<Outcome> undecodable = new ArrayList<>(batch.size());
+    Map<Integer, Outcome> decided = new HashMap<>();
     for (ReceivedDelivery delivery : batch) {
       try {
         decoded.add(codec.decode(delivery.body()));
-        undecodable.add(null);
       } catch (InvalidEventException e) {
+        decided.put(
+            decoded.size(), new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e));
         decoded.add(null);
-        undecodable.add(new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e));
       }
     }
-    List<Outcome> known = undecodable;
     boolean savepointEach = false;
     for (int round = 1; ; round++) {
-      BatchTransaction attempt = new BatchTransaction(resources, decoded, known, savepointEach);
-      // Nothing of a failed attempt was committed: the next one starts from what is known.
-      if (attempt.run()) {
-        return attempt.result();
+      // Nothing of a failed attempt was committed: the next one starts from what is decided.
+      BatchTransaction.Attempt attempt =
+          new BatchTransaction(resources, decoded, Map.copyOf(decided), savepointEach).run();
+      if (attempt instanceof BatchTransaction.Attempt.Settled settled) {
+        return new Result(settled.outcomes(), settled.emitted());
       }
-      known = attempt.knownAfterFailure();
-      savepointEach = round >= WHOLE_BATCH_ROUNDS || !attempt.aDeliveryFailed();
-    }
-  }
-
-  /** Marks confirmed outbox rows sent in a transaction of their own, when no batch comes. */
-  void markConfirmed() {
-    List<Long> marked = List.of();
-    try (Connection tx = database.open()) {
-      try {
-        marked = dispatcher.markConfirmed(tx, MAX_MARKS);
-        tx.commit();
-        dispatcher.marksCommitted(marked);
-      } catch (SQLException | RuntimeException e) {
-        BatchTransaction.rollbackQuietly(tx);
-        throw e;
+      if (attempt instanceof BatchTransaction.Attempt.DeliveryFailed failed) {
+        decided.put(failed.index(), failed.outcome());
+        savepointEach = round >= WHOLE_BATCH_ROUNDS;
+      } else {
+        savepointEach = true;
       }
-    } catch (SQLException | RuntimeException e) {
-      dispatcher.marksRolledBack(marked);
-      log.warn("could not mark {} published outbox rows sent: {}", marked.size(), e.toString());
     }
   }
 }

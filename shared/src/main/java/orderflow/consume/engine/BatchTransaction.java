@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
@@ -18,7 +19,6 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
 import orderflow.envelope.PayloadDigest;
 import orderflow.observe.ConsumerMetrics;
-import orderflow.outbox.OutboxDispatcher;
 import orderflow.store.Database;
 import orderflow.store.Inbox;
 import orderflow.store.Outbox;
@@ -42,95 +42,85 @@ final class BatchTransaction {
       ServiceDefinition service,
       String ordersExchange,
       FailureInjector injector,
-      ConsumerMetrics metrics,
-      OutboxDispatcher dispatcher) {}
+      ConsumerMetrics metrics) {}
 
   private final Database database;
   private final ServiceDefinition service;
   private final String ordersExchange;
   private final FailureInjector injector;
   private final ConsumerMetrics metrics;
-  private final OutboxDispatcher dispatcher;
   private final List<EventEnvelope> events;
-  private final List<Outcome> known;
+  private final Map<Integer, Outcome> decided;
   private final List<Outcome> outcomes;
   private final boolean savepointEach;
   private final List<EventEnvelope> toEmit = new ArrayList<>();
   private final List<Duration> handlerTimes = new ArrayList<>();
   private List<OutboxEntry> emitted = List.of();
 
-  private DeliveryFailed failure;
+  /** How an attempt ended. */
+  sealed interface Attempt {
+    /** Every delivery has its outcome; the applied ones committed with {@code emitted}. */
+    record Settled(List<Outcome> outcomes, List<OutboxEntry> emitted) implements Attempt {}
+
+    /** In a whole-batch attempt, which then changed nothing, delivery {@code index} failed. */
+    record DeliveryFailed(int index, Outcome outcome) implements Attempt {}
+
+    /** A whole-batch attempt's transaction failed, not one delivery; nothing changed. */
+    record TransactionFailed(Exception cause) implements Attempt {}
+  }
 
   /**
-   * @param known outcomes settled before this attempt (null where the delivery is to be applied)
+   * @param events the decoded deliveries (null where one could not be decoded)
+   * @param decided outcomes known before this attempt, by position; the others are applied
    */
   BatchTransaction(
-      Resources resources, List<EventEnvelope> events, List<Outcome> known, boolean savepointEach) {
+      Resources resources,
+      List<EventEnvelope> events,
+      Map<Integer, Outcome> decided,
+      boolean savepointEach) {
     this.database = resources.database();
     this.service = resources.service();
     this.ordersExchange = resources.ordersExchange();
     this.injector = resources.injector();
     this.metrics = resources.metrics();
-    this.dispatcher = resources.dispatcher();
     this.events = events;
-    this.known = known;
-    this.outcomes = new ArrayList<>(known);
+    this.decided = decided;
+    this.outcomes = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      outcomes.add(decided.get(i));
+    }
     this.savepointEach = savepointEach;
   }
 
-  /** False when the transaction itself failed, not a delivery in it. */
-  boolean aDeliveryFailed() {
-    return failure != null;
-  }
-
-  /** After a failed whole-batch attempt: what was known before, and the failure if one. */
-  List<Outcome> knownAfterFailure() {
-    List<Outcome> next = new ArrayList<>(known);
-    if (failure != null) {
-      next.set(failure.index, failure.outcome);
-    }
-    return next;
-  }
-
-  /**
-   * @return false if a delivery failed in a whole-batch attempt, which then changed nothing
-   */
-  boolean run() {
-    List<Long> marked = List.of();
+  Attempt run() {
     // The connection is returned after each batch: a lent SQLite connection holds the write lock.
     try (Connection tx = database.open()) {
       try {
-        marked = dispatcher.markConfirmed(tx, BatchApplier.MAX_MARKS);
         prepareHandlers(tx);
         List<Inbox.Recorded> recorded = savepointEach ? null : recordArrivals(tx);
         for (int i = 0; i < events.size(); i++) {
-          if (known.get(i) == null) {
+          if (!decided.containsKey(i)) {
             outcomes.set(i, applyOne(tx, i, recorded == null ? null : recorded.get(i)));
           }
         }
         emitted = Outbox.addAll(tx, ordersExchange, toEmit);
-        // Claimed before the commit, so the relay never sees these rows committed and unclaimed.
-        dispatcher.claim(emitted);
         tx.commit();
-        dispatcher.marksCommitted(marked);
-      } catch (SQLException | RuntimeException | DeliveryFailed e) {
+      } catch (SQLException | RuntimeException | HandlerFailed e) {
         rollbackQuietly(tx);
         throw e;
       }
-    } catch (DeliveryFailed e) {
-      forget(marked);
-      failure = e;
+    } catch (HandlerFailed e) {
       log.debug(
           "delivery {} failed; applying the batch again without it: {}",
           e.index,
           e.getCause().toString());
-      return false;
+      return new Attempt.DeliveryFailed(e.index, e.outcome);
     } catch (SQLException | RuntimeException e) {
-      forget(marked);
+      emitted = List.of();
       if (!savepointEach) {
         log.debug(
             "whole-batch transaction failed; applying one delivery at a time: {}", e.toString());
-        return false;
+        return new Attempt.TransactionFailed(e);
       }
       // Nothing of this batch was committed: every delivery that was applied is retried.
       log.warn(
@@ -143,20 +133,10 @@ final class BatchTransaction {
           outcomes.set(i, new Outcome.Retry(e));
         }
       }
-      return true;
+      return new Attempt.Settled(outcomes, emitted);
     }
     recordMetrics();
-    return true;
-  }
-
-  BatchApplier.Result result() {
-    return new BatchApplier.Result(outcomes, emitted);
-  }
-
-  private void forget(List<Long> marked) {
-    dispatcher.marksRolledBack(marked);
-    dispatcher.release(emitted);
-    emitted = List.of();
+    return new Attempt.Settled(outcomes, emitted);
   }
 
   /** Lets each handler lock what the batch will touch, in one order for the whole batch. */
@@ -165,7 +145,7 @@ final class BatchTransaction {
     Set<EventHandler> handlers = new LinkedHashSet<>();
     for (int i = 0; i < events.size(); i++) {
       EventHandler handler =
-          known.get(i) != null ? null : service.handlers().get(events.get(i).eventType());
+          decided.containsKey(i) ? null : service.handlers().get(events.get(i).eventType());
       if (handler != null) {
         pending.add(events.get(i));
         handlers.add(handler);
@@ -182,7 +162,7 @@ final class BatchTransaction {
     List<Integer> positions = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       EventEnvelope event = events.get(i);
-      if (known.get(i) == null && service.handlers().containsKey(event.eventType())) {
+      if (!decided.containsKey(i) && service.handlers().containsKey(event.eventType())) {
         arrivals.add(new Inbox.Arrival(event.eventId(), PayloadDigest.of(event)));
         positions.add(i);
       }
@@ -202,7 +182,7 @@ final class BatchTransaction {
    * @param recorded what the inbox found for it already, or null to record it here
    */
   private Outcome applyOne(Connection tx, int index, Inbox.Recorded recorded)
-      throws SQLException, DeliveryFailed {
+      throws SQLException, HandlerFailed {
     EventEnvelope event = events.get(index);
     EventHandler handler = service.handlers().get(event.eventType());
     if (handler == null) {
@@ -246,7 +226,7 @@ final class BatchTransaction {
               ? new Outcome.DeadLetter(DeadLetterHeaders.REASON_PERMANENT_FAILURE, permanent)
               : new Outcome.Retry(e);
       if (savepoint == null) {
-        throw new DeliveryFailed(index, failed, e);
+        throw new HandlerFailed(index, failed, e);
       }
       tx.rollback(savepoint);
       return failed;
@@ -278,11 +258,11 @@ final class BatchTransaction {
   /**
    * Thrown out of a whole-batch attempt when one delivery fails: the batch goes again without it.
    */
-  private static final class DeliveryFailed extends Exception {
+  private static final class HandlerFailed extends Exception {
     final int index;
     final Outcome outcome;
 
-    DeliveryFailed(int index, Outcome outcome, Throwable cause) {
+    HandlerFailed(int index, Outcome outcome, Throwable cause) {
       super(cause);
       this.index = index;
       this.outcome = outcome;

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.broker.BrokerRefusal;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
-import orderflow.outbox.OutboxDispatcher;
+import orderflow.outbox.OutboxPublisher;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
 import org.slf4j.Logger;
@@ -31,17 +31,6 @@ final class ConsumerLoop implements Runnable {
   private static final Duration IDLE_POLL = Duration.ofMillis(200);
   private static final Duration RESUBSCRIBE_BACKOFF = Duration.ofSeconds(1);
 
-  /**
-   * Confirmed outbox rows are marked sent by the next batch's transaction; only after this long
-   * without one do they get a transaction (and a sync to disk) of their own. Marking after every
-   * small batch of a slow stream doubled the syncs and let a queue build up. Well under the relay's
-   * sweep age, so the relay never resends a row only because its mark waited.
-   */
-  static final Duration MARK_WHEN_IDLE_FOR = Duration.ofSeconds(1);
-
-  /** Transactions tried at shutdown to mark what was confirmed (each marks up to 2,000 rows). */
-  private static final int FINAL_MARK_ATTEMPTS = 10;
-
   private final Connection connection;
   private final Topology topology;
   private final ConsumerSettings settings;
@@ -49,12 +38,11 @@ final class ConsumerLoop implements Runnable {
   private final DeliverySettler settler;
   private final CircuitBreaker breaker;
   private final ConsumerMetrics metrics;
-  private final OutboxDispatcher dispatcher;
+  private final OutboxPublisher publisher;
   private final BlockingQueue<ReceivedDelivery> buffer = new LinkedBlockingQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object wakeUp = new Object();
   private volatile boolean stopping;
-  private long lastBatchNanos = System.nanoTime();
   private volatile Channel channel;
   private volatile BufferingConsumer consumer;
   private volatile String consumerTag;
@@ -67,7 +55,7 @@ final class ConsumerLoop implements Runnable {
       DeliverySettler settler,
       CircuitBreaker breaker,
       ConsumerMetrics metrics,
-      OutboxDispatcher dispatcher) {
+      OutboxPublisher publisher) {
     this.connection = connection;
     this.topology = topology;
     this.settings = settings;
@@ -75,7 +63,7 @@ final class ConsumerLoop implements Runnable {
     this.settler = settler;
     this.breaker = breaker;
     this.metrics = metrics;
-    this.dispatcher = dispatcher;
+    this.publisher = publisher;
   }
 
   /** Opens the channel and subscribes; call before starting the thread. */
@@ -108,26 +96,10 @@ final class ConsumerLoop implements Runnable {
         List<ReceivedDelivery> batch = nextBatch();
         if (!batch.isEmpty()) {
           process(batch);
-          lastBatchNanos = System.nanoTime();
-        } else if (dispatcher.marksPending()
-            && System.nanoTime() - lastBatchNanos >= MARK_WHEN_IDLE_FOR.toNanos()) {
-          applier.markConfirmed();
         }
       }
-      finishDispatching();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Waits for the confirms of what was dispatched and marks it, so the relay has nothing left. */
-  private void finishDispatching() throws InterruptedException {
-    if (!dispatcher.awaitSettled(settings.shutdownTimeout())) {
-      log.warn("some published events were not confirmed; the outbox relay sends them again");
-    }
-    // A few tries: with the database gone, unmarked rows are only sent again by the relay later.
-    for (int attempt = 0; attempt < FINAL_MARK_ATTEMPTS && dispatcher.marksPending(); attempt++) {
-      applier.markConfirmed();
     }
   }
 
@@ -155,7 +127,7 @@ final class ConsumerLoop implements Runnable {
     try {
       BatchApplier.Result result = applier.apply(batch);
       List<Outcome> outcomes = result.outcomes();
-      dispatcher.dispatch(result.committedEvents());
+      publisher.submit(result.committedEvents());
       settler.settle(settling, batch, outcomes);
       updateBreaker(outcomes);
     } catch (IOException | RuntimeException e) {

@@ -11,8 +11,7 @@ import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.ReadinessCheck;
-import orderflow.outbox.OutboxClaims;
-import orderflow.outbox.OutboxDispatcher;
+import orderflow.outbox.OutboxPublisher;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.store.Database;
 import orderflow.topology.Topology;
@@ -29,21 +28,16 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerRuntime implements ReadinessCheck {
   private static final Logger log = LoggerFactory.getLogger(ConsumerRuntime.class);
 
-  /** Committed events publishing ahead of their confirms, in batches: a batch in flight per one. */
-  private static final int DISPATCH_WINDOW_BATCHES = 2;
-
   private final Connection connection;
   private final Database database;
   private final ConsumerSettings settings;
   private final CircuitBreaker breaker;
   private final ConfirmingPublisher failurePublisher;
-  private final OutboxDispatcher dispatcher;
   private final ConsumerLoop loop;
   private final Thread thread;
 
   /**
-   * @param claims the outbox rows this runtime publishes itself, shared with the service's {@link
-   *     orderflow.outbox.OutboxRelay} so it leaves them alone
+   * @param publisher the process's outbox publisher, to which each batch hands what it committed
    */
   public ConsumerRuntime(
       Connection connection,
@@ -52,7 +46,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
       ConsumerSettings settings,
       ServiceDefinition service,
       ConsumerMetrics metrics,
-      OutboxClaims claims)
+      OutboxPublisher publisher)
       throws IOException {
     this.connection = connection;
     this.database = database;
@@ -61,9 +55,6 @@ public final class ConsumerRuntime implements ReadinessCheck {
     this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerReset(), clock);
     this.failurePublisher =
         new ConfirmingPublisher(connection.createChannel(), Math.max(settings.batchSize(), 1));
-    this.dispatcher =
-        new OutboxDispatcher(
-            connection, claims, DISPATCH_WINDOW_BATCHES * settings.batchSize(), settings.name());
     BatchApplier applier =
         new BatchApplier(
             database,
@@ -71,14 +62,13 @@ public final class ConsumerRuntime implements ReadinessCheck {
             topology.ordersExchange(),
             new EventCodec(),
             new FailureInjector(settings.injectFailureRate(), new Random()),
-            metrics,
-            dispatcher);
+            metrics);
     DeliverySettler settler =
         new DeliverySettler(
             new FailureRouter(failurePublisher, topology, settings, clock), metrics);
     this.loop =
         new ConsumerLoop(
-            connection, topology, settings, applier, settler, breaker, metrics, dispatcher);
+            connection, topology, settings, applier, settler, breaker, metrics, publisher);
     this.thread = new Thread(loop, settings.name() + "-consumer");
     metrics.inFlight(loop::inFlight);
     metrics.breakerState(() -> breaker.state().gaugeValue());
@@ -108,7 +98,6 @@ public final class ConsumerRuntime implements ReadinessCheck {
       thread.interrupt();
     }
     loop.closeChannel();
-    dispatcher.close();
     try {
       failurePublisher.close();
     } catch (IOException e) {

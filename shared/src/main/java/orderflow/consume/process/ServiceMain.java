@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import orderflow.broker.BrokerConnector;
 import orderflow.broker.BrokerRefusal;
 import orderflow.broker.WatchedConnection;
@@ -20,8 +20,7 @@ import orderflow.observe.HealthServer;
 import orderflow.observe.HttpRoute;
 import orderflow.observe.ReadinessCheck;
 import orderflow.observe.ReadinessChecks;
-import orderflow.outbox.OutboxClaims;
-import orderflow.outbox.OutboxRelay;
+import orderflow.outbox.OutboxPublisher;
 import orderflow.store.Database;
 import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
@@ -33,13 +32,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a consumer service until SIGTERM or SIGINT: opens and migrates the database, connects,
  * declares the topology (or, with {@code --no-declare}, checks that its own part exists), starts
- * the outbox relay, the work-queue consumer, the ingresses and the HTTP server. On the signal it
- * drains (docs/architecture.md section 5.8) and the process exits 0.
+ * the outbox publisher, the work-queue consumer, the ingresses and the HTTP server. On the signal
+ * it drains (docs/architecture.md section 5.8) and the process exits 0.
  */
 public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
 
-  private static final Function<Database, List<HttpRoute>> NO_ROUTES = database -> List.of();
+  private static final BiFunction<Database, OutboxPublisher, List<HttpRoute>> NO_ROUTES =
+      (database, publisher) -> List.of();
 
   private ServiceMain() {}
 
@@ -85,7 +85,7 @@ public final class ServiceMain {
       String httpBind,
       String databaseUrl,
       ServiceDefinition service,
-      Function<Database, List<HttpRoute>> routes)
+      BiFunction<Database, OutboxPublisher, List<HttpRoute>> routes)
       throws Exception {
     RunningService running = start(broker, settings, httpBind, databaseUrl, service, routes);
     CountDownLatch exited = new CountDownLatch(1);
@@ -153,7 +153,7 @@ public final class ServiceMain {
       String httpBind,
       String databaseUrl,
       ServiceDefinition service,
-      Function<Database, List<HttpRoute>> routes)
+      BiFunction<Database, OutboxPublisher, List<HttpRoute>> routes)
       throws Exception {
     ShutdownRegistry registry = new ShutdownRegistry();
     try {
@@ -170,29 +170,40 @@ public final class ServiceMain {
       Topology topology = new Topology(broker.namespace(), settings.tiers());
       prepareTopology(connection, topology, settings, service);
 
-      OutboxClaims claims = new OutboxClaims();
-      OutboxRelay relay = new OutboxRelay(database, connection, service.name(), claims);
-      relay.start();
+      OutboxPublisher publisher = new OutboxPublisher(database, connection, service.name());
+      publisher.start();
       registry.register(
-          "outbox relay",
+          "outbox publisher",
           () -> {
-            if (!relay.flush(settings.shutdownTimeout())) {
+            if (!publisher.drainAndClose(settings.shutdownTimeout())) {
               log.warn("outbox not empty at shutdown; it is sent at the next start");
             }
-            relay.close();
           });
-      metrics.outboxBacklog(relay::backlog);
-      metrics.outboxMarkFailures(relay::markFailures);
+      RetentionTask retention =
+          new RetentionTask(database, RetentionTask.Settings.DEFAULT, service.name());
+      retention.register(metrics.registry());
+      retention.start();
+      registry.register("retention", retention::close);
+      metrics.outboxBacklog(publisher::backlog);
+      metrics.outboxMarkFailures(publisher::markFailures);
 
       ConsumerRuntime runtime =
-          new ConsumerRuntime(connection, database, topology, settings, service, metrics, claims);
+          new ConsumerRuntime(
+              connection, database, topology, settings, service, metrics, publisher);
       ReadinessChecks readiness =
-          new ReadinessChecks(runtime, () -> Map.of("heartbeat", watched.silence().state()));
+          new ReadinessChecks(
+              runtime,
+              () -> Map.of("heartbeat", watched.silence().state()),
+              () -> Map.of("outbox publisher", publisher.running() ? "ok" : "stopped"));
       Integer httpPort = null;
       if (settings.httpPort() != null) {
         HealthServer server =
             HealthServer.start(
-                httpBind, settings.httpPort(), readiness, metrics, routes.apply(database));
+                httpBind,
+                settings.httpPort(),
+                readiness,
+                metrics,
+                routes.apply(database, publisher));
         registry.register("http server", server::close);
         httpPort = server.port();
       }

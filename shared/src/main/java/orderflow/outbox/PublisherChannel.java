@@ -10,17 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's own confirming channel, opened on demand and reopened after it failed. Confined to
- * the relay thread.
+ * The outbox publisher's confirming channel, opened on demand and reopened after it failed.
+ * Confined to the publisher thread.
  */
-final class RelayChannel {
-  private static final Logger log = LoggerFactory.getLogger(RelayChannel.class);
+final class PublisherChannel {
+  private static final Logger log = LoggerFactory.getLogger(PublisherChannel.class);
 
   private final Connection connection;
   private final int window;
   private BatchPublisher current;
 
-  RelayChannel(Connection connection, int window) {
+  PublisherChannel(Connection connection, int window) {
     this.connection = connection;
     this.window = window;
   }
@@ -58,7 +58,7 @@ final class RelayChannel {
         channel.close();
       }
     } catch (IOException | TimeoutException | ShutdownSignalException e) {
-      log.debug("closing the outbox relay channel: {}", e.toString());
+      log.debug("closing the outbox publisher channel: {}", e.toString());
     } finally {
       // A closed channel of a recovering connection stays registered for recovery until aborted.
       abort(channel);
@@ -69,7 +69,7 @@ final class RelayChannel {
     try {
       channel.abort();
     } catch (IOException | ShutdownSignalException e) {
-      log.debug("aborting the outbox relay channel: {}", e.toString());
+      log.debug("aborting the outbox publisher channel: {}", e.toString());
     }
   }
 }

@@ -1,0 +1,151 @@
+package orderflow.consume.process;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import orderflow.store.Database;
+import orderflow.store.Retention;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the inbox and the outbox bounded, off the consumer thread: every {@link
+ * Settings#interval()} it deletes inbox entries older than the dedup window and outbox rows sent
+ * longer ago than their retention, {@value #BATCH} rows per transaction, then compacts the file
+ * (SQLite). A redelivery older than the dedup window is no longer recognised by the inbox; the
+ * handlers' own keys (an order is reserved, shipped, projected once) still refuse its effect.
+ *
+ * <p>This class is thread-safe.
+ */
+final class RetentionTask implements AutoCloseable {
+  static final int BATCH = 1_000;
+  private static final Logger log = LoggerFactory.getLogger(RetentionTask.class);
+
+  /**
+   * @param dedupWindow how long an applied event id is remembered
+   * @param sentOutbox how long a sent outbox row is kept (for inspection)
+   * @param interval how often retention runs
+   */
+  record Settings(Duration dedupWindow, Duration sentOutbox, Duration interval) {
+    static final Settings DEFAULT =
+        new Settings(Duration.ofDays(7), Duration.ofHours(1), Duration.ofMinutes(1));
+  }
+
+  private final Database database;
+  private final Settings settings;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicLong prunedInbox = new AtomicLong();
+  private final AtomicLong prunedOutbox = new AtomicLong();
+  private volatile long inboxRows;
+  private volatile long outboxRows;
+  private volatile long databaseBytes;
+
+  RetentionTask(Database database, Settings settings, String name) {
+    this.database = database;
+    this.settings = settings;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, name + "-retention");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Pruned rows by table, rows left by table, and the database's bytes, in {@code registry}. */
+  void register(MeterRegistry registry) {
+    FunctionCounter.builder("orderflow.retention.pruned", prunedInbox, AtomicLong::get)
+        .description("Rows deleted by retention")
+        .tag("table", "inbox")
+        .register(registry);
+    FunctionCounter.builder("orderflow.retention.pruned", prunedOutbox, AtomicLong::get)
+        .description("Rows deleted by retention")
+        .tag("table", "outbox")
+        .register(registry);
+    Gauge.builder("orderflow.store.rows", this, task -> task.inboxRows)
+        .description("Rows in the runtime's tables, as of the last retention run")
+        .tag("table", "inbox")
+        .register(registry);
+    Gauge.builder("orderflow.store.rows", this, task -> task.outboxRows)
+        .description("Rows in the runtime's tables, as of the last retention run")
+        .tag("table", "outbox")
+        .register(registry);
+    Gauge.builder("orderflow.store.size", this, task -> task.databaseBytes)
+        .description("Bytes the service's database takes, as of the last retention run")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  void start() {
+    long period = settings.interval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::runOnce, 0, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** One retention pass; failures are logged and the next pass tries again. */
+  void runOnce() {
+    try {
+      long now = System.currentTimeMillis();
+      long inbox =
+          prune(
+              connection ->
+                  Retention.pruneInbox(
+                      connection,
+                      database.dialect(),
+                      now - settings.dedupWindow().toMillis(),
+                      BATCH));
+      long outbox =
+          prune(
+              connection ->
+                  Retention.pruneSentOutbox(
+                      connection, now - settings.sentOutbox().toMillis(), BATCH));
+      prunedInbox.addAndGet(inbox);
+      prunedOutbox.addAndGet(outbox);
+      if (inbox + outbox > 0) {
+        database.compact();
+        log.debug("retention deleted {} inbox and {} outbox rows", inbox, outbox);
+      }
+      try (Connection connection = database.openReadOnly()) {
+        inboxRows = Retention.rows(connection, "inbox");
+        outboxRows = Retention.rows(connection, "outbox");
+      }
+      databaseBytes = database.sizeBytes();
+    } catch (SQLException | RuntimeException e) {
+      log.warn(
+          "retention of {} failed, trying again in {}: {}",
+          database.describe(),
+          settings.interval(),
+          e.toString());
+    }
+  }
+
+  private interface BatchDelete {
+    int delete(Connection connection) throws SQLException;
+  }
+
+  /** Deletes batch after batch, each in its own short transaction, until a batch comes up short. */
+  private long prune(BatchDelete batch) throws SQLException {
+    long total = 0;
+    int deleted;
+    do {
+      try (Connection connection = database.open()) {
+        deleted = batch.delete(connection);
+        connection.commit();
+      }
+      total += deleted;
+    } while (deleted == BATCH && !scheduler.isShutdown());
+    return total;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    scheduler.shutdownNow();
+    scheduler.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,384 @@
+package orderflow.outbox;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import orderflow.config.LogSafe;
+import orderflow.store.Database;
+import orderflow.store.Dialect;
+import orderflow.store.Outbox;
+import orderflow.store.OutboxEntry;
+import orderflow.store.OutboxRows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's one publisher of outbox rows (docs/architecture.md, section 5.3). Whoever commits
+ * rows hands them over ({@link #submit}); this thread alone publishes them with confirms and marks
+ * them sent in its own transaction. At start, when idle, after a failure and when a hand-off found
+ * no room, it reads the rows left unsent instead.
+ *
+ * <p>Invariant: a row is published only while this publisher holds it, from reading it unsent to
+ * committing its mark: on PostgreSQL by a row lock ({@code FOR UPDATE SKIP LOCKED}), so instances
+ * sharing a database skip each other's rows; on SQLite, one process per file, by being this one
+ * thread. So a row marked sent is never published again, and two publishers never publish one row
+ * at once. A crash between publish and mark publishes the row again later, with the same event id,
+ * for the consumers' inboxes to absorb. No timing is a condition of correctness: {@link
+ * #IDLE_SWEEP} only decides how soon leftovers go.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class OutboxPublisher implements AutoCloseable {
+  static final int MAX_BATCH = 1_000;
+  static final Duration IDLE_SWEEP = Duration.ofSeconds(1);
+  static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+  static final Duration BACKLOG_COUNT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Hand-offs waiting: beyond this the rows wait in the table for a sweep. */
+  private static final int HANDOFF_BATCHES = 64;
+
+  private static final List<OutboxEntry> WAKE_UP = List.of();
+  private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
+
+  private final Database database;
+  private final String name;
+  private final boolean lockRows;
+  private final PublisherChannel channel;
+  private final BlockingQueue<List<OutboxEntry>> handed = new ArrayBlockingQueue<>(HANDOFF_BATCHES);
+  private final Thread thread;
+  private final AtomicLong unroutable = new AtomicLong();
+  private final AtomicLong markFailures = new AtomicLong();
+  private final AtomicLong published = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private volatile boolean sweepNeeded = true;
+  private volatile boolean stopping;
+  private volatile long drainDeadlineNanos;
+  private volatile long backlog;
+  private long nextBacklogCount = System.nanoTime();
+
+  /** Rows the broker confirmed whose mark failed: marked before anything else is published. */
+  private List<Long> unmarked = List.of();
+
+  private boolean failing;
+  private Connection reader;
+
+  /**
+   * @param connection the broker connection to open the publisher's channel on
+   * @param name thread name prefix, e.g. {@code inventory}
+   */
+  public OutboxPublisher(
+      Database database, com.rabbitmq.client.Connection connection, String name) {
+    this.database = database;
+    this.name = name;
+    this.lockRows = database.dialect() == Dialect.POSTGRESQL;
+    this.channel = new PublisherChannel(connection, MAX_BATCH);
+    this.thread = new Thread(this::run, name + "-outbox-publisher");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /**
+   * Hands over rows whose transaction committed; never blocks. Without room the rows stay in the
+   * table, where the next sweep finds them.
+   */
+  public void submit(List<OutboxEntry> committed) {
+    if (!committed.isEmpty() && !handed.offer(List.copyOf(committed))) {
+      sweepNeeded = true;
+    }
+  }
+
+  /** Rows were committed outside any hand-off: look for them now. */
+  public void wakeUp() {
+    sweepNeeded = true;
+    handed.offer(WAKE_UP);
+  }
+
+  /** False once the publishing thread has ended, for whatever reason: readiness turns down. */
+  public boolean running() {
+    return thread.isAlive() && !stopping;
+  }
+
+  /** Unsent rows, counted at most once a second (a metrics gauge). */
+  public long backlog() {
+    return backlog;
+  }
+
+  public long unroutable() {
+    return unroutable.get();
+  }
+
+  /** Times published rows could not be marked sent: nothing more goes out until they are. */
+  public long markFailures() {
+    return markFailures.get();
+  }
+
+  /** Cycles that failed (broker, channel, database) and were retried after a back-off. */
+  public long failures() {
+    return failures.get();
+  }
+
+  /** Rows published and marked sent since start. */
+  public long published() {
+    return published.get();
+  }
+
+  /**
+   * Publishes what was handed over and every row left unsent, then stops; rows still unsent after
+   * {@code timeout} stay for the next start.
+   *
+   * @return true if nothing was left unsent
+   */
+  public boolean drainAndClose(Duration timeout) throws InterruptedException {
+    drainDeadlineNanos = System.nanoTime() + timeout.toNanos();
+    stopping = true;
+    handed.offer(WAKE_UP);
+    thread.join(timeout.plus(RETRY_BACKOFF).toMillis());
+    if (thread.isAlive()) {
+      thread.interrupt();
+      thread.join(RETRY_BACKOFF.toMillis());
+    }
+    return backlog == 0;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (!drainAndClose(DEFAULT_DRAIN_TIMEOUT)) {
+      log.warn(
+          "outbox of {}: {} rows unsent at shutdown; they go at the next start", name, backlog);
+    }
+  }
+
+  private void run() {
+    log.info("outbox publisher {} started on {}", name, database.describe());
+    try {
+      while (!(stopping && System.nanoTime() - drainDeadlineNanos > 0)) {
+        try {
+          if (!cycle()) {
+            return;
+          }
+          recovered();
+        } catch (IOException | SQLException | RuntimeException e) {
+          failed(e);
+          sweepNeeded = true;
+          if (stopping) {
+            return;
+          }
+          TimeUnit.NANOSECONDS.sleep(RETRY_BACKOFF.toNanos());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      channel.close();
+      nextBacklogCount = System.nanoTime();
+      try {
+        countBacklogIfDue();
+      } catch (SQLException | RuntimeException e) {
+        log.debug("counting the outbox backlog at stop: {}", e.toString());
+      }
+      closeReader();
+      log.info("outbox publisher {} stopped with {} rows unsent", name, backlog);
+    }
+  }
+
+  /**
+   * One step: marks what is left unmarked, sweeps or publishes a hand-off.
+   *
+   * @return false when stopping and nothing is left to publish
+   */
+  private boolean cycle() throws IOException, SQLException, InterruptedException {
+    markLeftovers();
+    countBacklogIfDue();
+    if (sweepNeeded) {
+      sweepNeeded = false;
+      sweepNeeded = publish(null) == MAX_BATCH;
+      return true;
+    }
+    List<OutboxEntry> batch = nextHandOff();
+    if (batch.isEmpty()) {
+      if (stopping) {
+        int swept = publish(null);
+        return swept > 0;
+      }
+      sweepNeeded = true;
+      return true;
+    }
+    publish(batch);
+    return true;
+  }
+
+  /** The waiting hand-offs, up to {@link #MAX_BATCH} rows; empty when idle or woken up. */
+  private List<OutboxEntry> nextHandOff() throws InterruptedException {
+    List<OutboxEntry> first =
+        stopping ? handed.poll() : handed.poll(IDLE_SWEEP.toNanos(), TimeUnit.NANOSECONDS);
+    if (first == null) {
+      return List.of();
+    }
+    List<OutboxEntry> batch = new ArrayList<>(first);
+    List<OutboxEntry> next;
+    while (batch.size() < MAX_BATCH && (next = handed.peek()) != null) {
+      batch.addAll(handed.poll());
+      if (next.isEmpty()) {
+        sweepNeeded = true;
+      }
+    }
+    return batch;
+  }
+
+  /**
+   * Publishes {@code handedOver} (or, when null, up to {@link #MAX_BATCH} unsent rows of the table)
+   * while holding them, and marks the confirmed ones sent.
+   *
+   * @return how many rows were found to publish
+   */
+  private int publish(List<OutboxEntry> handedOver)
+      throws IOException, SQLException, InterruptedException {
+    if (lockRows) {
+      try (Connection db = database.open()) {
+        OutboxRows.allowPublisherIdle(db);
+        List<OutboxEntry> rows = holdUnsent(db, handedOver);
+        BatchPublisher.Outcome outcome = publishRows(rows);
+        mark(db, outcome.settled());
+        requireComplete(outcome);
+        return rows.size();
+      }
+    }
+    List<OutboxEntry> rows = holdUnsent(reader(), handedOver);
+    BatchPublisher.Outcome outcome = publishRows(rows);
+    if (!outcome.settled().isEmpty()) {
+      try (Connection db = database.open()) {
+        mark(db, outcome.settled());
+      }
+    }
+    requireComplete(outcome);
+    return rows.size();
+  }
+
+  private List<OutboxEntry> holdUnsent(Connection db, List<OutboxEntry> handedOver)
+      throws SQLException {
+    if (handedOver == null) {
+      return OutboxRows.unsent(db, MAX_BATCH, lockRows);
+    }
+    List<Long> ids = new ArrayList<>(handedOver.size());
+    for (OutboxEntry entry : handedOver) {
+      ids.add(entry.id());
+    }
+    Set<Long> unsent = OutboxRows.stillUnsent(db, ids, lockRows);
+    return handedOver.stream().filter(entry -> unsent.contains(entry.id())).toList();
+  }
+
+  private BatchPublisher.Outcome publishRows(List<OutboxEntry> rows)
+      throws IOException, InterruptedException {
+    if (rows.isEmpty()) {
+      return BatchPublisher.Outcome.EMPTY;
+    }
+    BatchPublisher.Outcome outcome = channel.publisher().publish(rows);
+    unroutable.addAndGet(outcome.returned());
+    return outcome;
+  }
+
+  /** After the confirmed rows were marked: the rest go again after a back-off. */
+  private static void requireComplete(BatchPublisher.Outcome outcome) throws IOException {
+    if (outcome.channelFailure() != null) {
+      throw new IOException(
+          "channel failed: " + outcome.channelFailure(), outcome.channelFailure());
+    }
+    if (outcome.failed() > 0) {
+      throw new IOException(outcome.failed() + " events nacked or unconfirmed");
+    }
+  }
+
+  /** Commits the marks of {@code ids} in {@code db}'s transaction, or keeps them for later. */
+  private void mark(Connection db, List<Long> ids) throws SQLException {
+    try {
+      OutboxRows.markSent(db, ids, System.currentTimeMillis());
+      db.commit();
+      published.addAndGet(ids.size());
+    } catch (SQLException e) {
+      // Publishing more while these stay unsent would send them again at every sweep.
+      unmarked = List.copyOf(ids);
+      markFailures.incrementAndGet();
+      throw e;
+    }
+  }
+
+  private void markLeftovers() throws SQLException {
+    if (unmarked.isEmpty()) {
+      return;
+    }
+    List<Long> ids = unmarked;
+    unmarked = List.of();
+    try (Connection db = database.open()) {
+      mark(db, ids);
+    }
+    log.info("outbox publisher {}: marked the {} rows left unmarked", name, ids.size());
+  }
+
+  private void countBacklogIfDue() throws SQLException {
+    if (System.nanoTime() - nextBacklogCount < 0) {
+      return;
+    }
+    nextBacklogCount = System.nanoTime() + BACKLOG_COUNT_INTERVAL.toNanos();
+    if (lockRows) {
+      try (Connection db = database.openReadOnly()) {
+        backlog = Outbox.backlog(db);
+      }
+    } else {
+      backlog = Outbox.backlog(reader());
+    }
+  }
+
+  /** SQLite: one read-only connection kept open; reads never queue for the write turn. */
+  private Connection reader() throws SQLException {
+    if (reader == null || reader.isClosed()) {
+      reader = database.openReadOnly();
+    }
+    return reader;
+  }
+
+  private void closeReader() {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (SQLException e) {
+        log.debug("closing the outbox reader: {}", e.toString());
+      }
+      reader = null;
+    }
+  }
+
+  private void failed(Exception e) {
+    failures.incrementAndGet();
+    closeReader();
+    channel.close();
+    if (!failing) {
+      failing = true;
+      log.warn(
+          "outbox publisher {}: {}; retrying every {}",
+          name,
+          LogSafe.escape(e.toString()),
+          RETRY_BACKOFF);
+    } else {
+      log.debug("outbox publisher {}: still failing: {}", name, e.toString());
+    }
+  }
+
+  private void recovered() {
+    if (failing) {
+      failing = false;
+      log.info("outbox publisher {}: publishing again", name);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package orderflow.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Deletes what the guarantees no longer need, a small batch per transaction so no delete holds a
+ * lock for long: inbox entries older than the dedup window, outbox rows sent before a cutoff.
+ *
+ * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
+ */
+public final class Retention {
+  private Retention() {}
+
+  /** Deletes up to {@code limit} inbox entries received before {@code cutoff} (epoch millis). */
+  public static int pruneInbox(Connection connection, Dialect dialect, long cutoff, int limit)
+      throws SQLException {
+    // The inbox's key is (consumer, event_id): the row's physical id picks a batch cheaply.
+    String sql =
+        dialect == Dialect.SQLITE
+            ? "DELETE FROM inbox WHERE rowid IN"
+                + " (SELECT rowid FROM inbox WHERE received_at < ? LIMIT ?)"
+            : "DELETE FROM inbox WHERE ctid = ANY(ARRAY("
+                + "SELECT ctid FROM inbox WHERE received_at < ? LIMIT ?))";
+    return delete(connection, sql, cutoff, limit);
+  }
+
+  /** Deletes up to {@code limit} outbox rows marked sent before {@code cutoff} (epoch millis). */
+  public static int pruneSentOutbox(Connection connection, long cutoff, int limit)
+      throws SQLException {
+    return delete(
+        connection,
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < ? LIMIT ?)",
+        cutoff,
+        limit);
+  }
+
+  /** Rows in {@code table} (the inbox or the outbox). */
+  public static long rows(Connection connection, String table) throws SQLException {
+    if (!table.equals("inbox") && !table.equals("outbox")) {
+      throw new IllegalArgumentException("not a runtime table: " + table);
+    }
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+
+  private static int delete(Connection connection, String sql, long cutoff, int limit)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, cutoff);
+      statement.setInt(2, limit);
+      return statement.executeUpdate();
+    }
+  }
+}

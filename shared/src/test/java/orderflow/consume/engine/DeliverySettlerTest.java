@@ -1,0 +1,218 @@
+package orderflow.consume.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Envelope;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import orderflow.consume.PermanentFailureException;
+import orderflow.consume.TransientFailureException;
+import orderflow.deadletter.DeadLetterHeaders;
+import orderflow.observe.ConsumerMetrics;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.topology.Topology;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each delivery's settlement against a recording channel, no broker: acks only after the retry or
+ * dead-letter publish is confirmed, one multiple ack when everything was, and a nack with requeue
+ * for a delivery whose publish was refused.
+ */
+class DeliverySettlerTest {
+  private final ConsumerSettings settings =
+      ConsumerSettings.defaults("settler", Topology.INVENTORY_QUEUE);
+  private final Topology topology = new Topology("settler-test", settings.tiers());
+
+  @Test
+  void appliedAndDuplicateDeliveriesAreAckedWithOneMultipleAck() throws Exception {
+    RecordingChannel channel = new RecordingChannel(Set.of());
+    List<ReceivedDelivery> batch = deliveries(1, 2, 3);
+
+    settler(channel)
+        .settle(
+            channel.proxy(),
+            batch,
+            List.of(
+                new Outcome.Applied(null), new Outcome.Duplicate(null), new Outcome.Applied(null)));
+
+    assertEquals(List.of("ack 3 multiple"), channel.acks);
+    assertEquals(List.of(), channel.published);
+  }
+
+  @Test
+  void aRetryAndADeadLetterArePublishedThenEverythingIsAcked() throws Exception {
+    RecordingChannel channel = new RecordingChannel(Set.of());
+    List<ReceivedDelivery> batch = deliveries(1, 2, 3);
+
+    List<DeliverySettler.Settlement> settled =
+        settler(channel)
+            .settle(
+                channel.proxy(),
+                batch,
+                List.of(
+                    new Outcome.Retry(new TransientFailureException("down")),
+                    new Outcome.Applied(null),
+                    new Outcome.DeadLetter(
+                        DeadLetterHeaders.REASON_PERMANENT_FAILURE,
+                        new PermanentFailureException("never"))));
+
+    String failures = topology.failureExchange(Topology.INVENTORY_QUEUE);
+    assertEquals(
+        List.of(
+            failures
+                + " "
+                + topology.retryQueue(Topology.INVENTORY_QUEUE, settings.tiers().delayFor(1)),
+            failures + " " + topology.deadLetterQueue(Topology.INVENTORY_QUEUE)),
+        channel.published);
+    assertEquals(List.of("ack 3 multiple"), channel.acks);
+    assertTrue(settled.stream().allMatch(DeliverySettler.Settlement::acked));
+    assertEquals("1s", settled.get(0).route().tier());
+    assertEquals(DeadLetterHeaders.REASON_PERMANENT_FAILURE, settled.get(2).route().reason());
+  }
+
+  @Test
+  void aDeliveryWhoseRetryIsNackedGoesBackToItsQueueAndTheRestAreAckedOneByOne() throws Exception {
+    // The first publish (sequence number 1) is refused by the broker.
+    RecordingChannel channel = new RecordingChannel(Set.of(1L));
+    List<ReceivedDelivery> batch = deliveries(1, 2, 3);
+
+    List<DeliverySettler.Settlement> settled =
+        settler(channel)
+            .settle(
+                channel.proxy(),
+                batch,
+                List.of(
+                    new Outcome.Applied(null),
+                    new Outcome.Retry(new TransientFailureException("down")),
+                    new Outcome.Applied(null)));
+
+    assertEquals(List.of("ack 1", "nack 2 requeue", "ack 3"), channel.acks);
+    assertFalse(settled.get(1).acked());
+  }
+
+  @Test
+  void aDeliveryPastItsRetriesIsDeadLetteredAsExhausted() throws Exception {
+    RecordingChannel channel = new RecordingChannel(Set.of());
+    ReceivedDelivery tired = delivery(7, Map.of(DeadLetterHeaders.ATTEMPTS, settings.maxRetries()));
+
+    List<DeliverySettler.Settlement> settled =
+        settler(channel)
+            .settle(
+                channel.proxy(),
+                List.of(tired),
+                List.of(new Outcome.Retry(new TransientFailureException("still down"))));
+
+    assertEquals(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, settled.get(0).route().reason());
+    assertEquals(
+        List.of(
+            topology.failureExchange(Topology.INVENTORY_QUEUE)
+                + " "
+                + topology.deadLetterQueue(Topology.INVENTORY_QUEUE)),
+        channel.published);
+    assertEquals(List.of("ack 7 multiple"), channel.acks);
+  }
+
+  private DeliverySettler settler(RecordingChannel channel) throws IOException {
+    Clock clock = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
+    return new DeliverySettler(
+        new FailureRouter(new ConfirmingPublisher(channel.proxy(), 10), topology, settings, clock),
+        ConsumerMetrics.create("settler"));
+  }
+
+  private static List<ReceivedDelivery> deliveries(long... tags) {
+    List<ReceivedDelivery> deliveries = new ArrayList<>();
+    for (long tag : tags) {
+      deliveries.add(delivery(tag, Map.of()));
+    }
+    return deliveries;
+  }
+
+  private static ReceivedDelivery delivery(long tag, Map<String, Object> headers) {
+    return new ReceivedDelivery(
+        new Envelope(tag, false, "orders", "order.created"),
+        new AMQP.BasicProperties.Builder()
+            .type("OrderCreated")
+            .messageId("event-" + tag)
+            .headers(headers)
+            .build(),
+        new byte[] {'{', '}'});
+  }
+
+  /**
+   * A channel that records publishes and acks and answers every publish at once: a nack for the
+   * sequence numbers given, an ack for the rest.
+   */
+  private static final class RecordingChannel {
+    final List<String> published = new ArrayList<>();
+    final List<String> acks = new ArrayList<>();
+    private final Set<Long> refused;
+    private final List<ConfirmListener> listeners = new ArrayList<>();
+    private long nextSequence = 1;
+    private Channel proxy;
+
+    RecordingChannel(Set<Long> refused) {
+      this.refused = refused;
+    }
+
+    Channel proxy() {
+      if (proxy == null) {
+        proxy =
+            (Channel)
+                Proxy.newProxyInstance(
+                    Channel.class.getClassLoader(),
+                    new Class<?>[] {Channel.class},
+                    (self, method, args) -> answer(method.getName(), args));
+      }
+      return proxy;
+    }
+
+    private Object answer(String method, Object[] args) throws IOException {
+      switch (method) {
+        case "getNextPublishSeqNo":
+          return nextSequence;
+        case "addConfirmListener":
+          listeners.add((ConfirmListener) args[0]);
+          return null;
+        case "basicPublish":
+          published.add(args[0] + " " + args[1]);
+          long sequence = nextSequence++;
+          for (ConfirmListener listener : listeners) {
+            if (refused.contains(sequence)) {
+              listener.handleNack(sequence, false);
+            } else {
+              listener.handleAck(sequence, false);
+            }
+          }
+          return null;
+        case "basicAck":
+          acks.add("ack " + args[0] + ((Boolean) args[1] ? " multiple" : ""));
+          return null;
+        case "basicNack":
+          acks.add("nack " + args[0] + ((Boolean) args[2] ? " requeue" : ""));
+          return null;
+        case "isOpen":
+          return true;
+        case "hashCode":
+          return System.identityHashCode(this);
+        case "equals":
+          return args[0] == proxy;
+        case "toString":
+          return "RecordingChannel";
+        default:
+          return null;
+      }
+    }
+  }
+}
