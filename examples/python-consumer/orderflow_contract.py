@@ -31,6 +31,19 @@ class Contract:
             jsonschema.Draft7Validator.check_schema(schema)
         self._validators = {s["$id"]: _validator(s, schemas) for s in schemas}
 
+    def schema_for(self, message):
+        """The $id of the schema a message claims by its eventType and version; any event's else."""
+        if isinstance(message, dict):
+            if "eventType" in message:
+                metadata = message.get("metadata")
+                version = metadata.get("version") if isinstance(metadata, dict) else None
+                claimed = f"{ID_BASE}{message['eventType']}.v{version}.schema.json"
+                if claimed in self._validators:
+                    return claimed
+            elif message.get("type") == "OrderCreated":
+                return ID_BASE + "OrderCreated.v1.schema.json"
+        return ANY_EVENT
+
     def errors(self, message, schema_id=ANY_EVENT):
         """What is wrong with a parsed message, as one line; empty when it is valid."""
         error = jsonschema.exceptions.best_match(self._validators[schema_id].iter_errors(message))
