@@ -13,7 +13,8 @@ import orderflow.envelope.EventType;
  * Where the JSON Schemas (draft-07) of the events live: one per event type and version, the
  * envelope's of its own, and one that accepts any message a consumer decodes. They mirror {@link
  * orderflow.envelope.EventLimits} and {@link EventCodec}; {@code EventSchemasTest} checks that they
- * agree.
+ * agree, and {@code ValidatorsAgreeTest} that Java, JavaScript and Python validators read them
+ * alike.
  *
  * <p>Their {@code $id}s start with {@link #ID_BASE}, a name that is never fetched: a validator maps
  * it to {@link #RESOURCE_FOLDER} on the classpath, or to the folder of the files.

@@ -88,6 +88,8 @@ final class ContractEvents {
             "inventory");
     return List.of(
         order,
+        EventEnvelope.first(oneLineOrder("49.95"), "producer"),
+        EventEnvelope.first(oneLineOrder("0.1"), "producer"),
         largest,
         unpricedOrder(),
         reserved,
@@ -110,6 +112,17 @@ final class ContractEvents {
             new OrderItem("sku-1", 2, new BigDecimal("19.99")),
             new OrderItem("sku-2", 3, new BigDecimal("0.10")),
             new OrderItem("sku-3", 1, new BigDecimal("10.00"))));
+  }
+
+  /**
+   * One unit at {@code price}, so the total is the price too: with 49.95 or 0.1, which no binary
+   * float holds exactly, a validator checking {@code multipleOf: 0.000001} on floats refuses both.
+   */
+  static OrderCreated oneLineOrder(String price) {
+    return OrderCreated.of(
+        UUID.randomUUID().toString(),
+        "customer-8",
+        List.of(new OrderItem("sku-1", 1, new BigDecimal(price))));
   }
 
   /** {@link EventLimits#MAX_ITEMS} lines of the largest quantity at the largest price. */

@@ -13,10 +13,6 @@ import orderflow.envelope.EventType;
 import org.junit.jupiter.api.Test;
 
 class EventSchemasTest {
-  private static final String SEED_ORDER =
-      "{\"type\":\"OrderCreated\",\"data\":{\"order_id\":\"o-1\",\"user_id\":12345,"
-          + "\"product_id\":\"sku-3\",\"quantity\":4,\"status\":\"pending\"}}";
-
   private final EventCodec codec = new EventCodec();
   private final SchemaValidator validator = new SchemaValidator();
 
@@ -48,7 +44,7 @@ class EventSchemasTest {
 
   @Test
   void theSeedsVersionOneOrderValidatesAsVersionOneAndItsUpcastAsVersionTwo() {
-    byte[] seed = SEED_ORDER.getBytes(StandardCharsets.UTF_8);
+    byte[] seed = ContractCases.SEED_ORDER.getBytes(StandardCharsets.UTF_8);
     assertEquals(List.of(), validator.errors(EventSchemas.ORDER_CREATED_V1, seed));
     assertEquals(List.of(), validator.errors(EventSchemas.ANY_EVENT, seed));
     assertFalse(validator.errors(EventSchemas.of(EventType.ORDER_CREATED), seed).isEmpty());
@@ -63,13 +59,7 @@ class EventSchemasTest {
 
   @Test
   void aVersionTwoOrderValidatesAsVersionTwoOnlyAndItsUpcastAsVersionThree() {
-    byte[] version2 =
-        ("{\"eventId\":\"6f1c1a52-8f5e-4a6e-9a39-0d6c1b1f2a10\",\"eventType\":\"OrderCreated\","
-                + "\"timestamp\":\"2026-01-01T10:00:00.000Z\",\"payload\":{\"orderId\":\"o-9\","
-                + "\"customerId\":\"c-9\",\"items\":[{\"productId\":\"sku-1\",\"quantity\":1,"
-                + "\"price\":2.50}],\"totalAmount\":2.50},\"metadata\":{\"source\":\"producer\","
-                + "\"version\":\"2\",\"correlationId\":\"o-9\",\"causationId\":null}}")
-            .getBytes(StandardCharsets.UTF_8);
+    byte[] version2 = ContractCases.VERSION_2_ORDER.getBytes(StandardCharsets.UTF_8);
     assertEquals(List.of(), validator.errors(EventSchemas.ORDER_CREATED_V2, version2));
     assertEquals(List.of(), validator.errors(EventSchemas.ANY_EVENT, version2));
     assertFalse(validator.errors(EventSchemas.of(EventType.ORDER_CREATED), version2).isEmpty());

@@ -1,172 +1,27 @@
 package orderflow.contract;
 
-import static orderflow.contract.BadMessage.raw;
-import static orderflow.contract.BadMessage.removed;
-import static orderflow.contract.BadMessage.replaced;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.stream.Stream;
 import orderflow.envelope.EventCodec;
-import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InvalidEventException;
-import orderflow.envelope.InventoryRejected;
-import orderflow.envelope.InventoryReserved;
-import orderflow.envelope.OrderShipped;
-import orderflow.envelope.ReservedItem;
-import orderflow.envelope.Shortage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every message the codec refuses as invalid is refused by the schema of any event too; the few
- * that JSON Schema cannot see are listed apart, each with the reason, and the test checks that the
- * list is still true (a schema that learns to refuse one fails here, so it moves to the first
- * list).
+ * Every message the codec refuses as invalid is refused by the schema of any event too, but for the
+ * listed differences ({@link RefusalCases}); the test checks that each list is still true (a schema
+ * that learns to refuse a message of the codec-only list fails here, so the message moves).
  */
 class SchemaRefusalsTest {
   private static final EventCodec CODEC = new EventCodec();
   private static final SchemaValidator VALIDATOR = new SchemaValidator();
 
-  private static final String SEED_ORDER =
-      "{\"type\":\"OrderCreated\",\"data\":{\"order_id\":\"o-1\",\"user_id\":\"u-9\","
-          + "\"product_id\":\"sku-3\",\"quantity\":4,\"status\":\"pending\"}}";
-
-  static Stream<BadMessage> refusedByBoth() {
-    JsonNode order = BadMessage.encoded(EventEnvelope.first(ContractEvents.ordinaryOrder(), "p"));
-    JsonNode reserved = BadMessage.encoded(reserved());
-    JsonNode rejected = BadMessage.encoded(rejected());
-    JsonNode shipped = BadMessage.encoded(shipped());
-    JsonNode seed = BadMessage.encoded(CODEC.decode(SEED_ORDER.getBytes()));
-    JsonNode legacy = legacy();
-    String longId = "\"" + "x".repeat(129) + "\"";
-    return Stream.of(
-        raw("a JSON array", "[]"),
-        raw("a JSON string", "\"OrderCreated\""),
-        raw("a JSON number", "42"),
-        raw("an empty object", "{}"),
-        removed("no eventId", order, "/eventId"),
-        replaced("eventId not a UUID", order, "/eventId", "\"order-1\""),
-        replaced("eventId a number", order, "/eventId", "7"),
-        removed("no eventType", order, "/eventType"),
-        replaced("unknown eventType", order, "/eventType", "\"OrderDeleted\""),
-        replaced("eventType of another payload", order, "/eventType", "\"OrderShipped\""),
-        removed("no timestamp", order, "/timestamp"),
-        replaced("timestamp not a date", order, "/timestamp", "\"yesterday\""),
-        replaced("timestamp in month 13", order, "/timestamp", "\"2026-13-01T10:00:00Z\""),
-        replaced("timestamp without zone", order, "/timestamp", "\"2026-11-22T10:00:00\""),
-        replaced("timestamp in epoch millis", order, "/timestamp", "1764000000000"),
-        removed("no metadata", order, "/metadata"),
-        replaced("metadata a string", order, "/metadata", "\"producer\""),
-        replaced("version 1 in a version 3 envelope", order, "/metadata/version", "\"1\""),
-        replaced("version 4", order, "/metadata/version", "\"4\""),
-        replaced("version a number", order, "/metadata/version", "2"),
-        removed("no source", order, "/metadata/source"),
-        replaced("blank source", order, "/metadata/source", "\"   \""),
-        replaced("correlationId too long", order, "/metadata/correlationId", longId),
-        replaced("causationId with an escape", order, "/metadata/causationId", "\"\\u001b[2J\""),
-        removed("no payload", order, "/payload"),
-        replaced("payload an array", order, "/payload", "[]"),
-        removed("no orderId", order, "/payload/orderId"),
-        replaced("empty orderId", order, "/payload/orderId", "\"\""),
-        replaced("orderId too long", order, "/payload/orderId", longId),
-        replaced("orderId with a newline", order, "/payload/orderId", "\"o-1\\nforged\""),
-        replaced("orderId with a bidi override", order, "/payload/orderId", "\"o-\\u202e1\""),
-        replaced("orderId with a lone surrogate", order, "/payload/orderId", "\"o-\\ud800\""),
-        replaced("customerId an object", order, "/payload/customerId", "{}"),
-        replaced("no items", order, "/payload/items", "[]"),
-        replaced("items an object", order, "/payload/items", "{}"),
-        replaced("101 items", order, "/payload/items", hundredAndOneItems()),
-        replaced("a null item", order, "/payload/items/0", "null"),
-        removed("item without productId", order, "/payload/items/0/productId"),
-        replaced("productId starting with '-'", order, "/payload/items/0/productId", "\"-x\""),
-        replaced("productId with a space", order, "/payload/items/0/productId", "\"sku 1\""),
-        replaced("productId with a ';'", order, "/payload/items/0/productId", "\"sku;1\""),
-        replaced("productId too long", order, "/payload/items/0/productId", longId),
-        removed("item without quantity", order, "/payload/items/0/quantity"),
-        replaced("quantity 0", order, "/payload/items/0/quantity", "0"),
-        replaced("quantity -1", order, "/payload/items/0/quantity", "-1"),
-        replaced("quantity of ten digits", order, "/payload/items/0/quantity", "1000000000"),
-        replaced("quantity 2.5", order, "/payload/items/0/quantity", "2.5"),
-        replaced("quantity a string", order, "/payload/items/0/quantity", "\"2\""),
-        replaced("quantity null", order, "/payload/items/0/quantity", "null"),
-        replaced("negative price", order, "/payload/items/0/price", "-0.01"),
-        replaced("price of 10^15", order, "/payload/items/0/price", "1000000000000000"),
-        replaced("price with 7 decimals", order, "/payload/items/0/price", "0.1234567"),
-        replaced("price a string", order, "/payload/items/0/price", "\"19.99\""),
-        removed("no totalAmount", order, "/payload/totalAmount"),
-        replaced("totalAmount null", order, "/payload/totalAmount", "null"),
-        replaced("negative totalAmount", order, "/payload/totalAmount", "-1"),
-        replaced(
-            "totalAmount of 10^26", order, "/payload/totalAmount", "100000000000000000000000000"),
-        replaced("totalAmount a string", order, "/payload/totalAmount", "\"40.28\""),
-        removed("reserved without reservationId", reserved, "/payload/reservationId"),
-        replaced("reserved without items", reserved, "/payload/items", "[]"),
-        replaced("reserved quantity 0", reserved, "/payload/items/0/quantity", "0"),
-        replaced("reserved quantity over 2^31", reserved, "/payload/items/0/quantity", "3e9"),
-        removed("rejected without shortages", rejected, "/payload/shortages"),
-        replaced("rejected requested 0", rejected, "/payload/shortages/0/requested", "0"),
-        replaced("rejected available -1", rejected, "/payload/shortages/0/available", "-1"),
-        replaced("shipped blank carrier", shipped, "/payload/carrier", "\" \""),
-        removed("shipped without trackingNumber", shipped, "/payload/trackingNumber"),
-        replaced("upcast order with version 1", seed, "/metadata/version", "\"1\""),
-        replaced("legacy type other than OrderCreated", legacy, "/type", "\"OrderShipped\""),
-        replaced("legacy type a number", legacy, "/type", "1"),
-        replaced("legacy data a string", legacy, "/data", "\"x\""),
-        removed("legacy without order_id", legacy, "/data/order_id"),
-        replaced("legacy order_id a number", legacy, "/data/order_id", "1"),
-        removed("legacy without user_id", legacy, "/data/user_id"),
-        replaced("legacy user_id true", legacy, "/data/user_id", "true"),
-        replaced("legacy product_id with a space", legacy, "/data/product_id", "\"sku 3\""),
-        replaced("legacy product_id negative", legacy, "/data/product_id", "-3"),
-        replaced("legacy quantity 2.5", legacy, "/data/quantity", "2.5"),
-        replaced("legacy quantity 0", legacy, "/data/quantity", "0"),
-        raw("legacy without data", "{\"type\":\"OrderCreated\"}"));
-  }
-
-  /**
-   * Refused by the codec, accepted by the schema: what JSON Schema cannot express, or not without a
-   * pattern no reader could maintain.
-   */
-  static Stream<BadMessage> refusedByTheCodecOnly() {
-    JsonNode order = BadMessage.encoded(EventEnvelope.first(ContractEvents.ordinaryOrder(), "p"));
-    JsonNode legacy = legacy();
-    return Stream.of(
-        // A validator sees parsed JSON, where the last of two equal keys has already won.
-        raw(
-            "a duplicate key",
-            order.toString().replaceFirst("\\{", "{\"eventType\":\"OrderShipped\",")),
-        // The body limit is on bytes, which a schema never sees: unknown properties are allowed.
-        replaced("a body over 64 KiB", order, "/padding", "\"" + "x".repeat(65_536) + "\""),
-        // JSON Schema compares numbers by value: 1E+1 is 10, 1.0000000 is 1. The codec reads the
-        // text as a decimal and refuses an exponent (negative scale) or more than 6 decimals.
-        replaced("price with an exponent", order, "/payload/items/0/price", "1E+1"),
-        replaced("price with 7 decimals, all zero", order, "/payload/items/0/price", "1.0000000"),
-        // maxLength counts code points, the codec UTF-16 units: 100 emoji are 200 units.
-        replaced("orderId of 100 emoji", order, "/payload/orderId", "\"" + "🙂".repeat(100) + "\""),
-        // The seed's integer ids are turned into text by the upcaster, then held to the id limit.
-        replaced("legacy user_id of 129 digits", legacy, "/data/user_id", "1".repeat(129)));
-  }
-
-  /**
-   * Accepted by the codec, refused by the schema: the schema is the stricter reading, and the codec
-   * never writes either.
-   */
-  static Stream<BadMessage> refusedByTheSchemaOnly() {
-    JsonNode order = BadMessage.encoded(EventEnvelope.first(ContractEvents.ordinaryOrder(), "p"));
-    return Stream.of(
-        // Jackson turns a JSON number into a String field's text; the contract says a string.
-        replaced("customerId a number", order, "/payload/customerId", "7"),
-        // String.isBlank does not count a no-break space as blank; the schema counts every space.
-        replaced("customerId a no-break space", order, "/payload/customerId", "\"\\u00a0\""));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("refusedByBoth")
+  @MethodSource("orderflow.contract.RefusalCases#refusedByBoth")
   void theSchemaRefusesWhatTheCodecRefuses(BadMessage message) {
     assertThrows(InvalidEventException.class, () -> CODEC.decode(message.body()), "codec");
     assertFalse(
@@ -175,46 +30,16 @@ class SchemaRefusalsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("refusedByTheCodecOnly")
+  @MethodSource("orderflow.contract.RefusalCases#refusedByTheCodecOnly")
   void theListedDifferencesAreRefusedByTheCodecOnly(BadMessage message) {
     assertThrows(InvalidEventException.class, () -> CODEC.decode(message.body()), "codec");
     assertEquals(List.of(), VALIDATOR.errors(EventSchemas.ANY_EVENT, message.body()));
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("refusedByTheSchemaOnly")
+  @MethodSource("orderflow.contract.RefusalCases#refusedByTheSchemaOnly")
   void theListedStricterReadingsAreRefusedByTheSchemaOnly(BadMessage message) {
     CODEC.decode(message.body());
     assertFalse(VALIDATOR.errors(EventSchemas.ANY_EVENT, message.body()).isEmpty());
-  }
-
-  private static JsonNode legacy() {
-    return SchemaValidator.parse(SEED_ORDER.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String hundredAndOneItems() {
-    StringBuilder items = new StringBuilder("[");
-    for (int i = 0; i < 101; i++) {
-      items
-          .append(i == 0 ? "" : ",")
-          .append("{\"productId\":\"p")
-          .append(i)
-          .append("\",\"quantity\":1,\"price\":1}");
-    }
-    return items.append(']').toString();
-  }
-
-  private static EventEnvelope reserved() {
-    return EventEnvelope.first(
-        new InventoryReserved("o-1", "r-1", List.of(new ReservedItem("sku-1", 1))), "inventory");
-  }
-
-  private static EventEnvelope rejected() {
-    return EventEnvelope.first(
-        new InventoryRejected("o-1", List.of(new Shortage("sku-1", 2, 1))), "inventory");
-  }
-
-  private static EventEnvelope shipped() {
-    return EventEnvelope.first(new OrderShipped("o-1", "s-1", "dhl", "t-1"), "shipping");
   }
 }

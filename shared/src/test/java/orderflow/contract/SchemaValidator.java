@@ -39,7 +39,12 @@ final class SchemaValidator {
   }
 
   List<String> errors(EventSchema schema, JsonNode json) {
-    Schema loaded = registry.getSchema(SchemaLocation.of(schema.id()));
+    return errors(schema.id(), json);
+  }
+
+  /** The complaints of the schema whose {@code $id} is {@code schemaId}. */
+  List<String> errors(String schemaId, JsonNode json) {
+    Schema loaded = registry.getSchema(SchemaLocation.of(schemaId));
     return loaded.validate(json).stream().map(Error::toString).toList();
   }
 
