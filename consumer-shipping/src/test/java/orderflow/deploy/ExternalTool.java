@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -25,7 +26,7 @@ record ExternalTool(String command, String howToInstall) {
 
   /** Runs the tool with {@code arguments} in {@code directory}. */
   Result run(Path directory, String... arguments) {
-    requireInstalled();
+    requireInstalled(System::getenv);
     List<String> commandLine = new ArrayList<>();
     commandLine.add(command);
     commandLine.addAll(List.of(arguments));
@@ -51,20 +52,20 @@ record ExternalTool(String command, String howToInstall) {
     }
   }
 
-  private void requireInstalled() {
-    if (onPath()) {
+  /** Returns if the tool is on the PATH; fails under {@code CI=true}, aborts otherwise. */
+  void requireInstalled(Function<String, String> env) {
+    if (onPath(env.apply("PATH"))) {
       return;
     }
     String message = command + " is not on the PATH: " + howToInstall;
-    if ("true".equals(System.getenv("CI"))) {
+    if ("true".equals(env.apply("CI"))) {
       fail(message + " (under CI=true a missing tool fails the build; .ci/run installs it)");
     }
     Assumptions.abort(message);
   }
 
-  private boolean onPath() {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
+  private boolean onPath(String path) {
+    for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
         return true;
       }
