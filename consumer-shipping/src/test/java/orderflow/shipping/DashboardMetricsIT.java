@@ -5,6 +5,9 @@ import static orderflow.shipping.Reservations.reserved;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
@@ -39,10 +42,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every metric the Grafana dashboard and the Prometheus configuration refer to exists on a running
- * service's /metrics, so the dashboard cannot point at a metric that does not exist. The service
- * gets deliveries, handled events, duplicates, retries (a failure injected into half its calls) and
- * a dead letter (a malformed body), because counters appear on /metrics once they have counted.
+ * Every metric the Grafana dashboard, the Prometheus configuration and the alert rules
+ * (deploy/prometheus/alerts.yaml) refer to exists on a running service's /metrics, or is a
+ * documented metric of another exporter, so neither a panel nor an alert can point at a metric that
+ * does not exist. The service gets deliveries, handled events, duplicates, retries (a failure
+ * injected into half its calls) and a dead letter (a malformed body), because counters appear on
+ * /metrics once they have counted.
  */
 @ExtendWith(RabbitMqExtension.class)
 class DashboardMetricsIT {
@@ -50,13 +55,26 @@ class DashboardMetricsIT {
   private static final Pattern METRIC =
       Pattern.compile("\\b(orderflow_[a-z0-9_]+|rabbitmq_[a-z0-9_]+)\\b");
 
+  /** A metric selector in a PromQL expression: the rules write every one with braces. */
+  private static final Pattern SELECTOR = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
+
   /**
-   * The broker's metrics the dashboard uses, from RabbitMQ's Prometheus plugin (enabled in the
-   * compose image, not on every test broker): checked against this list, which names only metrics
-   * the plugin documents for /metrics/per-object.
+   * Metrics of other exporters (not on every test machine), checked against this list, which names
+   * only metrics their documentation lists: RabbitMQ's Prometheus plugin (enabled in the compose
+   * image and by the cluster operator, /metrics/per-object), kube-state-metrics, the kubelet's
+   * volume statistics, and Prometheus's own {@code up}.
    */
-  private static final Set<String> BROKER_METRICS =
-      Set.of("rabbitmq_queue_messages_ready", "rabbitmq_queue_messages_unacked");
+  private static final Set<String> OTHER_EXPORTERS =
+      Set.of(
+          "rabbitmq_queue_messages_ready",
+          "rabbitmq_queue_messages_unacked",
+          "rabbitmq_queue_consumers",
+          "kube_pod_status_ready",
+          "kubelet_volume_stats_used_bytes",
+          "kubelet_volume_stats_capacity_bytes",
+          "up");
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @TempDir Path dir;
   private ServiceMain.RunningService service;
@@ -73,6 +91,7 @@ class DashboardMetricsIT {
       throws Exception {
     Set<String> referred = referredMetrics();
     assertTrue(referred.size() >= 10, "the dashboard refers to " + referred);
+    assertTrue(referred.contains("rabbitmq_queue_consumers"), "the alert rules are read");
     Topology topology = broker.topology(new RetryTiers(java.util.List.of(Duration.ofMillis(100))));
     service =
         ServiceMain.start(
@@ -115,8 +134,8 @@ class DashboardMetricsIT {
     }
     for (String name : referred) {
       assertTrue(
-          name.startsWith("orderflow_") || BROKER_METRICS.contains(name),
-          name + " is neither ours nor a documented broker metric");
+          name.startsWith("orderflow_") || OTHER_EXPORTERS.contains(name),
+          name + " is neither ours nor a documented metric of another exporter");
     }
   }
 
@@ -139,6 +158,15 @@ class DashboardMetricsIT {
       Matcher matcher = METRIC.matcher(Files.readString(file));
       while (matcher.find()) {
         names.add(matcher.group(1));
+      }
+    }
+    JsonNode rules = YAML.readTree(root.resolve("deploy/prometheus/alerts.yaml").toFile());
+    for (JsonNode group : rules.path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        Matcher matcher = SELECTOR.matcher(rule.path("expr").asText());
+        while (matcher.find()) {
+          names.add(matcher.group(1));
+        }
       }
     }
     return names;

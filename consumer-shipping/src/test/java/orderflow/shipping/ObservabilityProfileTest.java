@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The compose profile {@code observability}, read without a Docker engine: Prometheus and Grafana
  * only under it, every file they mount present, Prometheus scraping each service of the stack on
- * the port it serves /metrics on, Grafana provisioned with the Prometheus data source and the
- * dashboard.
+ * the port it serves /metrics on and loading the alert rules, Grafana provisioned with the
+ * Prometheus data source and the dashboard.
  */
 class ObservabilityProfileTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -67,6 +67,19 @@ class ObservabilityProfileTest {
       assertTrue(targets.contains(service + ":" + port), service + ":" + port + " in " + targets);
     }
     assertTrue(targets.contains("rabbitmq:15692"), "the broker's Prometheus endpoint: " + targets);
+  }
+
+  @Test
+  void prometheusLoadsTheAlertRulesMountedFromDeploy() throws IOException {
+    JsonNode config = YAML.readTree(root.resolve("docker/prometheus/prometheus.yml").toFile());
+    List<String> mounts = new ArrayList<>();
+    services.path("prometheus").path("volumes").forEach(v -> mounts.add(v.asText()));
+    List<String> ruleFiles = new ArrayList<>();
+    config.path("rule_files").forEach(f -> ruleFiles.add(f.asText()));
+    assertEquals(List.of("/etc/prometheus/alerts.yaml"), ruleFiles);
+    assertTrue(
+        mounts.contains("./deploy/prometheus/alerts.yaml:/etc/prometheus/alerts.yaml:ro"),
+        mounts.toString());
   }
 
   @Test
