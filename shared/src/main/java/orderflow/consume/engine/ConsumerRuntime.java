@@ -126,6 +126,11 @@ public final class ConsumerRuntime implements ReadinessCheck {
     return loop.stopping();
   }
 
+  /** Deliveries taken from the broker and not yet settled: at most one consumer's prefetch. */
+  public int inFlight() {
+    return loop.inFlight();
+  }
+
   public CircuitBreaker.State breakerState() {
     return breaker.state();
   }
