@@ -62,18 +62,16 @@ class BreakerCyclingIT {
   @Test
   void keepsOneConsumerAndOnePrefetchWhileTheBreakerCycles(TestBroker broker) throws Exception {
     ConsumerSettings settings =
-        new ConsumerSettings(
-            ScriptedService.NAME,
-            Topology.INVENTORY_QUEUE,
-            PREFETCH,
-            RetryTiers.parse("200ms"),
-            1_000_000,
-            0,
-            3,
-            Duration.ofMillis(300),
-            BATCH,
-            Duration.ofSeconds(10),
-            null);
+        ConsumerSettings.builder()
+            .prefetch(PREFETCH)
+            .tiers(RetryTiers.parse("200ms"))
+            .maxRetries(1_000_000)
+            .injectFailureRate(0)
+            .breakerThreshold(3)
+            .breakerReset(Duration.ofMillis(300))
+            .batchSize(BATCH)
+            .shutdownTimeout(Duration.ofSeconds(10))
+            .build();
     Topology topology = broker.topology(settings.tiers());
     String dbUrl = TestDatabases.sqlite(dir);
     ScriptedService.succeedOneIn.set(4);

@@ -44,6 +44,7 @@ final class ConsumerLoop implements Runnable {
 
   private final Connection connection;
   private final Topology topology;
+  private final String workQueue;
   private final ConsumerSettings settings;
   private final BatchApplier applier;
   private final DeliverySettler settler;
@@ -59,6 +60,7 @@ final class ConsumerLoop implements Runnable {
   ConsumerLoop(
       Connection connection,
       Topology topology,
+      String workQueue,
       ConsumerSettings settings,
       BatchApplier applier,
       DeliverySettler settler,
@@ -67,6 +69,7 @@ final class ConsumerLoop implements Runnable {
       OutboxDispatcher dispatcher) {
     this.connection = connection;
     this.topology = topology;
+    this.workQueue = workQueue;
     this.settings = settings;
     this.applier = applier;
     this.settler = settler;
@@ -77,7 +80,7 @@ final class ConsumerLoop implements Runnable {
 
   /** Subscribes with the configured prefetch; call before starting the thread. */
   void subscribe() throws IOException {
-    subscription = Subscription.open(connection, topology.queue(settings.workQueue()), metrics);
+    subscription = Subscription.open(connection, topology.queue(workQueue), metrics);
     consume(subscription, settings.prefetch());
   }
 
@@ -85,7 +88,7 @@ final class ConsumerLoop implements Runnable {
     on.consume(prefetch);
     log.info(
         "consuming {} (prefetch {}, batch {})",
-        topology.queue(settings.workQueue()),
+        topology.queue(workQueue),
         prefetch,
         settings.batchSize());
   }
@@ -223,7 +226,7 @@ final class ConsumerLoop implements Runnable {
           current.close(); // Its deliveries can no longer be acked; they come again.
         }
         subscription = null;
-        current = Subscription.open(connection, topology.queue(settings.workQueue()), metrics);
+        current = Subscription.open(connection, topology.queue(workQueue), metrics);
         subscription = current;
       }
       int prefetch = prefetchFor(breaker.state(), settings.prefetch());
@@ -242,7 +245,7 @@ final class ConsumerLoop implements Runnable {
     } catch (IOException | RuntimeException e) {
       log.warn(
           "cannot subscribe to {} yet: {}",
-          settings.workQueue(),
+          workQueue,
           BrokerRefusal.replyText(e).orElse(e.toString()));
       Thread.sleep(RESUBSCRIBE_BACKOFF.toMillis());
     }

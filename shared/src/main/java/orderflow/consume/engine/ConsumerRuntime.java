@@ -34,7 +34,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
 
   private final Connection connection;
   private final Database database;
-  private final ConsumerSettings settings;
+  private final String name;
   private final CircuitBreaker breaker;
   private final ConfirmingPublisher failurePublisher;
   private final OutboxDispatcher dispatcher;
@@ -56,14 +56,14 @@ public final class ConsumerRuntime implements ReadinessCheck {
       throws IOException {
     this.connection = connection;
     this.database = database;
-    this.settings = settings;
+    this.name = service.name();
     Clock clock = Clock.systemUTC();
     this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerReset(), clock);
     this.failurePublisher =
         new ConfirmingPublisher(connection.createChannel(), Math.max(settings.batchSize(), 1));
     this.dispatcher =
         new OutboxDispatcher(
-            connection, claims, DISPATCH_WINDOW_BATCHES * settings.batchSize(), settings.name());
+            connection, claims, DISPATCH_WINDOW_BATCHES * settings.batchSize(), service.name());
     BatchApplier applier =
         new BatchApplier(
             database,
@@ -75,11 +75,19 @@ public final class ConsumerRuntime implements ReadinessCheck {
             dispatcher);
     DeliverySettler settler =
         new DeliverySettler(
-            new FailureRouter(failurePublisher, topology, settings, clock), metrics);
+            new FailureRouter(failurePublisher, topology, service, settings, clock), metrics);
     this.loop =
         new ConsumerLoop(
-            connection, topology, settings, applier, settler, breaker, metrics, dispatcher);
-    this.thread = new Thread(loop, settings.name() + "-consumer");
+            connection,
+            topology,
+            service.workQueue(),
+            settings,
+            applier,
+            settler,
+            breaker,
+            metrics,
+            dispatcher);
+    this.thread = new Thread(loop, service.name() + "-consumer");
     metrics.inFlight(loop::inFlight);
     metrics.breakerState(() -> breaker.state().gaugeValue());
   }
@@ -96,15 +104,12 @@ public final class ConsumerRuntime implements ReadinessCheck {
    * @return true if the loop finished within {@code timeout}
    */
   public boolean stop(Duration timeout) throws InterruptedException {
-    log.info("draining {}: no new deliveries, finishing in-flight work", settings.name());
+    log.info("draining {}: no new deliveries, finishing in-flight work", name);
     loop.stop();
     thread.join(timeout.toMillis());
     boolean finished = !thread.isAlive();
     if (!finished) {
-      log.warn(
-          "{} did not drain within {}; unacked deliveries return to the queue",
-          settings.name(),
-          timeout);
+      log.warn("{} did not drain within {}; unacked deliveries return to the queue", name, timeout);
       thread.interrupt();
     }
     loop.closeChannel();

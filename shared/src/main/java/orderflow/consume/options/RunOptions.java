@@ -124,30 +124,29 @@ public final class RunOptions {
   /**
    * @throws IllegalArgumentException naming the bad option
    */
-  public ConsumerSettings settings(String consumerName, String workQueue) {
+  public ConsumerSettings settings() {
     requireResolvable(httpBind);
     try {
-      return validated(consumerName, workQueue);
+      return validated();
     } catch (ConsumerSettings.InvalidSetting e) {
       String flag = FLAGS.getOrDefault(e.setting(), e.setting());
       throw new IllegalArgumentException(flag + " " + e.problem(), e);
     }
   }
 
-  private ConsumerSettings validated(String consumerName, String workQueue) {
-    return new ConsumerSettings(
-        consumerName,
-        workQueue,
-        prefetch,
-        RetryTiers.parse(retryDelays),
-        maxRetries,
-        injectFailures,
-        breakerThreshold,
-        Durations.parse(breakerReset),
-        batchSize,
-        Durations.parse(shutdownTimeout),
-        httpPort,
-        !noDeclare);
+  private ConsumerSettings validated() {
+    return ConsumerSettings.builder()
+        .prefetch(prefetch)
+        .tiers(RetryTiers.parse(retryDelays))
+        .maxRetries(maxRetries)
+        .injectFailureRate(injectFailures)
+        .breakerThreshold(breakerThreshold)
+        .breakerReset(Durations.parse(breakerReset))
+        .batchSize(batchSize)
+        .shutdownTimeout(Durations.parse(shutdownTimeout))
+        .httpPort(httpPort)
+        .declareTopology(!noDeclare)
+        .build();
   }
 
   /** Checked here so a bad address is a usage error before anything connects. */

@@ -237,12 +237,12 @@ public final class ServiceMain {
       }
       return;
     }
-    List<QueueSpec> queues = new ArrayList<>(topology.queuesOf(settings.workQueue()));
+    List<QueueSpec> queues = new ArrayList<>(topology.queuesOf(service.workQueue()));
     for (Ingress ingress : service.ingresses()) {
       queues.addAll(ingress.queues(topology));
     }
     new TopologyVerifier(connection)
-        .requirePresent(topology.exchangesOf(settings.workQueue()), queues);
+        .requirePresent(topology.exchangesOf(service.workQueue()), queues);
   }
 
   /** A started service. */
