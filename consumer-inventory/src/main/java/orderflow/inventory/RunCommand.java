@@ -7,7 +7,6 @@ import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.options.DatabaseOptions;
 import orderflow.consume.options.RunOptions;
 import orderflow.consume.process.ServiceMain;
-import orderflow.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     ConsumerSettings settings;
     try {
       brokerSettings = broker.settings();
-      settings = run.settings(InventoryService.NAME, Topology.INVENTORY_QUEUE);
+      settings = run.settings();
       if (defaultStock < 0) {
         throw new IllegalArgumentException("--default-stock must not be negative");
       }

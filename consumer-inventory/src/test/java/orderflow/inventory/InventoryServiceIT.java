@@ -349,7 +349,7 @@ class InventoryServiceIT {
       return new Service(
           ServiceMain.start(
               broker.settings(),
-              ConsumerSettings.defaults(InventoryService.NAME, Topology.INVENTORY_QUEUE),
+              ConsumerSettings.defaults(),
               db,
               InventoryService.definition(defaultStock, 50)));
     }

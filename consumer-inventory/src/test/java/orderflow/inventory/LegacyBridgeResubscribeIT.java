@@ -134,21 +134,8 @@ class LegacyBridgeResubscribeIT {
   }
 
   private void start(BrokerSettings settings) throws Exception {
-    ConsumerSettings defaults =
-        ConsumerSettings.defaults(InventoryService.NAME, Topology.INVENTORY_QUEUE);
     ConsumerSettings withHttp =
-        new ConsumerSettings(
-            defaults.name(),
-            defaults.workQueue(),
-            defaults.prefetch(),
-            defaults.tiers(),
-            defaults.maxRetries(),
-            defaults.injectFailureRate(),
-            defaults.breakerThreshold(),
-            defaults.breakerReset(),
-            defaults.batchSize(),
-            Duration.ofSeconds(5),
-            0);
+        ConsumerSettings.builder().shutdownTimeout(Duration.ofSeconds(5)).httpPort(0).build();
     service =
         ServiceMain.start(
             settings,

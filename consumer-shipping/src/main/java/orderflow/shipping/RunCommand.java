@@ -9,7 +9,6 @@ import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.options.DatabaseOptions;
 import orderflow.consume.options.RunOptions;
 import orderflow.consume.process.ServiceMain;
-import orderflow.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     ConsumerSettings settings;
     try {
       broker = brokerOptions.settings();
-      settings = runOptions.settings(ShippingService.NAME, Topology.SHIPPING_QUEUE);
+      settings = runOptions.settings();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

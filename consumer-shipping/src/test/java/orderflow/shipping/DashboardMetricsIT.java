@@ -96,18 +96,17 @@ class DashboardMetricsIT {
     service =
         ServiceMain.start(
             broker.settings(),
-            new ConsumerSettings(
-                ShippingService.NAME,
-                Topology.SHIPPING_QUEUE,
-                10,
-                topology.tiers(),
-                3,
-                0.5,
-                1_000,
-                Duration.ofSeconds(1),
-                10,
-                Duration.ofSeconds(10),
-                0),
+            ConsumerSettings.builder()
+                .prefetch(10)
+                .tiers(topology.tiers())
+                .maxRetries(3)
+                .injectFailureRate(0.5)
+                .breakerThreshold(1_000)
+                .breakerReset(Duration.ofSeconds(1))
+                .batchSize(10)
+                .shutdownTimeout(Duration.ofSeconds(10))
+                .httpPort(0)
+                .build(),
             TestDatabases.sqlite(dir),
             ShippingService.definition(Clock.systemUTC()));
     publishOrdersAndOneMalformedBody(broker, topology);

@@ -66,21 +66,19 @@ class LeastPrivilegeSagaIT {
 
   @TempDir Path dir;
 
-  private static ConsumerSettings settings(String name, String queue) {
+  private static ConsumerSettings settings() {
     // Failures injected so retries go through the failure exchanges under restricted accounts.
-    return new ConsumerSettings(
-            name,
-            queue,
-            50,
-            TIERS,
-            12,
-            0.2,
-            100_000,
-            Duration.ofSeconds(1),
-            20,
-            Duration.ofSeconds(20),
-            null)
-        .withDeclareTopology(false);
+    return ConsumerSettings.builder()
+        .prefetch(50)
+        .tiers(TIERS)
+        .maxRetries(12)
+        .injectFailureRate(0.2)
+        .breakerThreshold(100_000)
+        .breakerReset(Duration.ofSeconds(1))
+        .batchSize(20)
+        .shutdownTimeout(Duration.ofSeconds(20))
+        .declareTopology(false)
+        .build();
   }
 
   @Test
@@ -99,13 +97,13 @@ class LeastPrivilegeSagaIT {
       ServiceMain.RunningService inventory =
           ServiceMain.start(
               settingsFor(accounts, BrokerAccounts.INVENTORY, broker),
-              settings(InventoryService.NAME, Topology.INVENTORY_QUEUE),
+              settings(),
               TestDatabases.sqlite(dir),
               InventoryService.definition(20, 50));
       ServiceMain.RunningService shipping =
           ServiceMain.start(
               settingsFor(accounts, BrokerAccounts.SHIPPING, broker),
-              settings(ShippingService.NAME, Topology.SHIPPING_QUEUE),
+              settings(),
               shippingDb,
               ShippingService.definition(Clock.systemUTC()));
       try (Connection producer =
@@ -182,7 +180,7 @@ class LeastPrivilegeSagaIT {
               () ->
                   ServiceMain.start(
                       settingsFor(accounts, BrokerAccounts.INVENTORY, broker),
-                      settings(ShippingService.NAME, Topology.SHIPPING_QUEUE),
+                      settings(),
                       TestDatabases.sqlite(dir),
                       ShippingService.definition(Clock.systemUTC())));
       String message = refused.getMessage();
@@ -203,7 +201,7 @@ class LeastPrivilegeSagaIT {
             () ->
                 ServiceMain.start(
                     broker.settings(),
-                    settings(ShippingService.NAME, Topology.SHIPPING_QUEUE),
+                    settings(),
                     TestDatabases.sqlite(dir),
                     ShippingService.definition(Clock.systemUTC())));
 

@@ -54,20 +54,18 @@ class OrderSagaIT {
 
   @TempDir Path dir;
 
-  private static ConsumerSettings settings(String name, String queue) {
+  private static ConsumerSettings settings() {
     // Many retries and a breaker that does not trip: injected failures must delay, not dead-letter.
-    return new ConsumerSettings(
-        name,
-        queue,
-        200,
-        TIERS,
-        12,
-        0.2,
-        100_000,
-        Duration.ofSeconds(1),
-        50,
-        Duration.ofSeconds(20),
-        null);
+    return ConsumerSettings.builder()
+        .prefetch(200)
+        .tiers(TIERS)
+        .maxRetries(12)
+        .injectFailureRate(0.2)
+        .breakerThreshold(100_000)
+        .breakerReset(Duration.ofSeconds(1))
+        .batchSize(50)
+        .shutdownTimeout(Duration.ofSeconds(20))
+        .build();
   }
 
   @Test
@@ -100,13 +98,13 @@ class OrderSagaIT {
     ServiceMain.RunningService inventory =
         ServiceMain.start(
             broker.settings(),
-            settings(InventoryService.NAME, Topology.INVENTORY_QUEUE),
+            settings(),
             inventoryDb,
             InventoryService.definition(STOCK_PER_PRODUCT, 50));
     ServiceMain.RunningService shipping =
         ServiceMain.start(
             broker.settings(),
-            settings(ShippingService.NAME, Topology.SHIPPING_QUEUE),
+            settings(),
             shippingDb,
             ShippingService.definition(Clock.systemUTC()));
     try {

@@ -72,13 +72,13 @@ class OrderViewSagaIT {
     ServiceMain.RunningService inventory =
         ServiceMain.start(
             broker.settings(),
-            settings(InventoryService.NAME, Topology.INVENTORY_QUEUE),
+            settings(),
             inventoryDb,
             InventoryService.definition(STOCK_PER_PRODUCT, 100));
     ServiceMain.RunningService shipping =
         ServiceMain.start(
             broker.settings(),
-            settings(ShippingService.NAME, Topology.SHIPPING_QUEUE),
+            settings(),
             shippingDb,
             ShippingService.definition(Clock.systemUTC()));
     try {
@@ -159,19 +159,17 @@ class OrderViewSagaIT {
     }
   }
 
-  private static ConsumerSettings settings(String name, String queue) {
-    return new ConsumerSettings(
-        name,
-        queue,
-        200,
-        TIERS,
-        3,
-        0,
-        100_000,
-        Duration.ofSeconds(1),
-        100,
-        Duration.ofSeconds(20),
-        null);
+  private static ConsumerSettings settings() {
+    return ConsumerSettings.builder()
+        .prefetch(200)
+        .tiers(TIERS)
+        .maxRetries(3)
+        .injectFailureRate(0)
+        .breakerThreshold(100_000)
+        .breakerReset(Duration.ofSeconds(1))
+        .batchSize(100)
+        .shutdownTimeout(Duration.ofSeconds(20))
+        .build();
   }
 
   private JavaProcess startOrderService(TestBroker broker, String db) throws Exception {

@@ -79,13 +79,13 @@ class PythonConsumerIT {
     ServiceMain.RunningService inventory =
         ServiceMain.start(
             broker.settings(),
-            settings(InventoryService.NAME, Topology.INVENTORY_QUEUE),
+            settings(),
             TestDatabases.sqlite(dir),
             InventoryService.definition(20, 100));
     ServiceMain.RunningService shipping =
         ServiceMain.start(
             broker.settings(),
-            settings(ShippingService.NAME, Topology.SHIPPING_QUEUE),
+            settings(),
             TestDatabases.sqlite(dir),
             ShippingService.definition(Clock.systemUTC()));
     try {
@@ -216,19 +216,16 @@ class PythonConsumerIT {
         body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static ConsumerSettings settings(String name, String queue) {
-    return new ConsumerSettings(
-        name,
-        queue,
-        100,
-        TIERS,
-        3,
-        0,
-        100_000,
-        Duration.ofSeconds(1),
-        50,
-        Duration.ofSeconds(20),
-        null);
+  private static ConsumerSettings settings() {
+    return ConsumerSettings.builder()
+        .prefetch(100)
+        .tiers(TIERS)
+        .maxRetries(3)
+        .breakerThreshold(100_000)
+        .breakerReset(Duration.ofSeconds(1))
+        .batchSize(50)
+        .shutdownTimeout(Duration.ofSeconds(20))
+        .build();
   }
 
   private static String read(Path file) {

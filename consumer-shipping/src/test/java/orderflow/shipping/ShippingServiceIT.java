@@ -65,7 +65,7 @@ class ShippingServiceIT {
     service =
         ServiceMain.start(
             broker.settings(),
-            ConsumerSettings.defaults(ShippingService.NAME, Topology.SHIPPING_QUEUE),
+            ConsumerSettings.defaults(),
             dbUrl,
             ShippingService.definition(Clock.systemUTC()));
 

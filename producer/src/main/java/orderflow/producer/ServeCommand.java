@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
     Dialect dialect;
     try {
       brokerSettings = broker.settings();
-      settings = run.settings(OrderService.NAME, Topology.ORDERS_VIEW_QUEUE);
+      settings = run.settings();
       dialect = Dialect.of(url);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);

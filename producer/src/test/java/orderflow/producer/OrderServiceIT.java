@@ -357,18 +357,17 @@ class OrderServiceIT {
 
   private ServiceMain.RunningService start(TestBroker broker, String db) throws Exception {
     ConsumerSettings settings =
-        new ConsumerSettings(
-            OrderService.NAME,
-            Topology.ORDERS_VIEW_QUEUE,
-            100,
-            TIERS,
-            3,
-            0,
-            5,
-            Duration.ofSeconds(1),
-            100,
-            Duration.ofSeconds(10),
-            0);
+        ConsumerSettings.builder()
+            .prefetch(100)
+            .tiers(TIERS)
+            .maxRetries(3)
+            .injectFailureRate(0)
+            .breakerThreshold(5)
+            .breakerReset(Duration.ofSeconds(1))
+            .batchSize(100)
+            .shutdownTimeout(Duration.ofSeconds(10))
+            .httpPort(0)
+            .build();
     Topology topology = broker.topology(TIERS);
     return ServiceMain.start(
         broker.settings(),

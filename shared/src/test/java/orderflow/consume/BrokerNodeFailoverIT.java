@@ -90,18 +90,16 @@ class BrokerNodeFailoverIT {
 
   private Topology start(TestBroker broker, BrokerSettings settings) throws Exception {
     ConsumerSettings consumer =
-        new ConsumerSettings(
-            ScriptedService.NAME,
-            Topology.INVENTORY_QUEUE,
-            50,
-            RetryTiers.parse("300ms"),
-            1,
-            0,
-            1000,
-            Duration.ofSeconds(1),
-            10,
-            Duration.ofSeconds(10),
-            null);
+        ConsumerSettings.builder()
+            .prefetch(50)
+            .tiers(RetryTiers.parse("300ms"))
+            .maxRetries(1)
+            .injectFailureRate(0)
+            .breakerThreshold(1000)
+            .breakerReset(Duration.ofSeconds(1))
+            .batchSize(10)
+            .shutdownTimeout(Duration.ofSeconds(10))
+            .build();
     dbUrl = TestDatabases.sqlite(dir);
     service = ServiceMain.start(settings, consumer, dbUrl, ScriptedService.definition());
     return broker.topology(consumer.tiers());

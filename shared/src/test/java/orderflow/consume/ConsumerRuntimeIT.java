@@ -65,18 +65,16 @@ class ConsumerRuntimeIT {
   }
 
   private static ConsumerSettings settings(int maxRetries) {
-    return new ConsumerSettings(
-        ScriptedService.NAME,
-        Topology.INVENTORY_QUEUE,
-        50,
-        FAST_TIERS,
-        maxRetries,
-        0,
-        1000,
-        Duration.ofSeconds(1),
-        20,
-        Duration.ofSeconds(10),
-        null);
+    return ConsumerSettings.builder()
+        .prefetch(50)
+        .tiers(FAST_TIERS)
+        .maxRetries(maxRetries)
+        .injectFailureRate(0)
+        .breakerThreshold(1000)
+        .breakerReset(Duration.ofSeconds(1))
+        .batchSize(20)
+        .shutdownTimeout(Duration.ofSeconds(10))
+        .build();
   }
 
   private long[] applied() throws Exception {
@@ -344,18 +342,16 @@ class ConsumerRuntimeIT {
   void breakerStopsConsumptionWhileTheDependencyIsDownAndResumesAfter(TestBroker broker)
       throws Exception {
     ConsumerSettings settings =
-        new ConsumerSettings(
-            ScriptedService.NAME,
-            Topology.INVENTORY_QUEUE,
-            1,
-            RetryTiers.parse("200ms"),
-            50,
-            0,
-            3,
-            Duration.ofSeconds(2),
-            1,
-            Duration.ofSeconds(10),
-            null);
+        ConsumerSettings.builder()
+            .prefetch(1)
+            .tiers(RetryTiers.parse("200ms"))
+            .maxRetries(50)
+            .injectFailureRate(0)
+            .breakerThreshold(3)
+            .breakerReset(Duration.ofSeconds(2))
+            .batchSize(1)
+            .shutdownTimeout(Duration.ofSeconds(10))
+            .build();
     Topology topology = start(broker, settings);
     ScriptedService.dependencyDown.set(true);
     List<EventEnvelope> orders = new ArrayList<>();

@@ -58,18 +58,17 @@ class OperationsIT {
 
   private Topology start(TestBroker broker, BrokerSettings settings) throws Exception {
     ConsumerSettings consumer =
-        new ConsumerSettings(
-            ScriptedService.NAME,
-            Topology.INVENTORY_QUEUE,
-            50,
-            RetryTiers.parse("300ms"),
-            1,
-            0,
-            1000,
-            Duration.ofSeconds(1),
-            10,
-            Duration.ofSeconds(10),
-            0);
+        ConsumerSettings.builder()
+            .prefetch(50)
+            .tiers(RetryTiers.parse("300ms"))
+            .maxRetries(1)
+            .injectFailureRate(0)
+            .breakerThreshold(1000)
+            .breakerReset(Duration.ofSeconds(1))
+            .batchSize(10)
+            .shutdownTimeout(Duration.ofSeconds(10))
+            .httpPort(0)
+            .build();
     dbUrl = TestDatabases.sqlite(dir);
     service = ServiceMain.start(settings, consumer, dbUrl, ScriptedService.definition());
     return broker.topology(consumer.tiers());
@@ -151,6 +150,26 @@ class OperationsIT {
   }
 
   @Test
+  void readinessFailsOnceTheOutboxPublisherThreadHasDied(TestBroker broker) throws Exception {
+    start(broker, broker.settings());
+    TestBroker.await("ready", DEADLINE, () -> get("/health/ready").statusCode() == 200);
+    Thread publisher =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals(ScriptedService.NAME + "-outbox-publisher"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no outbox publisher thread"));
+
+    // Whatever ends the thread (an interrupt here, an Error in production), nothing publishes now.
+    publisher.interrupt();
+    publisher.join(DEADLINE.toMillis());
+
+    HttpResponse<String> ready = get("/health/ready");
+    assertEquals(503, ready.statusCode());
+    assertTrue(ready.body().contains("\"outbox publisher\""), ready.body());
+    assertEquals(200, get("/health/live").statusCode());
+  }
+
+  @Test
   void aPoisonedEventIsListedShownReplayedAfterTheFixAndAppliedOnce(TestBroker broker)
       throws Exception {
     Topology topology = start(broker, broker.settings());
@@ -176,13 +195,13 @@ class OperationsIT {
     assertEquals(2, listed.size());
     DeadLetter shown = letters.show(poisoned.eventId().toString()).orElseThrow();
     assertEquals("permanent-failure", shown.reason());
-    assertEquals(2, broker.messageCount(dlq), "listing and showing remove nothing");
+    awaitCount(broker, dlq, 2, "listing and showing remove nothing");
 
     ScriptedService.rejectEverything.set(false);
     ReplayResult dryRun =
         letters.replay(DeadLetterFilter.eventId(poisoned.eventId().toString()), true);
     assertEquals(1, dryRun.replayed().size());
-    assertEquals(2, broker.messageCount(dlq), "a dry run changes nothing");
+    awaitCount(broker, dlq, 2, "a dry run changes nothing");
 
     // An interrupted earlier replay may already have published a copy: the inbox must absorb it.
     TestOrders.publish(broker, topology, List.of(poisoned));
@@ -207,5 +226,19 @@ class OperationsIT {
     assertEquals(
         other.eventId().toString(),
         new EventCodec().decode(broker.get(dlq).getBody()).eventId().toString());
+  }
+
+  /** A scan requeues what it read as its channel closes; the queue counts it back shortly after. */
+  private static void awaitCount(TestBroker broker, String queue, long expected, String what) {
+    TestBroker.await(
+        what,
+        DEADLINE,
+        () -> {
+          try {
+            return broker.messageCount(queue) == expected;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
   }
 }

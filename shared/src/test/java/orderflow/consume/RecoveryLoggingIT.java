@@ -90,18 +90,16 @@ class RecoveryLoggingIT {
   }
 
   private static ConsumerSettings settings() {
-    return new ConsumerSettings(
-        ScriptedService.NAME,
-        Topology.INVENTORY_QUEUE,
-        50,
-        RetryTiers.parse("300ms"),
-        1,
-        0,
-        1000,
-        Duration.ofSeconds(1),
-        10,
-        Duration.ofSeconds(5),
-        null);
+    return ConsumerSettings.builder()
+        .prefetch(50)
+        .tiers(RetryTiers.parse("300ms"))
+        .maxRetries(1)
+        .injectFailureRate(0)
+        .breakerThreshold(1000)
+        .breakerReset(Duration.ofSeconds(1))
+        .batchSize(10)
+        .shutdownTimeout(Duration.ofSeconds(5))
+        .build();
   }
 
   private static long applied(String dbUrl) {

@@ -25,13 +25,16 @@ import orderflow.topology.Topology;
  * A small service for runtime tests, consuming the inventory queue. What it does with an order is
  * scripted by the order's customerId: {@code transient-N} fails transiently N times then applies,
  * {@code always-transient} never succeeds, {@code permanent} fails permanently, {@code crash} halts
- * the JVM (a poison message), anything else applies. Applying records a row in {@code applied} and
- * emits InventoryReserved (which the topology routes to the shipping queue).
+ * the JVM (a poison message), anything else applies. While {@link #succeedOneIn} is n > 0, only
+ * every n-th handler call succeeds (a flapping dependency). Applying records a row in {@code
+ * applied} and emits InventoryReserved (which the topology routes to the shipping queue).
  */
 final class ScriptedService {
   static final String NAME = "inventory";
   static final AtomicBoolean dependencyDown = new AtomicBoolean();
   static final AtomicBoolean rejectEverything = new AtomicBoolean();
+  static final AtomicInteger succeedOneIn = new AtomicInteger();
+  private static final AtomicInteger calls = new AtomicInteger();
   static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   static final Map<String, Queue<Instant>> attemptTimes = new ConcurrentHashMap<>();
 
@@ -55,6 +58,8 @@ final class ScriptedService {
   static void reset() {
     dependencyDown.set(false);
     rejectEverything.set(false);
+    succeedOneIn.set(0);
+    calls.set(0);
     attempts.clear();
     attemptTimes.clear();
   }
@@ -69,6 +74,10 @@ final class ScriptedService {
         .add(Instant.now());
     if (dependencyDown.get()) {
       throw new TransientFailureException("dependency down");
+    }
+    int flapping = succeedOneIn.get();
+    if (flapping > 0 && calls.incrementAndGet() % flapping != 0) {
+      throw new TransientFailureException("dependency flapping");
     }
     if (script.equals("crash")) {
       Runtime.getRuntime().halt(3);

@@ -20,7 +20,7 @@ public final class ScriptedServiceMain implements Callable<Integer> {
   public Integer call() throws Exception {
     return ServiceMain.run(
         broker.settings(),
-        run.settings(ScriptedService.NAME, ScriptedService.definition().workQueue()),
+        run.settings(),
         run.httpBind(),
         database.url(ScriptedService.NAME),
         ScriptedService.definition());

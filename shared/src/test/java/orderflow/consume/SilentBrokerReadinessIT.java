@@ -18,7 +18,6 @@ import orderflow.testing.TcpProxy;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
 import orderflow.topology.RetryTiers;
-import orderflow.topology.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -74,18 +73,17 @@ class SilentBrokerReadinessIT {
   private void start(BrokerSettings settings) throws Exception {
     ScriptedService.reset();
     ConsumerSettings consumer =
-        new ConsumerSettings(
-            ScriptedService.NAME,
-            Topology.INVENTORY_QUEUE,
-            50,
-            RetryTiers.parse("300ms"),
-            1,
-            0,
-            1000,
-            Duration.ofSeconds(1),
-            10,
-            Duration.ofSeconds(5),
-            0);
+        ConsumerSettings.builder()
+            .prefetch(50)
+            .tiers(RetryTiers.parse("300ms"))
+            .maxRetries(1)
+            .injectFailureRate(0)
+            .breakerThreshold(1000)
+            .breakerReset(Duration.ofSeconds(1))
+            .batchSize(10)
+            .shutdownTimeout(Duration.ofSeconds(5))
+            .httpPort(0)
+            .build();
     service =
         ServiceMain.start(
             settings, consumer, TestDatabases.sqlite(dir), ScriptedService.definition());

@@ -33,6 +33,7 @@ final class BufferingConsumer extends DefaultConsumer {
   private final int maxBodyBytes;
   private volatile boolean registered;
   private volatile boolean cancelledByBroker;
+  private volatile boolean finished;
 
   BufferingConsumer(
       Channel channel,
@@ -52,23 +53,27 @@ final class BufferingConsumer extends DefaultConsumer {
     super.handleConsumeOk(consumerTag);
     registered = true;
     cancelledByBroker = false;
+    finished = false;
   }
 
   @Override
   public void handleRecoverOk(String consumerTag) {
     registered = true;
+    finished = false;
     log.info("consumer on {} recovered after a connection failure", queue);
   }
 
   @Override
   public void handleCancelOk(String consumerTag) {
     registered = false;
+    finished = true;
   }
 
   @Override
   public void handleCancel(String consumerTag) {
     registered = false;
     cancelledByBroker = true;
+    finished = true;
     log.warn(
         "the broker cancelled the consumer on {} (queue deleted or moved); resubscribing", queue);
   }
@@ -76,6 +81,7 @@ final class BufferingConsumer extends DefaultConsumer {
   @Override
   public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
     registered = false;
+    finished = true;
     if (!signal.isInitiatedByApplication()) {
       log.warn("consumer on {} lost its channel: {}", queue, signal.getMessage());
     }
@@ -116,5 +122,13 @@ final class BufferingConsumer extends DefaultConsumer {
 
   boolean cancelledByBroker() {
     return cancelledByBroker;
+  }
+
+  /**
+   * Cancelled or shut down: it delivers nothing more, and everything it delivered is in the buffer
+   * (the client dispatches a consumer's deliveries before its cancel-ok, in order).
+   */
+  boolean finished() {
+    return finished;
   }
 }

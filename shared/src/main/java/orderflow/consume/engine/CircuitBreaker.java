@@ -47,9 +47,12 @@ public final class CircuitBreaker {
     return state;
   }
 
+  /** Closes the breaker unless it is open: only a probe, after the reset timeout, closes that. */
   public void recordSuccess() {
-    failuresInRow = 0;
-    state = State.CLOSED;
+    if (state != State.OPEN) {
+      failuresInRow = 0;
+      state = State.CLOSED;
+    }
   }
 
   /**

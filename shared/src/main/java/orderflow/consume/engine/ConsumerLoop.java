@@ -6,12 +6,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.broker.BrokerRefusal;
-import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.outbox.OutboxPublisher;
 import orderflow.topology.Topology;
@@ -21,8 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single thread that takes deliveries from the work queue, applies them in batches and settles
- * them. It owns the consuming channel: subscribing, cancelling while the circuit breaker is open,
- * resubscribing after a broker cancel, reopening a channel the broker closed.
+ * them. It owns the {@link Subscription}, whose one consumer follows the circuit breaker: none
+ * while it is open (what was delivered waits, unacked, in the buffer), prefetch 1 when started
+ * half-open (the probe is one delivery), the configured prefetch when closed. A consumer whose
+ * prefetch does not fit the state is cancelled and replaced once its deliveries are settled, so the
+ * work queue has at most one consumer of this process. A channel that closed is replaced; a
+ * consumer cancelled by the broker is started again.
  *
  * <p>{@link #stop()} may be called from any thread; everything else runs on the loop's thread.
  */
@@ -33,23 +33,22 @@ final class ConsumerLoop implements Runnable {
 
   private final Connection connection;
   private final Topology topology;
+  private final String workQueue;
   private final ConsumerSettings settings;
   private final BatchApplier applier;
   private final DeliverySettler settler;
   private final CircuitBreaker breaker;
   private final ConsumerMetrics metrics;
   private final OutboxPublisher publisher;
-  private final BlockingQueue<ReceivedDelivery> buffer = new LinkedBlockingQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object wakeUp = new Object();
   private volatile boolean stopping;
-  private volatile Channel channel;
-  private volatile BufferingConsumer consumer;
-  private volatile String consumerTag;
+  private volatile Subscription subscription;
 
   ConsumerLoop(
       Connection connection,
       Topology topology,
+      String workQueue,
       ConsumerSettings settings,
       BatchApplier applier,
       DeliverySettler settler,
@@ -58,6 +57,7 @@ final class ConsumerLoop implements Runnable {
       OutboxPublisher publisher) {
     this.connection = connection;
     this.topology = topology;
+    this.workQueue = workQueue;
     this.settings = settings;
     this.applier = applier;
     this.settler = settler;
@@ -66,21 +66,18 @@ final class ConsumerLoop implements Runnable {
     this.publisher = publisher;
   }
 
-  /** Opens the channel and subscribes; call before starting the thread. */
+  /** Subscribes with the configured prefetch; call before starting the thread. */
   void subscribe() throws IOException {
-    if (channel == null || !channel.isOpen()) {
-      buffer.clear(); // Deliveries of a closed channel can no longer be acked; they come again.
-      channel = connection.createChannel();
-      channel.basicQos(settings.prefetch());
-    }
-    consumer =
-        new BufferingConsumer(
-            channel, buffer, metrics, settings.workQueue(), EventCodec.DEFAULT_MAX_BODY_BYTES);
-    consumerTag = channel.basicConsume(topology.queue(settings.workQueue()), false, consumer);
+    subscription = Subscription.open(connection, topology.queue(workQueue), metrics);
+    consume(subscription, settings.prefetch());
+  }
+
+  private void consume(Subscription on, int prefetch) throws IOException {
+    on.consume(prefetch);
     log.info(
         "consuming {} (prefetch {}, batch {})",
-        topology.queue(settings.workQueue()),
-        settings.prefetch(),
+        topology.queue(workQueue),
+        prefetch,
         settings.batchSize());
   }
 
@@ -92,8 +89,7 @@ final class ConsumerLoop implements Runnable {
           waitWhileOpen();
           continue;
         }
-        ensureSubscribed();
-        List<ReceivedDelivery> batch = nextBatch();
+        List<ReceivedDelivery> batch = nextBatch(ensureSubscribed());
         if (!batch.isEmpty()) {
           process(batch);
         }
@@ -103,26 +99,31 @@ final class ConsumerLoop implements Runnable {
     }
   }
 
+  /** Stopping may end: nothing left to settle, or the breaker keeps the rest for the queue. */
   private boolean drained() {
-    BufferingConsumer current = consumer;
-    boolean stillSubscribed = current != null && current.registered() && channelOpen();
-    return buffer.isEmpty() && (!stillSubscribed || breaker.state() == CircuitBreaker.State.OPEN);
+    Subscription current = subscription;
+    return current == null
+        || breaker.state() == CircuitBreaker.State.OPEN
+        || (current.buffered() == 0 && (current.finished() || !current.isOpen()));
   }
 
-  private List<ReceivedDelivery> nextBatch() throws InterruptedException {
-    ReceivedDelivery first = buffer.poll(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+  private List<ReceivedDelivery> nextBatch(Subscription from) throws InterruptedException {
+    if (from == null) {
+      return List.of();
+    }
+    ReceivedDelivery first = from.poll(IDLE_POLL);
     if (first == null) {
       return List.of();
     }
     int limit = breaker.state() == CircuitBreaker.State.HALF_OPEN ? 1 : settings.batchSize();
     List<ReceivedDelivery> batch = new ArrayList<>(limit);
     batch.add(first);
-    buffer.drainTo(batch, limit - 1);
+    from.drainTo(batch, limit - 1);
     return batch;
   }
 
   private void process(List<ReceivedDelivery> batch) throws InterruptedException {
-    Channel settling = channel;
+    Channel settling = subscription.channel();
     inFlight.set(batch.size());
     try {
       BatchApplier.Result result = applier.apply(batch);
@@ -147,10 +148,11 @@ final class ConsumerLoop implements Runnable {
               "circuit breaker open after {} transient failures in a row; pausing consumption for {}",
               settings.breakerThreshold(),
               settings.breakerReset());
-          cancelQuietly();
+          cancelConsumer();
+          return; // the rest of the batch came before the breaker opened
         }
       } else if (outcome instanceof Outcome.Applied || outcome instanceof Outcome.Duplicate) {
-        if (breaker.state() != CircuitBreaker.State.CLOSED) {
+        if (breaker.state() == CircuitBreaker.State.HALF_OPEN) {
           log.info("circuit breaker closed: the probe succeeded");
         }
         breaker.recordSuccess();
@@ -159,7 +161,7 @@ final class ConsumerLoop implements Runnable {
   }
 
   private void waitWhileOpen() throws InterruptedException {
-    cancelQuietly();
+    cancelConsumer();
     synchronized (wakeUp) {
       long millis = breaker.untilProbe().toMillis();
       if (millis > 0 && !stopping) {
@@ -171,63 +173,76 @@ final class ConsumerLoop implements Runnable {
     }
   }
 
-  private void ensureSubscribed() throws InterruptedException {
+  /** Prefetch for the breaker's state: the half-open probe is one delivery. */
+  static int prefetchFor(CircuitBreaker.State state, int configured) {
+    return state == CircuitBreaker.State.HALF_OPEN ? 1 : configured;
+  }
+
+  /**
+   * The subscription to take deliveries from, with a consumer whose prefetch fits the breaker's
+   * state, or on its way to one; null when no channel can be opened yet.
+   */
+  private Subscription ensureSubscribed() throws InterruptedException {
+    Subscription current = subscription;
     if (stopping) {
-      return;
+      return current;
     }
     if (!connection.isOpen()) {
       // Automatic recovery is reconnecting; it restores the channel and the consumer itself.
       Thread.sleep(RESUBSCRIBE_BACKOFF.toMillis());
-      return;
-    }
-    BufferingConsumer current = consumer;
-    boolean lost = !channelOpen() || (current != null && current.cancelledByBroker());
-    if (!lost && current != null && (current.registered() || consumerTag != null)) {
-      return;
+      return current;
     }
     try {
-      // Under --no-declare the account may not configure: the admin restores what is missing.
-      if (channelOpen() && settings.declareTopology()) {
-        TopologyDeclarer.declare(channel, topology);
+      if (current == null || !current.isOpen()) {
+        if (current != null) {
+          current.close(); // Its deliveries can no longer be acked; they come again.
+        }
+        subscription = null;
+        current = Subscription.open(connection, topology.queue(workQueue), metrics);
+        subscription = current;
       }
-      subscribe();
+      int prefetch = prefetchFor(breaker.state(), settings.prefetch());
+      if (current.consuming() && current.prefetch() != prefetch) {
+        current.cancel(); // The probe's consumer; the next one starts once its deliveries settle.
+      } else if (current.idle()) {
+        // Under --no-declare the account may not configure: the admin restores what is missing.
+        if (current.cancelledByBroker() && settings.declareTopology()) {
+          TopologyDeclarer.declare(current.channel(), topology);
+        }
+        consume(current, prefetch);
+        if (stopping) {
+          current.cancel(); // stop() may have come before the consumer existed.
+        }
+      }
     } catch (IOException | RuntimeException e) {
       log.warn(
           "cannot subscribe to {} yet: {}",
-          settings.workQueue(),
+          workQueue,
           BrokerRefusal.replyText(e).orElse(e.toString()));
       Thread.sleep(RESUBSCRIBE_BACKOFF.toMillis());
     }
+    return subscription;
   }
 
-  private boolean channelOpen() {
-    Channel current = channel;
-    return current != null && current.isOpen();
-  }
-
-  private void cancelQuietly() {
-    String tag = consumerTag;
-    consumerTag = null;
-    if (tag != null && channelOpen()) {
-      try {
-        channel.basicCancel(tag);
-      } catch (IOException | RuntimeException e) {
-        log.debug("cancel of {} failed: {}", tag, e.toString());
-      }
+  private void cancelConsumer() {
+    Subscription current = subscription;
+    if (current != null) {
+      current.cancel();
     }
   }
 
   /** Stops taking deliveries; the loop finishes what was delivered, then ends. */
   void stop() {
     stopping = true;
-    cancelQuietly();
+    cancelConsumer();
     synchronized (wakeUp) {
       wakeUp.notifyAll();
     }
   }
 
   int inFlight() {
-    return inFlight.get() + buffer.size();
+    Subscription current = subscription;
+    return inFlight.get() + (current == null ? 0 : current.buffered());
   }
 
   boolean stopping() {
@@ -235,22 +250,19 @@ final class ConsumerLoop implements Runnable {
   }
 
   boolean channelIsOpen() {
-    return channelOpen();
+    Subscription current = subscription;
+    return current != null && current.isOpen();
   }
 
   boolean consumerRegistered() {
-    BufferingConsumer current = consumer;
+    Subscription current = subscription;
     return current != null && current.registered();
   }
 
   void closeChannel() {
-    Channel current = channel;
-    if (current != null && current.isOpen()) {
-      try {
-        current.close();
-      } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-        log.debug("closing the consumer channel: {}", e.toString());
-      }
+    Subscription current = subscription;
+    if (current != null) {
+      current.close();
     }
   }
 }

@@ -30,7 +30,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
 
   private final Connection connection;
   private final Database database;
-  private final ConsumerSettings settings;
+  private final String name;
   private final CircuitBreaker breaker;
   private final ConfirmingPublisher failurePublisher;
   private final ConsumerLoop loop;
@@ -50,7 +50,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
       throws IOException {
     this.connection = connection;
     this.database = database;
-    this.settings = settings;
+    this.name = service.name();
     Clock clock = Clock.systemUTC();
     this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerReset(), clock);
     this.failurePublisher =
@@ -65,11 +65,19 @@ public final class ConsumerRuntime implements ReadinessCheck {
             metrics);
     DeliverySettler settler =
         new DeliverySettler(
-            new FailureRouter(failurePublisher, topology, settings, clock), metrics);
+            new FailureRouter(failurePublisher, topology, service, settings, clock), metrics);
     this.loop =
         new ConsumerLoop(
-            connection, topology, settings, applier, settler, breaker, metrics, publisher);
-    this.thread = new Thread(loop, settings.name() + "-consumer");
+            connection,
+            topology,
+            service.workQueue(),
+            settings,
+            applier,
+            settler,
+            breaker,
+            metrics,
+            publisher);
+    this.thread = new Thread(loop, service.name() + "-consumer");
     metrics.inFlight(loop::inFlight);
     metrics.breakerState(() -> breaker.state().gaugeValue());
   }
@@ -86,15 +94,12 @@ public final class ConsumerRuntime implements ReadinessCheck {
    * @return true if the loop finished within {@code timeout}
    */
   public boolean stop(Duration timeout) throws InterruptedException {
-    log.info("draining {}: no new deliveries, finishing in-flight work", settings.name());
+    log.info("draining {}: no new deliveries, finishing in-flight work", name);
     loop.stop();
     thread.join(timeout.toMillis());
     boolean finished = !thread.isAlive();
     if (!finished) {
-      log.warn(
-          "{} did not drain within {}; unacked deliveries return to the queue",
-          settings.name(),
-          timeout);
+      log.warn("{} did not drain within {}; unacked deliveries return to the queue", name, timeout);
       thread.interrupt();
     }
     loop.closeChannel();
@@ -113,6 +118,11 @@ public final class ConsumerRuntime implements ReadinessCheck {
 
   public boolean stopping() {
     return loop.stopping();
+  }
+
+  /** Deliveries taken from the broker and not yet settled: at most one consumer's prefetch. */
+  public int inFlight() {
+    return loop.inFlight();
   }
 
   public CircuitBreaker.State breakerState() {

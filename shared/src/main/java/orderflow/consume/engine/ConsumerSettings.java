@@ -7,20 +7,18 @@ import orderflow.envelope.EventCodec;
 import orderflow.topology.RetryTiers;
 
 /**
- * How one consumer service runs. Validated on creation: a bad value is an {@link InvalidSetting}
- * naming the component ({@link orderflow.consume.options.RunOptions} turns it into its flag). The
- * defaults are the {@code DEFAULT_*} constants, which the command line's options use too.
+ * How one consumer service runs; what it is (its name, its work queue) is its {@link
+ * orderflow.consume.ServiceDefinition}. Made by {@link #builder()}, whose defaults are the {@code
+ * DEFAULT_*} constants the command line's options use too. Validated on creation: a bad value is an
+ * {@link InvalidSetting} naming the component ({@link orderflow.consume.options.RunOptions} turns
+ * it into its flag).
  *
- * @param name the consumer's name, written in dead letters and used for its inbox
- * @param workQueue the work queue's base name (see {@link orderflow.topology.Topology})
  * @param httpPort null for no HTTP server, 0 for any free port
  * @param declareTopology true to declare the whole topology at start and on resubscribe; false
  *     ({@code --no-declare}) to only check, passively, that this service's resources exist, so the
  *     service's account needs no configure permission
  */
 public record ConsumerSettings(
-    String name,
-    String workQueue,
     int prefetch,
     RetryTiers tiers,
     int maxRetries,
@@ -30,35 +28,9 @@ public record ConsumerSettings(
     int batchSize,
     Duration shutdownTimeout,
     Integer httpPort,
-    boolean declareTopology) {
-  /** Settings that declare the topology, as a service does by default. */
-  public ConsumerSettings(
-      String name,
-      String workQueue,
-      int prefetch,
-      RetryTiers tiers,
-      int maxRetries,
-      double injectFailureRate,
-      int breakerThreshold,
-      Duration breakerReset,
-      int batchSize,
-      Duration shutdownTimeout,
-      Integer httpPort) {
-    this(
-        name,
-        workQueue,
-        prefetch,
-        tiers,
-        maxRetries,
-        injectFailureRate,
-        breakerThreshold,
-        breakerReset,
-        batchSize,
-        shutdownTimeout,
-        httpPort,
-        true);
-  }
-
+    boolean declareTopology,
+    Duration dedupWindow,
+    Duration outboxRetention) {
   /**
    * Memory kept for deliveries the broker has sent and the service has not yet settled. RabbitMQ
    * bounds a consumer's unacked deliveries by count only, so the count is bounded here by what the
@@ -80,6 +52,12 @@ public record ConsumerSettings(
 
   /** As the command line writes it (see {@link Durations}). */
   public static final String DEFAULT_SHUTDOWN_TIMEOUT = "30s";
+
+  /** How long the inbox remembers an applied event id, as the command line writes it. */
+  public static final String DEFAULT_DEDUP_WINDOW = "7d";
+
+  /** How long a sent outbox row is kept for inspection, as the command line writes it. */
+  public static final String DEFAULT_OUTBOX_RETENTION = "1h";
 
   /**
    * A setting out of its range.
@@ -108,9 +86,11 @@ public record ConsumerSettings(
   }
 
   public ConsumerSettings {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(workQueue, "workQueue");
     Objects.requireNonNull(tiers, "tiers");
+    Objects.requireNonNull(breakerReset, "breakerReset");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(dedupWindow, "dedupWindow");
+    Objects.requireNonNull(outboxRetention, "outboxRetention");
     check(
         prefetch >= 1 && prefetch <= MAX_PREFETCH,
         "prefetch",
@@ -129,39 +109,118 @@ public record ConsumerSettings(
     check(breakerThreshold >= 1, "breakerThreshold", "must be at least 1");
     check(batchSize >= 1, "batchSize", "must be at least 1");
     check(httpPort == null || (httpPort >= 0 && httpPort <= 65535), "httpPort", "must be 0..65535");
+    // Shorter than the longest retry delay plus the time a message may wait in its queue, a
+    // window would forget ids while their repeats are still on their way.
+    check(!dedupWindow.isNegative() && !dedupWindow.isZero(), "dedupWindow", "must be positive");
+    check(!outboxRetention.isNegative(), "outboxRetention", "must not be negative");
   }
 
-  /** Defaults for a service, as the command line would give them. */
-  public static ConsumerSettings defaults(String name, String workQueue) {
-    return new ConsumerSettings(
-        name,
-        workQueue,
-        DEFAULT_PREFETCH,
-        RetryTiers.DEFAULT,
-        DEFAULT_MAX_RETRIES,
-        DEFAULT_INJECT_FAILURE_RATE,
-        DEFAULT_BREAKER_THRESHOLD,
-        Durations.parse(DEFAULT_BREAKER_RESET),
-        DEFAULT_BATCH_SIZE,
-        Durations.parse(DEFAULT_SHUTDOWN_TIMEOUT),
-        null);
+  /** The defaults, as the command line gives them. */
+  public static ConsumerSettings defaults() {
+    return builder().build();
   }
 
-  /** These settings with {@code declareTopology} as given. */
-  public ConsumerSettings withDeclareTopology(boolean declare) {
-    return new ConsumerSettings(
-        name,
-        workQueue,
-        prefetch,
-        tiers,
-        maxRetries,
-        injectFailureRate,
-        breakerThreshold,
-        breakerReset,
-        batchSize,
-        shutdownTimeout,
-        httpPort,
-        declare);
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings one by one; {@link #build} validates them. Not thread-safe. */
+  public static final class Builder {
+    private int prefetch = DEFAULT_PREFETCH;
+    private RetryTiers tiers = RetryTiers.DEFAULT;
+    private int maxRetries = DEFAULT_MAX_RETRIES;
+    private double injectFailureRate = DEFAULT_INJECT_FAILURE_RATE;
+    private int breakerThreshold = DEFAULT_BREAKER_THRESHOLD;
+    private Duration breakerReset = Durations.parse(DEFAULT_BREAKER_RESET);
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private Duration shutdownTimeout = Durations.parse(DEFAULT_SHUTDOWN_TIMEOUT);
+    private Integer httpPort;
+    private boolean declareTopology = true;
+    private Duration dedupWindow = Durations.parse(DEFAULT_DEDUP_WINDOW);
+    private Duration outboxRetention = Durations.parse(DEFAULT_OUTBOX_RETENTION);
+
+    private Builder() {}
+
+    public Builder prefetch(int prefetch) {
+      this.prefetch = prefetch;
+      return this;
+    }
+
+    public Builder tiers(RetryTiers tiers) {
+      this.tiers = tiers;
+      return this;
+    }
+
+    public Builder maxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    public Builder injectFailureRate(double injectFailureRate) {
+      this.injectFailureRate = injectFailureRate;
+      return this;
+    }
+
+    public Builder breakerThreshold(int breakerThreshold) {
+      this.breakerThreshold = breakerThreshold;
+      return this;
+    }
+
+    public Builder breakerReset(Duration breakerReset) {
+      this.breakerReset = breakerReset;
+      return this;
+    }
+
+    public Builder batchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /** Null (the default) for no HTTP server, 0 for any free port. */
+    public Builder httpPort(Integer httpPort) {
+      this.httpPort = httpPort;
+      return this;
+    }
+
+    public Builder declareTopology(boolean declareTopology) {
+      this.declareTopology = declareTopology;
+      return this;
+    }
+
+    public Builder dedupWindow(Duration dedupWindow) {
+      this.dedupWindow = dedupWindow;
+      return this;
+    }
+
+    public Builder outboxRetention(Duration outboxRetention) {
+      this.outboxRetention = outboxRetention;
+      return this;
+    }
+
+    /**
+     * @throws InvalidSetting naming the first setting out of its range
+     */
+    public ConsumerSettings build() {
+      return new ConsumerSettings(
+          prefetch,
+          tiers,
+          maxRetries,
+          injectFailureRate,
+          breakerThreshold,
+          breakerReset,
+          batchSize,
+          shutdownTimeout,
+          httpPort,
+          declareTopology,
+          dedupWindow,
+          outboxRetention);
+    }
   }
 
   private static void check(boolean condition, String setting, String problem) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import orderflow.consume.ServiceDefinition;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.OutgoingMessage;
@@ -25,13 +26,19 @@ final class FailureRouter {
 
   private final ConfirmingPublisher publisher;
   private final Topology topology;
+  private final ServiceDefinition service;
   private final ConsumerSettings settings;
   private final Clock clock;
 
   FailureRouter(
-      ConfirmingPublisher publisher, Topology topology, ConsumerSettings settings, Clock clock) {
+      ConfirmingPublisher publisher,
+      Topology topology,
+      ServiceDefinition service,
+      ConsumerSettings settings,
+      Clock clock) {
     this.publisher = publisher;
     this.topology = topology;
+    this.service = service;
     this.settings = settings;
     this.clock = clock;
   }
@@ -44,11 +51,11 @@ final class FailureRouter {
     }
     Duration delay = settings.tiers().delayFor(attempts);
     Map<String, Object> headers = describe(delivery, cause, attempts);
-    String queue = topology.retryQueue(settings.workQueue(), delay);
+    String queue = topology.retryQueue(service.workQueue(), delay);
     CompletableFuture<PublishOutcome> confirm =
         publisher.publish(
             new OutgoingMessage(
-                topology.failureExchange(settings.workQueue()),
+                topology.failureExchange(service.workQueue()),
                 queue,
                 with(delivery, headers),
                 delivery.body()));
@@ -61,8 +68,8 @@ final class FailureRouter {
     headers.put(DeadLetterHeaders.REASON, reason);
     OutgoingMessage message =
         new OutgoingMessage(
-            topology.failureExchange(settings.workQueue()),
-            topology.deadLetterQueue(settings.workQueue()),
+            topology.failureExchange(service.workQueue()),
+            topology.deadLetterQueue(service.workQueue()),
             with(delivery, headers),
             delivery.body());
     return new Routed(publisher.publish(message), reason, null);
@@ -75,7 +82,7 @@ final class FailureRouter {
         delivery.envelope().getRoutingKey(),
         cause,
         attempts,
-        settings.name(),
+        service.name(),
         clock.instant());
   }
 

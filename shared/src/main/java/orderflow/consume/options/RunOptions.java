@@ -23,7 +23,9 @@ public final class RunOptions {
           "injectFailureRate", "--inject-failures",
           "breakerThreshold", "--breaker-threshold",
           "batchSize", "--batch-size",
-          "httpPort", "--http-port");
+          "httpPort", "--http-port",
+          "dedupWindow", "--dedup-window",
+          "outboxRetention", "--outbox-retention");
 
   @Option(
       names = "--http-port",
@@ -106,6 +108,22 @@ public final class RunOptions {
   String shutdownTimeout;
 
   @Option(
+      names = "--dedup-window",
+      paramLabel = "DURATION",
+      defaultValue = ConsumerSettings.DEFAULT_DEDUP_WINDOW,
+      description =
+          "How long the inbox remembers an applied event id; a repeat older than that is refused"
+              + " by the service's own keys instead (default ${DEFAULT-VALUE})")
+  String dedupWindow;
+
+  @Option(
+      names = "--outbox-retention",
+      paramLabel = "DURATION",
+      defaultValue = ConsumerSettings.DEFAULT_OUTBOX_RETENTION,
+      description = "How long a sent outbox row is kept for inspection (default ${DEFAULT-VALUE})")
+  String outboxRetention;
+
+  @Option(
       names = "--no-declare",
       description =
           "Do not declare the topology: check passively that this service's exchanges and queues"
@@ -124,30 +142,31 @@ public final class RunOptions {
   /**
    * @throws IllegalArgumentException naming the bad option
    */
-  public ConsumerSettings settings(String consumerName, String workQueue) {
+  public ConsumerSettings settings() {
     requireResolvable(httpBind);
     try {
-      return validated(consumerName, workQueue);
+      return validated();
     } catch (ConsumerSettings.InvalidSetting e) {
       String flag = FLAGS.getOrDefault(e.setting(), e.setting());
       throw new IllegalArgumentException(flag + " " + e.problem(), e);
     }
   }
 
-  private ConsumerSettings validated(String consumerName, String workQueue) {
-    return new ConsumerSettings(
-        consumerName,
-        workQueue,
-        prefetch,
-        RetryTiers.parse(retryDelays),
-        maxRetries,
-        injectFailures,
-        breakerThreshold,
-        Durations.parse(breakerReset),
-        batchSize,
-        Durations.parse(shutdownTimeout),
-        httpPort,
-        !noDeclare);
+  private ConsumerSettings validated() {
+    return ConsumerSettings.builder()
+        .prefetch(prefetch)
+        .tiers(RetryTiers.parse(retryDelays))
+        .maxRetries(maxRetries)
+        .injectFailureRate(injectFailures)
+        .breakerThreshold(breakerThreshold)
+        .breakerReset(Durations.parse(breakerReset))
+        .batchSize(batchSize)
+        .shutdownTimeout(Durations.parse(shutdownTimeout))
+        .httpPort(httpPort)
+        .declareTopology(!noDeclare)
+        .dedupWindow(Durations.parse(dedupWindow))
+        .outboxRetention(Durations.parse(outboxRetention))
+        .build();
   }
 
   /** Checked here so a bad address is a usage error before anything connects. */

@@ -34,8 +34,7 @@ final class RetentionTask implements AutoCloseable {
    * @param interval how often retention runs
    */
   record Settings(Duration dedupWindow, Duration sentOutbox, Duration interval) {
-    static final Settings DEFAULT =
-        new Settings(Duration.ofDays(7), Duration.ofHours(1), Duration.ofMinutes(1));
+    static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
   }
 
   private final Database database;

@@ -180,7 +180,13 @@ public final class ServiceMain {
             }
           });
       RetentionTask retention =
-          new RetentionTask(database, RetentionTask.Settings.DEFAULT, service.name());
+          new RetentionTask(
+              database,
+              new RetentionTask.Settings(
+                  settings.dedupWindow(),
+                  settings.outboxRetention(),
+                  RetentionTask.Settings.DEFAULT_INTERVAL),
+              service.name());
       retention.register(metrics.registry());
       retention.start();
       registry.register("retention", retention::close);
@@ -248,12 +254,12 @@ public final class ServiceMain {
       }
       return;
     }
-    List<QueueSpec> queues = new ArrayList<>(topology.queuesOf(settings.workQueue()));
+    List<QueueSpec> queues = new ArrayList<>(topology.queuesOf(service.workQueue()));
     for (Ingress ingress : service.ingresses()) {
       queues.addAll(ingress.queues(topology));
     }
     new TopologyVerifier(connection)
-        .requirePresent(topology.exchangesOf(settings.workQueue()), queues);
+        .requirePresent(topology.exchangesOf(service.workQueue()), queues);
   }
 
   /** A started service. */

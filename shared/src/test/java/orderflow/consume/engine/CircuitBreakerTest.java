@@ -75,4 +75,22 @@ class CircuitBreakerTest {
     assertEquals(CircuitBreaker.State.OPEN, breaker.state());
     assertEquals(Duration.ofSeconds(10), breaker.untilProbe());
   }
+
+  @Test
+  void aSuccessWhileOpenDoesNotCloseItOnlyTheProbeDoes() {
+    CircuitBreaker breaker = new CircuitBreaker(1, Duration.ofSeconds(10), clock);
+    assertTrue(breaker.recordFailure());
+    breaker.recordSuccess(); // a later delivery of the batch that opened it
+    assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+    now = now.plusSeconds(10);
+    assertTrue(breaker.tryHalfOpen());
+    breaker.recordSuccess();
+    assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+  }
+
+  @Test
+  void theHalfOpenProbeTakesOneDeliveryTheOtherStatesTheConfiguredPrefetch() {
+    assertEquals(1, ConsumerLoop.prefetchFor(CircuitBreaker.State.HALF_OPEN, 1000));
+    assertEquals(1000, ConsumerLoop.prefetchFor(CircuitBreaker.State.CLOSED, 1000));
+  }
 }

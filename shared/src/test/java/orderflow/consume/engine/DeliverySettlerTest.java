@@ -18,8 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import orderflow.consume.PermanentFailureException;
+import orderflow.consume.ServiceDefinition;
 import orderflow.consume.TransientFailureException;
 import orderflow.deadletter.DeadLetterHeaders;
+import orderflow.envelope.EventType;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.topology.Topology;
@@ -31,8 +33,14 @@ import org.junit.jupiter.api.Test;
  * for a delivery whose publish was refused.
  */
 class DeliverySettlerTest {
-  private final ConsumerSettings settings =
-      ConsumerSettings.defaults("settler", Topology.INVENTORY_QUEUE);
+  private final ConsumerSettings settings = ConsumerSettings.defaults();
+  private final ServiceDefinition service =
+      new ServiceDefinition(
+          "settler",
+          Topology.INVENTORY_QUEUE,
+          List.of(),
+          Map.of(EventType.ORDER_CREATED, (event, context) -> {}),
+          List.of());
   private final Topology topology = new Topology("settler-test", settings.tiers());
 
   @Test
@@ -127,7 +135,8 @@ class DeliverySettlerTest {
   private DeliverySettler settler(RecordingChannel channel) throws IOException {
     Clock clock = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
     return new DeliverySettler(
-        new FailureRouter(new ConfirmingPublisher(channel.proxy(), 10), topology, settings, clock),
+        new FailureRouter(
+            new ConfirmingPublisher(channel.proxy(), 10), topology, service, settings, clock),
         ConsumerMetrics.create("settler"));
   }
 

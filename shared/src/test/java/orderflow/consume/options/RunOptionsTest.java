@@ -24,19 +24,17 @@ class RunOptionsTest {
 
   @Test
   void theCommandLineDefaultsAreTheSettingsDefaults() {
-    assertEquals(ConsumerSettings.defaults("svc", "q"), parsed().settings("svc", "q"));
+    assertEquals(ConsumerSettings.defaults(), parsed().settings());
   }
 
   @Test
   void aSettingOutOfRangeIsReportedUnderItsFlag() {
     IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class, () -> parsed("--prefetch", "0").settings("svc", "q"));
+        assertThrows(IllegalArgumentException.class, () -> parsed("--prefetch", "0").settings());
     assertTrue(e.getMessage().startsWith("--prefetch must be between 1 and 1024"), e.getMessage());
     e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> parsed("--inject-failures", "2").settings("svc", "q"));
+            IllegalArgumentException.class, () -> parsed("--inject-failures", "2").settings());
     assertEquals("--inject-failures must be a fraction between 0 and 1", e.getMessage());
   }
 }
