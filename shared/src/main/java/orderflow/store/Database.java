@@ -109,11 +109,15 @@ public final class Database implements AutoCloseable {
 
   /**
    * Applies the runtime's own tables (inbox, outbox) and then {@code migrations} of {@code
-   * component}: each migration not yet recorded in {@code schema_migrations}, in version order, in
-   * its own transaction. Safe to run from several processes at once.
+   * component}, with Flyway: each migration not yet in the component's history table ({@code
+   * flyway_history_<component>}), in version order, in its own transaction. Safe to run from
+   * several processes at once. A database made before Flyway ({@code schema_migrations}) is taken
+   * over: what it records is marked applied, not run again.
    *
    * @throws IllegalArgumentException if two migrations share a version or the component is {@value
    *     RuntimeSchema#COMPONENT}
+   * @throws IllegalStateException in one line naming the component and each version, when an
+   *     applied migration was edited, is missing from the code or failed
    */
   public void migrate(String component, List<Migration> migrations) throws SQLException {
     Objects.requireNonNull(component, "component");
@@ -123,7 +127,10 @@ public final class Database implements AutoCloseable {
     if (dialect == Dialect.SQLITE) {
       enableIncrementalVacuum();
     }
-    Migrator migrator = new Migrator(this);
+    Migrator migrator =
+        new Migrator(
+            this,
+            new ConnectionSource(() -> connect(true, SQLITE_BUSY_TIMEOUT_MS, new Properties())));
     migrator.apply(RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS);
     migrator.apply(component, migrations);
   }

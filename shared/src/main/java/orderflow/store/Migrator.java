@@ -1,130 +1,94 @@
 package orderflow.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.migration.JavaMigration;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies versioned migrations, each in its own transaction, recording them in {@code
- * schema_migrations}. Concurrent migrators serialise: on PostgreSQL on a transaction-scoped
- * advisory lock per schema, on SQLite on the write lock every transaction takes up front; each then
- * re-checks whether the version was applied meanwhile.
+ * Applies a component's migrations with Flyway, recorded in its own history table {@code
+ * flyway_history_<component>}, each migration in its own transaction. First it refuses a database
+ * whose history the code does not match ({@link HistoryCheck}), then takes over what the old {@code
+ * schema_migrations} table records ({@link LegacyHistory}), then migrates. Concurrent migrators
+ * serialise on Flyway's lock (a PostgreSQL advisory lock), which re-reads the history.
  */
 final class Migrator {
+  static final String HISTORY_TABLE_PREFIX = "flyway_history_";
+  private static final int MAX_IDENTIFIER_LENGTH = 63; // PostgreSQL's limit
   private static final Logger log = LoggerFactory.getLogger(Migrator.class);
-  private static final int ADVISORY_LOCK_CLASS = 0x6f66; // "of": orderflow
 
   private final Database database;
+  private final ConnectionSource connections;
 
-  Migrator(Database database) {
+  Migrator(Database database, ConnectionSource connections) {
     this.database = database;
+    this.connections = connections;
   }
 
   void apply(String component, List<Migration> migrations) throws SQLException {
     requireDistinctVersions(component, migrations);
-    createMigrationsTable();
-    List<Migration> ordered =
-        migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();
-    for (Migration migration : ordered) {
-      applyOne(component, migration);
-    }
-  }
-
-  private void createMigrationsTable() throws SQLException {
-    try (Connection connection = database.open()) {
-      lock(connection);
-      try (Statement statement = connection.createStatement()) {
-        statement.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                + " component VARCHAR(100) NOT NULL,"
-                + " version INTEGER NOT NULL,"
-                + " description VARCHAR(500) NOT NULL,"
-                + " applied_at BIGINT NOT NULL,"
-                + " PRIMARY KEY (component, version))");
+    String table = historyTable(component);
+    try {
+      Flyway flyway = configure(table, migrations).load();
+      HistoryCheck.requireMatching(component, table, flyway.info().all());
+      LegacyHistory.takeOver(connections, component, migrations, configure(table, migrations));
+      if (migrations.isEmpty()) {
+        return; // nothing to apply; Flyway would warn that it found no migrations
       }
-      connection.commit();
-    }
-  }
-
-  private void applyOne(String component, Migration migration) throws SQLException {
-    try (Connection connection = database.open()) {
-      try {
-        lock(connection);
-        if (applied(connection, component, migration.version())) {
-          connection.rollback();
-          return;
-        }
-        try (Statement statement = connection.createStatement()) {
-          for (String sql : migration.statements()) {
-            statement.execute(expand(sql));
-          }
-        }
-        record(connection, component, migration);
-        connection.commit();
-        log.info(
-            "applied migration {} v{}: {}",
-            component,
-            migration.version(),
-            migration.description());
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
+      MigrateResult result = flyway.migrate();
+      for (var applied : result.migrations) {
+        log.info("applied migration {} v{}: {}", component, applied.version, applied.description);
       }
+    } catch (FlywayException e) {
+      throw new SQLException(
+          "cannot migrate " + component + " in " + database.describe() + ": " + rootCause(e), e);
     }
   }
 
-  private void lock(Connection connection) throws SQLException {
-    if (database.dialect() != Dialect.POSTGRESQL) {
-      return;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))")) {
-      statement.setInt(1, ADVISORY_LOCK_CLASS);
-      statement.execute();
-    }
+  /**
+   * Baseline 0 on a non-empty schema: another component's tables are no reason to refuse, and every
+   * real migration (version 1 and up) still runs.
+   */
+  private FluentConfiguration configure(String table, List<Migration> migrations) {
+    return Flyway.configure(Migrator.class.getClassLoader())
+        .dataSource(connections)
+        .table(table)
+        .locations(new String[0])
+        .javaMigrations(
+            migrations.stream()
+                .map(migration -> new StatementMigration(migration, database.dialect()))
+                .toArray(JavaMigration[]::new))
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .baselineDescription("history starts here")
+        .cleanDisabled(true);
   }
 
-  private static boolean applied(Connection connection, String component, int version)
-      throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT 1 FROM schema_migrations WHERE component = ? AND version = ?")) {
-      statement.setString(1, component);
-      statement.setInt(2, version);
-      try (ResultSet result = statement.executeQuery()) {
-        return result.next();
-      }
+  /** {@code flyway_history_<component>}, the component lower-cased, other than [a-z0-9] as _. */
+  static String historyTable(String component) {
+    String table =
+        HISTORY_TABLE_PREFIX + component.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    if (table.length() > MAX_IDENTIFIER_LENGTH) {
+      throw new IllegalArgumentException("component name too long for a table name: " + component);
     }
+    return table;
   }
 
-  private static void record(Connection connection, String component, Migration migration)
-      throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO schema_migrations (component, version, description, applied_at)"
-                + " VALUES (?, ?, ?, ?)")) {
-      statement.setString(1, component);
-      statement.setInt(2, migration.version());
-      statement.setString(3, migration.description());
-      statement.setLong(4, System.currentTimeMillis());
-      statement.executeUpdate();
+  private static String rootCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
     }
-  }
-
-  String expand(String sql) {
-    boolean sqlite = database.dialect() == Dialect.SQLITE;
-    return sql.replace(
-            "${AUTO_ID}", sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY")
-        .replace("${BLOB}", sqlite ? "BLOB" : "BYTEA");
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().get();
   }
 
   private static void requireDistinctVersions(String component, List<Migration> migrations) {

@@ -60,8 +60,8 @@ class PostgresStoreIT {
     database.migrate("items", ITEMS);
 
     assertEquals(
-        List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3", "runtime:4"),
-        recordedMigrations());
+        List.of("runtime:1", "runtime:2", "runtime:3", "runtime:4", "items:1", "items:2"),
+        MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
 
@@ -81,8 +81,8 @@ class PostgresStoreIT {
     second.get(30, TimeUnit.SECONDS);
 
     assertEquals(
-        List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3", "runtime:4"),
-        recordedMigrations());
+        List.of("runtime:1", "runtime:2", "runtime:3", "runtime:4", "items:1", "items:2"),
+        MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
 
@@ -167,11 +167,6 @@ class PostgresStoreIT {
       connection.commit();
       return isNew;
     }
-  }
-
-  private List<String> recordedMigrations() throws SQLException {
-    return query(
-        "SELECT component || ':' || version FROM schema_migrations ORDER BY component, version");
   }
 
   private List<String> query(String sql) throws SQLException {
