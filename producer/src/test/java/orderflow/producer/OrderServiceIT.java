@@ -326,6 +326,39 @@ class OrderServiceIT {
     }
   }
 
+  @Test
+  void fiftyConcurrentCancelsOnPostgresWriteOneOrderCancelled(TestBroker broker) throws Exception {
+    broker.topology(TIERS);
+    String db = TestDatabases.freshPostgresSchema();
+    ServiceMain.RunningService service = start(broker, db);
+    try {
+      String orderId = json(post(service, ORDER_JSON, null).body()).get("orderId").asText();
+      HttpRequest cancel =
+          request(service, "/orders/" + orderId + "/cancel")
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers =
+          new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        answers.add(http.sendAsync(cancel, HttpResponse.BodyHandlers.ofString()));
+      }
+      int replayed = 0;
+      for (var answer : answers) {
+        HttpResponse<String> response = recorded(answer.get());
+        assertEquals(202, response.statusCode(), response.body());
+        replayed += response.headers().firstValue("Idempotent-Replayed").isPresent() ? 1 : 0;
+      }
+      assertEquals(49, replayed, "one cancel wrote, the others answered with it");
+      assertEquals(
+          1, count(db, "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderCancelled'", null));
+      assertEquals(
+          1,
+          count(db, "SELECT COUNT(*) FROM order_events WHERE event_type = 'OrderCancelled'", null));
+    } finally {
+      service.stop();
+    }
+  }
+
   private HttpResponse<String> postTo(
       ServiceMain.RunningService service, String path, String body, String key) throws Exception {
     HttpRequest.Builder request = request(service, path);
