@@ -2,10 +2,13 @@ package orderflow.observe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +122,8 @@ public final class HealthServer implements AutoCloseable {
     server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
     server.setErrorHandler(new ProblemErrorHandler(refusals));
     server.setHandler(
-        new Handler.Abstract.NonBlocking() {
+        // Blocking: a readiness check may ping the database (for at most a second).
+        new Handler.Abstract() {
           @Override
           public boolean handle(Request request, Response response, Callback callback) {
             return HealthServer.this.handle(request, response, callback);
@@ -190,7 +194,7 @@ public final class HealthServer implements AutoCloseable {
       health.close();
       throw new UncheckedIOException(
           "cannot listen on HTTP " + bind.getHostAddress() + ":" + port + ": " + e,
-          e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+          e instanceof IOException io ? io : new IOException(e));
     }
     LOG.info("health and metrics on http://{}:{}", bind.getHostAddress(), health.port());
     return health;
@@ -239,8 +243,27 @@ public final class HealthServer implements AutoCloseable {
       LOG.warn("health endpoint failed", e);
       reply = Problem.of(ProblemType.INTERNAL_ERROR, "see the service log").reply();
     }
-    RouteDispatch.write(request, response, callback, reply);
+    writeWithoutWaiting(response, callback, reply);
     return true;
+  }
+
+  /**
+   * Sends a probe's or scrape's reply without waiting for the client to read it, so a scraper that
+   * stops reading cannot keep one of Jetty's few threads.
+   */
+  private static void writeWithoutWaiting(Response response, Callback callback, HttpReply reply) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    try {
+      reply.body().writeTo(body);
+    } catch (IOException e) {
+      callback.failed(e);
+      return;
+    }
+    response.setStatus(reply.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    response.write(true, ByteBuffer.wrap(body.toByteArray()), callback);
   }
 
   private HttpReply ready() {
