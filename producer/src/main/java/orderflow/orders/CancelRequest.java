@@ -1,8 +1,6 @@
 package orderflow.orders;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventLimits;
 
 /** The body of {@code POST /orders/{id}/cancel}: nothing, or {@code {"reason": "..."}}. */
@@ -19,13 +17,8 @@ final class CancelRequest {
     if (body == null || body.length == 0) {
       return DEFAULT_REASON;
     }
-    JsonNode json;
-    try {
-      json = EventCodec.mapper().readTree(body);
-    } catch (IOException e) {
-      throw new InvalidRequestException("body", "body: malformed JSON");
-    }
-    if (json == null || json.isMissingNode()) {
+    JsonNode json = RequestJson.read(body);
+    if (json.isMissingNode()) {
       return DEFAULT_REASON;
     }
     if (!json.isObject()) {

@@ -2,7 +2,6 @@ package orderflow.orders;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,13 +36,8 @@ record NewOrder(String customerId, List<OrderItem> items, ShippingAddress shippi
     if (body.length == 0) {
       throw new InvalidRequestException("body", "body: a JSON object is required");
     }
-    JsonNode root;
-    try {
-      root = EventCodec.mapper().readTree(body);
-    } catch (IOException e) {
-      throw new InvalidRequestException("body", "body: malformed JSON");
-    }
-    if (root == null || !root.isObject()) {
+    JsonNode root = RequestJson.read(body);
+    if (!root.isObject()) {
       throw new InvalidRequestException("body", "body: must be a JSON object");
     }
     String customerId = text(root, "customerId", "customerId");

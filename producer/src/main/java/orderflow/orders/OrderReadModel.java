@@ -14,8 +14,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.OrderItem;
+import orderflow.store.Dialect;
 
 /**
  * The order read model (CQRS): one row per order, replaced whole by each fold and read by the
@@ -24,6 +26,7 @@ import orderflow.envelope.OrderItem;
  * <p>Stateless and thread-safe; each call uses only the caller's connection.
  */
 public final class OrderReadModel {
+  private static final int FETCH_SIZE = 100;
   private static final TypeReference<List<OrderItem>> ITEMS = new TypeReference<>() {};
   private static final String COLUMNS =
       "order_id, customer_id, status, items, total_amount, rejection_reason, reservation_id,"
@@ -89,8 +92,37 @@ public final class OrderReadModel {
     }
   }
 
+  /**
+   * Like {@link #find}, and on PostgreSQL locks the row until the transaction ends, so two
+   * transactions deciding from it one after the other (SQLite's {@code BEGIN IMMEDIATE} already
+   * serialises them).
+   */
+  public Optional<OrderState> findForUpdate(Connection connection, Dialect dialect, String orderId)
+      throws SQLException {
+    String lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM orders WHERE order_id = ?" + lock)) {
+      select.setString(1, orderId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    }
+  }
+
   /** The orders matching {@code filter}, newest first event first. */
   public List<OrderState> list(Connection connection, OrderFilter filter) throws SQLException {
+    List<OrderState> orders = new ArrayList<>();
+    forEach(connection, filter, orders::add);
+    return orders;
+  }
+
+  /**
+   * Hands each order matching {@code filter} to {@code sink} as it is read, newest first event
+   * first, then by id (so a page can start after an {@link OrderCursor}).
+   */
+  public void forEach(Connection connection, OrderFilter filter, Consumer<OrderState> sink)
+      throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM orders WHERE 1 = 1");
     List<Object> parameters = new ArrayList<>();
     if (filter.customerId() != null) {
@@ -105,22 +137,27 @@ public final class OrderReadModel {
       sql.append(" AND first_event_at >= ?");
       parameters.add(filter.since().toEpochMilli());
     }
+    if (filter.after() != null) {
+      sql.append(" AND (first_event_at < ? OR (first_event_at = ? AND order_id > ?))");
+      parameters.add(filter.after().firstEventAtMillis());
+      parameters.add(filter.after().firstEventAtMillis());
+      parameters.add(filter.after().orderId());
+    }
     sql.append(" ORDER BY first_event_at DESC, order_id");
     if (filter.limit() > 0) {
       sql.append(" LIMIT ").append(filter.limit());
     }
-    List<OrderState> orders = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      select.setFetchSize(FETCH_SIZE);
       for (int i = 0; i < parameters.size(); i++) {
         select.setObject(i + 1, parameters.get(i));
       }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          orders.add(read(rows));
+          sink.accept(read(rows));
         }
       }
     }
-    return orders;
   }
 
   /** Orders per status, for summaries (the demo's). */

@@ -9,6 +9,7 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
+import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * Publishes a number of orders through a {@link ConfirmingPublisher} (which bounds the unconfirmed
@@ -28,7 +29,10 @@ final class LoadRun {
   private final LongAdder nacked = new LongAdder();
   private final LongAdder returned = new LongAdder();
   private final Semaphore answered = new Semaphore(0);
-  private final LatencyHistogram latency = new LatencyHistogram();
+
+  /** Microseconds, three significant digits, resized as larger values come; thread-safe. */
+  private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
+
   private volatile long published;
 
   LoadRun(
@@ -97,7 +101,7 @@ final class LoadRun {
   private void record(PublishOutcome outcome, long sentAt) {
     switch (outcome == null ? PublishOutcome.UNCONFIRMED : outcome) {
       case CONFIRMED -> {
-        latency.recordNanos(System.nanoTime() - sentAt);
+        latency.recordValue(Math.max(0, (System.nanoTime() - sentAt) / 1_000));
         confirmed.increment();
       }
       case NACKED -> nacked.increment();
@@ -121,9 +125,7 @@ final class LoadRun {
         round(seconds, 3),
         round(seconds > 0 ? confirmedCount / seconds : 0, 1),
         new LoadSummary.Percentiles(
-            round(latency.percentileMillis(50), 3),
-            round(latency.percentileMillis(95), 3),
-            round(latency.percentileMillis(99), 3)),
+            round(millis(50), 3), round(millis(95), 3), round(millis(99), 3)),
         0);
   }
 
@@ -149,5 +151,10 @@ final class LoadRun {
     LoadSummary summary() {
       return summary;
     }
+  }
+
+  /** The latency at {@code percentile} (0 to 100) in milliseconds; 0 with no samples. */
+  private double millis(double percentile) {
+    return latency.getValueAtPercentile(percentile) / 1000.0;
   }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
+import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * Where each order of a saga run stands, from the events seen passing. An order ends {@code
@@ -25,7 +26,9 @@ final class SagaTally {
   private final Set<String> cancellationsAsked = ConcurrentHashMap.newKeySet();
   private final Map<EventType, Set<String>> seen = new ConcurrentHashMap<>();
   private final LongAdder duplicates = new LongAdder();
-  private final LatencyHistogram latency = new LatencyHistogram();
+
+  /** Microseconds, three significant digits, resized as larger values come; thread-safe. */
+  private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
 
   void published(EventEnvelope order) {
     created.put(order.payload().orderId(), order.timestamp());
@@ -49,7 +52,7 @@ final class SagaTally {
       return;
     }
     if (event.eventType() == EventType.ORDER_SHIPPED) {
-      latency.recordNanos(Duration.between(start, now).toNanos());
+      latency.recordValue(Math.max(0, Duration.between(start, now).toNanos() / 1_000));
     }
   }
 
@@ -170,7 +173,8 @@ final class SagaTally {
         || has(EventType.INVENTORY_RELEASED, orderId);
   }
 
+  /** The latency at {@code percentile} (0 to 100) in milliseconds; 0 with no samples. */
   double latencyMillis(double percentile) {
-    return latency.percentileMillis(percentile);
+    return latency.getValueAtPercentile(percentile) / 1000.0;
   }
 }

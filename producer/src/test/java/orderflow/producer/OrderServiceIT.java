@@ -18,7 +18,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
 import orderflow.envelope.EventCodec;
@@ -38,6 +41,7 @@ import orderflow.testing.TestDatabases;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +60,7 @@ class OrderServiceIT {
           + "\"price\":2.50}]}";
 
   @TempDir Path dir;
+  private static final ApiAnswers ANSWERS = new ApiAnswers();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -196,7 +201,11 @@ class OrderServiceIT {
       assertEquals(200, shown.statusCode());
       assertEquals("CREATED", json(shown.body()).get("status").asText());
       assertEquals("carol", json(shown.body()).get("customerId").asText());
-      assertEquals(2, json(get(service, "/orders?customerId=carol&status=CREATED").body()).size());
+      assertEquals(
+          2,
+          json(get(service, "/orders?customerId=carol&status=CREATED").body())
+              .get("orders")
+              .size());
 
       // Two orders (the repeat wrote nothing), so two OrderCreated in the outbox and on the broker.
       assertEquals(
@@ -207,7 +216,10 @@ class OrderServiceIT {
           () -> messageCount(broker, observed) == 2);
       HttpResponse<String> conflict =
           post(service, ORDER_JSON.replace("carol", "mallory"), "key-1");
-      assertEquals(409, conflict.statusCode(), conflict.body());
+      assertError(conflict, 409, null);
+      assertEquals(
+          "urn:orderflow:problem:idempotency-key-reused",
+          json(conflict.body()).get("type").asText());
       assertEquals(2, count(db, "SELECT COUNT(*) FROM outbox", null));
     } finally {
       service.stop();
@@ -264,32 +276,132 @@ class OrderServiceIT {
       observer.queueBind(observed, topology.ordersExchange(), "order.cancelled");
       String orderId = json(post(service, ORDER_JSON, null).body()).get("orderId").asText();
 
+      String cancel = "/orders/" + orderId + "/cancel";
       HttpResponse<String> cancelled =
-          postTo(service, "/orders/" + orderId + "/cancel", "{\"reason\":\"wrong size\"}");
+          postTo(service, cancel, "{\"reason\":\"wrong size\"}", "c-1");
+      List<HttpResponse<String>> again = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        again.add(postTo(service, cancel, "{\"reason\":\"changed my mind " + i + "\"}", null));
+      }
+      HttpResponse<String> sameKey = postTo(service, cancel, "{\"reason\":\"wrong size\"}", "c-1");
+      HttpResponse<String> keyReused = postTo(service, cancel, "{\"reason\":\"other\"}", "c-1");
 
       assertEquals(202, cancelled.statusCode(), cancelled.body());
       assertEquals("CANCELLATION_REQUESTED", json(cancelled.body()).get("status").asText());
+      for (HttpResponse<String> repeat : again) {
+        assertEquals(202, repeat.statusCode(), repeat.body());
+        assertEquals("wrong size", json(repeat.body()).get("reason").asText(), "the first one");
+        assertEquals("true", repeat.headers().firstValue("Idempotent-Replayed").orElseThrow());
+      }
+      assertEquals(202, sameKey.statusCode(), sameKey.body());
+      assertError(keyReused, 409, null);
+      assertEquals(
+          1,
+          count(db, "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderCancelled'", null),
+          "repeated cancels write nothing");
       JsonNode shown = json(get(service, "/orders/" + orderId).body());
       assertEquals("wrong size", shown.get("cancellationReason").asText());
       TestBroker.await(
           "OrderCancelled published by the outbox relay",
           WAIT,
           () -> messageCount(broker, observed) == 1);
-      assertError(postTo(service, "/orders/nobody/cancel", ""), 404, null);
-      assertError(
-          postTo(service, "/orders/" + orderId + "/cancel", "{\"reason\":\"\"}"), 400, "reason");
-      execute(db, "UPDATE orders SET status = 'SHIPPED' WHERE order_id = ?", orderId);
-      assertError(postTo(service, "/orders/" + orderId + "/cancel", ""), 409, null);
+      assertError(postTo(service, "/orders/nobody/cancel", "", null), 404, null);
+      assertError(postTo(service, cancel, "{\"reason\":\"\"}", null), 400, "reason");
+      assertRawError(raw(service, "POST", "/orders/%zz/cancel"), 400);
+      HttpResponse<String> xml =
+          http.send(
+              request(service, cancel)
+                  .header("Content-Type", "text/xml")
+                  .POST(HttpRequest.BodyPublishers.ofString("<cancel/>"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertError(recorded(xml), 415, null);
+      execute(
+          db,
+          "UPDATE orders SET status = 'SHIPPED', cancellation_reason = NULL WHERE order_id = ?",
+          orderId);
+      assertError(postTo(service, cancel, "", null), 409, null);
     } finally {
       service.stop();
     }
   }
 
-  private HttpResponse<String> postTo(ServiceMain.RunningService service, String path, String body)
+  @Test
+  void fiftyConcurrentCancelsOnPostgresWriteOneOrderCancelled(TestBroker broker) throws Exception {
+    broker.topology(TIERS);
+    String db = TestDatabases.freshPostgresSchema();
+    ServiceMain.RunningService service = start(broker, db);
+    try {
+      String orderId = json(post(service, ORDER_JSON, null).body()).get("orderId").asText();
+      HttpRequest cancel =
+          request(service, "/orders/" + orderId + "/cancel")
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers =
+          new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        answers.add(http.sendAsync(cancel, HttpResponse.BodyHandlers.ofString()));
+      }
+      int replayed = 0;
+      for (var answer : answers) {
+        HttpResponse<String> response = recorded(answer.get());
+        assertEquals(202, response.statusCode(), response.body());
+        replayed += response.headers().firstValue("Idempotent-Replayed").isPresent() ? 1 : 0;
+      }
+      assertEquals(49, replayed, "one cancel wrote, the others answered with it");
+      assertEquals(
+          1, count(db, "SELECT COUNT(*) FROM outbox WHERE event_type = 'OrderCancelled'", null));
+      assertEquals(
+          1,
+          count(db, "SELECT COUNT(*) FROM order_events WHERE event_type = 'OrderCancelled'", null));
+    } finally {
+      service.stop();
+    }
+  }
+
+  private HttpResponse<String> postTo(
+      ServiceMain.RunningService service, String path, String body, String key) throws Exception {
+    HttpRequest.Builder request = request(service, path);
+    if (!body.isEmpty()) {
+      request.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return recorded(
+        http.send(
+            request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString()));
+  }
+
+  @Test
+  void listingPagesThroughEveryOrderWithACursorAndNoPageIsLargerThanAsked(TestBroker broker)
       throws Exception {
-    return http.send(
-        request(service, path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    broker.topology(TIERS);
+    ServiceMain.RunningService service = start(broker, TestDatabases.sqlite(dir));
+    try {
+      Set<String> placed = new HashSet<>();
+      for (int i = 0; i < 7; i++) {
+        placed.add(json(post(service, ORDER_JSON, null).body()).get("orderId").asText());
+      }
+      Set<String> listed = new HashSet<>();
+      String path = "/orders?customerId=carol&limit=3";
+      int pages = 0;
+      while (path != null) {
+        HttpResponse<String> response = get(service, path);
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode page = json(response.body());
+        assertTrue(page.get("orders").size() <= 3, response.body());
+        page.get("orders").forEach(order -> listed.add(order.get("orderId").asText()));
+        pages++;
+        JsonNode next = page.get("nextCursor");
+        path = next.isNull() ? null : "/orders?customerId=carol&limit=3&cursor=" + next.asText();
+      }
+      assertEquals(placed, listed);
+      assertEquals(3, pages);
+    } finally {
+      service.stop();
+    }
   }
 
   @Test
@@ -329,14 +441,32 @@ class OrderServiceIT {
       assertError(post(service, ORDER_JSON, "x".repeat(201)), 400, "Idempotency-Key");
       assertError(get(service, "/orders?status=LOST"), 400, "status");
       assertError(get(service, "/orders?limit=-1"), 400, "limit");
+      assertError(get(service, "/orders?limit=0"), 400, "limit");
+      assertError(get(service, "/orders?limit=501"), 400, "limit");
+      assertError(get(service, "/orders?cursor=bm9wZQ"), 400, "cursor");
       assertError(get(service, "/orders?since=yesterday"), 400, "since");
+      assertError(get(service, "/orders?since=%2B1000000000-01-01T00:00:00Z"), 400, "since");
+      assertRawError(raw(service, "GET", "/orders?status=%zz"), 400);
+      assertRawError(raw(service, "GET", "/orders/%zz"), 400);
+      assertRawError(raw(service, "GET", "/orders/%"), 400);
+      assertRawError(raw(service, "GET", "/orders/a%00b"), 400);
+      assertError(post(service, ORDER_JSON + "{}", null), 400, "body");
+      assertError(post(service, ORDER_JSON + " trailing", null), 400, "body");
+      HttpResponse<String> xml =
+          http.send(
+              request(service, "/orders")
+                  .header("Content-Type", "text/xml")
+                  .POST(HttpRequest.BodyPublishers.ofString(ORDER_JSON))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertError(recorded(xml), 415, null);
       assertError(get(service, "/orders/no-such-order"), 404, null);
       assertError(post(service, "{\"pad\":\"" + "x".repeat(70_000) + "\"}", null), 413, null);
       HttpResponse<String> put =
           http.send(
               request(service, "/orders/x").PUT(HttpRequest.BodyPublishers.noBody()).build(),
               HttpResponse.BodyHandlers.ofString());
-      assertEquals(405, put.statusCode());
+      assertError(recorded(put), 405, null);
       assertEquals(200, get(service, "/health/live").statusCode());
     } finally {
       service.stop();
@@ -346,13 +476,53 @@ class OrderServiceIT {
   private void assertError(HttpResponse<String> response, int status, String field)
       throws Exception {
     assertEquals(status, response.statusCode(), response.body());
-    assertTrue(
-        response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    assertEquals(
+        "application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
     JsonNode body = json(response.body());
-    assertTrue(body.hasNonNull("error"), response.body());
+    assertTrue(body.get("type").asText().startsWith("urn:orderflow:problem:"), response.body());
+    assertEquals(status, body.get("status").asInt(), response.body());
+    assertTrue(body.hasNonNull("title") && body.hasNonNull("detail"), response.body());
     if (field != null) {
       assertEquals(field, body.get("field").asText(), response.body());
     }
+  }
+
+  /** An answer to a request the JDK's client refuses to send (a malformed URI): status and body. */
+  private record RawAnswer(int status, String head, String body) {}
+
+  private static RawAnswer raw(ServiceMain.RunningService service, String method, String target)
+      throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", service.httpPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              (method
+                      + " "
+                      + target
+                      + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int blank = answer.indexOf("\r\n\r\n");
+      int status = Integer.parseInt(answer.substring(9, 12));
+      String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+      ANSWERS.record(method, path, status);
+      return new RawAnswer(status, answer.substring(0, blank), answer.substring(blank + 4));
+    }
+  }
+
+  private static void assertRawError(RawAnswer answer, int status) throws Exception {
+    assertEquals(status, answer.status(), answer.head() + "\n" + answer.body());
+    assertTrue(
+        answer
+            .head()
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("content-type: application/problem+json"),
+        answer.head());
+    assertEquals(status, json(answer.body()).get("status").asInt(), answer.body());
   }
 
   private ServiceMain.RunningService start(TestBroker broker, String db) throws Exception {
@@ -456,12 +626,24 @@ class OrderServiceIT {
     if (key != null) {
       request.header("Idempotency-Key", key);
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return recorded(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   private HttpResponse<String> get(ServiceMain.RunningService service, String path)
       throws Exception {
-    return http.send(request(service, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return recorded(
+        http.send(request(service, path).GET().build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** Notes what the API answered, for the check against docs/openapi.yaml after all tests. */
+  private static HttpResponse<String> recorded(HttpResponse<String> response) {
+    ANSWERS.record(response.request().method(), response.uri().getRawPath(), response.statusCode());
+    return response;
+  }
+
+  @AfterAll
+  static void everyAnswerIsInTheOpenApiDocumentAndEveryDocumentedOneWasSeen() throws Exception {
+    ANSWERS.assertMatchesDocument();
   }
 
   private static HttpRequest.Builder request(ServiceMain.RunningService service, String path) {

@@ -2,20 +2,18 @@ package orderflow.observe;
 
 /**
  * Extra endpoints served by a {@link HealthServer} beside {@code /health/*} and {@code /metrics},
- * on the same listener with the same deadlines and bounded pool (a service adds its API this way
- * instead of running a second server).
+ * on the same port. Routes run on the server's bounded API pool, never on the threads that answer
+ * probes and scrapes, so a slow route or a burst of requests cannot delay them.
  *
- * <p>Implementations are called from several worker threads at once and must be thread-safe.
+ * <p>Implementations are called from several threads at once and must be thread-safe.
  */
 public interface HttpRoute {
-  /** True when this route answers {@code path} (the request target without its query). */
+  /** True when this route answers {@code path} (the request target without its query, raw). */
   boolean matches(String path);
 
   /**
-   * Answers one request. A {@link RuntimeException} becomes a 500 with a JSON error body.
-   *
-   * @param request its body is empty when it was larger than {@link RouteRequest#MAX_BODY_BYTES}
-   *     ({@link RouteRequest#bodyTooLarge()}): answer 413 then
+   * Answers one request; may block (it runs on an API thread). Errors should be {@link Problem}
+   * replies; a {@link RuntimeException} becomes a 500 problem and is logged.
    */
   HttpReply handle(RouteRequest request);
 }

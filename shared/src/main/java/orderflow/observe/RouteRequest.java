@@ -1,34 +1,26 @@
 package orderflow.observe;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import orderflow.config.LogSafe;
 
 /**
- * One HTTP request as a {@link HttpRoute} sees it: method, path, query, headers and body.
- * Immutable.
+ * One HTTP request as a {@link HttpRoute} sees it: method, raw path and query, headers and the
+ * whole body (at most {@link HttpLimits#maxBodyBytes()}). Immutable.
  *
  * @param path the request target without its query, not decoded
  * @param query the raw query string after {@code ?}, empty when there is none
- * @param headers header values by lower-case name (the last one wins when a name repeats)
- * @param contentLength the declared body length
- * @param body the body, empty when none was sent or it was larger than {@link #MAX_BODY_BYTES}
+ * @param headers every value of each header, by lower-case name
  */
 public record RouteRequest(
-    String method,
-    String path,
-    String query,
-    Map<String, String> headers,
-    long contentLength,
-    byte[] body) {
-  /** Bodies up to this size are read; a larger one is left unread and flagged. */
-  public static final int MAX_BODY_BYTES = 64 * 1024;
-
+    String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
   public RouteRequest {
-    headers = Map.copyOf(headers);
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    headers.forEach((name, values) -> copy.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+    headers = Map.copyOf(copy);
     body = body.clone();
   }
 
@@ -37,20 +29,24 @@ public record RouteRequest(
     return body.clone();
   }
 
-  /** The header's value, by case-insensitive name. */
+  /**
+   * The header's value, by case-insensitive name.
+   *
+   * @throws MalformedRequestException when the header is sent more than once
+   */
   public Optional<String> header(String name) {
-    return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
-  }
-
-  /** True when the declared body was over {@link #MAX_BODY_BYTES} and so was not read. */
-  public boolean bodyTooLarge() {
-    return contentLength > MAX_BODY_BYTES;
+    List<String> values = headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+    if (values.size() > 1) {
+      throw new MalformedRequestException(name, name + ": sent more than once");
+    }
+    return values.stream().findFirst();
   }
 
   /**
-   * The query's parameters, percent-decoded as UTF-8; the last value wins when a name repeats.
+   * The query's parameters, strictly percent-decoded as UTF-8 ({@code +} is a space).
    *
-   * @throws IllegalArgumentException when the query holds a malformed percent escape
+   * @throws MalformedRequestException when a parameter repeats, or the query holds a malformed
+   *     percent escape, bytes that are not UTF-8, or a control character
    */
   public Map<String, String> queryParameters() {
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -62,14 +58,13 @@ public record RouteRequest(
         continue;
       }
       int equals = pair.indexOf('=');
-      String name = equals < 0 ? pair : pair.substring(0, equals);
-      String value = equals < 0 ? "" : pair.substring(equals + 1);
-      parameters.put(decode(name), decode(value));
+      String name = PercentDecoding.decode(equals < 0 ? pair : pair.substring(0, equals), true);
+      String value = PercentDecoding.decode(equals < 0 ? "" : pair.substring(equals + 1), true);
+      if (parameters.put(name, value) != null) {
+        throw new MalformedRequestException(
+            LogSafe.escape(name), LogSafe.escape(name) + ": given more than once");
+      }
     }
     return parameters;
-  }
-
-  private static String decode(String text) {
-    return URLDecoder.decode(text, StandardCharsets.UTF_8);
   }
 }

@@ -122,6 +122,10 @@ class HealthServerTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(405, post.statusCode());
     assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
+    assertEquals(Problem.CONTENT_TYPE, post.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(
+        "urn:orderflow:problem:method-not-allowed",
+        JSON.readTree(post.body()).get("type").asText());
   }
 
   @Test
@@ -160,19 +164,20 @@ class HealthServerTest {
   }
 
   @Test
-  void aClientThatNeverEndsItsRequestHeadIsCutOffWithinSeconds() throws Exception {
+  void aClientThatNeverEndsItsRequestHeadGets408AndIsCutOffWithinSeconds() throws Exception {
     try (Socket slow = halfARequest(server)) {
       slow.setSoTimeout(8_000);
       long started = System.nanoTime();
 
-      int read;
+      String answer;
       try {
-        read = slow.getInputStream().read();
+        answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       } catch (SocketException reset) {
-        read = -1;
+        answer = "reset";
       }
 
-      assertEquals(-1, read, "the server closes the connection");
+      assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+      assertTrue(answer.contains("urn:orderflow:problem:request-timeout"), answer);
       assertTrue(
           Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(5)) < 0,
           "closed after the request-head deadline, not the client's patience");

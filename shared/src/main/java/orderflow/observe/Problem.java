@@ -1,0 +1,57 @@
+package orderflow.observe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An RFC 9457 problem detail: {@code type}, {@code title}, {@code status}, {@code detail} and
+ * extension members (e.g. {@code field}), served as {@code application/problem+json}. Immutable.
+ *
+ * @param detail this occurrence in words; text from the request in it must already be escaped
+ */
+public record Problem(ProblemType type, int status, String detail, Map<String, Object> extensions) {
+  public static final String CONTENT_TYPE = "application/problem+json";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  public Problem {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(detail, "detail");
+    extensions = Map.copyOf(extensions);
+  }
+
+  public static Problem of(ProblemType type, String detail) {
+    return new Problem(type, type.status(), detail, Map.of());
+  }
+
+  /** A 400 naming the field, parameter or header at fault. */
+  public static Problem invalid(String field, String detail) {
+    return new Problem(
+        ProblemType.INVALID_REQUEST, 400, detail, Map.of("field", Objects.requireNonNull(field)));
+  }
+
+  public Map<String, Object> toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("type", type.uri());
+    json.put("title", type.title());
+    json.put("status", status);
+    json.put("detail", detail);
+    json.putAll(extensions);
+    return json;
+  }
+
+  public byte[] toBytes() {
+    try {
+      return MAPPER.writeValueAsString(toJson()).getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a problem as JSON", e);
+    }
+  }
+
+  public HttpReply reply() {
+    return HttpReply.of(status, CONTENT_TYPE, toBytes());
+  }
+}

@@ -1,0 +1,229 @@
+package orderflow.observe;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import orderflow.config.LogSafe;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the service's {@link HttpRoute}s off Jetty's threads: the body is read without holding a
+ * thread, within a deadline its size and {@link HttpLimits#minBodyBytesPerSecond()} allow (else
+ * 408), then the route runs on the bounded API pool (a full queue answers 503 with {@code
+ * Retry-After} at once). So neither slow clients nor API load reach the threads that answer probes.
+ *
+ * <p>Thread-safe.
+ */
+final class RouteDispatch {
+  private static final Logger LOG = LoggerFactory.getLogger(RouteDispatch.class);
+
+  private final List<HttpRoute> routes;
+  private final HttpLimits limits;
+  private final ThreadPoolExecutor pool;
+  private final HttpRefusals refusals;
+
+  RouteDispatch(
+      List<HttpRoute> routes, HttpLimits limits, ThreadPoolExecutor pool, HttpRefusals refusals) {
+    this.routes = List.copyOf(routes);
+    this.limits = limits;
+    this.pool = pool;
+    this.refusals = refusals;
+  }
+
+  Optional<HttpRoute> find(String path) {
+    return routes.stream().filter(route -> route.matches(path)).findFirst();
+  }
+
+  void serve(HttpRoute route, Request request, Response response, Callback callback) {
+    long declared = request.getLength();
+    if (declared > limits.maxBodyBytes()) {
+      refuse(
+          request,
+          response,
+          callback,
+          "too-large",
+          Problem.of(ProblemType.CONTENT_TOO_LARGE, tooLarge()),
+          true);
+      return;
+    }
+    long expected = declared >= 0 ? declared : limits.maxBodyBytes();
+    long allowedMillis =
+        1000
+            + (limits.minBodyBytesPerSecond() == 0
+                ? limits.idleTimeout().toMillis()
+                : expected * 1000 / limits.minBodyBytesPerSecond());
+    CompletableFuture<byte[]> body = new CompletableFuture<>();
+    if (declared == 0) {
+      body.complete(new byte[0]);
+    } else {
+      Content.Source.asByteArrayAsync(
+          request, limits.maxBodyBytes(), Promise.Invocable.toPromise(body));
+      body.orTimeout(allowedMillis, TimeUnit.MILLISECONDS);
+    }
+    body.whenComplete(
+        (bytes, failure) -> {
+          if (failure != null) {
+            bodyFailed(request, response, callback, failure);
+            return;
+          }
+          try {
+            pool.execute(() -> answer(route, request, response, callback, bytes));
+          } catch (RejectedExecutionException e) {
+            refuse(
+                request,
+                response,
+                callback,
+                "busy",
+                Problem.of(
+                    ProblemType.OVERLOADED,
+                    "every API thread is busy and " + limits.apiQueue() + " requests wait"),
+                false);
+          }
+        });
+  }
+
+  private void answer(
+      HttpRoute route, Request request, Response response, Callback callback, byte[] body) {
+    HttpReply reply;
+    RouteRequest routeRequest =
+        new RouteRequest(
+            request.getMethod(),
+            request.getHttpURI().getPath(),
+            Optional.ofNullable(request.getHttpURI().getQuery()).orElse(""),
+            headers(request),
+            body);
+    try {
+      reply = route.handle(routeRequest);
+    } catch (MalformedRequestException e) {
+      reply = e.problem().reply();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{} {} failed",
+          LogSafe.escape(request.getMethod()),
+          LogSafe.escape(request.getHttpURI().getPath()),
+          e);
+      reply = Problem.of(ProblemType.INTERNAL_ERROR, "see the service log").reply();
+    }
+    write(request, response, callback, reply);
+  }
+
+  static void write(Request request, Response response, Callback callback, HttpReply reply) {
+    response.setStatus(reply.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    // Buffered up to Jetty's output buffer: a small reply goes out with a Content-Length, a
+    // streamed one in chunks as it is written.
+    try (OutputStream out = Response.asBufferedOutputStream(request, response)) {
+      reply.body().writeTo(out);
+    } catch (IOException e) {
+      LOG.debug("writing a reply failed: {}", e.toString());
+      callback.failed(e);
+      return;
+    } catch (RuntimeException e) {
+      // Before the first flush Jetty still answers this with a 500 problem; after it, it aborts.
+      LOG.warn(
+          "{} {} failed while writing its reply",
+          LogSafe.escape(request.getMethod()),
+          LogSafe.escape(request.getHttpURI().getPath()),
+          e);
+      callback.failed(e);
+      return;
+    }
+    callback.succeeded();
+  }
+
+  private void bodyFailed(Request request, Response response, Callback callback, Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof TimeoutException) {
+      refuse(
+          request,
+          response,
+          callback,
+          "timeout",
+          Problem.of(
+              ProblemType.REQUEST_TIMEOUT,
+              "the body arrived slower than " + limits.minBodyBytesPerSecond() + " bytes/s"),
+          true);
+    } else if (cause instanceof HttpException http && http.getCode() == 413
+        || cause instanceof IllegalArgumentException) {
+      refuse(
+          request,
+          response,
+          callback,
+          "too-large",
+          Problem.of(ProblemType.CONTENT_TOO_LARGE, tooLarge()),
+          true);
+    } else if (cause instanceof HttpException http) {
+      refuse(
+          request,
+          response,
+          callback,
+          "malformed",
+          Problem.of(ProblemType.forStatus(http.getCode()), "the body could not be read"),
+          true);
+    } else {
+      LOG.debug("reading a request body failed: {}", cause.toString());
+      callback.failed(cause);
+    }
+  }
+
+  private void refuse(
+      Request request,
+      Response response,
+      Callback callback,
+      String reason,
+      Problem problem,
+      boolean close) {
+    refusals.refused(
+        reason,
+        LogSafe.escape(request.getMethod())
+            + " "
+            + LogSafe.escape(request.getHttpURI().getPath())
+            + ": "
+            + problem.detail());
+    if (problem.status() == 503) {
+      response
+          .getHeaders()
+          .put(HttpHeader.RETRY_AFTER, String.valueOf(limits.retryAfter().toSeconds()));
+    }
+    if (close) {
+      response.getHeaders().put(new HttpField(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE));
+    }
+    // Not blocking: this may run on a timer or selector thread, and the client may not read.
+    ProblemErrorHandler.write(response, problem, callback);
+  }
+
+  private String tooLarge() {
+    return "the body is larger than " + limits.maxBodyBytes() + " bytes";
+  }
+
+  private static Map<String, List<String>> headers(Request request) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      headers
+          .computeIfAbsent(field.getLowerCaseName(), name -> new java.util.ArrayList<>())
+          .add(field.getValue());
+    }
+    return headers;
+  }
+}
