@@ -332,7 +332,7 @@ public final class OutboxPublisher implements AutoCloseable {
     }
     nextBacklogCount = System.nanoTime() + BACKLOG_COUNT_INTERVAL.toNanos();
     if (lockRows) {
-      try (Connection db = database.openReadOnly()) {
+      try (Connection db = database.open()) {
         backlog = Outbox.backlog(db);
       }
     } else {

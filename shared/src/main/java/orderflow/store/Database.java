@@ -161,9 +161,15 @@ public final class Database implements AutoCloseable {
     if (dialect != Dialect.SQLITE) {
       return;
     }
-    try (Connection connection = connect(true, SQLITE_BUSY_TIMEOUT_MS, new Properties());
+    // In the write turn, so the service's own transactions queue behind it instead of meeting
+    // SQLite's busy handler.
+    try (Connection connection = open();
         Statement statement = connection.createStatement()) {
       statement.execute("PRAGMA incremental_vacuum");
+      connection.commit();
+    }
+    try (Connection connection = connect(true, SQLITE_BUSY_TIMEOUT_MS, new Properties());
+        Statement statement = connection.createStatement()) {
       // Only when no reader is in the log; otherwise the next compaction truncates it.
       statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     }
