@@ -224,9 +224,7 @@ class InventoryServiceIT {
       try (Database database = Database.open(db);
           Connection connection = database.open()) {
         assertEquals(
-            1,
-            Retention.pruneInbox(
-                connection, database.dialect(), System.currentTimeMillis() + 1_000, 100));
+            1, Retention.pruneInbox(connection, database, System.currentTimeMillis() + 1_000, 100));
         connection.commit();
       }
       Orders.publish(broker, topology, List.of(order));

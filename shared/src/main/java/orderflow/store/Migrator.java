@@ -64,7 +64,7 @@ final class Migrator {
         .locations(new String[0])
         .javaMigrations(
             migrations.stream()
-                .map(migration -> new StatementMigration(migration, database.dialect()))
+                .map(migration -> new StatementMigration(migration, database))
                 .toArray(JavaMigration[]::new))
         .baselineOnMigrate(true)
         .baselineVersion("0")

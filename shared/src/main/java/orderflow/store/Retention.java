@@ -16,16 +16,9 @@ public final class Retention {
   private Retention() {}
 
   /** Deletes up to {@code limit} inbox entries received before {@code cutoff} (epoch millis). */
-  public static int pruneInbox(Connection connection, Dialect dialect, long cutoff, int limit)
+  public static int pruneInbox(Connection connection, Database database, long cutoff, int limit)
       throws SQLException {
-    // The inbox's key is (consumer, event_id): the row's physical id picks a batch cheaply.
-    String sql =
-        dialect == Dialect.SQLITE
-            ? "DELETE FROM inbox WHERE rowid IN"
-                + " (SELECT rowid FROM inbox WHERE received_at < ? LIMIT ?)"
-            : "DELETE FROM inbox WHERE ctid = ANY(ARRAY("
-                + "SELECT ctid FROM inbox WHERE received_at < ? LIMIT ?))";
-    return delete(connection, sql, cutoff, limit);
+    return delete(connection, database.pruneInboxSql(), cutoff, limit);
   }
 
   /** Deletes up to {@code limit} outbox rows marked sent before {@code cutoff} (epoch millis). */

@@ -10,11 +10,11 @@ import org.flywaydb.core.api.migration.JavaMigration;
  */
 final class StatementMigration implements JavaMigration {
   private final Migration migration;
-  private final Dialect dialect;
+  private final Database database;
 
-  StatementMigration(Migration migration, Dialect dialect) {
+  StatementMigration(Migration migration, Database database) {
     this.migration = migration;
-    this.dialect = dialect;
+    this.database = database;
   }
 
   @Override
@@ -41,15 +41,8 @@ final class StatementMigration implements JavaMigration {
   public void migrate(Context context) throws Exception {
     try (Statement statement = context.getConnection().createStatement()) {
       for (String sql : migration.statements()) {
-        statement.execute(expand(sql, dialect));
+        statement.execute(database.expand(sql));
       }
     }
-  }
-
-  static String expand(String sql, Dialect dialect) {
-    boolean sqlite = dialect == Dialect.SQLITE;
-    return sql.replace(
-            "${AUTO_ID}", sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY")
-        .replace("${BLOB}", sqlite ? "BLOB" : "BYTEA");
   }
 }

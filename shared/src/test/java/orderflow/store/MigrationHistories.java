@@ -46,19 +46,19 @@ final class MigrationHistories {
               + " description VARCHAR(500) NOT NULL,"
               + " applied_at BIGINT NOT NULL,"
               + " PRIMARY KEY (component, version))");
-      apply(connection, database.dialect(), RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS);
-      apply(connection, database.dialect(), component, migrations);
+      apply(connection, database, RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS);
+      apply(connection, database, component, migrations);
       connection.commit();
     }
   }
 
   private static void apply(
-      Connection connection, Dialect dialect, String component, List<Migration> migrations)
+      Connection connection, Database database, String component, List<Migration> migrations)
       throws SQLException {
     for (Migration migration : migrations) {
       try (Statement statement = connection.createStatement()) {
         for (String sql : migration.statements()) {
-          statement.execute(StatementMigration.expand(sql, dialect));
+          statement.execute(database.expand(sql));
         }
       }
       try (PreparedStatement insert =

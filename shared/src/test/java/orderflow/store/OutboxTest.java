@@ -108,7 +108,7 @@ class OutboxTest {
         Inbox.record(connection, "test", orderCreated().eventId());
       }
       execute(connection, "UPDATE inbox SET received_at = 1000 WHERE rowid <= 3");
-      assertEquals(3, Retention.pruneInbox(connection, database.dialect(), 2_000L, 10));
+      assertEquals(3, Retention.pruneInbox(connection, database, 2_000L, 10));
       connection.commit();
       assertEquals(2, Retention.rows(connection, "inbox"));
     }

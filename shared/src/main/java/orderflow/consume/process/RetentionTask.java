@@ -95,10 +95,7 @@ final class RetentionTask implements AutoCloseable {
           prune(
               connection ->
                   Retention.pruneInbox(
-                      connection,
-                      database.dialect(),
-                      now - settings.dedupWindow().toMillis(),
-                      BATCH));
+                      connection, database, now - settings.dedupWindow().toMillis(), BATCH));
       long outbox =
           prune(
               connection ->

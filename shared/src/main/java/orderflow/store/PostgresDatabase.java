@@ -1,0 +1,95 @@
+package orderflow.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * A PostgreSQL database, shared by any number of instances. {@link #open()} borrows from a small
+ * pool ({@link PostgresPool}) whose sessions carry our idle, lock and statement timeouts.
+ *
+ * <p>This class is thread-safe.
+ */
+final class PostgresDatabase extends Database {
+  /**
+   * Serialization failure, deadlock, lock not available, and a server shutting down or starting;
+   * any connection exception (class 08) too.
+   */
+  private static final Set<String> TRANSIENT_SQL_STATES =
+      Set.of("40001", "40P01", "55P03", "57P01", "57P02", "57P03");
+
+  private final PostgresPool pool;
+
+  PostgresDatabase(String jdbcUrl) {
+    super(jdbcUrl);
+    this.pool = new PostgresPool(jdbcUrl, CONNECT_TIMEOUT_MS, "orderflow-postgres");
+  }
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.POSTGRESQL;
+  }
+
+  @Override
+  public Connection open() throws SQLException {
+    return pool.borrow();
+  }
+
+  @Override
+  public Connection openReadOnly() throws SQLException {
+    Connection connection = connect(true, CONNECT_TIMEOUT_MS, new Properties());
+    connection.setReadOnly(true);
+    return connection;
+  }
+
+  /** Autovacuum reuses the space of deleted rows by itself. */
+  @Override
+  public void compact() {}
+
+  @Override
+  public long sizeBytes() throws SQLException {
+    try (Connection connection = open();
+        Statement statement = connection.createStatement();
+        ResultSet size =
+            statement.executeQuery(
+                "SELECT pg_total_relation_size('inbox') + pg_total_relation_size('outbox')")) {
+      size.next();
+      return size.getLong(1);
+    }
+  }
+
+  @Override
+  boolean isTransientItself(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (TRANSIENT_SQL_STATES.contains(state) || state.startsWith("08"));
+  }
+
+  @Override
+  Connection connect(boolean autoCommit, int timeoutMs, Properties extra) throws SQLException {
+    // The driver directly, not DriverManager: independent of service files in a shaded jar.
+    Connection connection = new org.postgresql.Driver().connect(jdbcUrl, extra);
+    if (connection == null) {
+      throw new SQLException("PostgreSQL driver does not accept the URL " + describe());
+    }
+    return withAutoCommit(connection, autoCommit);
+  }
+
+  @Override
+  String expand(String migrationSql) {
+    return migrationSql.replace("${AUTO_ID}", "BIGSERIAL PRIMARY KEY").replace("${BLOB}", "BYTEA");
+  }
+
+  @Override
+  String pruneInboxSql() {
+    return "DELETE FROM inbox WHERE ctid = ANY(ARRAY("
+        + "SELECT ctid FROM inbox WHERE received_at < ? LIMIT ?))";
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
