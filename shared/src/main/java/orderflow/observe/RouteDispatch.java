@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RouteDispatch {
   private static final Logger LOG = LoggerFactory.getLogger(RouteDispatch.class);
+  private static final long MAX_DISCARDED_BODY = 1024 * 1024;
 
   private final List<HttpRoute> routes;
   private final HttpLimits limits;
@@ -55,22 +56,12 @@ final class RouteDispatch {
 
   void serve(HttpRoute route, Request request, Response response, Callback callback) {
     long declared = request.getLength();
+    long expected = declared >= 0 ? declared : limits.maxBodyBytes();
     if (declared > limits.maxBodyBytes()) {
-      refuse(
-          request,
-          response,
-          callback,
-          "too-large",
-          Problem.of(ProblemType.CONTENT_TOO_LARGE, tooLarge()),
-          true);
+      refuseTooLarge(request, response, callback, declared);
       return;
     }
-    long expected = declared >= 0 ? declared : limits.maxBodyBytes();
-    long allowedMillis =
-        1000
-            + (limits.minBodyBytesPerSecond() == 0
-                ? limits.idleTimeout().toMillis()
-                : expected * 1000 / limits.minBodyBytesPerSecond());
+    long allowedMillis = allowedMillis(expected);
     CompletableFuture<byte[]> body = new CompletableFuture<>();
     if (declared == 0) {
       body.complete(new byte[0]);
@@ -211,6 +202,34 @@ final class RouteDispatch {
     }
     // Not blocking: this may run on a timer or selector thread, and the client may not read.
     ProblemErrorHandler.write(response, problem, callback);
+  }
+
+  /**
+   * A declared body over the limit is read and dropped (up to {@link #MAX_DISCARDED_BODY}) before
+   * the 413: closing with unread bytes makes the kernel reset the connection, and the client would
+   * see the reset instead of the answer.
+   */
+  private void refuseTooLarge(Request request, Response response, Callback callback, long length) {
+    Problem problem = Problem.of(ProblemType.CONTENT_TOO_LARGE, tooLarge());
+    if (length > MAX_DISCARDED_BODY) {
+      refuse(request, response, callback, "too-large", problem, true);
+      return;
+    }
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    Content.Source.consumeAll(
+        request, Callback.from(() -> drained.complete(null), drained::completeExceptionally));
+    drained
+        .orTimeout(allowedMillis(length), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (done, failure) -> refuse(request, response, callback, "too-large", problem, true));
+  }
+
+  /** How long a body of {@code length} bytes may take: a second, then the minimum rate. */
+  private long allowedMillis(long length) {
+    return 1000
+        + (limits.minBodyBytesPerSecond() == 0
+            ? limits.idleTimeout().toMillis()
+            : length * 1000 / limits.minBodyBytesPerSecond());
   }
 
   private String tooLarge() {
