@@ -18,18 +18,18 @@ import orderflow.store.OutboxEntry;
  * OrderCreated} to the event store and folds it into the read model, adds the event to the outbox
  * (handed to the service's outbox publisher after commit), and records the idempotency key. So an
  * order exists if and only if its event will be published, and a retried request with the same key
- * finds the first order instead of creating a second.
+ * finds the first order instead of creating a second. Concurrent placements share a transaction
+ * ({@link GroupCommit}): one disk sync for a group, each placement in its own savepoint.
  *
- * <p>Thread-safe: each call uses its own connection.
+ * <p>Thread-safe.
  */
 final class OrderPlacement {
   static final String SOURCE = "order-service";
 
-  private final Database database;
   private final String exchange;
   private final Clock clock;
   private final OrderProjector projector;
-  private final Consumer<List<OutboxEntry>> committed;
+  private final GroupCommit groups;
   private final IdempotencyKeys keys = new IdempotencyKeys();
 
   /**
@@ -41,11 +41,13 @@ final class OrderPlacement {
       Clock clock,
       OrderProjector projector,
       Consumer<List<OutboxEntry>> committed) {
-    this.database = Objects.requireNonNull(database, "database");
     this.exchange = Objects.requireNonNull(exchange, "exchange");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.projector = Objects.requireNonNull(projector, "projector");
-    this.committed = Objects.requireNonNull(committed, "committed");
+    this.groups =
+        new GroupCommit(
+            Objects.requireNonNull(database, "database"),
+            Objects.requireNonNull(committed, "committed"));
   }
 
   /**
@@ -54,6 +56,15 @@ final class OrderPlacement {
    * @param replayed true when the key had already placed this order and nothing new was written
    */
   record Placed(String orderId, boolean replayed) {}
+
+  /** Another transaction recorded the same key first: placing again finds its order. */
+  private static final class KeyRaced extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KeyRaced() {
+      super("Idempotency-Key recorded concurrently", null, false, false);
+    }
+  }
 
   /** The key was used before for a different request. */
   static final class KeyReusedException extends RuntimeException {
@@ -69,51 +80,36 @@ final class OrderPlacement {
    * @throws KeyReusedException when the key placed another request's order
    */
   Placed place(NewOrder order, String idempotencyKey) throws SQLException {
-    // Two attempts: a concurrent request with the same key can win the first; then it is found.
-    for (int attempt = 0; ; attempt++) {
-      Optional<Placed> placed = attempt(order, idempotencyKey);
-      if (placed.isPresent()) {
-        return placed.get();
-      }
-      if (attempt > 0) {
-        throw new IllegalStateException("idempotency key neither found nor recorded");
-      }
+    try {
+      return groups.run(transaction -> attempt(transaction, order, idempotencyKey));
+    } catch (KeyRaced e) {
+      return groups.run(transaction -> attempt(transaction, order, idempotencyKey));
     }
   }
 
-  private Optional<Placed> attempt(NewOrder order, String key) throws SQLException {
-    try (Connection connection = database.open()) {
-      try {
-        if (key != null) {
-          Optional<IdempotencyKeys.Use> earlier = keys.find(connection, key);
-          if (earlier.isPresent()) {
-            connection.rollback();
-            if (!earlier.get().fingerprint().equals(order.fingerprint())) {
-              throw new KeyReusedException();
-            }
-            return Optional.of(new Placed(earlier.get().orderId(), true));
-          }
+  private GroupCommit.Written<Placed> attempt(Connection transaction, NewOrder order, String key)
+      throws SQLException {
+    if (key != null) {
+      Optional<IdempotencyKeys.Use> earlier = keys.find(transaction, key);
+      if (earlier.isPresent()) {
+        if (!earlier.get().fingerprint().equals(order.fingerprint())) {
+          throw new KeyReusedException();
         }
-        String orderId = UUID.randomUUID().toString();
-        EventEnvelope created = EventEnvelope.first(order.toEvent(orderId), SOURCE);
-        projector.record(connection, created);
-        OutboxEntry entry = Outbox.add(connection, exchange, created);
-        if (key != null
-            && !keys.record(
-                connection,
-                key,
-                new IdempotencyKeys.Use(orderId, order.fingerprint()),
-                clock.instant())) {
-          connection.rollback();
-          return Optional.empty();
-        }
-        connection.commit();
-        committed.accept(List.of(entry));
-        return Optional.of(new Placed(orderId, false));
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
+        return new GroupCommit.Written<>(new Placed(earlier.get().orderId(), true), List.of());
       }
     }
+    String orderId = UUID.randomUUID().toString();
+    EventEnvelope created = EventEnvelope.first(order.toEvent(orderId), SOURCE);
+    projector.record(transaction, created);
+    OutboxEntry entry = Outbox.add(transaction, exchange, created);
+    if (key != null
+        && !keys.record(
+            transaction,
+            key,
+            new IdempotencyKeys.Use(orderId, order.fingerprint()),
+            clock.instant())) {
+      throw new KeyRaced();
+    }
+    return new GroupCommit.Written<>(new Placed(orderId, false), List.of(entry));
   }
 }
