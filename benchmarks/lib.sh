@@ -60,6 +60,37 @@ perftest_consume_rate() {
   rm -f "$log"
 }
 
+# The saga's broker-bound ceiling (null services doing exactly the saga's broker work, no JSON, no
+# database), measured now by the shared ceiling script: prints its JSON line. $@: ceiling.sh's
+# arguments after the prefix, e.g. `30 --view observe`. BENCH_CEILING_SCRIPT names the script
+# (default ../shared/bench/ceiling.sh); a missing script fails the benchmark, naming it.
+ceiling_json() {
+  local script="${BENCH_CEILING_SCRIPT:-../shared/bench/ceiling.sh}" ceiling_uri="$uri" line
+  if [[ ! -f "$script" ]]; then
+    echo "bench: no ceiling script at $script (set BENCH_CEILING_SCRIPT)" >&2
+    return 1
+  fi
+  # ceiling.sh accepts loopback brokers only, written as 127.x.x.x.
+  ceiling_uri="${ceiling_uri/@localhost:/@127.0.0.1:}"
+  ceiling_uri="${ceiling_uri/@localhost\//@127.0.0.1/}"
+  line="$(CEILING_URI="$ceiling_uri" CEILING_CP="$perftest_cp" MAIN="$PWD" \
+    bash "$script" "ceiling-$$" "$@" | tail -1)"
+  if [[ "$line" != "{"* ]]; then
+    echo "bench: the ceiling script printed no JSON line" >&2
+    return 1
+  fi
+  echo "$line"
+}
+
+# The value of KEY in a one-line JSON object (nested keys as further arguments).
+json_get() {
+  python3 -c 'import json, sys
+value = json.loads(sys.argv[1])
+for key in sys.argv[2:]:
+    value = value[key]
+print(value)' "$@"
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
