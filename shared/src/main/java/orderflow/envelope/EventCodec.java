@@ -123,7 +123,8 @@ public final class EventCodec {
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
-    } catch (IOException e) {
+    } catch (IOException | NumberFormatException e) {
+      // NumberFormatException: a decimal whose exponent does not fit, e.g. 1e9999999999.
       throw new InvalidEventException("body", "malformed JSON: " + firstLine(e.getMessage()), e);
     }
     if (root == null || !root.isObject()) {

@@ -212,6 +212,15 @@ class EventCodecTest {
   }
 
   @Test
+  void aDecimalWhoseExponentDoesNotFitIsInvalidBodyNotACrash() {
+    InvalidEventException e =
+        assertThrows(
+            InvalidEventException.class,
+            () -> codec.decode("{\"x\": 1e9999999999}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("body", e.field());
+  }
+
+  @Test
   void emptyBodyIsInvalid() {
     InvalidEventException e =
         assertThrows(InvalidEventException.class, () -> codec.decode(new byte[0]));
