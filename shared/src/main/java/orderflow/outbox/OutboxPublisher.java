@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The process's one publisher of outbox rows (docs/architecture.md, section 5.3). Whoever commits
  * rows hands them over ({@link #submit}); this thread alone publishes them with confirms and marks
- * them sent in its own transaction. At start, when idle, after a failure and when a hand-off found
- * no room, it reads the rows left unsent instead.
+ * them sent in its own transaction, which does not wait for the disk (a lost mark only sends the
+ * row again). At start, when idle, after a failure and when a hand-off found no room, it reads the
+ * rows left unsent instead.
  *
  * <p>Invariant: a row is published only while this publisher holds it, from reading it unsent to
  * committing its mark: on PostgreSQL by a row lock ({@code FOR UPDATE SKIP LOCKED}), so instances
@@ -246,7 +247,7 @@ public final class OutboxPublisher implements AutoCloseable {
   private int publish(List<OutboxEntry> handedOver)
       throws IOException, SQLException, InterruptedException {
     if (lockRows) {
-      try (Connection db = database.open()) {
+      try (Connection db = database.openUnsynced()) {
         OutboxRows.allowPublisherIdle(db);
         List<OutboxEntry> rows = holdUnsent(db, handedOver);
         BatchPublisher.Outcome outcome = publishRows(rows);
@@ -258,7 +259,7 @@ public final class OutboxPublisher implements AutoCloseable {
     List<OutboxEntry> rows = holdUnsent(reader(), handedOver);
     BatchPublisher.Outcome outcome = publishRows(rows);
     if (!outcome.settled().isEmpty()) {
-      try (Connection db = database.open()) {
+      try (Connection db = database.openUnsynced()) {
         mark(db, outcome.settled());
       }
     }
@@ -320,7 +321,7 @@ public final class OutboxPublisher implements AutoCloseable {
     }
     List<Long> ids = unmarked;
     unmarked = List.of();
-    try (Connection db = database.open()) {
+    try (Connection db = database.openUnsynced()) {
       mark(db, ids);
     }
     log.info("outbox publisher {}: marked the {} rows left unmarked", name, ids.size());

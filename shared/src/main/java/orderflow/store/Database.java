@@ -72,6 +72,14 @@ public abstract sealed class Database implements AutoCloseable
   public abstract Connection open() throws SQLException;
 
   /**
+   * As {@link #open()}, for writes that are redone when lost (an outbox row's mark: a lost mark
+   * means the row is published again, and the inbox absorbs it): the commit does not wait for the
+   * disk. It still commits in order with every other transaction, never corrupts, and the next
+   * durable commit makes it durable too.
+   */
+  public abstract Connection openUnsynced() throws SQLException;
+
+  /**
    * A read-only connection with autocommit on, for queries: it never asks for SQLite's write lock
    * (WAL lets readers in while a service writes) and cannot change anything.
    */

@@ -39,6 +39,18 @@ final class PostgresDatabase extends Database {
   }
 
   @Override
+  public Connection openUnsynced() throws SQLException {
+    Connection connection = pool.borrow();
+    try (Statement set = connection.createStatement()) {
+      set.execute("SET LOCAL synchronous_commit TO OFF");
+      return connection;
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  @Override
   public Connection openReadOnly() throws SQLException {
     Connection connection = connect(true, CONNECT_TIMEOUT_MS, new Properties());
     connection.setReadOnly(true);

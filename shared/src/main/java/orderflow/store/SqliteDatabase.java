@@ -51,6 +51,11 @@ final class SqliteDatabase extends Database {
   }
 
   @Override
+  public Connection openUnsynced() throws SQLException {
+    return writer.lend(false);
+  }
+
+  @Override
   public Connection openReadOnly() throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);

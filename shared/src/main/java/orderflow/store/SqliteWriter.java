@@ -46,6 +46,15 @@ final class SqliteWriter implements AutoCloseable {
    * the turn back.
    */
   Connection lend() throws SQLException {
+    return lend(true);
+  }
+
+  /**
+   * As {@link #lend()}; with {@code synced} false the loan's commit does not wait for the disk
+   * ({@code synchronous=NORMAL}): a power loss may undo it, never corrupt the file, and the next
+   * synced commit makes it durable with everything before it. For writes that are redone when lost.
+   */
+  Connection lend(boolean synced) throws SQLException {
     try {
       if (!turn.tryAcquire(turnTimeoutMs, TimeUnit.MILLISECONDS)) {
         throw new SQLException(
@@ -57,8 +66,11 @@ final class SqliteWriter implements AutoCloseable {
     }
     try {
       Connection lent = connection();
+      if (!synced) {
+        synchronous(lent, "NORMAL");
+      }
       lent.setAutoCommit(false);
-      return loan(lent);
+      return loan(lent, synced);
     } catch (SQLException | RuntimeException e) {
       discard();
       turn.release();
@@ -78,7 +90,7 @@ final class SqliteWriter implements AutoCloseable {
     return connection;
   }
 
-  private Connection loan(Connection lent) {
+  private Connection loan(Connection lent, boolean synced) {
     StatementCache cache = statements;
     CachedSavepoints savepoints = new CachedSavepoints(cache);
     boolean[] dirty = {false};
@@ -92,7 +104,7 @@ final class SqliteWriter implements AutoCloseable {
               if (name.equals("close")) {
                 if (!returned[0]) {
                   returned[0] = true;
-                  giveBack(lent, dirty[0]);
+                  giveBack(lent, dirty[0], synced);
                 }
                 return null;
               }
@@ -137,18 +149,28 @@ final class SqliteWriter implements AutoCloseable {
             });
   }
 
-  private void giveBack(Connection lent, boolean dirty) {
+  private void giveBack(Connection lent, boolean dirty, boolean synced) {
     try {
       if (dirty) {
         lent.rollback();
       }
       // Ends the transaction the driver began eagerly, so no write lock is held between loans.
       lent.setAutoCommit(true);
+      if (!synced) {
+        // Outside a transaction, where SQLite allows it; failing, the connection is discarded.
+        synchronous(lent, "FULL");
+      }
     } catch (SQLException | RuntimeException e) {
       log.debug("discarding the SQLite write connection: {}", e.toString());
       discard();
     } finally {
       turn.release();
+    }
+  }
+
+  private static void synchronous(Connection connection, String level) throws SQLException {
+    try (java.sql.Statement pragma = connection.createStatement()) {
+      pragma.execute("PRAGMA synchronous = " + level);
     }
   }
 

@@ -65,6 +65,20 @@ class SqliteWriterTest {
   }
 
   @Test
+  void anUnsyncedLoanCommitsWithoutWaitingForTheDiskAndTheNextLoanWaitsAgain() throws SQLException {
+    try (Connection connection = database.openUnsynced()) {
+      assertEquals(List.of("1"), StoreFixtures.strings(connection, "PRAGMA synchronous"));
+      insert(connection, "mark");
+      connection.commit();
+    }
+    try (Connection connection = database.open()) {
+      // 2 is FULL: every durable commit waits for the disk again.
+      assertEquals(List.of("2"), StoreFixtures.strings(connection, "PRAGMA synchronous"));
+      assertEquals(List.of("1"), StoreFixtures.strings(connection, "SELECT COUNT(*) FROM items"));
+    }
+  }
+
+  @Test
   void closingWithoutCommitRollsBack() throws SQLException {
     try (Connection connection = database.open()) {
       insert(connection, "lost");
