@@ -1,5 +1,7 @@
 package orderflow.orders;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +23,8 @@ public final class OrderEventStore {
   private static final EventCodec CODEC = new EventCodec();
 
   /**
-   * Appends {@code event} unless an event with its id is already stored.
+   * Appends {@code event} unless an event with its id is already stored, with the trace id of the
+   * current span (the API request's or the delivery's handler's).
    *
    * @return true when it was appended, false when it was already there
    */
@@ -32,8 +35,8 @@ public final class OrderEventStore {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO order_events"
-                + " (event_id, order_id, event_type, occurred_at, causation_id, stored_at, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+                + " (event_id, order_id, event_type, occurred_at, causation_id, stored_at, body,"
+                + " trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
       insert.setString(1, event.eventId().toString());
       insert.setString(2, event.payload().orderId());
       insert.setString(3, event.eventType().wireName());
@@ -41,6 +44,8 @@ public final class OrderEventStore {
       insert.setString(5, event.metadata().causationId());
       insert.setLong(6, storedAt.toEpochMilli());
       insert.setString(7, new String(CODEC.encode(event), StandardCharsets.UTF_8));
+      SpanContext span = Span.current().getSpanContext();
+      insert.setString(8, span.isValid() ? span.getTraceId() : null);
       return insert.executeUpdate() == 1;
     }
   }
@@ -50,7 +55,8 @@ public final class OrderEventStore {
     List<StoredEvent> events = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT seq, body, stored_at FROM order_events WHERE order_id = ? ORDER BY seq")) {
+            "SELECT seq, body, stored_at, trace_id FROM order_events WHERE order_id = ?"
+                + " ORDER BY seq")) {
       select.setString(1, orderId);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -58,7 +64,8 @@ public final class OrderEventStore {
               new StoredEvent(
                   rows.getLong(1),
                   CODEC.decode(rows.getString(2).getBytes(StandardCharsets.UTF_8)),
-                  Instant.ofEpochMilli(rows.getLong(3))));
+                  Instant.ofEpochMilli(rows.getLong(3)),
+                  rows.getString(4)));
         }
       }
     }

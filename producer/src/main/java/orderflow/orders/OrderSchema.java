@@ -66,6 +66,11 @@ final class OrderSchema {
                 "ALTER TABLE orders ADD COLUMN failure_reason TEXT",
                 "ALTER TABLE orders ADD COLUMN cancelled_at BIGINT",
                 "ALTER TABLE orders ADD COLUMN failed_at BIGINT",
-                "ALTER TABLE orders ADD COLUMN released_at BIGINT")));
+                "ALTER TABLE orders ADD COLUMN released_at BIGINT")),
+        new Migration(
+            3,
+            "the trace id each event was stored in",
+            // NULL when tracing was off: an operator finds the order's trace from its events.
+            List.of("ALTER TABLE order_events ADD COLUMN trace_id VARCHAR(32)")));
   }
 }

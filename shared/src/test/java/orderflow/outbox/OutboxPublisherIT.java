@@ -34,6 +34,7 @@ import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import orderflow.trace.Tracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -182,7 +183,10 @@ class OutboxPublisherIT {
     try (Channel channel = broker.connection().createChannel();
         Connection db = database.open()) {
       BatchPublisher crashing =
-          new BatchPublisher(new ConfirmingPublisher(channel, 10), Duration.ofSeconds(10));
+          new BatchPublisher(
+              new ConfirmingPublisher(channel, 10),
+              Duration.ofSeconds(10),
+              new PublishSpans(Tracing.OFF));
       BatchPublisher.Outcome outcome = crashing.publish(OutboxRows.unsent(db, 10, false));
       assertEquals(1, outcome.settled().size());
     }
