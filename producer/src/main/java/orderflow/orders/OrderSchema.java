@@ -69,8 +69,9 @@ final class OrderSchema {
                 "ALTER TABLE orders ADD COLUMN released_at BIGINT")),
         new Migration(
             3,
-            "the trace id each event was stored in",
-            // NULL when tracing was off: an operator finds the order's trace from its events.
-            List.of("ALTER TABLE order_events ADD COLUMN trace_id VARCHAR(32)")));
+            "the W3C trace context each event was stored in",
+            // NULL when tracing was off. An operator goes from an order to its trace; a later
+            // cancellation continues the trace its order was placed in.
+            List.of("ALTER TABLE order_events ADD COLUMN traceparent TEXT")));
   }
 }
