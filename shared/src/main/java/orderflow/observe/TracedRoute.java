@@ -50,7 +50,8 @@ public final class TracedRoute implements HttpRoute {
   public HttpReply handle(RouteRequest request) {
     String template = route.template(request.path());
     TraceParent caller =
-        new TraceParent(first(request, TraceParent.TRACEPARENT), first(request, "tracestate"));
+        new TraceParent(
+            first(request, TraceParent.TRACEPARENT), first(request, TraceParent.TRACESTATE));
     Span span =
         tracing
             .tracer()

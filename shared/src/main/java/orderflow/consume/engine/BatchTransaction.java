@@ -99,7 +99,7 @@ final class BatchTransaction {
   }
 
   Attempt run() {
-    Span span = spans.transaction(pending(), database.dialect().name().toLowerCase());
+    Span span = spans.transaction(events.size(), decided, database.dialect());
     try {
       Attempt attempt = attempt();
       if (!(attempt instanceof Attempt.Settled)) {
@@ -109,17 +109,6 @@ final class BatchTransaction {
     } finally {
       span.end();
     }
-  }
-
-  /** The positions this attempt applies. */
-  private Set<Integer> pending() {
-    Set<Integer> pending = new LinkedHashSet<>();
-    for (int i = 0; i < events.size(); i++) {
-      if (!decided.containsKey(i)) {
-        pending.add(i);
-      }
-    }
-    return pending;
   }
 
   private Attempt attempt() {

@@ -9,7 +9,9 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
+import orderflow.store.Dialect;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
@@ -45,8 +47,11 @@ class DeliverySpans {
     return HandlerSpan.NONE;
   }
 
-  /** The span of the batch's transaction over the deliveries at {@code applied}. */
-  Span transaction(Set<Integer> applied, String database) {
+  /**
+   * The span of a transaction over a batch of {@code size} deliveries, applying those not in {@code
+   * decided}.
+   */
+  Span transaction(int size, Map<Integer, Outcome> decided, Dialect database) {
     return Span.getInvalid();
   }
 
@@ -127,15 +132,18 @@ class DeliverySpans {
     }
 
     @Override
-    Span transaction(Set<Integer> applied, String database) {
+    Span transaction(int size, Map<Integer, Outcome> decided, Dialect database) {
       SpanBuilder builder =
           tracing
               .tracer()
               .spanBuilder("transaction")
-              .setAttribute(MessagingAttributes.DB_SYSTEM, database)
-              .setAttribute(MessagingAttributes.BATCH_COUNT, (long) applied.size());
+              .setAttribute(MessagingAttributes.DB_SYSTEM, database.name().toLowerCase(Locale.ROOT))
+              .setAttribute(MessagingAttributes.BATCH_COUNT, (long) (size - decided.size()));
       boolean parented = false;
-      for (int index : applied) {
+      for (int index = 0; index < size; index++) {
+        if (decided.containsKey(index)) {
+          continue;
+        }
         if (!parented) {
           builder.setParent(Context.root().with(spans.get(index)));
           parented = true;
