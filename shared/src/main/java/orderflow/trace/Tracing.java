@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -38,26 +39,36 @@ public final class Tracing implements AutoCloseable {
 
   /**
    * {@link #OFF} unless {@link #wanted}; otherwise an SDK from the {@code OTEL_*} variables, with
-   * {@code serviceName} unless {@code OTEL_SERVICE_NAME} says otherwise, and no metrics or logs
-   * exported (the services export metrics to Prometheus).
+   * {@code serviceName} unless {@code OTEL_SERVICE_NAME} says otherwise, OTLP over HTTP (the JDK's
+   * client; there is no gRPC sender in the jars) unless {@code OTEL_EXPORTER_OTLP_PROTOCOL} says
+   * otherwise, and no metrics or logs exported (the services export metrics to Prometheus).
+   *
+   * @throws IllegalArgumentException when the {@code OTEL_*} configuration is unusable
    */
   public static Tracing fromEnv(
       boolean flag, String serviceName, Function<String, String> environment) {
     if (!wanted(flag, environment)) {
       return OFF;
     }
-    OpenTelemetrySdk sdk =
-        AutoConfiguredOpenTelemetrySdk.builder()
-            .addPropertiesSupplier(
-                () ->
-                    Map.of(
-                        "otel.service.name", serviceName,
-                        "otel.metrics.exporter", "none",
-                        "otel.logs.exporter", "none"))
-            .disableShutdownHook()
-            .build()
-            .getOpenTelemetrySdk();
-    return new Tracing(sdk, true, sdk);
+    try {
+      OpenTelemetrySdk sdk =
+          AutoConfiguredOpenTelemetrySdk.builder()
+              .addPropertiesSupplier(
+                  () ->
+                      Map.of(
+                          "otel.service.name", serviceName,
+                          "otel.exporter.otlp.protocol", "http/protobuf",
+                          "otel.metrics.exporter", "none",
+                          "otel.logs.exporter", "none"))
+              .disableShutdownHook()
+              .build()
+              .getOpenTelemetrySdk();
+      return new Tracing(sdk, true, sdk);
+    } catch (ConfigurationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalArgumentException(
+          "tracing: the OTEL_* configuration is unusable: " + cause.getMessage(), e);
+    }
   }
 
   /** The flag, or an exporter named in {@code OTEL_TRACES_EXPORTER} (not {@code none}). */

@@ -2,6 +2,7 @@ package orderflow.trace;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -24,6 +25,26 @@ class TracingTest {
     assertFalse(
         Tracing.OFF.tracer().spanBuilder("x").startSpan().getSpanContext().isValid(),
         "a no-op span");
+  }
+
+  @Test
+  void otlpGoesOverHttpWithTheJdkClientUnlessGrpcIsAskedForWhichIsRefusedInOneLine() {
+    System.setProperty("otel.traces.exporter", "otlp");
+    try (Tracing tracing = Tracing.fromEnv(true, "inventory", Map.<String, String>of()::get)) {
+      assertTrue(tracing.on());
+    } finally {
+      System.clearProperty("otel.traces.exporter");
+    }
+    System.setProperty("otel.exporter.otlp.protocol", "grpc");
+    try {
+      IllegalArgumentException refusal =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Tracing.fromEnv(true, "inventory", Map.<String, String>of()::get));
+      assertTrue(refusal.getMessage().startsWith("tracing: "), refusal.getMessage());
+    } finally {
+      System.clearProperty("otel.exporter.otlp.protocol");
+    }
   }
 
   @Test

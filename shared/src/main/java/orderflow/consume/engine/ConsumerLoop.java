@@ -42,6 +42,7 @@ final class ConsumerLoop implements Runnable {
   private final ConsumerMetrics metrics;
   private final OutboxPublisher publisher;
   private final Tracing tracing;
+  private final String queueName;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object wakeUp = new Object();
   private volatile boolean stopping;
@@ -68,6 +69,7 @@ final class ConsumerLoop implements Runnable {
     this.metrics = metrics;
     this.publisher = publisher;
     this.tracing = tracing;
+    this.queueName = topology.queue(workQueue);
   }
 
   /** Subscribes with the configured prefetch; call before starting the thread. */
@@ -129,7 +131,7 @@ final class ConsumerLoop implements Runnable {
   private void process(List<ReceivedDelivery> batch) throws InterruptedException {
     Channel settling = subscription.channel();
     inFlight.set(batch.size());
-    DeliverySpans spans = DeliverySpans.start(tracing, topology.queue(workQueue), batch);
+    DeliverySpans spans = DeliverySpans.start(tracing, queueName, batch);
     try {
       BatchApplier.Result result = applier.apply(batch, spans);
       List<Outcome> outcomes = result.outcomes();
