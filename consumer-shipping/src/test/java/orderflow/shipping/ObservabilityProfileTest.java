@@ -37,8 +37,8 @@ class ObservabilityProfileTest {
   }
 
   @Test
-  void prometheusAndGrafanaStartOnlyUnderTheObservabilityProfile() {
-    for (String name : List.of("prometheus", "grafana")) {
+  void prometheusGrafanaAndJaegerStartOnlyUnderTheObservabilityProfile() {
+    for (String name : List.of("prometheus", "grafana", "jaeger")) {
       assertEquals("[\"observability\"]", services.path(name).path("profiles").toString(), name);
     }
   }
@@ -100,6 +100,36 @@ class ObservabilityProfileTest {
       assertTrue(panel.path("targets").size() > 0, panel.path("title").asText());
     }
     assertTrue(titles.size() >= 8, titles.toString());
+  }
+
+  @Test
+  void everyServiceTracesToJaegerOverOtlpOnlyWhenAskedTo() throws IOException {
+    JsonNode jaeger = services.path("jaeger");
+    assertEquals("true", jaeger.at("/environment/COLLECTOR_OTLP_ENABLED").asText());
+    assertTrue(jaeger.path("ports").toString().contains("\"4318:4318\""), jaeger.toString());
+    assertTrue(jaeger.path("ports").toString().contains("\"16686:16686\""), jaeger.toString());
+    for (String service : List.of("consumer-inventory", "consumer-shipping", "order-service")) {
+      JsonNode environment = services.path(service).path("environment");
+      assertEquals(
+          "http://jaeger:4318", environment.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText(), service);
+      assertEquals(
+          "${OTEL_TRACES_EXPORTER:-none}",
+          environment.path("OTEL_TRACES_EXPORTER").asText(),
+          service + ": off unless asked for");
+    }
+    JsonNode datasource =
+        YAML.readTree(root.resolve("docker/grafana/provisioning/datasources/jaeger.yaml").toFile())
+            .path("datasources")
+            .get(0);
+    assertEquals("jaeger", datasource.path("type").asText());
+    assertEquals("http://jaeger:16686", datasource.path("url").asText());
+    JsonNode links =
+        new ObjectMapper()
+            .readTree(root.resolve("docker/grafana/dashboards/orderflow.json").toFile())
+            .path("links");
+    assertTrue(
+        links.toString().contains("http://localhost:16686/search?service=orders"),
+        "the dashboard links to the order service's traces: " + links);
   }
 
   /** The port after {@code --http-port} in the service's command. */

@@ -78,6 +78,14 @@ public final class OrderApi implements HttpRoute {
   }
 
   @Override
+  public String template(String path) {
+    if (path.equals(PATH)) {
+      return PATH;
+    }
+    return path.endsWith(CANCEL_SUFFIX) ? PATH + "/{id}" + CANCEL_SUFFIX : PATH + "/{id}";
+  }
+
+  @Override
   public HttpReply handle(RouteRequest request) {
     try {
       if (request.path().equals(PATH)) {

@@ -1,5 +1,6 @@
 package orderflow.orders;
 
+import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,7 @@ import orderflow.envelope.OrderCancelled;
 import orderflow.store.Database;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
+import orderflow.trace.TraceParent;
 
 /**
  * Asks for an order's cancellation (the write side of {@code POST /orders/{id}/cancel}): in one
@@ -92,7 +94,8 @@ final class OrderCancellation {
         }
         EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
         projector.record(connection, event);
-        OutboxEntry entry = Outbox.add(connection, exchange, event);
+        OutboxEntry entry =
+            Outbox.addTraced(connection, exchange, List.of(traced(connection, event))).get(0);
         if (idempotencyKey != null) {
           keys.record(
               connection,
@@ -108,6 +111,19 @@ final class OrderCancellation {
         throw e;
       }
     }
+  }
+
+  /**
+   * The cancellation continues the trace its order was placed in, so one trace follows the order;
+   * the request's own span links to it. Without one it continues the request's trace.
+   */
+  private Outbox.Pending traced(Connection connection, EventEnvelope event) throws SQLException {
+    TraceParent order = new OrderEventStore().trace(connection, event.payload().orderId());
+    if (!order.present()) {
+      return new Outbox.Pending(event, TraceParent.current());
+    }
+    Span.current().addLink(Span.fromContext(order.context()).getSpanContext());
+    return new Outbox.Pending(event, order);
   }
 
   /** The answer when nothing is to be written, or null when the cancellation goes ahead. */

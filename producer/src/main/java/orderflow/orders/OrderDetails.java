@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import orderflow.envelope.EventEnvelope;
 
 /**
@@ -26,7 +27,8 @@ public record OrderDetails(OrderState state, List<EventLine> events) {
    *
    * @param hopLatency null for an event whose cause is not among the order's events
    */
-  public record EventLine(EventEnvelope event, Instant storedAt, Duration hopLatency) {}
+  public record EventLine(
+      EventEnvelope event, Instant storedAt, Duration hopLatency, String traceId) {}
 
   /** The state with the order's stored events, put in causal order. */
   public static OrderDetails of(OrderState state, List<StoredEvent> history) {
@@ -40,16 +42,28 @@ public record OrderDetails(OrderState state, List<EventLine> events) {
           new EventLine(
               event,
               byId.get(event.eventId().toString()).storedAt(),
-              cause == null
-                  ? null
-                  : Duration.between(cause.event().timestamp(), event.timestamp())));
+              cause == null ? null : Duration.between(cause.event().timestamp(), event.timestamp()),
+              byId.get(event.eventId().toString()).traceId()));
     }
     return new OrderDetails(state, lines);
   }
 
-  /** The {@code show --json} object: the summary plus {@code events}. */
+  /**
+   * The order's trace: that of its first event stored in one (the request or delivery that placed
+   * it), or null when tracing was off.
+   */
+  public String traceId() {
+    return events.stream()
+        .map(EventLine::traceId)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The {@code show --json} object: the summary, {@code traceId} and {@code events}. */
   public Map<String, Object> toJson() {
     Map<String, Object> json = summaryJson(state);
+    json.put("traceId", traceId());
     List<Map<String, Object>> eventsJson = new ArrayList<>();
     for (EventLine line : events) {
       EventEnvelope event = line.event();
@@ -61,6 +75,7 @@ public record OrderDetails(OrderState state, List<EventLine> events) {
       e.put("causationId", event.metadata().causationId());
       e.put("storedAt", line.storedAt().toString());
       e.put("hopLatencyMs", line.hopLatency() == null ? null : line.hopLatency().toMillis());
+      e.put("traceId", line.traceId());
       eventsJson.add(e);
     }
     json.put("events", eventsJson);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.trace.TraceParent;
 
 /**
  * The append-only order event store: every event of every order, each once, as received. Nothing
@@ -21,7 +22,8 @@ public final class OrderEventStore {
   private static final EventCodec CODEC = new EventCodec();
 
   /**
-   * Appends {@code event} unless an event with its id is already stored.
+   * Appends {@code event} unless an event with its id is already stored, with the trace context of
+   * the current span (the API request's or the delivery's handler's).
    *
    * @return true when it was appended, false when it was already there
    */
@@ -32,8 +34,8 @@ public final class OrderEventStore {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO order_events"
-                + " (event_id, order_id, event_type, occurred_at, causation_id, stored_at, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+                + " (event_id, order_id, event_type, occurred_at, causation_id, stored_at, body,"
+                + " traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
       insert.setString(1, event.eventId().toString());
       insert.setString(2, event.payload().orderId());
       insert.setString(3, event.eventType().wireName());
@@ -41,6 +43,7 @@ public final class OrderEventStore {
       insert.setString(5, event.metadata().causationId());
       insert.setLong(6, storedAt.toEpochMilli());
       insert.setString(7, new String(CODEC.encode(event), StandardCharsets.UTF_8));
+      insert.setString(8, TraceParent.current().traceparent());
       return insert.executeUpdate() == 1;
     }
   }
@@ -50,7 +53,8 @@ public final class OrderEventStore {
     List<StoredEvent> events = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT seq, body, stored_at FROM order_events WHERE order_id = ? ORDER BY seq")) {
+            "SELECT seq, body, stored_at, traceparent FROM order_events WHERE order_id = ?"
+                + " ORDER BY seq")) {
       select.setString(1, orderId);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -58,11 +62,25 @@ public final class OrderEventStore {
               new StoredEvent(
                   rows.getLong(1),
                   CODEC.decode(rows.getString(2).getBytes(StandardCharsets.UTF_8)),
-                  Instant.ofEpochMilli(rows.getLong(3))));
+                  Instant.ofEpochMilli(rows.getLong(3)),
+                  new TraceParent(rows.getString(4), null).traceId()));
         }
       }
     }
     return events;
+  }
+
+  /** The trace context of the order's first event stored in one; NONE when there is none. */
+  public TraceParent trace(Connection connection, String orderId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT traceparent FROM order_events WHERE order_id = ? AND traceparent IS NOT NULL"
+                + " ORDER BY seq LIMIT 1")) {
+      select.setString(1, orderId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? new TraceParent(rows.getString(1), null) : TraceParent.NONE;
+      }
+    }
   }
 
   /** Every order id that has at least one event, sorted. */

@@ -66,6 +66,12 @@ final class OrderSchema {
                 "ALTER TABLE orders ADD COLUMN failure_reason TEXT",
                 "ALTER TABLE orders ADD COLUMN cancelled_at BIGINT",
                 "ALTER TABLE orders ADD COLUMN failed_at BIGINT",
-                "ALTER TABLE orders ADD COLUMN released_at BIGINT")));
+                "ALTER TABLE orders ADD COLUMN released_at BIGINT")),
+        new Migration(
+            3,
+            "the W3C trace context each event was stored in",
+            // NULL when tracing was off. An operator goes from an order to its trace; a later
+            // cancellation continues the trace its order was placed in.
+            List.of("ALTER TABLE order_events ADD COLUMN traceparent TEXT")));
   }
 }

@@ -9,8 +9,9 @@ import orderflow.envelope.EventEnvelope;
  * Immutable.
  *
  * @param sequence the store's append order (not the causal order)
+ * @param traceId the OpenTelemetry trace it was stored in, or null (tracing off)
  */
-public record StoredEvent(long sequence, EventEnvelope event, Instant storedAt) {
+public record StoredEvent(long sequence, EventEnvelope event, Instant storedAt, String traceId) {
   public StoredEvent {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(storedAt, "storedAt");

@@ -40,6 +40,7 @@ final class OrdersShowCommand extends OrdersQuery {
     out.printf("status    %s%n", s.status());
     out.printf("customer  %s%n", s.customerId() == null ? "-" : LogSafe.escape(s.customerId()));
     out.printf("total     %s%n", s.totalAmount() == null ? "-" : s.totalAmount().toPlainString());
+    out.printf("trace     %s%n", details.traceId() == null ? "-" : details.traceId());
     s.items()
         .forEach(
             item ->

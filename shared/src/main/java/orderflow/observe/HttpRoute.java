@@ -12,6 +12,14 @@ public interface HttpRoute {
   boolean matches(String path);
 
   /**
+   * The route's template for {@code path}, e.g. {@code /orders/{id}} (the {@code http.route} of its
+   * trace span); null when it has none.
+   */
+  default String template(String path) {
+    return null;
+  }
+
+  /**
    * Answers one request; may block (it runs on an API thread). Errors should be {@link Problem}
    * replies; a {@link RuntimeException} becomes a 500 problem and is logged.
    */

@@ -1,6 +1,7 @@
 package orderflow.outbox;
 
 import com.rabbitmq.client.ShutdownSignalException;
+import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,52 +23,54 @@ final class BatchPublisher {
 
   private final ConfirmingPublisher publisher;
   private final Duration confirmTimeout;
+  private final PublishSpans spans;
 
   /** What became of one batch. */
   record Outcome(List<Long> settled, int returned, int failed, Exception channelFailure) {
     static final Outcome EMPTY = new Outcome(List.of(), 0, 0, null);
   }
 
-  BatchPublisher(ConfirmingPublisher publisher, Duration confirmTimeout) {
+  BatchPublisher(ConfirmingPublisher publisher, Duration confirmTimeout, PublishSpans spans) {
     this.publisher = publisher;
     this.confirmTimeout = confirmTimeout;
+    this.spans = spans;
   }
+
+  /** One row handed to the channel, with its PRODUCER span and the broker's answer to come. */
+  private record Sent(OutboxEntry row, Span span, CompletableFuture<PublishOutcome> answer) {}
 
   ConfirmingPublisher publisher() {
     return publisher;
   }
 
   Outcome publish(List<OutboxEntry> rows) throws InterruptedException {
-    List<OutboxEntry> published = new ArrayList<>(rows.size());
-    List<CompletableFuture<PublishOutcome>> answers = new ArrayList<>(rows.size());
+    List<Sent> published = new ArrayList<>(rows.size());
     Exception channelFailure = null;
     for (OutboxEntry row : rows) {
+      PublishSpans.Traced traced = spans.start(row.message());
       try {
-        answers.add(publisher.publish(row.message()));
-        published.add(row);
+        published.add(new Sent(row, traced.span(), publisher.publish(traced.message())));
       } catch (IOException | ShutdownSignalException e) {
+        PublishSpans.failed(traced.span(), e);
         // Still wait for what was published before: confirmed rows need not be sent again.
         channelFailure = e;
         break;
       }
     }
     int notPublished = rows.size() - published.size();
-    return settle(published, answers, notPublished, channelFailure);
+    return settle(published, notPublished, channelFailure);
   }
 
-  private Outcome settle(
-      List<OutboxEntry> published,
-      List<CompletableFuture<PublishOutcome>> answers,
-      int failed,
-      Exception channelFailure)
+  private Outcome settle(List<Sent> published, int failed, Exception channelFailure)
       throws InterruptedException {
     long deadline = System.nanoTime() + confirmTimeout.toNanos();
     List<Long> settled = new ArrayList<>(published.size());
     int returned = 0;
     for (int i = 0; i < published.size(); i++) {
-      OutboxEntry row = published.get(i);
+      OutboxEntry row = published.get(i).row();
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-      PublishOutcome outcome = ConfirmingPublisher.await(answers.get(i), left);
+      PublishOutcome outcome = ConfirmingPublisher.await(published.get(i).answer(), left);
+      PublishSpans.end(published.get(i).span(), outcome);
       switch (outcome) {
         case CONFIRMED -> settled.add(row.id());
         case RETURNED -> {

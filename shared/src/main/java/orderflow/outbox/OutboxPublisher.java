@@ -17,6 +17,7 @@ import orderflow.store.Dialect;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
 import orderflow.store.OutboxRows;
+import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,10 +79,18 @@ public final class OutboxPublisher implements AutoCloseable {
    */
   public OutboxPublisher(
       Database database, com.rabbitmq.client.Connection connection, String name) {
+    this(database, connection, name, Tracing.OFF);
+  }
+
+  /**
+   * @param tracing makes a PRODUCER span per row, parented on the trace context stored with it
+   */
+  public OutboxPublisher(
+      Database database, com.rabbitmq.client.Connection connection, String name, Tracing tracing) {
     this.database = database;
     this.name = name;
     this.lockRows = database.dialect() == Dialect.POSTGRESQL;
-    this.channel = new PublisherChannel(connection, MAX_BATCH);
+    this.channel = new PublisherChannel(connection, MAX_BATCH, new PublishSpans(tracing));
     this.thread = new Thread(this::run, name + "-outbox-publisher");
     thread.setDaemon(true);
   }

@@ -18,11 +18,13 @@ final class PublisherChannel {
 
   private final Connection connection;
   private final int window;
+  private final PublishSpans spans;
   private BatchPublisher current;
 
-  PublisherChannel(Connection connection, int window) {
+  PublisherChannel(Connection connection, int window, PublishSpans spans) {
     this.connection = connection;
     this.window = window;
+    this.spans = spans;
   }
 
   /** The open channel's publisher, opening a new channel if there is none or it closed. */
@@ -39,7 +41,8 @@ final class PublisherChannel {
       current =
           new BatchPublisher(
               new ConfirmingPublisher(channel, window),
-              ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT);
+              ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT,
+              spans);
     } catch (IOException | RuntimeException e) {
       abort(channel);
       throw e;

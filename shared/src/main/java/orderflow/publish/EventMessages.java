@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.trace.TraceParent;
 
 /**
  * Builds the AMQP message for an event: properties mirror the envelope (docs/architecture.md
@@ -28,13 +29,19 @@ public final class EventMessages {
   }
 
   public static AMQP.BasicProperties properties(EventEnvelope event) {
+    return properties(event, TraceParent.NONE);
+  }
+
+  /** With the W3C trace context the event was written in, as {@code traceparent} headers. */
+  public static AMQP.BasicProperties properties(EventEnvelope event, TraceParent trace) {
     return properties(
         event.eventId().toString(),
         event.eventType().wireName(),
         event.timestamp().toEpochMilli(),
         event.metadata().correlationId(),
         event.metadata().source(),
-        event.metadata().version());
+        event.metadata().version(),
+        trace);
   }
 
   /**
@@ -47,11 +54,13 @@ public final class EventMessages {
       Long timestampMillis,
       String correlationId,
       String source,
-      String version) {
+      String version,
+      TraceParent trace) {
     Map<String, Object> headers = new HashMap<>();
     if (version != null) {
       headers.put(VERSION_HEADER, version);
     }
+    trace.putInto(headers);
     return new AMQP.BasicProperties.Builder()
         .contentType(CONTENT_TYPE)
         .contentEncoding("utf-8")

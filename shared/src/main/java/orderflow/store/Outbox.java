@@ -14,6 +14,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
+import orderflow.trace.TraceParent;
 
 /**
  * Events committed with a state change, waiting for the process's {@link
@@ -27,15 +28,26 @@ public final class Outbox {
   private static final EventCodec CODEC = new EventCodec();
   private static final String COLUMNS =
       "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at,"
-          + " correlation_id, source, event_version, occurred_at) VALUES";
-  private static final int COLUMN_COUNT = 10;
+          + " correlation_id, source, event_version, occurred_at, traceparent, tracestate) VALUES";
+  private static final int COLUMN_COUNT = 12;
   private static final MultiRowInsert INSERT_MANY =
       new MultiRowInsert(COLUMNS, COLUMN_COUNT, "RETURNING id, event_id");
 
   private Outbox() {}
 
   /**
-   * Adds {@code event} for publication to {@code exchange}, inside the caller's transaction.
+   * An event to add, with the trace context it was caused in ({@link TraceParent#NONE} for none).
+   */
+  public record Pending(EventEnvelope event, TraceParent trace) {
+    public Pending {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(trace, "trace");
+    }
+  }
+
+  /**
+   * Adds {@code event} for publication to {@code exchange}, inside the caller's transaction, with
+   * the current span's trace context.
    *
    * @return the row's id and the message to hand to the publisher once the transaction committed
    */
@@ -52,7 +64,16 @@ public final class Outbox {
    */
   public static List<OutboxEntry> addAll(
       Connection connection, String exchange, List<EventEnvelope> events) throws SQLException {
+    TraceParent trace = TraceParent.current();
+    return addTraced(
+        connection, exchange, events.stream().map(event -> new Pending(event, trace)).toList());
+  }
+
+  /** As {@link #addAll}, each event with its own trace context. */
+  public static List<OutboxEntry> addTraced(
+      Connection connection, String exchange, List<Pending> pending) throws SQLException {
     Objects.requireNonNull(exchange, "exchange");
+    List<EventEnvelope> events = pending.stream().map(Pending::event).toList();
     List<byte[]> bodies = new ArrayList<>(events.size());
     List<Integer> order = new ArrayList<>(events.size());
     Map<String, Integer> positions = new HashMap<>();
@@ -81,6 +102,9 @@ public final class Outbox {
               statement.setString(at + 7, event.metadata().source());
               statement.setString(at + 8, event.metadata().version());
               statement.setLong(at + 9, event.timestamp().toEpochMilli());
+              TraceParent trace = pending.get(index).trace();
+              statement.setString(at + 10, trace.traceparent());
+              statement.setString(at + 11, trace.tracestate());
             },
             rows -> new long[] {rows.getLong(1), positions.get(rows.getString(2))})) {
       int index = (int) inserted[1];
@@ -91,7 +115,7 @@ public final class Outbox {
               new OutgoingMessage(
                   exchange,
                   event.routingKey(),
-                  EventMessages.properties(event),
+                  EventMessages.properties(event, pending.get(index).trace()),
                   bodies.get(index)));
     }
     return Arrays.asList(entries);

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
+import orderflow.trace.TraceParent;
 
 /**
  * The outbox publisher's queries on the outbox table. With {@code lock} (PostgreSQL) the rows read
@@ -29,7 +30,7 @@ public final class OutboxRows {
       throws SQLException {
     String sql =
         "SELECT id, event_id, event_type, exchange, routing_key, body, correlation_id, source,"
-            + " event_version, occurred_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?"
+            + " event_version, occurred_at, traceparent, tracestate FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?"
             + (lock ? " FOR UPDATE SKIP LOCKED" : "");
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setInt(1, limit);
@@ -50,7 +51,8 @@ public final class OutboxRows {
                           timestamp,
                           result.getString(7),
                           result.getString(8),
-                          result.getString(9)),
+                          result.getString(9),
+                          new TraceParent(result.getString(11), result.getString(12))),
                       result.getBytes(6))));
         }
         return rows;

@@ -48,7 +48,14 @@ final class RuntimeSchema {
                   "ALTER TABLE outbox ADD COLUMN source VARCHAR(200)",
                   "ALTER TABLE outbox ADD COLUMN event_version VARCHAR(20)",
                   "ALTER TABLE outbox ADD COLUMN occurred_at BIGINT",
-                  "CREATE INDEX inbox_received_at ON inbox (received_at)")));
+                  "CREATE INDEX inbox_received_at ON inbox (received_at)")),
+          new Migration(
+              5,
+              "the W3C trace context each outbox row was written in",
+              List.of(
+                  // NULL: no trace (tracing off, or an older row); the publish starts none.
+                  "ALTER TABLE outbox ADD COLUMN traceparent TEXT",
+                  "ALTER TABLE outbox ADD COLUMN tracestate TEXT")));
 
   private RuntimeSchema() {}
 }

@@ -4,10 +4,21 @@ import static orderflow.store.StoreFixtures.backlog;
 import static orderflow.store.StoreFixtures.orderCreated;
 import static orderflow.store.StoreFixtures.orderShipped;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,6 +45,9 @@ import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import orderflow.trace.MessagingAttributes;
+import orderflow.trace.TraceParent;
+import orderflow.trace.Tracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,6 +102,63 @@ class OutboxPublisherIT {
       assertEquals(event, new EventCodec().decode(received.get(i).getBody()));
     }
     assertEquals(3, publisher.published());
+  }
+
+  @Test
+  void aRowSweptAfterARestartContinuesTheTraceItWasWrittenIn(TestBroker broker) throws Exception {
+    Topology topology = declared(broker);
+    Database database = sqlite();
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OpenTelemetrySdk sdk =
+        closedAfter(
+            OpenTelemetrySdk.builder()
+                .setTracerProvider(
+                    SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build())
+                .build());
+    Tracing tracing = Tracing.with(sdk);
+    Span request = tracing.tracer().spanBuilder("POST /orders").startSpan();
+    // Committed in the request's span; the process died before any publish.
+    try (Scope scope = request.makeCurrent()) {
+      commit(database, topology.ordersExchange(), List.of(orderCreated()));
+    } finally {
+      request.end();
+    }
+
+    com.rabbitmq.client.Connection connection =
+        closedAfter(new BrokerConnector(broker.settings(), "outbox-publisher-it").connect("it"));
+    closedAfter(new OutboxPublisher(database, connection, "it", tracing)).start();
+
+    awaitAllSent(database);
+    AMQP.BasicProperties properties =
+        drain(broker, topology.queue(Topology.INVENTORY_QUEUE), 1).get(0).getProps();
+    SpanData publish =
+        exporter.getFinishedSpanItems().stream()
+            .filter(span -> span.getKind() == SpanKind.PRODUCER)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(topology.ordersExchange() + " publish", publish.getName());
+    assertEquals(request.getSpanContext().getTraceId(), publish.getTraceId());
+    assertEquals(request.getSpanContext().getSpanId(), publish.getParentSpanId());
+    assertEquals(
+        properties.getMessageId(), publish.getAttributes().get(MessagingAttributes.MESSAGE_ID));
+    assertEquals("order.created", publish.getAttributes().get(MessagingAttributes.ROUTING_KEY));
+    // The message carries the publish span's context: the consumer's span is its child.
+    TraceParent sent = TraceParent.fromHeaders(properties.getHeaders());
+    assertEquals(remote(publish), Span.fromContext(sent.context()).getSpanContext());
+  }
+
+  @Test
+  void withTracingOffARowGoesWithoutTraceHeaders(TestBroker broker) throws Exception {
+    Topology topology = declared(broker);
+    Database database = sqlite();
+    commit(database, topology.ordersExchange(), List.of(orderCreated()));
+    started(database, broker);
+    awaitAllSent(database);
+    AMQP.BasicProperties properties =
+        drain(broker, topology.queue(Topology.INVENTORY_QUEUE), 1).get(0).getProps();
+    assertFalse(properties.getHeaders().containsKey(TraceParent.TRACEPARENT));
   }
 
   @Test
@@ -182,7 +253,10 @@ class OutboxPublisherIT {
     try (Channel channel = broker.connection().createChannel();
         Connection db = database.open()) {
       BatchPublisher crashing =
-          new BatchPublisher(new ConfirmingPublisher(channel, 10), Duration.ofSeconds(10));
+          new BatchPublisher(
+              new ConfirmingPublisher(channel, 10),
+              Duration.ofSeconds(10),
+              new PublishSpans(Tracing.OFF));
       BatchPublisher.Outcome outcome = crashing.publish(OutboxRows.unsent(db, 10, false));
       assertEquals(1, outcome.settled().size());
     }
@@ -332,6 +406,15 @@ class OutboxPublisherIT {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The span's context as a receiver of its traceparent sees it. */
+  private static SpanContext remote(SpanData span) {
+    return SpanContext.createFromRemoteParent(
+        span.getTraceId(),
+        span.getSpanId(),
+        span.getSpanContext().getTraceFlags(),
+        TraceState.getDefault());
   }
 
   private Topology declared(TestBroker broker) throws Exception {

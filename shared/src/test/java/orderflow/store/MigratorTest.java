@@ -114,7 +114,14 @@ class MigratorTest {
 
     assertEquals(
         List.of(
-            "runtime:1", "runtime:2", "runtime:3", "runtime:4", "items:1", "items:2", "items:3"),
+            "runtime:1",
+            "runtime:2",
+            "runtime:3",
+            "runtime:4",
+            "runtime:5",
+            "items:1",
+            "items:2",
+            "items:3"),
         MigrationHistories.applied(database, "runtime", "items"));
     try (Connection connection = database.open()) {
       assertEquals(List.of("first"), strings(connection, "SELECT name FROM items"));

@@ -108,7 +108,14 @@ class PostgresMigrationsIT {
 
     assertEquals(
         List.of(
-            "runtime:1", "runtime:2", "runtime:3", "runtime:4", "items:1", "items:2", "items:3"),
+            "runtime:1",
+            "runtime:2",
+            "runtime:3",
+            "runtime:4",
+            "runtime:5",
+            "items:1",
+            "items:2",
+            "items:3"),
         MigrationHistories.applied(database, "runtime", "items"));
     try (Connection connection = database.open()) {
       assertEquals(List.of("1"), strings(connection, "SELECT COUNT(*) FROM items"));
@@ -116,7 +123,14 @@ class PostgresMigrationsIT {
           List.of("items_data"),
           strings(connection, "SELECT indexname FROM pg_indexes WHERE indexname = 'items_data'"));
       assertEquals(
-          List.of("items:1", "items:2", "runtime:1", "runtime:2", "runtime:3", "runtime:4"),
+          List.of(
+              "items:1",
+              "items:2",
+              "runtime:1",
+              "runtime:2",
+              "runtime:3",
+              "runtime:4",
+              "runtime:5"),
           strings(
               connection,
               "SELECT component || ':' || version FROM schema_migrations"

@@ -60,7 +60,8 @@ class PostgresStoreIT {
     database.migrate("items", ITEMS);
 
     assertEquals(
-        List.of("runtime:1", "runtime:2", "runtime:3", "runtime:4", "items:1", "items:2"),
+        List.of(
+            "runtime:1", "runtime:2", "runtime:3", "runtime:4", "runtime:5", "items:1", "items:2"),
         MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
@@ -81,7 +82,8 @@ class PostgresStoreIT {
     second.get(30, TimeUnit.SECONDS);
 
     assertEquals(
-        List.of("runtime:1", "runtime:2", "runtime:3", "runtime:4", "items:1", "items:2"),
+        List.of(
+            "runtime:1", "runtime:2", "runtime:3", "runtime:4", "runtime:5", "items:1", "items:2"),
         MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }

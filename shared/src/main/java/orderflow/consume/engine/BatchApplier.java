@@ -58,6 +58,13 @@ final class BatchApplier {
    * duplicate outcomes are committed.
    */
   Result apply(List<ReceivedDelivery> batch) {
+    return apply(batch, DeliverySpans.OFF);
+  }
+
+  /**
+   * As {@link #apply(List)}, with the handlers' and the transaction's spans under {@code spans}.
+   */
+  Result apply(List<ReceivedDelivery> batch, DeliverySpans spans) {
     List<EventEnvelope> decoded = new ArrayList<>(batch.size());
     Map<Integer, Outcome> decided = new HashMap<>();
     for (ReceivedDelivery delivery : batch) {
@@ -73,7 +80,7 @@ final class BatchApplier {
     for (int round = 1; ; round++) {
       // Nothing of a failed attempt was committed: the next one starts from what is decided.
       BatchTransaction.Attempt attempt =
-          new BatchTransaction(resources, decoded, Map.copyOf(decided), savepointEach).run();
+          new BatchTransaction(resources, decoded, Map.copyOf(decided), savepointEach, spans).run();
       if (attempt instanceof BatchTransaction.Attempt.Settled settled) {
         return new Result(settled.outcomes(), settled.emitted());
       }

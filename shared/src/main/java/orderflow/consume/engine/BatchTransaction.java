@@ -1,5 +1,7 @@
 package orderflow.consume.engine;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -23,6 +25,7 @@ import orderflow.store.Database;
 import orderflow.store.Inbox;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
+import orderflow.trace.TraceParent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,8 @@ final class BatchTransaction {
   private final Map<Integer, Outcome> decided;
   private final List<Outcome> outcomes;
   private final boolean savepointEach;
-  private final List<EventEnvelope> toEmit = new ArrayList<>();
+  private final DeliverySpans spans;
+  private final List<Outbox.Pending> toEmit = new ArrayList<>();
   private final List<Duration> handlerTimes = new ArrayList<>();
   private List<OutboxEntry> emitted = List.of();
 
@@ -77,7 +81,8 @@ final class BatchTransaction {
       Resources resources,
       List<EventEnvelope> events,
       Map<Integer, Outcome> decided,
-      boolean savepointEach) {
+      boolean savepointEach,
+      DeliverySpans spans) {
     this.database = resources.database();
     this.service = resources.service();
     this.ordersExchange = resources.ordersExchange();
@@ -90,9 +95,23 @@ final class BatchTransaction {
       outcomes.add(decided.get(i));
     }
     this.savepointEach = savepointEach;
+    this.spans = spans;
   }
 
   Attempt run() {
+    Span span = spans.transaction(events.size(), decided, database.dialect());
+    try {
+      Attempt attempt = attempt();
+      if (!(attempt instanceof Attempt.Settled)) {
+        span.setStatus(StatusCode.ERROR, "rolled back");
+      }
+      return attempt;
+    } finally {
+      span.end();
+    }
+  }
+
+  private Attempt attempt() {
     // The connection is returned after each batch: a lent SQLite connection holds the write lock.
     try (Connection tx = database.open()) {
       try {
@@ -103,7 +122,7 @@ final class BatchTransaction {
             outcomes.set(i, applyOne(tx, i, recorded == null ? null : recorded.get(i)));
           }
         }
-        emitted = Outbox.addAll(tx, ordersExchange, toEmit);
+        emitted = Outbox.addTraced(tx, ordersExchange, toEmit);
         tx.commit();
       } catch (SQLException | RuntimeException | HandlerFailed e) {
         rollbackQuietly(tx);
@@ -194,42 +213,45 @@ final class BatchTransaction {
     Savepoint savepoint = savepointEach ? tx.setSavepoint() : null;
     long started = System.nanoTime();
     Context context = new Context(tx, event, service.name());
-    try {
-      if (recorded == null) {
-        recorded = Inbox.record(tx, service.name(), event.eventId(), PayloadDigest.of(event));
-      }
-      if (recorded.status() == Inbox.Status.DUPLICATE) {
+    try (DeliverySpans.HandlerSpan span = spans.handler(index, event.eventType().wireName())) {
+      try {
+        if (recorded == null) {
+          recorded = Inbox.record(tx, service.name(), event.eventId(), PayloadDigest.of(event));
+        }
+        if (recorded.status() == Inbox.Status.DUPLICATE) {
+          release(tx, savepoint);
+          return new Outcome.Duplicate(event);
+        }
+        if (recorded.status() == Inbox.Status.CONFLICT) {
+          release(tx, savepoint);
+          return new Outcome.DeadLetter(
+              DeadLetterHeaders.REASON_EVENT_ID_CONFLICT,
+              new PermanentFailureException(
+                  "event "
+                      + event.eventId()
+                      + " was applied with payload digest "
+                      + recorded.storedDigest()
+                      + "; this one has "
+                      + PayloadDigest.of(event)));
+        }
+        injector.maybeFail();
+        handler.handle(event, context);
         release(tx, savepoint);
-        return new Outcome.Duplicate(event);
+      } catch (Exception e) {
+        span.failed(e);
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        Outcome failed =
+            e instanceof PermanentFailureException permanent
+                ? new Outcome.DeadLetter(DeadLetterHeaders.REASON_PERMANENT_FAILURE, permanent)
+                : new Outcome.Retry(e);
+        if (savepoint == null) {
+          throw new HandlerFailed(index, failed, e);
+        }
+        tx.rollback(savepoint);
+        return failed;
       }
-      if (recorded.status() == Inbox.Status.CONFLICT) {
-        release(tx, savepoint);
-        return new Outcome.DeadLetter(
-            DeadLetterHeaders.REASON_EVENT_ID_CONFLICT,
-            new PermanentFailureException(
-                "event "
-                    + event.eventId()
-                    + " was applied with payload digest "
-                    + recorded.storedDigest()
-                    + "; this one has "
-                    + PayloadDigest.of(event)));
-      }
-      injector.maybeFail();
-      handler.handle(event, context);
-      release(tx, savepoint);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      Outcome failed =
-          e instanceof PermanentFailureException permanent
-              ? new Outcome.DeadLetter(DeadLetterHeaders.REASON_PERMANENT_FAILURE, permanent)
-              : new Outcome.Retry(e);
-      if (savepoint == null) {
-        throw new HandlerFailed(index, failed, e);
-      }
-      tx.rollback(savepoint);
-      return failed;
     }
     toEmit.addAll(context.emitted);
     handlerTimes.add(Duration.ofNanos(System.nanoTime() - started));
@@ -282,7 +304,7 @@ final class BatchTransaction {
     private final Connection tx;
     private final EventEnvelope cause;
     private final String serviceName;
-    private final List<EventEnvelope> emitted = new ArrayList<>(1);
+    private final List<Outbox.Pending> emitted = new ArrayList<>(1);
 
     Context(Connection tx, EventEnvelope cause, String serviceName) {
       this.tx = tx;
@@ -297,7 +319,10 @@ final class BatchTransaction {
 
     @Override
     public void emit(EventPayload payload) {
-      emitted.add(EventEnvelope.causedBy(cause, payload, serviceName));
+      // The handler's span is current: the emitted event continues the delivery's trace.
+      emitted.add(
+          new Outbox.Pending(
+              EventEnvelope.causedBy(cause, payload, serviceName), TraceParent.current()));
     }
   }
 }

@@ -12,6 +12,7 @@ import orderflow.observe.ConsumerMetrics;
 import orderflow.outbox.OutboxPublisher;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ final class ConsumerLoop implements Runnable {
   private final CircuitBreaker breaker;
   private final ConsumerMetrics metrics;
   private final OutboxPublisher publisher;
+  private final Tracing tracing;
+  private final String queueName;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object wakeUp = new Object();
   private volatile boolean stopping;
@@ -54,7 +57,8 @@ final class ConsumerLoop implements Runnable {
       DeliverySettler settler,
       CircuitBreaker breaker,
       ConsumerMetrics metrics,
-      OutboxPublisher publisher) {
+      OutboxPublisher publisher,
+      Tracing tracing) {
     this.connection = connection;
     this.topology = topology;
     this.workQueue = workQueue;
@@ -64,6 +68,8 @@ final class ConsumerLoop implements Runnable {
     this.breaker = breaker;
     this.metrics = metrics;
     this.publisher = publisher;
+    this.tracing = tracing;
+    this.queueName = topology.queue(workQueue);
   }
 
   /** Subscribes with the configured prefetch; call before starting the thread. */
@@ -125,13 +131,15 @@ final class ConsumerLoop implements Runnable {
   private void process(List<ReceivedDelivery> batch) throws InterruptedException {
     Channel settling = subscription.channel();
     inFlight.set(batch.size());
+    DeliverySpans spans = DeliverySpans.start(tracing, queueName, batch);
     try {
-      BatchApplier.Result result = applier.apply(batch);
+      BatchApplier.Result result = applier.apply(batch, spans);
       List<Outcome> outcomes = result.outcomes();
       publisher.submit(result.committedEvents());
-      settler.settle(settling, batch, outcomes);
+      settler.settle(settling, batch, outcomes, spans);
       updateBreaker(outcomes);
     } catch (IOException | RuntimeException e) {
+      spans.abandon(e);
       // The channel failed while settling: the deliveries were not acked and will come again;
       // whatever was committed is recognised by the inbox then.
       log.warn("could not settle {} deliveries: {}", batch.size(), e.toString());

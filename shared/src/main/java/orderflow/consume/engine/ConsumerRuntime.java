@@ -15,6 +15,7 @@ import orderflow.outbox.OutboxPublisher;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.store.Database;
 import orderflow.topology.Topology;
+import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
 
   /**
    * @param publisher the process's outbox publisher, to which each batch hands what it committed
+   * @param tracing makes a CONSUMER span per delivery, with its handler and transaction under it
    */
   public ConsumerRuntime(
       Connection connection,
@@ -46,7 +48,8 @@ public final class ConsumerRuntime implements ReadinessCheck {
       ConsumerSettings settings,
       ServiceDefinition service,
       ConsumerMetrics metrics,
-      OutboxPublisher publisher)
+      OutboxPublisher publisher,
+      Tracing tracing)
       throws IOException {
     this.connection = connection;
     this.database = database;
@@ -76,7 +79,8 @@ public final class ConsumerRuntime implements ReadinessCheck {
             settler,
             breaker,
             metrics,
-            publisher);
+            publisher,
+            tracing);
     this.thread = new Thread(loop, service.name() + "-consumer");
     metrics.inFlight(loop::inFlight);
     metrics.breakerState(() -> breaker.state().gaugeValue());

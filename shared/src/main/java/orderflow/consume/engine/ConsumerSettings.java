@@ -5,6 +5,7 @@ import java.util.Objects;
 import orderflow.config.Durations;
 import orderflow.envelope.EventCodec;
 import orderflow.topology.RetryTiers;
+import orderflow.trace.Tracing;
 
 /**
  * How one consumer service runs; what it is (its name, its work queue) is its {@link
@@ -17,6 +18,9 @@ import orderflow.topology.RetryTiers;
  * @param declareTopology true to declare the whole topology at start and on resubscribe; false
  *     ({@code --no-declare}) to only check, passively, that this service's resources exist, so the
  *     service's account needs no configure permission
+ * @param tracing {@code --tracing}: trace even without {@code OTEL_TRACES_EXPORTER}
+ * @param tracer null to make the tracer from the environment at start; else the one to use (tests
+ *     pass an in-memory SDK), which the caller shuts down
  */
 public record ConsumerSettings(
     int prefetch,
@@ -30,7 +34,9 @@ public record ConsumerSettings(
     Integer httpPort,
     boolean declareTopology,
     Duration dedupWindow,
-    Duration outboxRetention) {
+    Duration outboxRetention,
+    boolean tracing,
+    Tracing tracer) {
   /**
    * Memory kept for deliveries the broker has sent and the service has not yet settled. RabbitMQ
    * bounds a consumer's unacked deliveries by count only, so the count is bounded here by what the
@@ -139,6 +145,8 @@ public record ConsumerSettings(
     private boolean declareTopology = true;
     private Duration dedupWindow = Durations.parse(DEFAULT_DEDUP_WINDOW);
     private Duration outboxRetention = Durations.parse(DEFAULT_OUTBOX_RETENTION);
+    private boolean tracing;
+    private Tracing tracer;
 
     private Builder() {}
 
@@ -203,6 +211,16 @@ public record ConsumerSettings(
       return this;
     }
 
+    public Builder tracing(boolean tracing) {
+      this.tracing = tracing;
+      return this;
+    }
+
+    public Builder tracer(Tracing tracer) {
+      this.tracer = tracer;
+      return this;
+    }
+
     /**
      * @throws InvalidSetting naming the first setting out of its range
      */
@@ -219,7 +237,9 @@ public record ConsumerSettings(
           httpPort,
           declareTopology,
           dedupWindow,
-          outboxRetention);
+          outboxRetention,
+          tracing,
+          tracer);
     }
   }
 

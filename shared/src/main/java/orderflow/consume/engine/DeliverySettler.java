@@ -11,6 +11,7 @@ import orderflow.observe.ConsumerMetrics;
 import orderflow.publish.ConfirmingPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one place where outcomes become broker actions. Called after the batch's transaction
@@ -57,6 +58,13 @@ final class DeliverySettler {
    */
   List<Settlement> settle(Channel channel, List<ReceivedDelivery> batch, List<Outcome> outcomes)
       throws IOException, InterruptedException {
+    return settle(channel, batch, outcomes, DeliverySpans.OFF);
+  }
+
+  /** As {@link #settle(Channel, List, List)}, ending each delivery's span with its outcome. */
+  List<Settlement> settle(
+      Channel channel, List<ReceivedDelivery> batch, List<Outcome> outcomes, DeliverySpans spans)
+      throws IOException, InterruptedException {
     List<Settlement> routed = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       ReceivedDelivery delivery = batch.get(i);
@@ -73,19 +81,24 @@ final class DeliverySettler {
     if (allConfirmed) {
       channel.basicAck(batch.get(batch.size() - 1).tag(), true);
     } else {
-      for (Settlement s : settled) {
+      for (int i = 0; i < settled.size(); i++) {
+        Settlement s = settled.get(i);
         if (s.acked()) {
           channel.basicAck(s.delivery().tag(), false);
         } else {
           log.warn(
-              "could not move delivery {} ({}) to its retry or dead-letter queue; returning it",
+              "could not move delivery {} ({}) to its retry or dead-letter queue; returning it{}",
               LogSafe.escape(s.delivery().properties().getMessageId()),
-              LogSafe.escape(s.delivery().eventTypeLabel()));
+              LogSafe.escape(s.delivery().eventTypeLabel()),
+              traceSuffix(spans.traceId(i)));
           channel.basicNack(s.delivery().tag(), false, true);
         }
       }
     }
-    settled.forEach(this::record);
+    for (int i = 0; i < settled.size(); i++) {
+      record(settled.get(i), spans.traceId(i));
+      spans.settled(i, settled.get(i));
+    }
     return settled;
   }
 
@@ -101,10 +114,24 @@ final class DeliverySettler {
     return null;
   }
 
-  private void record(Settlement s) {
+  /**
+   * @param traceId the delivery's trace id, or null: named in its log line and in the MDC
+   */
+  private void record(Settlement s, String traceId) {
     if (!s.acked()) {
       return;
     }
+    if (traceId != null) {
+      MDC.put(DeliverySpans.MDC_TRACE_ID, traceId);
+    }
+    try {
+      count(s, traceSuffix(traceId));
+    } finally {
+      MDC.remove(DeliverySpans.MDC_TRACE_ID);
+    }
+  }
+
+  private void count(Settlement s, String trace) {
     String type = s.delivery().eventTypeLabel();
     metrics.acked(type);
     FailureRouter.Routed r = s.route();
@@ -113,20 +140,26 @@ final class DeliverySettler {
     } else if (r != null && r.reason() != null) {
       metrics.deadLettered(type, r.reason());
       log.warn(
-          "dead-lettered {} {}: {} ({})",
+          "dead-lettered {} {}: {} ({}){}",
           LogSafe.escape(type),
           LogSafe.escape(s.delivery().properties().getMessageId()),
           r.reason(),
-          causeOf(s.outcome()));
+          causeOf(s.outcome()),
+          trace);
     } else if (r != null) {
       metrics.retried(type, r.tier());
       log.info(
-          "retrying {} {} after {}: {}",
+          "retrying {} {} after {}: {}{}",
           LogSafe.escape(type),
           LogSafe.escape(s.delivery().properties().getMessageId()),
           r.tier(),
-          causeOf(s.outcome()));
+          causeOf(s.outcome()),
+          trace);
     }
+  }
+
+  private static String traceSuffix(String traceId) {
+    return traceId == null ? "" : " trace " + traceId;
   }
 
   private static String causeOf(Outcome outcome) {

@@ -124,6 +124,13 @@ public final class RunOptions {
   String outboxRetention;
 
   @Option(
+      names = "--tracing",
+      description =
+          "Export OpenTelemetry traces (configured by the OTEL_* variables; OTLP to"
+              + " localhost:4318 by default). Also on when OTEL_TRACES_EXPORTER names an exporter")
+  boolean tracing;
+
+  @Option(
       names = "--no-declare",
       description =
           "Do not declare the topology: check passively that this service's exchanges and queues"
@@ -166,6 +173,7 @@ public final class RunOptions {
         .declareTopology(!noDeclare)
         .dedupWindow(Durations.parse(dedupWindow))
         .outboxRetention(Durations.parse(outboxRetention))
+        .tracing(tracing)
         .build();
   }
 

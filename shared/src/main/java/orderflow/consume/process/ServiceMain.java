@@ -20,12 +20,14 @@ import orderflow.observe.HealthServer;
 import orderflow.observe.HttpRoute;
 import orderflow.observe.ReadinessCheck;
 import orderflow.observe.ReadinessChecks;
+import orderflow.observe.TracedRoute;
 import orderflow.outbox.OutboxPublisher;
 import orderflow.store.Database;
 import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
 import orderflow.topology.TopologyVerifier;
+import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,6 +159,11 @@ public final class ServiceMain {
       throws Exception {
     ShutdownRegistry registry = new ShutdownRegistry();
     try {
+      Tracing tracing = settings.tracer();
+      if (tracing == null) {
+        tracing = Tracing.fromEnv(settings.tracing(), service.name(), System::getenv);
+        registry.register("tracing", tracing::close); // closed last: flushes every span
+      }
       Database database = Database.open(databaseUrl);
       registry.register("database", database::close);
       database.migrate(service.name(), service.migrations());
@@ -170,7 +177,8 @@ public final class ServiceMain {
       Topology topology = new Topology(broker.namespace(), settings.tiers());
       prepareTopology(connection, topology, settings, service);
 
-      OutboxPublisher publisher = new OutboxPublisher(database, connection, service.name());
+      OutboxPublisher publisher =
+          new OutboxPublisher(database, connection, service.name(), tracing);
       publisher.start();
       registry.register(
           "outbox publisher",
@@ -195,7 +203,7 @@ public final class ServiceMain {
 
       ConsumerRuntime runtime =
           new ConsumerRuntime(
-              connection, database, topology, settings, service, metrics, publisher);
+              connection, database, topology, settings, service, metrics, publisher, tracing);
       ReadinessChecks readiness =
           new ReadinessChecks(
               runtime,
@@ -209,7 +217,7 @@ public final class ServiceMain {
                 settings.httpPort(),
                 readiness,
                 metrics,
-                routes.apply(database, publisher));
+                TracedRoute.all(routes.apply(database, publisher), tracing));
         registry.register("http server", server::close);
         httpPort = server.port();
       }
