@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -20,6 +21,9 @@ final class PostgresDatabase extends Database {
    */
   private static final Set<String> TRANSIENT_SQL_STATES =
       Set.of("40001", "40P01", "55P03", "57P01", "57P02", "57P03");
+
+  /** First key of the migration lock ("of": orderflow); the second is the schema's hash. */
+  private static final int MIGRATION_LOCK_CLASS = 0x6f66;
 
   private final PostgresPool pool;
 
@@ -55,6 +59,21 @@ final class PostgresDatabase extends Database {
     Connection connection = connect(true, CONNECT_TIMEOUT_MS, new Properties());
     connection.setReadOnly(true);
     return connection;
+  }
+
+  /**
+   * Under a session advisory lock per schema: Flyway's baseline of a new history table is not safe
+   * between instances starting at once (the second finds the table empty and refuses).
+   */
+  @Override
+  public void migrate(String component, List<Migration> migrations) throws SQLException {
+    try (Connection lock = connect(true, CONNECT_TIMEOUT_MS, new Properties());
+        Statement statement = lock.createStatement()) {
+      statement.execute(
+          "SELECT pg_advisory_lock(" + MIGRATION_LOCK_CLASS + ", hashtext(current_schema()))");
+      // Released when this connection closes, whatever happens in between.
+      super.migrate(component, migrations);
+    }
   }
 
   /** Autovacuum reuses the space of deleted rows by itself. */
