@@ -1,5 +1,7 @@
 package orderflow.orders;
 
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -67,9 +69,19 @@ final class GroupCommit {
     thread.start();
   }
 
-  /** Runs {@code write} in the next group and waits for its commit. */
+  /**
+   * Runs {@code write} in the next group and waits for its commit. The write runs with the caller's
+   * trace context current, so what it stores (an outbox row's traceparent) continues the request.
+   */
   <T> T run(Write<T> write) throws SQLException {
-    Pending<T> pending = new Pending<>(write);
+    Context caller = Context.current();
+    Pending<T> pending =
+        new Pending<>(
+            transaction -> {
+              try (Scope scope = caller.makeCurrent()) {
+                return write.apply(transaction);
+              }
+            });
     queue.add(pending);
     try {
       return pending.done.get(WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
