@@ -30,7 +30,7 @@ final class RuntimeSchema {
                       + " body ${BLOB} NOT NULL,"
                       + " created_at BIGINT NOT NULL,"
                       + " sent_at BIGINT)",
-                  // The relay reads unsent rows in id order; the partial index keeps that cheap
+                  // The publisher reads unsent rows in id order; the partial index keeps that cheap
                   // however many sent rows wait for clean-up.
                   "CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL",
                   "CREATE INDEX outbox_sent_at ON outbox (sent_at)")),

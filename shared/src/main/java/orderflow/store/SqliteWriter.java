@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one long-lived write connection of a SQLite file in this process, lent for one transaction at
- * a time. Threads of one process (consumer loop, outbox relay, migrations) take turns in line here
- * instead of through SQLite's busy handler, which sleeps in growing steps and turns a few
+ * a time. Threads of one process (consumer loop, outbox publisher, retention) take turns in line
+ * here instead of through SQLite's busy handler, which sleeps in growing steps and turns a few
  * milliseconds of contention into hundreds; other processes still meet the busy timeout.
  *
  * <p>Keeping the connection keeps its prepared statements ({@link StatementCache}): preparing every

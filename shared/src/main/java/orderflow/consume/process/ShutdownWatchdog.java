@@ -19,7 +19,8 @@ final class ShutdownWatchdog {
 
   /**
    * The longest a drain may take: the consumer and the outbox flush each get {@code
-   * shutdownTimeout}; closing the relay, the ingresses and the connection get the margin.
+   * shutdownTimeout}; closing the outbox publisher, the ingresses and the connection get the
+   * margin.
    */
   static Duration limit(Duration shutdownTimeout) {
     return shutdownTimeout.multipliedBy(2).plusSeconds(30);
