@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import orderflow.consume.EventHandler;
 import orderflow.consume.ServiceDefinition;
@@ -95,7 +97,8 @@ class TracedSagaIT {
       TopologyDeclarer.declare(channel, topology);
     }
     Set<String> failedOnce = ConcurrentHashMap.newKeySet();
-    ServiceDefinition inventory = failingOnceFor("retry-me", failedOnce);
+    CountDownLatch cancelAccepted = new CountDownLatch(1);
+    ServiceDefinition inventory = failingOnceFor("retry-me", failedOnce, cancelAccepted);
     start(broker, inventory, null);
     start(broker, ShippingService.definition(Clock.systemUTC()), null);
     String ordersDb = TestDatabases.sqlite(dir);
@@ -123,6 +126,7 @@ class TracedSagaIT {
     HttpResponse<String> cancel =
         post(base + "/orders/" + cancelled + "/cancel", "{\"reason\":\"changed my mind\"}");
     assertEquals(202, cancel.statusCode(), cancel.body());
+    cancelAccepted.countDown();
 
     String exchange = topology.ordersExchange();
     String inventoryQueue = topology.queue(inventory.workQueue());
@@ -327,7 +331,12 @@ class TracedSagaIT {
   }
 
   /** Inventory, whose reservation fails once, transiently, for {@code customer}'s order. */
-  private static ServiceDefinition failingOnceFor(String customer, Set<String> failed) {
+  /**
+   * Inventory that fails once for {@code customer}'s orders, and holds back "cancel-me" until its
+   * cancellation was accepted: otherwise the saga can ship it before the cancel request arrives.
+   */
+  private static ServiceDefinition failingOnceFor(
+      String customer, Set<String> failed, CountDownLatch cancelAccepted) {
     ServiceDefinition real = InventoryService.definition(100, 50);
     Map<EventType, EventHandler> handlers = new EnumMap<>(EventType.class);
     handlers.putAll(real.handlers());
@@ -342,6 +351,10 @@ class TracedSagaIT {
             OrderCreated order = (OrderCreated) event.payload();
             if (order.customerId().equals(customer) && failed.add(order.orderId())) {
               throw new IllegalStateException("injected: the stock database is busy");
+            }
+            if (order.customerId().equals("cancel-me")
+                && !cancelAccepted.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+              throw new IllegalStateException("the cancellation was never accepted");
             }
             reserve.handle(event, context);
           }
