@@ -26,7 +26,7 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.inventory.InventoryService;
-import orderflow.orders.OrderRebuild;
+import orderflow.orderservice.OrderRebuild;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.store.Database;

@@ -7,7 +7,7 @@ import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
 import orderflow.cli.QueryDatabase;
 import orderflow.consume.options.DatabaseOptions;
-import orderflow.orders.OrderService;
+import orderflow.orderservice.OrderService;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

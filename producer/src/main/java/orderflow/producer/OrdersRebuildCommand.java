@@ -2,8 +2,8 @@ package orderflow.producer;
 
 import java.io.PrintWriter;
 import orderflow.config.LogSafe;
-import orderflow.orders.OrderRebuild;
-import orderflow.orders.OrderService;
+import orderflow.orderservice.OrderRebuild;
+import orderflow.orderservice.OrderService;
 import orderflow.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

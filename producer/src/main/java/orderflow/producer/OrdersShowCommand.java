@@ -2,9 +2,9 @@ package orderflow.producer;
 
 import java.io.PrintWriter;
 import orderflow.config.LogSafe;
-import orderflow.orders.OrderDetails;
-import orderflow.orders.OrderQueries;
-import orderflow.orders.OrderState;
+import orderflow.orderservice.OrderDetails;
+import orderflow.orderservice.OrderQueries;
+import orderflow.orderservice.OrderState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

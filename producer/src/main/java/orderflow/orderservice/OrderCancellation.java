@@ -1,0 +1,154 @@
+package orderflow.orderservice;
+
+import io.opentelemetry.api.trace.Span;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.OrderCancelled;
+import orderflow.store.Database;
+import orderflow.store.Outbox;
+import orderflow.store.OutboxEntry;
+import orderflow.trace.TraceParent;
+
+/**
+ * Asks for an order's cancellation (the write side of {@code POST /orders/{id}/cancel}): in one
+ * transaction, checks that the order exists and has not ended, appends its {@code OrderCancelled}
+ * to the event store and folds it, and adds the event to the outbox (the outbox publisher publishes
+ * it after commit). Shipping then decides (docs/architecture.md section 2): the read model shows
+ * {@code CANCELLED}, or the refusal if the order shipped meanwhile.
+ *
+ * <p>Idempotent: an order whose cancellation was already asked for answers with that first
+ * cancellation and nothing is written; an {@code Idempotency-Key} is recorded with the request's
+ * fingerprint as for a placement, and the same key for another request is refused.
+ *
+ * <p>Thread-safe: each call uses its own connection; concurrent cancels of one order are serialised
+ * by the order's read-model row (SQLite: one writer; PostgreSQL: {@code FOR UPDATE}).
+ */
+final class OrderCancellation {
+  private final Database database;
+  private final String exchange;
+  private final Clock clock;
+  private final OrderProjector projector;
+  private final Consumer<List<OutboxEntry>> committed;
+  private final OrderReadModel readModel = new OrderReadModel();
+  private final IdempotencyKeys keys = new IdempotencyKeys();
+
+  OrderCancellation(
+      Database database,
+      String exchange,
+      Clock clock,
+      OrderProjector projector,
+      Consumer<List<OutboxEntry>> committed) {
+    this.database = Objects.requireNonNull(database, "database");
+    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.projector = Objects.requireNonNull(projector, "projector");
+    this.committed = Objects.requireNonNull(committed, "committed");
+  }
+
+  /** What a request found. */
+  enum Answer {
+    REQUESTED,
+    ALREADY_REQUESTED,
+    UNKNOWN_ORDER,
+    ALREADY_ENDED
+  }
+
+  /**
+   * @param reason the reason of the cancellation in force (the first one, for a repeat)
+   * @param ended the order's status when it had already ended, else empty
+   */
+  record Result(Answer answer, String reason, Optional<OrderStatus> ended) {}
+
+  /**
+   * @param idempotencyKey null when the client sent none
+   * @throws OrderPlacement.KeyReusedException when the key was used for another request
+   */
+  Result cancel(String orderId, String reason, String idempotencyKey) throws SQLException {
+    OrderCancelled cancellation = new OrderCancelled(orderId, reason);
+    String fingerprint = fingerprint(orderId, reason);
+    try (Connection connection = database.open()) {
+      try {
+        if (idempotencyKey != null) {
+          Optional<IdempotencyKeys.Use> earlier = keys.find(connection, idempotencyKey);
+          if (earlier.isPresent() && !earlier.get().fingerprint().equals(fingerprint)) {
+            connection.rollback();
+            throw new OrderPlacement.KeyReusedException();
+          }
+        }
+        Optional<OrderState> order =
+            readModel.findForUpdate(connection, database.dialect(), orderId);
+        Result result = decide(order);
+        if (result != null) {
+          connection.rollback();
+          return result;
+        }
+        EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
+        projector.record(connection, event);
+        OutboxEntry entry =
+            Outbox.addTraced(connection, exchange, List.of(traced(connection, event))).get(0);
+        if (idempotencyKey != null) {
+          keys.record(
+              connection,
+              idempotencyKey,
+              new IdempotencyKeys.Use(orderId, fingerprint),
+              clock.instant());
+        }
+        connection.commit();
+        committed.accept(List.of(entry));
+        return new Result(Answer.REQUESTED, reason, Optional.empty());
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The cancellation continues the trace its order was placed in, so one trace follows the order;
+   * the request's own span links to it. Without one it continues the request's trace.
+   */
+  private Outbox.Pending traced(Connection connection, EventEnvelope event) throws SQLException {
+    TraceParent order = new OrderEventStore().trace(connection, event.payload().orderId());
+    if (!order.present()) {
+      return new Outbox.Pending(event, TraceParent.current());
+    }
+    Span.current().addLink(Span.fromContext(order.context()).getSpanContext());
+    return new Outbox.Pending(event, order);
+  }
+
+  /** The answer when nothing is to be written, or null when the cancellation goes ahead. */
+  private static Result decide(Optional<OrderState> order) {
+    if (order.isEmpty()) {
+      return new Result(Answer.UNKNOWN_ORDER, null, Optional.empty());
+    }
+    OrderState state = order.get();
+    if (state.cancellationReason() != null && state.cancellationRefusal() == null) {
+      return new Result(Answer.ALREADY_REQUESTED, state.cancellationReason(), Optional.empty());
+    }
+    if (state.status().terminal()) {
+      return new Result(Answer.ALREADY_ENDED, null, Optional.of(state.status()));
+    }
+    return null;
+  }
+
+  private static String fingerprint(String orderId, String reason) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("cancel\n" + orderId + "\n" + reason).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot fingerprint a cancellation", e);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package orderflow.orderservice;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import orderflow.envelope.EventCodec;
+import orderflow.envelope.EventEnvelope;
+import orderflow.trace.TraceParent;
+
+/**
+ * The append-only order event store: every event of every order, each once, as received. Nothing
+ * here updates or deletes a row.
+ *
+ * <p>Stateless and thread-safe; each call uses only the caller's connection and transaction.
+ */
+public final class OrderEventStore {
+  private static final EventCodec CODEC = new EventCodec();
+
+  /**
+   * Appends {@code event} unless an event with its id is already stored, with the trace context of
+   * the current span (the API request's or the delivery's handler's).
+   *
+   * @return true when it was appended, false when it was already there
+   */
+  public boolean append(Connection connection, EventEnvelope event, Instant storedAt)
+      throws SQLException {
+    // ON CONFLICT DO NOTHING (SQLite 3.24+, PostgreSQL 9.5+): a repeat never aborts the
+    // transaction.
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO order_events"
+                + " (event_id, order_id, event_type, occurred_at, causation_id, stored_at, body,"
+                + " traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+      insert.setString(1, event.eventId().toString());
+      insert.setString(2, event.payload().orderId());
+      insert.setString(3, event.eventType().wireName());
+      insert.setLong(4, event.timestamp().toEpochMilli());
+      insert.setString(5, event.metadata().causationId());
+      insert.setLong(6, storedAt.toEpochMilli());
+      insert.setString(7, new String(CODEC.encode(event), StandardCharsets.UTF_8));
+      insert.setString(8, TraceParent.current().traceparent());
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  /** The order's events in the order they were stored; empty for an order never seen. */
+  public List<StoredEvent> history(Connection connection, String orderId) throws SQLException {
+    List<StoredEvent> events = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT seq, body, stored_at, traceparent FROM order_events WHERE order_id = ?"
+                + " ORDER BY seq")) {
+      select.setString(1, orderId);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          events.add(
+              new StoredEvent(
+                  rows.getLong(1),
+                  CODEC.decode(rows.getString(2).getBytes(StandardCharsets.UTF_8)),
+                  Instant.ofEpochMilli(rows.getLong(3)),
+                  new TraceParent(rows.getString(4), null).traceId()));
+        }
+      }
+    }
+    return events;
+  }
+
+  /** The trace context of the order's first event stored in one; NONE when there is none. */
+  public TraceParent trace(Connection connection, String orderId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT traceparent FROM order_events WHERE order_id = ? AND traceparent IS NOT NULL"
+                + " ORDER BY seq LIMIT 1")) {
+      select.setString(1, orderId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? new TraceParent(rows.getString(1), null) : TraceParent.NONE;
+      }
+    }
+  }
+
+  /** Every order id that has at least one event, sorted. */
+  public List<String> orderIds(Connection connection) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT DISTINCT order_id FROM order_events ORDER BY order_id");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        ids.add(rows.getString(1));
+      }
+    }
+    return ids;
+  }
+
+  /** The events only, for folding. */
+  static List<EventEnvelope> events(List<StoredEvent> history) {
+    return history.stream().map(StoredEvent::event).toList();
+  }
+}

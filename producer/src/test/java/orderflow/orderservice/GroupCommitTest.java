@@ -1,0 +1,102 @@
+package orderflow.orderservice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import orderflow.store.Database;
+import orderflow.store.Migration;
+import orderflow.store.OutboxEntry;
+import orderflow.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Concurrent writes share commits on a real SQLite file, and a write that fails takes nothing of
+ * the others with it.
+ */
+class GroupCommitTest {
+  @TempDir Path dir;
+  private Database database;
+  private final List<OutboxEntry> handedOver = new ArrayList<>();
+
+  @BeforeEach
+  void open() throws SQLException {
+    database = Database.open(TestDatabases.sqlite(dir));
+    database.migrate(
+        "group",
+        List.of(new Migration(1, "rows", List.of("CREATE TABLE written (n INTEGER PRIMARY KEY)"))));
+  }
+
+  @AfterEach
+  void close() {
+    database.close();
+  }
+
+  @Test
+  void concurrentWritesShareCommitsAndAFailingOneIsUndoneAlone() throws Exception {
+    GroupCommit groups = new GroupCommit(database, handedOver::addAll);
+    ExecutorService clients = Executors.newFixedThreadPool(32);
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int n = 0; n < 400; n++) {
+      int value = n;
+      answers.add(clients.submit(() -> groups.run(transaction -> write(transaction, value))));
+    }
+    int failed = 0;
+    for (Future<Integer> answer : answers) {
+      try {
+        answer.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+        failed++;
+      }
+    }
+    clients.shutdown();
+
+    assertEquals(40, failed, "every tenth write fails");
+    assertEquals(360, count(), "each other write committed once, nothing of the failed ones");
+    assertTrue(groups.commits() < 400, "commits shared: " + groups.commits());
+  }
+
+  @Test
+  void aFailedWriteReachesItsCaller() {
+    GroupCommit groups = new GroupCommit(database, handedOver::addAll);
+    assertThrows(
+        IllegalStateException.class, () -> groups.run(transaction -> write(transaction, 10)));
+  }
+
+  /** Inserts {@code n}, then fails for every tenth after writing, so the write must be undone. */
+  private static GroupCommit.Written<Integer> write(Connection transaction, int n)
+      throws SQLException {
+    try (PreparedStatement insert =
+        transaction.prepareStatement("INSERT INTO written (n) VALUES (?)")) {
+      insert.setInt(1, n);
+      insert.executeUpdate();
+    }
+    if (n % 10 == 0) {
+      throw new IllegalStateException("write " + n + " fails");
+    }
+    return new GroupCommit.Written<>(n, List.of());
+  }
+
+  private long count() throws SQLException {
+    try (Connection connection = database.openReadOnly();
+        PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM written");
+        ResultSet result = select.executeQuery()) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+}
