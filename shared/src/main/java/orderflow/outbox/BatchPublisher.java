@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a batch of outbox rows on one confirming channel and waits for the broker's answers.
- * Rows confirmed or returned (unroutable) are settled; the rest (nacked, unconfirmed, not published
- * because the channel failed) stay for a later attempt. Confined to one thread.
+ * Publishes batches of outbox rows on one confirming channel ({@link #send}) and collects the
+ * broker's answers ({@link Sending#settle}). Rows confirmed or returned (unroutable) are settled;
+ * the rest (nacked, unconfirmed, not published because the channel failed) stay for a later
+ * attempt. Confined to one thread.
  */
 final class BatchPublisher {
   private static final Logger log = LoggerFactory.getLogger(BatchPublisher.class);
@@ -43,7 +44,16 @@ final class BatchPublisher {
     return publisher;
   }
 
+  /** Publishes {@code rows} and waits for the broker's answers. */
   Outcome publish(List<OutboxEntry> rows) throws InterruptedException {
+    return send(rows).settle();
+  }
+
+  /**
+   * Publishes {@code rows} without waiting for the broker; a channel failure stops at the row that
+   * met it, and the rows before it are still settled.
+   */
+  Sending send(List<OutboxEntry> rows) throws InterruptedException {
     List<Sent> published = new ArrayList<>(rows.size());
     Exception channelFailure = null;
     for (OutboxEntry row : rows) {
@@ -52,43 +62,64 @@ final class BatchPublisher {
         published.add(new Sent(row, traced.span(), publisher.publish(traced.message())));
       } catch (IOException | ShutdownSignalException e) {
         PublishSpans.failed(traced.span(), e);
-        // Still wait for what was published before: confirmed rows need not be sent again.
         channelFailure = e;
         break;
       }
     }
-    int notPublished = rows.size() - published.size();
-    return settle(published, notPublished, channelFailure);
+    return new Sending(published, rows.size() - published.size(), channelFailure);
   }
 
-  private Outcome settle(List<Sent> published, int failed, Exception channelFailure)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + confirmTimeout.toNanos();
-    List<Long> settled = new ArrayList<>(published.size());
-    int returned = 0;
-    for (int i = 0; i < published.size(); i++) {
-      OutboxEntry row = published.get(i).row();
-      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-      PublishOutcome outcome = ConfirmingPublisher.await(published.get(i).answer(), left);
-      PublishSpans.end(published.get(i).span(), outcome);
-      switch (outcome) {
-        case CONFIRMED -> settled.add(row.id());
-        case RETURNED -> {
-          log.debug(
-              "outbox event {} to {} with key {} was unroutable (no queue bound); marking it sent",
-              row.message().properties().getMessageId(),
-              row.message().exchange(),
-              row.message().routingKey());
-          settled.add(row.id());
-          returned++;
+  /** A batch published, its answers on their way. */
+  final class Sending {
+    private final List<Sent> published;
+    private final int notPublished;
+    private final Exception channelFailure;
+    private final long deadline = System.nanoTime() + confirmTimeout.toNanos();
+    private final CompletableFuture<Void> answered;
+
+    private Sending(List<Sent> published, int notPublished, Exception channelFailure) {
+      this.published = published;
+      this.notPublished = notPublished;
+      this.channelFailure = channelFailure;
+      this.answered =
+          CompletableFuture.allOf(
+              published.stream().map(Sent::answer).toArray(CompletableFuture[]::new));
+    }
+
+    /** Completes once the broker answered every publish (on the connection's thread). */
+    CompletableFuture<Void> answered() {
+      return answered;
+    }
+
+    /** Waits for the answers not yet in, until the confirm timeout after the send. */
+    Outcome settle() throws InterruptedException {
+      List<Long> settled = new ArrayList<>(published.size());
+      int returned = 0;
+      int failed = notPublished;
+      for (Sent sent : published) {
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        PublishOutcome outcome = ConfirmingPublisher.await(sent.answer(), left);
+        PublishSpans.end(sent.span(), outcome);
+        switch (outcome) {
+          case CONFIRMED -> settled.add(sent.row().id());
+          case RETURNED -> {
+            log.debug(
+                "outbox event {} to {} with key {} was unroutable (no queue bound); marking it sent",
+                sent.row().message().properties().getMessageId(),
+                sent.row().message().exchange(),
+                sent.row().message().routingKey());
+            settled.add(sent.row().id());
+            returned++;
+          }
+          case NACKED, UNCONFIRMED -> failed++;
         }
-        case NACKED, UNCONFIRMED -> failed++;
       }
+      Exception failure = channelFailure;
+      if (failure == null && !publisher.channel().isOpen()) {
+        // The broker closed the channel after accepting the publishes, e.g. a missing exchange.
+        failure = publisher.channel().getCloseReason();
+      }
+      return new Outcome(settled, returned, failed, failure);
     }
-    if (channelFailure == null && !publisher.channel().isOpen()) {
-      // The broker closed the channel after accepting the publishes, e.g. a missing exchange.
-      channelFailure = publisher.channel().getCloseReason();
-    }
-    return new Outcome(settled, returned, failed, channelFailure);
   }
 }

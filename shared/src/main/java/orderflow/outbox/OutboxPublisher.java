@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import orderflow.config.LogSafe;
 import orderflow.store.Database;
@@ -25,15 +29,17 @@ import org.slf4j.LoggerFactory;
  * The process's one publisher of outbox rows (docs/architecture.md, section 5.3). Whoever commits
  * rows hands them over ({@link #submit}); this thread alone publishes them with confirms and marks
  * them sent in its own transaction, which does not wait for the disk (a lost mark only sends the
- * row again). At start, when idle, after a failure and when a hand-off found no room, it reads the
- * rows left unsent instead.
+ * row again). Hand-offs are published as they come, without waiting for the answers to earlier
+ * ones; answered batches are settled (marked) in order. At start, when idle, after a failure and
+ * when a hand-off found no room, it reads the rows left unsent instead (a sweep).
  *
  * <p>Invariant: a row is published only while this publisher holds it, from reading it unsent to
- * committing its mark: on PostgreSQL by a row lock ({@code FOR UPDATE SKIP LOCKED}), so instances
- * sharing a database skip each other's rows; on SQLite, one process per file, by being this one
- * thread. So a row marked sent is never published again, and two publishers never publish one row
- * at once. A crash between publish and mark publishes the row again later, with the same event id,
- * for the consumers' inboxes to absorb. No timing is a condition of correctness: {@link
+ * committing its mark: on PostgreSQL by a row lock ({@code FOR UPDATE SKIP LOCKED}) in a
+ * transaction per batch, so instances sharing a database skip each other's rows; on SQLite, one
+ * process per file, by being this one thread, which sweeps only when nothing it published is left
+ * unsettled. So a row marked sent is never published again, and two publishers never publish one
+ * row at once. A crash between publish and mark publishes the row again later, with the same event
+ * id, for the consumers' inboxes to absorb. No timing is a condition of correctness: {@link
  * #IDLE_SWEEP} only decides how soon leftovers go.
  *
  * <p>This class is thread-safe.
@@ -48,7 +54,19 @@ public final class OutboxPublisher implements AutoCloseable {
   /** Hand-offs waiting: beyond this the rows wait in the table for a sweep. */
   private static final int HANDOFF_BATCHES = 64;
 
-  private static final List<OutboxEntry> WAKE_UP = List.of();
+  /** Batches published and not yet settled, beyond which the oldest is waited for. */
+  private static final int SQLITE_IN_FLIGHT = 8;
+
+  /**
+   * PostgreSQL: each batch in flight holds a pooled connection (its transaction keeps the rows
+   * locked), so fewer.
+   */
+  private static final int POSTGRESQL_IN_FLIGHT = 2;
+
+  /** Hand-offs that carry no rows, told apart by identity. */
+  private static final List<OutboxEntry> WAKE_UP = Collections.unmodifiableList(new ArrayList<>());
+
+  private static final List<OutboxEntry> ANSWERED = Collections.unmodifiableList(new ArrayList<>());
   private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
 
   private final Database database;
@@ -57,6 +75,18 @@ public final class OutboxPublisher implements AutoCloseable {
   private final PublisherChannel channel;
   private final BlockingQueue<List<OutboxEntry>> handed = new ArrayBlockingQueue<>(HANDOFF_BATCHES);
   private final Thread thread;
+  private final int maxInFlight;
+
+  /** Batches published, oldest first, whose answers are not yet settled; publisher thread only. */
+  private final Deque<InFlight> inFlight = new ArrayDeque<>();
+
+  /** A batch published; on PostgreSQL with the transaction that holds its rows. */
+  private record InFlight(BatchPublisher.Sending sending, Connection holder) {}
+
+  /** SQLite: the highest row id a sweep has read; rows above it were never published. */
+  private long sweptThrough;
+
+  private final AtomicBoolean answerWaiting = new AtomicBoolean();
   private final AtomicLong unroutable = new AtomicLong();
   private final AtomicLong markFailures = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
@@ -90,6 +120,7 @@ public final class OutboxPublisher implements AutoCloseable {
     this.database = database;
     this.name = name;
     this.lockRows = database.dialect() == Dialect.POSTGRESQL;
+    this.maxInFlight = lockRows ? POSTGRESQL_IN_FLIGHT : SQLITE_IN_FLIGHT;
     this.channel = new PublisherChannel(connection, MAX_BATCH, new PublishSpans(tracing));
     this.thread = new Thread(this::run, name + "-outbox-publisher");
     thread.setDaemon(true);
@@ -191,6 +222,7 @@ public final class OutboxPublisher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      abandonInFlight();
       channel.close();
       nextBacklogCount = System.nanoTime();
       try {
@@ -204,7 +236,8 @@ public final class OutboxPublisher implements AutoCloseable {
   }
 
   /**
-   * One step: marks what is left unmarked, sweeps or publishes a hand-off.
+   * One step: marks what is left unmarked, then sweeps, or publishes what was handed over and
+   * settles the batches the broker has answered.
    *
    * @return false when stopping and nothing is left to publish
    */
@@ -212,101 +245,205 @@ public final class OutboxPublisher implements AutoCloseable {
     markLeftovers();
     countBacklogIfDue();
     if (sweepNeeded) {
+      settle(true);
       sweepNeeded = false;
-      sweepNeeded = publish(null) == MAX_BATCH;
+      sweepNeeded = sweep() == MAX_BATCH;
       return true;
     }
-    List<OutboxEntry> batch = nextHandOff();
-    if (batch.isEmpty()) {
+    List<OutboxEntry> handedOver = nextHandOff();
+    if (handedOver == null) {
+      if (!inFlight.isEmpty()) {
+        settle(true);
+        return true;
+      }
       if (stopping) {
-        int swept = publish(null);
-        return swept > 0;
+        return sweep() > 0;
       }
       sweepNeeded = true;
       return true;
     }
-    publish(batch);
+    if (!handedOver.isEmpty()) {
+      Connection holder = lockRows ? holder() : null;
+      send(holdUnsent(holder, handedOver), holder);
+    }
+    settle(false);
     return true;
   }
 
-  /** The waiting hand-offs, up to {@link #MAX_BATCH} rows; empty when idle or woken up. */
+  /**
+   * The waiting hand-offs, up to about {@link #MAX_BATCH} rows; empty when woken up or told of
+   * answers; null when nothing came within {@link #IDLE_SWEEP}.
+   */
   private List<OutboxEntry> nextHandOff() throws InterruptedException {
-    List<OutboxEntry> first =
+    List<OutboxEntry> next =
         stopping ? handed.poll() : handed.poll(IDLE_SWEEP.toNanos(), TimeUnit.NANOSECONDS);
-    if (first == null) {
-      return List.of();
+    if (next == null) {
+      return null;
     }
-    List<OutboxEntry> batch = new ArrayList<>(first);
-    List<OutboxEntry> next;
-    while (batch.size() < MAX_BATCH && (next = handed.peek()) != null) {
-      batch.addAll(handed.poll());
-      if (next.isEmpty()) {
+    List<OutboxEntry> batch = new ArrayList<>();
+    do {
+      if (next == WAKE_UP) {
         sweepNeeded = true;
+      } else if (next == ANSWERED) {
+        answerWaiting.set(false);
+      } else {
+        batch.addAll(next);
       }
-    }
+    } while (batch.size() < MAX_BATCH && (next = handed.poll()) != null);
     return batch;
   }
 
-  /**
-   * Publishes {@code handedOver} (or, when null, up to {@link #MAX_BATCH} unsent rows of the table)
-   * while holding them, and marks the confirmed ones sent.
-   *
-   * @return how many rows were found to publish
-   */
-  private int publish(List<OutboxEntry> handedOver)
-      throws IOException, SQLException, InterruptedException {
-    if (lockRows) {
-      try (Connection db = database.openUnsynced()) {
-        OutboxRows.allowPublisherIdle(db);
-        List<OutboxEntry> rows = holdUnsent(db, handedOver);
-        BatchPublisher.Outcome outcome = publishRows(rows);
-        mark(db, outcome.settled());
-        requireComplete(outcome);
-        return rows.size();
-      }
+  /** Publishes up to {@link #MAX_BATCH} unsent rows of the table and settles them. */
+  private int sweep() throws IOException, SQLException, InterruptedException {
+    Connection holder = lockRows ? holder() : null;
+    List<OutboxEntry> rows;
+    try {
+      rows = OutboxRows.unsent(lockRows ? holder : reader(), MAX_BATCH, lockRows);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(holder);
+      throw e;
     }
-    List<OutboxEntry> rows = holdUnsent(reader(), handedOver);
-    BatchPublisher.Outcome outcome = publishRows(rows);
-    if (!outcome.settled().isEmpty()) {
-      try (Connection db = database.openUnsynced()) {
-        mark(db, outcome.settled());
-      }
+    if (!rows.isEmpty()) {
+      sweptThrough = Math.max(sweptThrough, rows.get(rows.size() - 1).id());
     }
-    requireComplete(outcome);
+    send(rows, holder);
+    settle(true);
     return rows.size();
   }
 
-  private List<OutboxEntry> holdUnsent(Connection db, List<OutboxEntry> handedOver)
-      throws SQLException {
-    if (handedOver == null) {
-      return OutboxRows.unsent(db, MAX_BATCH, lockRows);
+  /** PostgreSQL: a transaction of its own, in which the rows read stay locked until marked. */
+  private Connection holder() throws SQLException {
+    Connection holder = database.openUnsynced();
+    try {
+      OutboxRows.allowPublisherIdle(holder);
+      return holder;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(holder);
+      throw e;
     }
+  }
+
+  /**
+   * The handed-over rows no one has sent: on PostgreSQL locked in {@code holder}; on SQLite only
+   * rows a sweep may have read are looked up, since this thread alone publishes and marks them.
+   */
+  private List<OutboxEntry> holdUnsent(Connection holder, List<OutboxEntry> handedOver)
+      throws SQLException {
     List<Long> ids = new ArrayList<>(handedOver.size());
     for (OutboxEntry entry : handedOver) {
-      ids.add(entry.id());
+      if (lockRows || entry.id() <= sweptThrough) {
+        ids.add(entry.id());
+      }
     }
-    Set<Long> unsent = OutboxRows.stillUnsent(db, ids, lockRows);
-    return handedOver.stream().filter(entry -> unsent.contains(entry.id())).toList();
+    if (ids.isEmpty()) {
+      return handedOver;
+    }
+    Set<Long> unsent;
+    try {
+      unsent = OutboxRows.stillUnsent(lockRows ? holder : reader(), ids, lockRows);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(holder);
+      throw e;
+    }
+    return handedOver.stream()
+        .filter(entry -> unsent.contains(entry.id()) || !(lockRows || entry.id() <= sweptThrough))
+        .toList();
   }
 
-  private BatchPublisher.Outcome publishRows(List<OutboxEntry> rows)
+  /** Publishes {@code rows} held in {@code holder} (null on SQLite) without waiting for answers. */
+  private void send(List<OutboxEntry> rows, Connection holder)
       throws IOException, InterruptedException {
     if (rows.isEmpty()) {
-      return BatchPublisher.Outcome.EMPTY;
+      closeQuietly(holder);
+      return;
     }
-    BatchPublisher.Outcome outcome = channel.publisher().publish(rows);
-    unroutable.addAndGet(outcome.returned());
-    return outcome;
+    BatchPublisher.Sending sending;
+    try {
+      sending = channel.publisher().send(rows);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(holder);
+      throw e;
+    }
+    inFlight.add(new InFlight(sending, holder));
+    sending.answered().thenRun(this::answered);
   }
 
-  /** After the confirmed rows were marked: the rest go again after a back-off. */
-  private static void requireComplete(BatchPublisher.Outcome outcome) throws IOException {
+  /**
+   * Settles the oldest batches in flight, marking their confirmed rows sent: every batch when
+   * {@code all}, otherwise those the broker has answered and any beyond {@link #maxInFlight}. On
+   * SQLite one transaction marks them all.
+   */
+  private void settle(boolean all) throws IOException, SQLException, InterruptedException {
+    List<Long> confirmed = new ArrayList<>();
+    IOException incomplete = null;
+    InFlight head;
+    while ((head = inFlight.peek()) != null
+        && (all || inFlight.size() > maxInFlight || head.sending().answered().isDone())) {
+      inFlight.poll();
+      BatchPublisher.Outcome outcome;
+      try {
+        outcome = head.sending().settle();
+      } catch (InterruptedException e) {
+        closeQuietly(head.holder());
+        throw e;
+      }
+      unroutable.addAndGet(outcome.returned());
+      if (head.holder() != null) {
+        try (Connection holder = head.holder()) {
+          mark(holder, outcome.settled());
+        }
+      } else {
+        confirmed.addAll(outcome.settled());
+      }
+      if (incomplete == null) {
+        incomplete = incompleteness(outcome);
+      }
+    }
+    if (!confirmed.isEmpty()) {
+      try (Connection db = database.openUnsynced()) {
+        mark(db, confirmed);
+      }
+    }
+    if (incomplete != null) {
+      throw incomplete;
+    }
+  }
+
+  /** Rows not confirmed go again after a back-off: the failure that says so, or null. */
+  private static IOException incompleteness(BatchPublisher.Outcome outcome) {
     if (outcome.channelFailure() != null) {
-      throw new IOException(
+      return new IOException(
           "channel failed: " + outcome.channelFailure(), outcome.channelFailure());
     }
     if (outcome.failed() > 0) {
-      throw new IOException(outcome.failed() + " events nacked or unconfirmed");
+      return new IOException(outcome.failed() + " events nacked or unconfirmed");
+    }
+    return null;
+  }
+
+  /** Wakes the thread to settle answered batches, with at most one such hand-off waiting. */
+  private void answered() {
+    if (answerWaiting.compareAndSet(false, true) && !handed.offer(ANSWERED)) {
+      answerWaiting.set(false);
+    }
+  }
+
+  /** After a failure: batches in flight are given up; their rows go again with the next sweep. */
+  private void abandonInFlight() {
+    InFlight batch;
+    while ((batch = inFlight.poll()) != null) {
+      closeQuietly(batch.holder());
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing an outbox connection: {}", e.toString());
     }
   }
 
@@ -371,6 +508,7 @@ public final class OutboxPublisher implements AutoCloseable {
 
   private void failed(Exception e) {
     failures.incrementAndGet();
+    abandonInFlight();
     closeReader();
     channel.close();
     if (!failing) {

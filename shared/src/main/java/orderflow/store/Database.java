@@ -119,6 +119,19 @@ public abstract sealed class Database implements AutoCloseable
   /** The bytes the database takes: SQLite's file and its log, PostgreSQL's runtime tables. */
   public abstract long sizeBytes() throws SQLException;
 
+  /**
+   * Rows in a runtime table ({@code inbox} or {@code outbox}), for a gauge: exact on SQLite, the
+   * planner's estimate on PostgreSQL, where counting millions of rows a minute would cost a scan.
+   */
+  public abstract long rows(String table) throws SQLException;
+
+  static String runtimeTable(String table) {
+    if (!table.equals("inbox") && !table.equals("outbox")) {
+      throw new IllegalArgumentException("not a runtime table: " + table);
+    }
+    return table;
+  }
+
   /** True when a trivial query answers within a second (used by health checks). */
   public boolean ping() {
     Properties properties = new Properties();

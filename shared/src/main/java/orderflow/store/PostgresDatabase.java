@@ -1,6 +1,7 @@
 package orderflow.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -89,6 +90,20 @@ final class PostgresDatabase extends Database {
                 "SELECT pg_total_relation_size('inbox') + pg_total_relation_size('outbox')")) {
       size.next();
       return size.getLong(1);
+    }
+  }
+
+  @Override
+  public long rows(String table) throws SQLException {
+    try (Connection connection = open();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+      statement.setString(1, runtimeTable(table));
+      try (ResultSet estimate = statement.executeQuery()) {
+        // -1 until the table was first vacuumed or analysed.
+        return estimate.next() ? Math.max(0, estimate.getLong(1)) : 0;
+      }
     }
   }
 

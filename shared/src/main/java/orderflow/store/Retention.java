@@ -2,9 +2,7 @@ package orderflow.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * Deletes what the guarantees no longer need, a small batch per transaction so no delete holds a
@@ -29,18 +27,6 @@ public final class Retention {
         "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < ? LIMIT ?)",
         cutoff,
         limit);
-  }
-
-  /** Rows in {@code table} (the inbox or the outbox). */
-  public static long rows(Connection connection, String table) throws SQLException {
-    if (!table.equals("inbox") && !table.equals("outbox")) {
-      throw new IllegalArgumentException("not a runtime table: " + table);
-    }
-    try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-      result.next();
-      return result.getLong(1);
-    }
   }
 
   private static int delete(Connection connection, String sql, long cutoff, int limit)

@@ -110,6 +110,16 @@ final class SqliteDatabase extends Database {
     }
   }
 
+  @Override
+  public long rows(String table) throws SQLException {
+    try (Connection connection = openReadOnly();
+        Statement statement = connection.createStatement();
+        ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM " + runtimeTable(table))) {
+      count.next();
+      return count.getLong(1);
+    }
+  }
+
   /** BUSY or LOCKED: another writer holds the file. */
   @Override
   boolean isTransientItself(SQLException e) {

@@ -96,7 +96,7 @@ class OutboxTest {
       assertEquals(1, Retention.pruneSentOutbox(connection, 2_000L, 10));
       assertEquals(0, Retention.pruneSentOutbox(connection, 2_000L, 10));
       connection.commit();
-      assertEquals(2, Retention.rows(connection, "outbox"));
+      assertEquals(2, database.rows("outbox"));
       assertEquals(1, Outbox.backlog(connection), "an unsent row is never pruned");
     }
   }
@@ -110,7 +110,7 @@ class OutboxTest {
       execute(connection, "UPDATE inbox SET received_at = 1000 WHERE rowid <= 3");
       assertEquals(3, Retention.pruneInbox(connection, database, 2_000L, 10));
       connection.commit();
-      assertEquals(2, Retention.rows(connection, "inbox"));
+      assertEquals(2, database.rows("inbox"));
     }
   }
 

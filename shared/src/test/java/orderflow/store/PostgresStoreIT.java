@@ -141,6 +141,25 @@ class PostgresStoreIT {
   }
 
   @Test
+  void theRowGaugeIsThePlannersEstimateAsOfTheLastAnalyze() throws SQLException {
+    database.migrate("items", List.of());
+    try (Connection connection = database.open()) {
+      for (int i = 0; i < 3; i++) {
+        Outbox.add(connection, "orders", orderCreated());
+      }
+      connection.commit();
+    }
+    try (Connection connection = database.open();
+        Statement statement = connection.createStatement()) {
+      statement.execute("ANALYZE outbox");
+      connection.commit();
+    }
+
+    assertEquals(3, database.rows("outbox"));
+    assertEquals(0, database.rows("inbox"), "never analysed: no estimate, not -1");
+  }
+
+  @Test
   void aSecondRelayReadingAtOnceSkipsTheRowsTheFirstHoldsLocked() throws SQLException {
     database.migrate("items", List.of());
     try (Connection connection = database.open()) {

@@ -69,11 +69,13 @@ final class RetentionTask implements AutoCloseable {
         .tag("table", "outbox")
         .register(registry);
     Gauge.builder("orderflow.store.rows", this, task -> task.inboxRows)
-        .description("Rows in the runtime's tables, as of the last retention run")
+        .description(
+            "Rows in the runtime's tables as of the last retention run (PostgreSQL: estimated)")
         .tag("table", "inbox")
         .register(registry);
     Gauge.builder("orderflow.store.rows", this, task -> task.outboxRows)
-        .description("Rows in the runtime's tables, as of the last retention run")
+        .description(
+            "Rows in the runtime's tables as of the last retention run (PostgreSQL: estimated)")
         .tag("table", "outbox")
         .register(registry);
     Gauge.builder("orderflow.store.size", this, task -> task.databaseBytes)
@@ -107,10 +109,8 @@ final class RetentionTask implements AutoCloseable {
         database.compact();
         log.debug("retention deleted {} inbox and {} outbox rows", inbox, outbox);
       }
-      try (Connection connection = database.openReadOnly()) {
-        inboxRows = Retention.rows(connection, "inbox");
-        outboxRows = Retention.rows(connection, "outbox");
-      }
+      inboxRows = database.rows("inbox");
+      outboxRows = database.rows("outbox");
       databaseBytes = database.sizeBytes();
     } catch (SQLException | RuntimeException e) {
       log.warn(
