@@ -1,44 +1,51 @@
-package orderflow.outbox;
+package orderflow.publish;
 
 import com.rabbitmq.client.AMQP;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import orderflow.publish.OutgoingMessage;
-import orderflow.publish.PublishOutcome;
+import java.util.concurrent.CompletableFuture;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
 
 /**
- * The PRODUCER span of each outbox publish ({@code <exchange> publish}), parented on the trace
- * context the row was written with, so a trace continues across the outbox whichever thread or
- * process sends the row. The message then carries the span's own context. With tracing off the
- * message goes unchanged and nothing is allocated.
+ * The PRODUCER span of each publish ({@code <exchange> publish}, docs/architecture.md section 9.3).
+ * Its parent is the trace context the message already carries (an outbox row's, a legacy or
+ * dead-lettered message's), else the current one (a new trace when nothing is current); the message
+ * then carries the span's own context, so the consumer's span is the publish's child. With tracing
+ * off the message goes unchanged and nothing is allocated.
+ *
+ * <p>This class is thread-safe.
  */
-final class PublishSpans {
+public final class PublishSpans {
   /** A message about to go out, with its span (invalid when tracing is off). */
-  record Traced(OutgoingMessage message, Span span) {}
+  public record Traced(OutgoingMessage message, Span span) {}
 
   private final Tracing tracing;
 
-  PublishSpans(Tracing tracing) {
+  public PublishSpans(Tracing tracing) {
     this.tracing = tracing;
   }
 
-  Traced start(OutgoingMessage message) {
+  public Traced start(OutgoingMessage message) {
     if (!tracing.on()) {
       return new Traced(message, Span.getInvalid());
     }
     AMQP.BasicProperties properties = message.properties();
-    Context parent = TraceParent.fromHeaders(properties.getHeaders()).context();
+    TraceParent carried = TraceParent.fromHeaders(properties.getHeaders());
+    Context parent = carried.present() ? carried.context() : Context.current();
     Span span =
         tracing
             .tracer()
-            .spanBuilder(message.exchange() + " publish")
+            .spanBuilder(
+                message.exchange().isEmpty()
+                    ? "<default> publish"
+                    : message.exchange() + " publish")
             .setSpanKind(SpanKind.PRODUCER)
             .setParent(parent)
             .setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.RABBITMQ)
@@ -52,7 +59,7 @@ final class PublishSpans {
             .startSpan();
     Map<String, Object> headers =
         properties.getHeaders() == null ? new HashMap<>() : new HashMap<>(properties.getHeaders());
-    TraceParent.of(parent.with(span)).putInto(headers);
+    TraceParent.of(span.getSpanContext()).putInto(headers);
     return new Traced(
         new OutgoingMessage(
             message.exchange(),
@@ -62,15 +69,39 @@ final class PublishSpans {
         span);
   }
 
+  /**
+   * Publishes {@code message} inside its span, which ends with the broker's answer (on the
+   * connection's thread). Without tracing it is {@code publisher.publish(message)}.
+   */
+  public CompletableFuture<PublishOutcome> publish(
+      ConfirmingPublisher publisher, OutgoingMessage message)
+      throws IOException, InterruptedException {
+    if (!tracing.on()) {
+      return publisher.publish(message);
+    }
+    Traced traced = start(message);
+    CompletableFuture<PublishOutcome> answer;
+    try {
+      answer = publisher.publish(traced.message());
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      failed(traced.span(), e);
+      throw e;
+    }
+    answer.whenComplete(
+        (outcome, error) ->
+            end(traced.span(), error == null ? outcome : PublishOutcome.UNCONFIRMED));
+    return answer;
+  }
+
   /** Ends the span with the broker's answer; anything but a confirm is an error. */
-  static void end(Span span, PublishOutcome outcome) {
+  public static void end(Span span, PublishOutcome outcome) {
     if (outcome != PublishOutcome.CONFIRMED) {
       span.setStatus(StatusCode.ERROR, outcome.name().toLowerCase());
     }
     span.end();
   }
 
-  static void failed(Span span, Exception e) {
+  public static void failed(Span span, Exception e) {
     span.recordException(e);
     span.setStatus(StatusCode.ERROR, "channel failed");
     span.end();
