@@ -26,7 +26,15 @@ public final class PublishSpans {
   /** A message about to go out, with its span (invalid when tracing is off). */
   public record Traced(OutgoingMessage message, Span span) {}
 
+  /** An exchange and its span name; a process publishes to one exchange or two. */
+  private record SpanName(String exchange, String name) {
+    static SpanName of(String exchange) {
+      return new SpanName(exchange, (exchange.isEmpty() ? "<default>" : exchange) + " publish");
+    }
+  }
+
   private final Tracing tracing;
+  private volatile SpanName lastName = SpanName.of("");
 
   public PublishSpans(Tracing tracing) {
     this.tracing = tracing;
@@ -42,10 +50,7 @@ public final class PublishSpans {
     Span span =
         tracing
             .tracer()
-            .spanBuilder(
-                message.exchange().isEmpty()
-                    ? "<default> publish"
-                    : message.exchange() + " publish")
+            .spanBuilder(spanName(message.exchange()))
             .setSpanKind(SpanKind.PRODUCER)
             .setParent(parent)
             .setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.RABBITMQ)
@@ -67,6 +72,15 @@ public final class PublishSpans {
             properties.builder().headers(headers).build(),
             message.body()),
         span);
+  }
+
+  private String spanName(String exchange) {
+    SpanName name = lastName;
+    if (!name.exchange().equals(exchange)) {
+      name = SpanName.of(exchange);
+      lastName = name;
+    }
+    return name.name();
   }
 
   /**
