@@ -23,7 +23,9 @@ import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.publish.PublishOutcome;
+import orderflow.publish.PublishSpans;
 import orderflow.topology.Topology;
+import orderflow.trace.TraceParent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ final class LegacyMessageForwarder extends DefaultConsumer {
   }
 
   private final ConfirmingPublisher publisher;
+  private final PublishSpans spans;
   private final Topology topology;
   private final EventCodec codec;
   private final EventMessages messages;
@@ -58,6 +61,7 @@ final class LegacyMessageForwarder extends DefaultConsumer {
   LegacyMessageForwarder(
       Channel channel,
       ConfirmingPublisher publisher,
+      PublishSpans spans,
       Topology topology,
       EventCodec codec,
       Clock clock,
@@ -74,6 +78,7 @@ final class LegacyMessageForwarder extends DefaultConsumer {
               return thread;
             });
     this.publisher = publisher;
+    this.spans = spans;
     this.topology = topology;
     this.codec = codec;
     this.messages = new EventMessages(codec);
@@ -98,7 +103,12 @@ final class LegacyMessageForwarder extends DefaultConsumer {
     }
     String what =
         "order " + LogSafe.escape(event.payload().orderId()) + " (event " + event.eventId() + ")";
-    publishThenSettle(tag, messages.toMessage(event, topology.ordersExchange()), what);
+    // A sender's trace context passes through, traced here or not.
+    publishThenSettle(
+        tag,
+        messages.toMessage(
+            event, topology.ordersExchange(), TraceParent.fromHeaders(properties.getHeaders())),
+        what);
   }
 
   private EventEnvelope decodeOrderCreated(byte[] body) {
@@ -117,7 +127,7 @@ final class LegacyMessageForwarder extends DefaultConsumer {
       unsettled++;
     }
     try {
-      outcome = publisher.publish(outgoing);
+      outcome = spans.publish(publisher, outgoing);
     } catch (IOException e) {
       log.warn("cannot forward {}: {}; requeueing it", what, e.toString());
       settle(tag, PublishOutcome.UNCONFIRMED, what);

@@ -11,8 +11,10 @@ import orderflow.consume.Ingress;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ReadinessCheck;
 import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.PublishSpans;
 import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
+import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * (version 1 {@code {"type","data"}}, or a current envelope) is decoded, upcast, and republished
  * into the orders exchange, where the inventory queue receives it like any other OrderCreated. A
  * version 1 message carries no id; its eventId is derived from the order id, so a redelivery is
- * absorbed by the inventory's inbox.
+ * absorbed by the inventory's inbox. The republished event continues the trace of the legacy
+ * message's {@code traceparent} header, or starts one (with tracing on, under a PRODUCER span).
  *
  * <p>Manual acks, bounded prefetch; a message is acked only after the broker confirmed its
  * republication (or, if it can never be decoded, its dead letter in {@code inventory.dlq}).
@@ -60,7 +63,8 @@ public final class LegacyOrderBridge implements Ingress {
   }
 
   @Override
-  public Running start(Connection connection, Topology topology) throws IOException {
+  public Running start(Connection connection, Topology topology, Tracing tracing)
+      throws IOException {
     Channel publishChannel = connection.createChannel();
     // One publish per unacked delivery: a window as large as the prefetch never blocks delivery.
     ConfirmingPublisher publisher = new ConfirmingPublisher(publishChannel, prefetch);
@@ -71,7 +75,14 @@ public final class LegacyOrderBridge implements Ingress {
             prefetch,
             (channel, onLoss) ->
                 new LegacyMessageForwarder(
-                    channel, publisher, topology, codec, clock, requeueDelay, onLoss));
+                    channel,
+                    publisher,
+                    new PublishSpans(tracing),
+                    topology,
+                    codec,
+                    clock,
+                    requeueDelay,
+                    onLoss));
     try {
       subscription.start();
     } catch (IOException | RuntimeException e) {

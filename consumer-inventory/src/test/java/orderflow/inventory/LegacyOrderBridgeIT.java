@@ -22,6 +22,7 @@ import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import orderflow.trace.Tracing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -155,7 +156,8 @@ class LegacyOrderBridgeIT {
 
   private static LegacyOrderBridge.Running startBridge(TestBroker broker, Topology topology)
       throws Exception {
-    return new LegacyOrderBridge(10, Duration.ofMillis(100)).start(broker.connection(), topology);
+    return new LegacyOrderBridge(10, Duration.ofMillis(100))
+        .start(broker.connection(), topology, Tracing.OFF);
   }
 
   /** As seed 000's OrderService: default exchange, routing key = the queue, no properties. */

@@ -10,6 +10,9 @@ import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
+import orderflow.publish.PublishSpans;
+import orderflow.trace.Tracing;
+import orderflow.trace.TracingOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,6 +88,8 @@ final class LoadCommand extends BrokerCommand {
 
   @Mixin TopologyOption topology;
 
+  @Mixin TracingOption tracing;
+
   @Option(names = "--json", description = "Print the summary as one JSON object")
   boolean json;
 
@@ -95,16 +100,18 @@ final class LoadCommand extends BrokerCommand {
     EventMessages messages = new EventMessages(new EventCodec());
     LoadSummary summary;
     Optional<String> refusal;
-    try (BrokerSession session = BrokerSession.open(spec, broker, "load", topology.setup());
+    try (Tracing traces = tracing.open(BrokerSession.PROCESS_NAME);
+        BrokerSession session = BrokerSession.open(spec, broker, "load", topology.setup());
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), maxInFlight)) {
       BlockedNotice blocks = session.reportBlocks(spec.commandLine().getErr());
       String exchange = session.topology().ordersExchange();
+      PublishSpans spans = new PublishSpans(traces);
       if (warmup > 0) {
-        new LoadRun(publisher, messages, orders, exchange, new RatePacer(rate))
+        new LoadRun(publisher, spans, messages, orders, exchange, new RatePacer(rate))
             .run(warmup, timeout);
       }
-      LoadRun run = new LoadRun(publisher, messages, orders, exchange, new RatePacer(rate));
+      LoadRun run = new LoadRun(publisher, spans, messages, orders, exchange, new RatePacer(rate));
       double blockedBefore = blocks.blockedSeconds();
       try (AutoCloseable progress =
           ProgressLine.startIfTerminal(

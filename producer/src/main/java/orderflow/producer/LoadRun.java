@@ -9,17 +9,19 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
+import orderflow.publish.PublishSpans;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * Publishes a number of orders through a {@link ConfirmingPublisher} (which bounds the unconfirmed
- * window), then waits for every answer. Publishing happens on the calling thread; answers are
- * counted on the connection's thread.
+ * window), each in its PRODUCER span when tracing, then waits for every answer. Publishing happens
+ * on the calling thread; answers are counted on the connection's thread.
  */
 final class LoadRun {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadRun.class);
 
   private final ConfirmingPublisher publisher;
+  private final PublishSpans spans;
   private final EventMessages messages;
   private final OrderGenerator orders;
   private final String exchange;
@@ -37,11 +39,13 @@ final class LoadRun {
 
   LoadRun(
       ConfirmingPublisher publisher,
+      PublishSpans spans,
       EventMessages messages,
       OrderGenerator orders,
       String exchange,
       RatePacer pacer) {
     this.publisher = publisher;
+    this.spans = spans;
     this.messages = messages;
     this.orders = orders;
     this.exchange = exchange;
@@ -71,7 +75,7 @@ final class LoadRun {
       EventEnvelope event = EventEnvelope.first(orders.next(), OrderCommand.SOURCE);
       CompletableFuture<PublishOutcome> answer;
       try {
-        answer = publisher.publish(messages.toMessage(event, exchange));
+        answer = spans.publish(publisher, messages.toMessage(event, exchange));
       } catch (java.io.IOException | RuntimeException e) {
         failure = new PublishFailedException(BrokerErrors.describe(e), e);
         break;

@@ -8,13 +8,16 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.PublishOutcome;
+import orderflow.publish.PublishSpans;
+import orderflow.trace.Tracing;
+import orderflow.trace.TracingOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * A command that publishes one event and waits for the broker's confirm ({@code producer order},
- * {@code producer cancel}): its {@code --timeout} and {@code --no-declare}, and the publish that
- * says why an event was not accepted.
+ * {@code producer cancel}): its {@code --timeout}, {@code --no-declare} and {@code --tracing}, and
+ * the publish, in a PRODUCER span, that says why an event was not accepted.
  */
 abstract class OneEventCommand extends BrokerCommand {
   @Option(
@@ -26,6 +29,8 @@ abstract class OneEventCommand extends BrokerCommand {
   Duration timeout;
 
   @Mixin TopologyOption topology;
+
+  @Mixin TracingOption tracing;
 
   /**
    * Publishes {@code event} to the orders exchange and waits for its confirm.
@@ -39,15 +44,20 @@ abstract class OneEventCommand extends BrokerCommand {
     PublishOutcome outcome;
     ShutdownSignalException channelClosed;
     Optional<String> refusal;
-    try (BrokerSession session =
+    // Closed last: the span ends with the broker's answer or the channel's close, then is exported.
+    try (Tracing traces = tracing.open(BrokerSession.PROCESS_NAME);
+        BrokerSession session =
             BrokerSession.open(spec, broker, connectionPurpose, topology.setup());
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 1)) {
       blocks = session.reportBlocks(spec.commandLine().getErr());
       EventMessages messages = new EventMessages(new EventCodec());
       outcome =
-          publisher.publishAndWait(
-              messages.toMessage(event, session.topology().ordersExchange()), timeout);
+          ConfirmingPublisher.await(
+              new PublishSpans(traces)
+                  .publish(
+                      publisher, messages.toMessage(event, session.topology().ordersExchange())),
+              timeout);
       refusal = publisher.refusal();
       channelClosed = publisher.channel().getCloseReason();
       session.abortIfBlocked(publisher.channel());

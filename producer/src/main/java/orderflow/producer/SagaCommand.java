@@ -26,8 +26,12 @@ import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
+import orderflow.publish.OutgoingMessage;
 import orderflow.publish.PublishOutcome;
+import orderflow.publish.PublishSpans;
 import orderflow.topology.Topology;
+import orderflow.trace.Tracing;
+import orderflow.trace.TracingOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -119,6 +123,8 @@ final class SagaCommand extends BrokerCommand {
 
   @Mixin TopologyOption topology;
 
+  @Mixin TracingOption tracing;
+
   @Option(names = "--json", description = "Print the summary as one JSON object")
   boolean json;
 
@@ -127,7 +133,8 @@ final class SagaCommand extends BrokerCommand {
     validate();
     SagaTally tally = new SagaTally();
     EventCodec codec = new EventCodec();
-    try (BrokerSession session = BrokerSession.open(spec, broker, "saga", topology.setup());
+    try (Tracing traces = tracing.open(BrokerSession.PROCESS_NAME);
+        BrokerSession session = BrokerSession.open(spec, broker, "saga", topology.setup());
         Channel observer = session.connection().createChannel();
         ConfirmingPublisher publisher =
             new ConfirmingPublisher(session.connection().createChannel(), 100)) {
@@ -136,7 +143,7 @@ final class SagaCommand extends BrokerCommand {
       long deadLettersBefore = deadLetters(observer, topology);
       double retriesBefore = metric("orderflow_retries_total");
       long start = System.nanoTime();
-      publish(publisher, topology, codec, tally);
+      publish(new Publishing(publisher, new PublishSpans(traces)), topology, codec, tally);
       long deadline = System.nanoTime() + timeout.toNanos();
       long deadLettered = 0;
       while (System.nanoTime() < deadline) {
@@ -205,8 +212,14 @@ final class SagaCommand extends BrokerCommand {
     channel.basicConsume(queue, true, onEvent, tag -> {});
   }
 
-  private void publish(
-      ConfirmingPublisher publisher, Topology topology, EventCodec codec, SagaTally tally)
+  /** The saga's confirming channel, each publish in its PRODUCER span when tracing. */
+  private record Publishing(ConfirmingPublisher publisher, PublishSpans spans) {
+    CompletableFuture<PublishOutcome> publish(OutgoingMessage message) throws Exception {
+      return spans.publish(publisher, message);
+    }
+  }
+
+  private void publish(Publishing publisher, Topology topology, EventCodec codec, SagaTally tally)
       throws Exception {
     EventMessages messages = new EventMessages(codec);
     RatePacer pacer = new RatePacer(rate);
@@ -248,14 +261,14 @@ final class SagaCommand extends BrokerCommand {
       throw new CommandFailure(
           unconfirmed
               + " orders or cancellations were not confirmed by the broker"
-              + publisher.refusal().map(reply -> ": " + reply).orElse(""),
+              + publisher.publisher().refusal().map(reply -> ": " + reply).orElse(""),
           null);
     }
   }
 
   private static List<CompletableFuture<PublishOutcome>> cancelDue(
       CancellationSchedule cancellations,
-      ConfirmingPublisher publisher,
+      Publishing publisher,
       EventMessages messages,
       Topology topology,
       SagaTally tally)

@@ -19,7 +19,9 @@ import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.publish.PublishOutcome;
+import orderflow.publish.PublishSpans;
 import orderflow.topology.Topology;
+import orderflow.trace.Tracing;
 
 /**
  * The dead-letter queue of one work queue ({@code <queue>.dlq}): list, show, replay and purge.
@@ -68,14 +70,35 @@ public final class DeadLetterQueue {
   private final String workQueue;
   private final Clock clock;
   private final Duration lockWait;
+  private final PublishSpans spans;
   private Consumer<DeadLetter> afterConfirmHook = letter -> {};
 
   public DeadLetterQueue(Connection connection, Topology topology, String workQueue) {
-    this(connection, topology, workQueue, Clock.systemUTC(), DEFAULT_LOCK_WAIT);
+    this(connection, topology, workQueue, Tracing.OFF);
+  }
+
+  /**
+   * @param tracing makes each replay a PRODUCER span, the child of the trace context the dead
+   *     letter carries, whose own context the replayed message carries on
+   */
+  public DeadLetterQueue(
+      Connection connection, Topology topology, String workQueue, Tracing tracing) {
+    this(connection, topology, workQueue, Clock.systemUTC(), DEFAULT_LOCK_WAIT, tracing);
   }
 
   DeadLetterQueue(
       Connection connection, Topology topology, String workQueue, Clock clock, Duration lockWait) {
+    this(connection, topology, workQueue, clock, lockWait, Tracing.OFF);
+  }
+
+  DeadLetterQueue(
+      Connection connection,
+      Topology topology,
+      String workQueue,
+      Clock clock,
+      Duration lockWait,
+      Tracing tracing) {
+    this.spans = new PublishSpans(Objects.requireNonNull(tracing, "tracing"));
     this.connection = Objects.requireNonNull(connection, "connection");
     this.topology = Objects.requireNonNull(topology, "topology");
     this.workQueue = Objects.requireNonNull(workQueue, "workQueue");
@@ -144,8 +167,9 @@ public final class DeadLetterQueue {
   /**
    * Republishes each matching dead letter to its original exchange and routing key (persistent,
    * same properties and body, failure headers dropped, {@code x-replayed-at} set and {@code
-   * x-replay-count} incremented), and removes it once the broker confirmed; a letter whose
-   * republish is not confirmed stays in the DLQ and is reported in {@link ReplayResult#failed()}.
+   * x-replay-count} incremented, its {@code traceparent} kept, or with tracing continued by the
+   * replay's PRODUCER span), and removes it once the broker confirmed; a letter whose republish is
+   * not confirmed stays in the DLQ and is reported in {@link ReplayResult#failed()}.
    *
    * @throws IOException if the channel fails mid-way; letters already replayed are gone from the
    *     DLQ, the one in progress may be in both queues, the others are untouched
@@ -168,7 +192,8 @@ public final class DeadLetterQueue {
           continue;
         }
         PublishOutcome outcome =
-            publisher.publishAndWait(replayMessage(message, letter), DEFAULT_CONFIRM_TIMEOUT);
+            ConfirmingPublisher.await(
+                spans.publish(publisher, replayMessage(message, letter)), DEFAULT_CONFIRM_TIMEOUT);
         if (outcome.confirmed()) {
           afterConfirmHook.accept(letter);
           scan.remove(message);

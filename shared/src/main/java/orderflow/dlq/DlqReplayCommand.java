@@ -3,7 +3,10 @@ package orderflow.dlq;
 import java.io.IOException;
 import java.io.PrintWriter;
 import orderflow.cli.JsonOutput;
+import orderflow.trace.Tracing;
+import orderflow.trace.TracingOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dlq replay}: republish matching dead letters, removing each once confirmed. */
@@ -12,11 +15,19 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Republish matching dead letters to their original exchange and routing key;",
-      "each is removed from the DLQ only after the broker confirmed its republish."
+      "each is removed from the DLQ only after the broker confirmed its republish.",
+      "With --tracing (or OTEL_TRACES_EXPORTER) each republish is a span in its event's trace."
     })
 final class DlqReplayCommand extends FilteredDlqSubcommand {
   @Option(names = "--dry-run", description = "Show what would be replayed; change nothing")
   boolean dryRun;
+
+  @Mixin TracingOption tracing;
+
+  @Override
+  Tracing openTracing() {
+    return tracing.open(parent.processName());
+  }
 
   @Override
   int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException {

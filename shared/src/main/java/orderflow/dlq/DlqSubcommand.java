@@ -10,6 +10,7 @@ import orderflow.cli.OneLineErrors;
 import orderflow.config.BrokerOptions;
 import orderflow.config.BrokerSettings;
 import orderflow.topology.Topology;
+import orderflow.trace.Tracing;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +38,11 @@ abstract class DlqSubcommand implements Callable<Integer> {
   /** Checks the options before connecting; throw IllegalArgumentException for a usage error. */
   void validate() {}
 
+  /** The tracer of a subcommand that publishes; closed after the connection. */
+  Tracing openTracing() {
+    return Tracing.OFF;
+  }
+
   @Override
   public final Integer call() {
     BrokerSettings settings;
@@ -47,10 +53,12 @@ abstract class DlqSubcommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
-    try (Connection connection =
-        new BrokerConnector(settings, parent.processName()).connect("dlq")) {
+    try (Tracing tracing = openTracing();
+        Connection connection =
+            new BrokerConnector(settings, parent.processName()).connect("dlq")) {
       DeadLetterQueue queue =
-          new DeadLetterQueue(connection, new Topology(settings.namespace()), parent.workQueue());
+          new DeadLetterQueue(
+              connection, new Topology(settings.namespace()), parent.workQueue(), tracing);
       int code = run(queue, spec.commandLine().getOut());
       spec.commandLine().getOut().flush();
       return code;

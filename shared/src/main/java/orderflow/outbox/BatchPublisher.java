@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.PublishOutcome;
+import orderflow.publish.PublishSpans;
 import orderflow.store.OutboxEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import orderflow.config.LogSafe;
+import orderflow.publish.PublishSpans;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
 import orderflow.store.Outbox;

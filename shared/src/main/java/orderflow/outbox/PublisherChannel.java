@@ -6,6 +6,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.PublishSpans;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -24,8 +24,13 @@ public final class EventMessages {
   }
 
   public OutgoingMessage toMessage(EventEnvelope event, String exchange) {
+    return toMessage(event, exchange, TraceParent.NONE);
+  }
+
+  /** With a trace context to continue, as {@code traceparent} headers. */
+  public OutgoingMessage toMessage(EventEnvelope event, String exchange, TraceParent trace) {
     return new OutgoingMessage(
-        exchange, event.routingKey(), properties(event), codec.encode(event));
+        exchange, event.routingKey(), properties(event, trace), codec.encode(event));
   }
 
   public static AMQP.BasicProperties properties(EventEnvelope event) {

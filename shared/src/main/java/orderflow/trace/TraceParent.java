@@ -21,6 +21,7 @@ public record TraceParent(String traceparent, String tracestate) {
   public static final String TRACESTATE = "tracestate";
   public static final TraceParent NONE = new TraceParent(null, null);
 
+  private static final String VERSION = "00";
   private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
   /** The current span's context; {@link #NONE} without a valid span, with no allocation. */
@@ -29,11 +30,30 @@ public record TraceParent(String traceparent, String tracestate) {
   }
 
   public static TraceParent of(Context context) {
-    if (!Span.fromContext(context).getSpanContext().isValid()) {
+    return of(Span.fromContext(context).getSpanContext());
+  }
+
+  /**
+   * The headers a receiver of {@code span} gets; {@link #NONE} when it is invalid. Without vendor
+   * state (the usual case) the W3C format is written out directly: no carrier map, no context.
+   */
+  public static TraceParent of(SpanContext span) {
+    if (!span.isValid()) {
       return NONE;
     }
+    if (span.getTraceState().isEmpty()) {
+      return new TraceParent(
+          VERSION
+              + '-'
+              + span.getTraceId()
+              + '-'
+              + span.getSpanId()
+              + '-'
+              + span.getTraceFlags().asHex(),
+          null);
+    }
     Map<String, String> carrier = new HashMap<>(4);
-    W3C.inject(context, carrier, Map::put);
+    W3C.inject(Context.root().with(Span.wrap(span)), carrier, Map::put);
     return new TraceParent(carrier.get(TRACEPARENT), carrier.get(TRACESTATE));
   }
 

@@ -35,6 +35,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
+import orderflow.publish.PublishSpans;
 import orderflow.store.Database;
 import orderflow.store.Inbox;
 import orderflow.store.Outbox;

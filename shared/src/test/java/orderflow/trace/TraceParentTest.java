@@ -12,9 +12,11 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +72,24 @@ class TraceParentTest {
     TraceParent trace = new TraceParent("00-not-a-trace-01", null);
     assertNull(trace.traceId());
     assertFalse(Span.fromContext(trace.context()).getSpanContext().isValid());
+  }
+
+  @Test
+  void writtenOutDirectlyAsTheW3cPropagatorWritesIt() {
+    W3CTraceContextPropagator w3c = W3CTraceContextPropagator.getInstance();
+    for (TraceFlags flags : List.of(TraceFlags.getSampled(), TraceFlags.getDefault())) {
+      for (TraceState state :
+          List.of(TraceState.getDefault(), TraceState.builder().put("vendor", "v").build())) {
+        SpanContext span = SpanContext.create(TRACE_ID, SPAN_ID, flags, state);
+        Map<String, String> expected = new HashMap<>();
+        w3c.inject(Context.root().with(Span.wrap(span)), expected, Map::put);
+
+        TraceParent trace = TraceParent.of(span);
+
+        assertEquals(expected.get("traceparent"), trace.traceparent());
+        assertEquals(expected.get("tracestate"), trace.tracestate());
+      }
+    }
+    assertSame(TraceParent.NONE, TraceParent.of(SpanContext.getInvalid()));
   }
 }

@@ -115,20 +115,28 @@ final class DeliverySettler {
   }
 
   /**
-   * @param traceId the delivery's trace id, or null: named in its log line and in the MDC
+   * @param traceId the delivery's trace id, or null: named in its log line and in the MDC, set only
+   *     when there is a line (not for every acked delivery)
    */
   private void record(Settlement s, String traceId) {
     if (!s.acked()) {
       return;
     }
-    if (traceId != null) {
-      MDC.put(DeliverySpans.MDC_TRACE_ID, traceId);
+    if (traceId == null || !logged(s)) {
+      count(s, "");
+      return;
     }
+    MDC.put(DeliverySpans.MDC_TRACE_ID, traceId);
     try {
       count(s, traceSuffix(traceId));
     } finally {
       MDC.remove(DeliverySpans.MDC_TRACE_ID);
     }
+  }
+
+  /** Whether {@link #count} writes a line about it: only a retry or a dead letter is routed. */
+  private static boolean logged(Settlement s) {
+    return s.route() != null;
   }
 
   private void count(Settlement s, String trace) {

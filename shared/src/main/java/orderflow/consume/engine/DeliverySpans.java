@@ -71,6 +71,15 @@ class DeliverySpans {
     public void close() {}
   }
 
+  /** Each outcome's name, made once per type rather than per delivery. */
+  private static final ClassValue<String> OUTCOME_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          return type.getSimpleName().toLowerCase(Locale.ROOT);
+        }
+      };
+
   private static final class Recording extends DeliverySpans {
     private final Tracing tracing;
     private final List<Span> spans;
@@ -80,16 +89,17 @@ class DeliverySpans {
       this.tracing = tracing;
       this.spans = new ArrayList<>(batch.size());
       this.ended = new boolean[batch.size()];
+      String name = queue + " process";
       for (ReceivedDelivery delivery : batch) {
-        spans.add(start(queue, delivery));
+        spans.add(start(name, queue, delivery));
       }
     }
 
-    private Span start(String queue, ReceivedDelivery delivery) {
+    private Span start(String name, String queue, ReceivedDelivery delivery) {
       Span span =
           tracing
               .tracer()
-              .spanBuilder(queue + " process")
+              .spanBuilder(name)
               .setSpanKind(SpanKind.CONSUMER)
               .setParent(TraceParent.fromHeaders(delivery.properties().getHeaders()).context())
               .setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.RABBITMQ)
@@ -102,12 +112,12 @@ class DeliverySpans {
                   MessagingAttributes.CONVERSATION_ID, delivery.properties().getCorrelationId())
               .setAttribute(MessagingAttributes.EVENT_TYPE, delivery.eventTypeLabel())
               .setAttribute(MessagingAttributes.DELIVERY_TAG, delivery.tag())
-              .setAttribute(MessagingAttributes.ATTEMPT, delivery.previousAttempts() + 1L)
               .startSpan();
-      if (delivery.previousAttempts() > 0) {
-        span.addEvent(
-            "retried delivery",
-            Attributes.of(MessagingAttributes.ATTEMPT, delivery.previousAttempts() + 1L));
+      int previousAttempts = delivery.previousAttempts();
+      if (previousAttempts > 0) {
+        // Only a retried delivery says its attempt: without the attribute it is the first.
+        span.setAttribute(MessagingAttributes.ATTEMPT, previousAttempts + 1L);
+        span.addEvent("retried delivery");
       }
       if (delivery.envelope().isRedeliver()) {
         span.addEvent("redelivered");
@@ -194,7 +204,7 @@ class DeliverySpans {
     }
 
     private static String outcomeName(Outcome outcome) {
-      return outcome.getClass().getSimpleName().toLowerCase();
+      return OUTCOME_NAMES.get(outcome.getClass());
     }
   }
 

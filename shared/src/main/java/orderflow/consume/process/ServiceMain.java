@@ -224,7 +224,7 @@ public final class ServiceMain {
       runtime.start();
       registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
       for (Ingress ingress : service.ingresses()) {
-        AutoCloseable handle = ingress.start(connection, topology);
+        AutoCloseable handle = ingress.start(connection, topology, tracing);
         if (handle instanceof ReadinessCheck check) {
           readiness.add(check);
         }
