@@ -42,7 +42,7 @@ final class Require {
       throw new IllegalArgumentException(
           field + " must be at most " + maxChars + " characters, was " + value.length());
     }
-    if (!value.codePoints().allMatch(Require::printable)) {
+    if (!value.codePoints().noneMatch(LogSafe::unsafe)) {
       throw new IllegalArgumentException(
           field + " must not contain control characters, was '" + quoted(value) + "'");
     }
@@ -129,18 +129,6 @@ final class Require {
       throw new IllegalArgumentException(field + " must not contain null");
     }
     return List.copyOf(values);
-  }
-
-  private static boolean printable(int codePoint) {
-    return switch (Character.getType(codePoint)) {
-      case Character.CONTROL,
-          Character.FORMAT,
-          Character.LINE_SEPARATOR,
-          Character.PARAGRAPH_SEPARATOR,
-          Character.SURROGATE ->
-          false;
-      default -> true;
-    };
   }
 
   private static String quoted(Object value) {
