@@ -1,9 +1,6 @@
 package orderflow.config;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Durations as the command lines write them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h},
@@ -11,36 +8,33 @@ import java.util.Map;
  * thread-safe.
  */
 public final class Durations {
-  /** Suffixes and their units, {@code ms} before {@code s} and {@code m}. */
-  private static final List<Map.Entry<String, ChronoUnit>> UNITS =
-      List.of(
-          Map.entry("ms", ChronoUnit.MILLIS),
-          Map.entry("s", ChronoUnit.SECONDS),
-          Map.entry("m", ChronoUnit.MINUTES),
-          Map.entry("h", ChronoUnit.HOURS),
-          Map.entry("d", ChronoUnit.DAYS));
-
   private Durations() {}
 
   /**
    * @throws IllegalArgumentException naming the text and the accepted forms
    */
   public static Duration parse(String text) {
-    for (Map.Entry<String, ChronoUnit> unit : UNITS) {
-      if (text.endsWith(unit.getKey())) {
-        try {
-          String amount = text.substring(0, text.length() - unit.getKey().length());
-          return Duration.of(Long.parseLong(amount), unit.getValue());
-        } catch (NumberFormatException e) {
-          throw bad(text, e);
-        }
+    try {
+      if (text.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
       }
+      if (text.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+      if (text.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+      if (text.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+      if (text.endsWith("d")) {
+        return Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1)));
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "bad duration '" + text + "' (use e.g. 500ms, 5s, 2m, 1h, 7d)", e);
     }
-    throw bad(text, null);
-  }
-
-  private static IllegalArgumentException bad(String text, Throwable cause) {
-    return new IllegalArgumentException(
-        "bad duration '" + text + "' (use e.g. 500ms, 5s, 2m, 1h, 7d)", cause);
+    throw new IllegalArgumentException(
+        "bad duration '" + text + "' (use e.g. 500ms, 5s, 2m, 1h, 7d)");
   }
 }
