@@ -126,7 +126,6 @@ final class StockCommand implements Callable<Integer> {
       Result result =
           InventoryDatabase.inTransaction(
               database.url(InventoryService.NAME),
-              false,
               c -> {
                 StockLedger.Adjustment adjustment =
                     new StockLedger(c).adjust(productId, quantity, reason, now);
