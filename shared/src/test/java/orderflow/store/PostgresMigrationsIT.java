@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -30,25 +29,19 @@ class PostgresMigrationsIT {
       new Migration(3, "index", List.of("CREATE INDEX items_data ON items (data)"));
 
   private String url;
-  private String schema;
   private Database database;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
   @BeforeEach
   void freshSchema() {
     url = TestDatabases.freshPostgresSchema();
-    schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
     database = Database.open(url);
   }
 
   @AfterEach
   void dropSchema() throws SQLException {
     threads.shutdownNow();
-    try (Connection connection = database.open();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP SCHEMA " + schema + " CASCADE");
-      connection.commit();
-    }
+    TestDatabases.dropPostgresSchema(url);
     database.close();
   }
 
