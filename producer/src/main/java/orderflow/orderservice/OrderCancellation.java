@@ -70,6 +70,8 @@ final class OrderCancellation {
    * @throws IdempotencyKeys.KeyReusedException when the key was used for another request
    */
   Result cancel(String orderId, String reason, String idempotencyKey) throws SQLException {
+    // Checked first: an invalid request is a 400 whatever the order and the key.
+    OrderCancelled cancellation = new OrderCancelled(orderId, reason);
     String fingerprint = IdempotencyKeys.fingerprint("cancel\n" + orderId + "\n" + reason);
     return IdempotencyKeys.settlingRaces(
         () -> {
@@ -82,8 +84,8 @@ final class OrderCancellation {
                       idempotencyKey,
                       fingerprint,
                       orderId,
-                      same -> attempt(same, orderId, reason),
-                      (same, earlier) -> attempt(same, orderId, reason));
+                      same -> attempt(same, cancellation),
+                      (same, earlier) -> attempt(same, cancellation));
               connection.commit();
             } catch (SQLException | RuntimeException e) {
               connection.rollback();
@@ -98,19 +100,20 @@ final class OrderCancellation {
   }
 
   /** Writes the cancellation if the order has not ended and none was asked for already. */
-  private Written<Result> attempt(Connection connection, String orderId, String reason)
+  private Written<Result> attempt(Connection connection, OrderCancelled cancellation)
       throws SQLException {
-    Optional<OrderState> order = readModel.findForUpdate(connection, database.dialect(), orderId);
+    Optional<OrderState> order =
+        readModel.findForUpdate(connection, database.dialect(), cancellation.orderId());
     Result result = decide(order);
     if (result != null) {
       return new Written<>(result, List.of());
     }
-    EventEnvelope event =
-        EventEnvelope.first(new OrderCancelled(orderId, reason), OrderPlacement.SOURCE);
+    EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
     projector.record(connection, event);
     OutboxEntry entry =
         Outbox.addTraced(connection, exchange, List.of(traced(connection, event))).get(0);
-    return new Written<>(new Result(Answer.REQUESTED, reason, Optional.empty()), List.of(entry));
+    return new Written<>(
+        new Result(Answer.REQUESTED, cancellation.reason(), Optional.empty()), List.of(entry));
   }
 
   /**
