@@ -3,7 +3,6 @@ package orderflow.inventory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import orderflow.store.Database;
-import orderflow.store.Dialect;
 
 /**
  * Runs one short transaction of an admin command ({@code stock set}) against the service's database
@@ -20,17 +19,10 @@ final class InventoryDatabase {
     T apply(Connection connection) throws SQLException;
   }
 
-  /**
-   * @param snapshot read everything from one snapshot (PostgreSQL REPEATABLE READ; a SQLite
-   *     transaction always is one)
-   */
-  static <T> T inTransaction(String jdbcUrl, boolean snapshot, Work<T> work) throws SQLException {
+  static <T> T inTransaction(String jdbcUrl, Work<T> work) throws SQLException {
     try (Database database = Database.open(jdbcUrl)) {
       database.migrate(InventoryService.NAME, InventorySchema.migrations());
       try (Connection connection = database.open()) {
-        if (snapshot && database.dialect() == Dialect.POSTGRESQL) {
-          connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        }
         try {
           T result = work.apply(connection);
           connection.commit();

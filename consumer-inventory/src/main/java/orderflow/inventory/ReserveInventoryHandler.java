@@ -75,182 +75,177 @@ public final class ReserveInventoryHandler implements EventHandler {
   @Override
   public void handle(EventEnvelope event, HandlerContext context) throws SQLException {
     OrderCreated order = event.payloadAs(OrderCreated.class);
-    Connection connection = context.connection();
-    Reservations reservations = new Reservations(connection);
-    StockLedger ledger = new StockLedger(connection);
-    long now = clock.millis();
-
-    Optional<List<EventPayload>> earlier = earlierDecision(reservations, order);
-    if (earlier.isPresent()) {
-      earlier.get().forEach(context::emit);
-      return;
+    OrderDecision decision = new OrderDecision(order, context.connection(), clock.millis());
+    Optional<List<EventPayload>> events = decision.earlier();
+    if (events.isEmpty()) {
+      events = decision.decide(defaultStock);
     }
-    SortedMap<String, Integer> wanted = quantitiesByProduct(order);
-    for (String productId : wanted.keySet()) {
-      ledger.ensureKnown(productId, defaultStock, now);
-    }
-    for (int attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
-      Optional<List<EventPayload>> decision =
-          decide(order, wanted, connection, reservations, ledger, now);
-      if (decision.isPresent()) {
-        decision.get().forEach(context::emit);
-        return;
-      }
-    }
-    throw new TransientFailureException(
-        "stock of order " + order.orderId() + " kept changing while deciding; retrying later");
+    events
+        .orElseThrow(
+            () ->
+                new TransientFailureException(
+                    "stock of order "
+                        + order.orderId()
+                        + " kept changing while deciding; retrying later"))
+        .forEach(context::emit);
   }
 
   /**
-   * One try; empty if no decision could be made (stock changed in between: try again). A decision
-   * is the events to emit, none for an order cancelled before it was reserved.
+   * The decision for one order in the caller's transaction. Each method answers the events to emit
+   * (none for an order cancelled before it was reserved), or empty when no decision could be made.
    */
-  private static Optional<List<EventPayload>> decide(
-      OrderCreated order,
-      SortedMap<String, Integer> wanted,
-      Connection connection,
-      Reservations reservations,
-      StockLedger ledger,
-      long now)
-      throws SQLException {
-    String orderId = order.orderId();
-    String reservationId = UUID.randomUUID().toString();
-    if (wanted.size() == 1) {
-      return decideOneProduct(order, wanted, reservationId, reservations, ledger, now);
+  private static final class OrderDecision {
+    final OrderCreated order;
+    final String orderId;
+    SortedMap<String, Integer> wanted;
+    final Connection connection;
+    final Reservations reservations;
+    final StockLedger ledger;
+    final long now;
+
+    OrderDecision(OrderCreated order, Connection connection, long now) {
+      this.order = order;
+      this.orderId = order.orderId();
+      this.connection = connection;
+      this.reservations = new Reservations(connection);
+      this.ledger = new StockLedger(connection);
+      this.now = now;
     }
-    Savepoint beforeReserving = connection.setSavepoint();
-    if (!reservations.claim(orderId, reservationId, now)) {
-      // Another transaction reserved (or cancelled) this order between our check and our claim.
-      connection.rollback(beforeReserving);
-      connection.releaseSavepoint(beforeReserving);
-      return earlierDecision(reservations, order);
+
+    /** Reserves or rejects the order never decided; empty if stock kept changing meanwhile. */
+    Optional<List<EventPayload>> decide(int defaultStock) throws SQLException {
+      wanted = quantitiesByProduct(order);
+      for (String productId : wanted.keySet()) {
+        ledger.ensureKnown(productId, defaultStock, now);
+      }
+      for (int attempt = 1; attempt <= MAX_DECISION_ATTEMPTS; attempt++) {
+        Optional<List<EventPayload>> taken = take();
+        if (taken.isPresent()) {
+          return taken;
+        }
+      }
+      return Optional.empty();
     }
-    // Product id order: two transactions lock the same rows in the same order, never a cycle.
-    for (Map.Entry<String, Integer> item : wanted.entrySet()) {
-      if (!ledger.tryReserve(item.getKey(), item.getValue())) {
+
+    /** One try; empty if stock changed in between: try again. */
+    private Optional<List<EventPayload>> take() throws SQLException {
+      String reservationId = UUID.randomUUID().toString();
+      if (wanted.size() == 1) {
+        return takeOneProduct(reservationId);
+      }
+      Savepoint beforeReserving = connection.setSavepoint();
+      if (!reservations.claim(orderId, reservationId, now)) {
+        // Another transaction reserved (or cancelled) this order between our check and our claim.
         connection.rollback(beforeReserving);
         connection.releaseSavepoint(beforeReserving);
-        return reject(order, wanted, reservations, ledger, now);
+        return earlier();
       }
-    }
-    List<ReservedItem> items = new ArrayList<>();
-    for (Map.Entry<String, Integer> item : wanted.entrySet()) {
-      ReservedItem reserved = new ReservedItem(item.getKey(), item.getValue());
-      reservations.addItem(reservationId, reserved);
-      ledger.appendMovement(
-          reserved.productId(),
-          -reserved.quantity(),
-          StockLedger.RESERVATION,
-          orderId,
-          reservationId,
-          null,
-          now);
-      items.add(reserved);
-    }
-    connection.releaseSavepoint(beforeReserving);
-    return Optional.of(
-        List.of(new InventoryReserved(orderId, reservationId, items, order.shippingAddress())));
-  }
-
-  /**
-   * The common order, one product, without a savepoint (two round trips on PostgreSQL): take the
-   * stock first, then claim the order; only a claim lost to a concurrent decision (another
-   * instance, or a cancellation mark) has the stock put back by hand.
-   */
-  private static Optional<List<EventPayload>> decideOneProduct(
-      OrderCreated order,
-      SortedMap<String, Integer> wanted,
-      String reservationId,
-      Reservations reservations,
-      StockLedger ledger,
-      long now)
-      throws SQLException {
-    String orderId = order.orderId();
-    String productId = wanted.firstKey();
-    int quantity = wanted.get(productId);
-    if (!ledger.tryReserve(productId, quantity)) {
-      return reject(order, wanted, reservations, ledger, now);
-    }
-    if (!reservations.claim(orderId, reservationId, now)) {
-      ledger.undoReserve(productId, quantity);
-      return earlierDecision(reservations, order);
-    }
-    ReservedItem reserved = new ReservedItem(productId, quantity);
-    reservations.addItem(reservationId, reserved);
-    ledger.appendMovement(
-        productId, -quantity, StockLedger.RESERVATION, orderId, reservationId, null, now);
-    return Optional.of(
-        List.of(
-            new InventoryReserved(
-                orderId, reservationId, List.of(reserved), order.shippingAddress())));
-  }
-
-  private static Optional<List<EventPayload>> reject(
-      OrderCreated order,
-      SortedMap<String, Integer> wanted,
-      Reservations reservations,
-      StockLedger ledger,
-      long now)
-      throws SQLException {
-    String orderId = order.orderId();
-    List<Shortage> shortages = new ArrayList<>();
-    for (Map.Entry<String, Integer> item : wanted.entrySet()) {
-      int available = ledger.available(item.getKey()).orElse(0);
-      if (available < item.getValue()) {
-        shortages.add(new Shortage(item.getKey(), item.getValue(), available));
+      // Product id order: two transactions lock the same rows in the same order, never a cycle.
+      for (Map.Entry<String, Integer> item : wanted.entrySet()) {
+        if (!ledger.tryReserve(item.getKey(), item.getValue())) {
+          connection.rollback(beforeReserving);
+          connection.releaseSavepoint(beforeReserving);
+          return reject();
+        }
       }
+      Optional<List<EventPayload>> reserved = record(reservationId);
+      connection.releaseSavepoint(beforeReserving);
+      return reserved;
     }
-    if (shortages.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!reservations.reject(orderId, shortages, now)) {
-      return earlierDecision(reservations, order);
-    }
-    return Optional.of(List.of(new InventoryRejected(orderId, shortages)));
-  }
 
-  /**
-   * The decision already taken for the order, as the events that announce it again: its
-   * reservation, its release if it was released since, its rejection, or nothing for an order
-   * cancelled before it was reserved (the cancellation won; it holds no stock). Empty if the order
-   * was never decided.
-   */
-  private static Optional<List<EventPayload>> earlierDecision(
-      Reservations reservations, OrderCreated order) throws SQLException {
-    String orderId = order.orderId();
-    if (!reservations.everDecided(orderId)) {
-      return Optional.empty();
+    /**
+     * The common order, one product, without a savepoint (two round trips on PostgreSQL): take the
+     * stock first, then claim the order; only a claim lost to a concurrent decision (another
+     * instance, or a cancellation mark) has the stock put back by hand.
+     */
+    private Optional<List<EventPayload>> takeOneProduct(String reservationId) throws SQLException {
+      String productId = wanted.firstKey();
+      int quantity = wanted.get(productId);
+      if (!ledger.tryReserve(productId, quantity)) {
+        return reject();
+      }
+      if (!reservations.claim(orderId, reservationId, now)) {
+        ledger.undoReserve(productId, quantity);
+        return earlier();
+      }
+      return record(reservationId);
     }
-    Optional<Reservations.Reservation> found = reservations.forOrder(orderId);
-    if (found.isPresent()) {
+
+    /** Records the stock taken as the order's reservation, with its movements. */
+    private Optional<List<EventPayload>> record(String reservationId) throws SQLException {
+      List<ReservedItem> items = new ArrayList<>();
+      for (Map.Entry<String, Integer> item : wanted.entrySet()) {
+        ReservedItem reserved = new ReservedItem(item.getKey(), item.getValue());
+        reservations.addItem(reservationId, reserved);
+        ledger.appendMovement(
+            reserved.productId(),
+            -reserved.quantity(),
+            StockLedger.RESERVATION,
+            orderId,
+            reservationId,
+            null,
+            now);
+        items.add(reserved);
+      }
+      return Optional.of(
+          List.of(new InventoryReserved(orderId, reservationId, items, order.shippingAddress())));
+    }
+
+    private Optional<List<EventPayload>> reject() throws SQLException {
+      List<Shortage> shortages = new ArrayList<>();
+      for (Map.Entry<String, Integer> item : wanted.entrySet()) {
+        int available = ledger.available(item.getKey()).orElse(0);
+        if (available < item.getValue()) {
+          shortages.add(new Shortage(item.getKey(), item.getValue(), available));
+        }
+      }
+      if (shortages.isEmpty()) {
+        return Optional.empty();
+      }
+      if (!reservations.reject(orderId, shortages, now)) {
+        return earlier();
+      }
+      return Optional.of(List.of(new InventoryRejected(orderId, shortages)));
+    }
+
+    /**
+     * The decision already taken for the order, as the events that announce it again: its
+     * reservation, its release if it was released since, its rejection, or nothing for an order
+     * cancelled before it was reserved (the cancellation won; it holds no stock). Empty if the
+     * order was never decided.
+     */
+    Optional<List<EventPayload>> earlier() throws SQLException {
+      if (!reservations.everDecided(orderId)) {
+        return Optional.empty();
+      }
+      Optional<Reservations.Reservation> found = reservations.forOrder(orderId);
+      if (found.isEmpty()) {
+        return reservations
+            .rejectionOf(orderId)
+            .map(shortages -> List.of(new InventoryRejected(orderId, shortages)));
+      }
       Reservations.Reservation reservation = found.get();
       if (reservation.items().isEmpty()) {
-        Optional<List<Shortage>> rejection = reservations.rejectionOf(orderId);
         return Optional.of(
-            rejection
+            reservations
+                .rejectionOf(orderId)
                 .<List<EventPayload>>map(s -> List.of(new InventoryRejected(orderId, s)))
                 .orElse(List.of()));
       }
-      if (reservation.released()) {
-        return Optional.of(
-            List.of(
-                new InventoryReleased(
-                    orderId,
-                    reservation.reservationId(),
-                    reservation.items(),
-                    reservation.releaseReason())));
-      }
       return Optional.of(
           List.of(
-              new InventoryReserved(
-                  orderId,
-                  reservation.reservationId(),
-                  reservation.items(),
-                  order.shippingAddress())));
+              reservation.released()
+                  ? new InventoryReleased(
+                      orderId,
+                      reservation.reservationId(),
+                      reservation.items(),
+                      reservation.releaseReason())
+                  : new InventoryReserved(
+                      orderId,
+                      reservation.reservationId(),
+                      reservation.items(),
+                      order.shippingAddress())));
     }
-    return reservations
-        .rejectionOf(orderId)
-        .map(shortages -> List.of(new InventoryRejected(orderId, shortages)));
   }
 
   /** The same product on two lines of one order is one demand of their sum. */

@@ -39,27 +39,24 @@ final class StockCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws SQLException {
-    String url = database.url(InventoryService.NAME);
-    PrintWriter out = spec.commandLine().getOut();
-    if (productId == null) {
-      List<StockQueries.StockLevel> levels =
-          QueryDatabase.read(
-              url, InventoryService.NAME, "stock", false, c -> new StockQueries(c).all());
-      if (json) {
-        JsonOutput.print(out, levels);
-      } else {
-        printTable(out, levels);
-      }
-      return 0;
-    }
-    StockQueries.StockLevel level =
+    List<StockQueries.StockLevel> levels =
         QueryDatabase.read(
-                url, InventoryService.NAME, "stock", false, c -> new StockQueries(c).of(productId))
-            .orElseThrow(() -> new UnknownProductException(productId));
+            database.url(InventoryService.NAME),
+            InventoryService.NAME,
+            "stock",
+            false,
+            c ->
+                productId == null
+                    ? new StockQueries(c).all()
+                    : List.of(
+                        new StockQueries(c)
+                            .of(productId)
+                            .orElseThrow(() -> new UnknownProductException(productId))));
+    PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      JsonOutput.print(out, level);
+      JsonOutput.print(out, productId == null ? levels : levels.get(0));
     } else {
-      printTable(out, List.of(level));
+      printTable(out, levels);
     }
     return 0;
   }
@@ -129,7 +126,6 @@ final class StockCommand implements Callable<Integer> {
       Result result =
           InventoryDatabase.inTransaction(
               database.url(InventoryService.NAME),
-              false,
               c -> {
                 StockLedger.Adjustment adjustment =
                     new StockLedger(c).adjust(productId, quantity, reason, now);

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.Objects;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
-import orderflow.consume.TransientFailureException;
 import orderflow.envelope.CancellationRefused;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
@@ -49,10 +48,7 @@ public final class CancelShipmentHandler implements EventHandler {
       context.emit(new ShipmentCancelled(orderId, cancellation.reason()));
       return;
     }
-    OrderOutcomes.Decision decision =
-        OrderOutcomes.find(connection, orderId)
-            .orElseThrow(
-                () -> new TransientFailureException("outcome of order " + orderId + " vanished"));
+    OrderOutcomes.Decision decision = OrderOutcomes.earlier(connection, orderId);
     switch (decision.outcome()) {
       case CANCELLED -> context.emit(OutcomeEvents.of(orderId, decision));
       case SHIPPED -> {

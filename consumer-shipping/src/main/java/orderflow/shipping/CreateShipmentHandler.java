@@ -47,12 +47,7 @@ public final class CreateShipmentHandler implements EventHandler {
         refusal.isPresent() ? OrderOutcomes.Outcome.FAILED : OrderOutcomes.Outcome.SHIPPED;
     if (!OrderOutcomes.claim(
         connection, reserved.orderId(), proposed, refusal.orElse(null), clock.millis())) {
-      OrderOutcomes.Decision earlier =
-          OrderOutcomes.find(connection, reserved.orderId())
-              .orElseThrow(
-                  () ->
-                      new TransientFailureException(
-                          "outcome of order " + reserved.orderId() + " vanished"));
+      OrderOutcomes.Decision earlier = OrderOutcomes.earlier(connection, reserved.orderId());
       if (earlier.outcome() != OrderOutcomes.Outcome.SHIPPED) {
         log.info(
             "order {} was {} before its reservation arrived; not shipping",

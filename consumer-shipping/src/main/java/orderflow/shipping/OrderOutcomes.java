@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
+import orderflow.consume.TransientFailureException;
 
 /**
  * Shipping's one decision per order, on a connection the caller owns (and commits). The first
@@ -49,15 +49,21 @@ final class OrderOutcomes {
     }
   }
 
-  static Optional<Decision> find(Connection connection, String orderId) throws SQLException {
+  /**
+   * The outcome of an order whose {@link #claim} failed.
+   *
+   * @throws TransientFailureException if it has none (deleted meanwhile): try again
+   */
+  static Decision earlier(Connection connection, String orderId) throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT outcome, reason FROM order_outcomes WHERE order_id = ?")) {
       select.setString(1, orderId);
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next()
-            ? Optional.of(new Decision(Outcome.valueOf(rows.getString(1)), rows.getString(2)))
-            : Optional.empty();
+        if (!rows.next()) {
+          throw new TransientFailureException("outcome of order " + orderId + " vanished");
+        }
+        return new Decision(Outcome.valueOf(rows.getString(1)), rows.getString(2));
       }
     }
   }

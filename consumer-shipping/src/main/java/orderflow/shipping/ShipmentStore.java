@@ -6,7 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -97,33 +100,24 @@ final class ShipmentStore {
     }
   }
 
-  /** Folds the joined rows (one per item, ordered by shipment) into shipments. */
+  /** Folds the joined rows (one per item, ordered by shipment) into shipments, in that order. */
   private static List<Shipment> read(PreparedStatement query) throws SQLException {
-    List<Shipment> shipments = new ArrayList<>();
+    Map<String, Shipment> headers = new LinkedHashMap<>();
+    Map<String, List<Shipment.Item>> items = new HashMap<>();
     try (ResultSet rows = query.executeQuery()) {
-      String currentId = null;
-      List<Shipment.Item> items = new ArrayList<>();
-      Shipment header = null;
       while (rows.next()) {
         String id = rows.getString("shipment_id");
-        if (!id.equals(currentId)) {
-          if (header != null) {
-            shipments.add(withItems(header, items));
-          }
-          currentId = id;
-          items = new ArrayList<>();
-          header = header(rows);
+        if (!headers.containsKey(id)) {
+          headers.put(id, header(rows));
+          items.put(id, new ArrayList<>());
         }
         String productId = rows.getString("product_id");
         if (productId != null) {
-          items.add(new Shipment.Item(productId, rows.getInt("quantity")));
+          items.get(id).add(new Shipment.Item(productId, rows.getInt("quantity")));
         }
       }
-      if (header != null) {
-        shipments.add(withItems(header, items));
-      }
     }
-    return shipments;
+    return headers.values().stream().map(h -> withItems(h, items.get(h.shipmentId()))).toList();
   }
 
   private static Shipment header(ResultSet row) throws SQLException {

@@ -1,48 +1,131 @@
 package orderflow.orderservice;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.Optional;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Objects;
+import orderflow.orderservice.GroupCommit.Write;
+import orderflow.orderservice.GroupCommit.Written;
 
 /**
- * Which order each {@code Idempotency-Key} of the order API created, with a fingerprint of the
- * request, in the same transaction as the order. Keys are kept for good: a retry may come late.
+ * The order API's one idempotency flow: an {@code Idempotency-Key} is recorded with the digest of
+ * its request and the order it concerns, in the transaction of the write it guards. The same
+ * request again answers from that order; the key with another request is refused. Keys are kept for
+ * good: a retry may come late.
  *
- * <p>Stateless and thread-safe; each call uses only the caller's connection.
+ * <p>Thread-safe; each call uses only the caller's connection.
  */
 final class IdempotencyKeys {
-  /** The order a key created and the fingerprint of the request that created it. */
-  record Use(String orderId, String fingerprint) {}
+  private final Clock clock;
 
-  Optional<Use> find(Connection connection, String key) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT order_id, request_sha256 FROM idempotency_keys WHERE idempotency_key = ?")) {
-      select.setString(1, key);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next()
-            ? Optional.of(new Use(rows.getString(1), rows.getString(2)))
-            : Optional.empty();
-      }
+  IdempotencyKeys(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The key was used before for a different request. */
+  static final class KeyReusedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KeyReusedException() {
+      super("Idempotency-Key: already used for a different request");
     }
   }
 
+  /** Another transaction recorded the same key first: trying again finds it. */
+  private static final class KeyRaced extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KeyRaced() {
+      super("Idempotency-Key recorded concurrently", null, false, false);
+    }
+  }
+
+  /** What the same request answers again, given the order its key concerns. */
+  interface Replay<T> {
+    Written<T> apply(Connection transaction, String orderId) throws SQLException;
+  }
+
+  /** One attempt of a guarded request, in a transaction of its own or a group's. */
+  interface Attempt<T> {
+    T run() throws SQLException;
+  }
+
   /**
-   * @return false when another transaction recorded the key first (PostgreSQL waits for it to
-   *     commit, then does nothing)
+   * Runs {@code write}, or {@code replay} when {@code key} already answered this request. The key
+   * is recorded only with a write that added events.
+   *
+   * @param key null when the client sent none: {@code write} runs
+   * @throws KeyReusedException when the key answered a different request
    */
-  boolean record(Connection connection, String key, Use use, Instant at) throws SQLException {
+  <T> Written<T> once(
+      Connection transaction,
+      String key,
+      String fingerprint,
+      String orderId,
+      Write<T> write,
+      Replay<T> replay)
+      throws SQLException {
+    if (key == null) {
+      return write.apply(transaction);
+    }
+    try (PreparedStatement select =
+        transaction.prepareStatement(
+            "SELECT order_id, request_sha256 FROM idempotency_keys WHERE idempotency_key = ?")) {
+      select.setString(1, key);
+      try (ResultSet rows = select.executeQuery()) {
+        if (rows.next()) {
+          if (!rows.getString(2).equals(fingerprint)) {
+            throw new KeyReusedException();
+          }
+          return replay.apply(transaction, rows.getString(1));
+        }
+      }
+    }
+    Written<T> written = write.apply(transaction);
+    if (!written.emitted().isEmpty() && !record(transaction, key, fingerprint, orderId)) {
+      throw new KeyRaced();
+    }
+    return written;
+  }
+
+  /** Runs {@code attempt}, and once more when another transaction recorded its key first. */
+  static <T> T settlingRaces(Attempt<T> attempt) throws SQLException {
+    try {
+      return attempt.run();
+    } catch (KeyRaced e) {
+      return attempt.run();
+    }
+  }
+
+  /** The SHA-256 of {@code request} in hex, as {@code idempotency_keys.request_sha256} holds. */
+  static String fingerprint(String request) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(request.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e);
+    }
+  }
+
+  /** False when another transaction recorded the key first (PostgreSQL waits for its commit). */
+  private boolean record(Connection transaction, String key, String fingerprint, String id)
+      throws SQLException {
     try (PreparedStatement insert =
-        connection.prepareStatement(
+        transaction.prepareStatement(
             "INSERT INTO idempotency_keys (idempotency_key, request_sha256, order_id, created_at)"
                 + " VALUES (?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")) {
       insert.setString(1, key);
-      insert.setString(2, use.fingerprint());
-      insert.setString(3, use.orderId());
-      insert.setLong(4, at.toEpochMilli());
+      insert.setString(2, fingerprint);
+      insert.setString(3, id);
+      insert.setLong(4, clock.millis());
       return insert.executeUpdate() == 1;
     }
   }

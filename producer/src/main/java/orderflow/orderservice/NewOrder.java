@@ -2,11 +2,7 @@ package orderflow.orderservice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import orderflow.config.LogSafe;
 import orderflow.envelope.EventCodec;
@@ -78,10 +74,8 @@ record NewOrder(String customerId, List<OrderItem> items, ShippingAddress shippi
               + (shippingAddress == null
                   ? ""
                   : "\n" + EventCodec.mapper().writeValueAsString(shippingAddress));
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      return IdempotencyKeys.fingerprint(canonical);
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot fingerprint an order", e);
     }
   }

@@ -109,7 +109,7 @@ public final class OrderApi implements HttpRoute {
       return request.method().equals("GET") ? show(orderId) : notAllowed("GET");
     } catch (InvalidRequestException e) {
       return Problem.invalid(e.field(), e.getMessage()).reply();
-    } catch (OrderPlacement.KeyReusedException e) {
+    } catch (IdempotencyKeys.KeyReusedException e) {
       return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage()).reply();
     } catch (SQLException e) {
       throw new IllegalStateException("order database failed: " + e.getMessage(), e);

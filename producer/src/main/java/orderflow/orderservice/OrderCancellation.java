@@ -1,19 +1,16 @@
 package orderflow.orderservice;
 
 import io.opentelemetry.api.trace.Span;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCancelled;
+import orderflow.orderservice.GroupCommit.Written;
 import orderflow.store.Database;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
@@ -36,11 +33,10 @@ import orderflow.trace.TraceParent;
 final class OrderCancellation {
   private final Database database;
   private final String exchange;
-  private final Clock clock;
   private final OrderProjector projector;
   private final Consumer<List<OutboxEntry>> committed;
   private final OrderReadModel readModel = new OrderReadModel();
-  private final IdempotencyKeys keys = new IdempotencyKeys();
+  private final IdempotencyKeys keys;
 
   OrderCancellation(
       Database database,
@@ -50,7 +46,7 @@ final class OrderCancellation {
       Consumer<List<OutboxEntry>> committed) {
     this.database = Objects.requireNonNull(database, "database");
     this.exchange = Objects.requireNonNull(exchange, "exchange");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.keys = new IdempotencyKeys(clock);
     this.projector = Objects.requireNonNull(projector, "projector");
     this.committed = Objects.requireNonNull(committed, "committed");
   }
@@ -71,46 +67,53 @@ final class OrderCancellation {
 
   /**
    * @param idempotencyKey null when the client sent none
-   * @throws OrderPlacement.KeyReusedException when the key was used for another request
+   * @throws IdempotencyKeys.KeyReusedException when the key was used for another request
    */
   Result cancel(String orderId, String reason, String idempotencyKey) throws SQLException {
+    // Checked first: an invalid request is a 400 whatever the order and the key.
     OrderCancelled cancellation = new OrderCancelled(orderId, reason);
-    String fingerprint = fingerprint(orderId, reason);
-    try (Connection connection = database.open()) {
-      try {
-        if (idempotencyKey != null) {
-          Optional<IdempotencyKeys.Use> earlier = keys.find(connection, idempotencyKey);
-          if (earlier.isPresent() && !earlier.get().fingerprint().equals(fingerprint)) {
-            connection.rollback();
-            throw new OrderPlacement.KeyReusedException();
+    String fingerprint = IdempotencyKeys.fingerprint("cancel\n" + orderId + "\n" + reason);
+    return IdempotencyKeys.settlingRaces(
+        () -> {
+          Written<Result> written;
+          try (Connection connection = database.open()) {
+            try {
+              written =
+                  keys.once(
+                      connection,
+                      idempotencyKey,
+                      fingerprint,
+                      orderId,
+                      same -> attempt(same, cancellation),
+                      (same, earlier) -> attempt(same, cancellation));
+              connection.commit();
+            } catch (SQLException | RuntimeException e) {
+              connection.rollback();
+              throw e;
+            }
           }
-        }
-        Optional<OrderState> order =
-            readModel.findForUpdate(connection, database.dialect(), orderId);
-        Result result = decide(order);
-        if (result != null) {
-          connection.rollback();
-          return result;
-        }
-        EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
-        projector.record(connection, event);
-        OutboxEntry entry =
-            Outbox.addTraced(connection, exchange, List.of(traced(connection, event))).get(0);
-        if (idempotencyKey != null) {
-          keys.record(
-              connection,
-              idempotencyKey,
-              new IdempotencyKeys.Use(orderId, fingerprint),
-              clock.instant());
-        }
-        connection.commit();
-        committed.accept(List.of(entry));
-        return new Result(Answer.REQUESTED, reason, Optional.empty());
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
+          if (!written.emitted().isEmpty()) {
+            committed.accept(written.emitted());
+          }
+          return written.result();
+        });
+  }
+
+  /** Writes the cancellation if the order has not ended and none was asked for already. */
+  private Written<Result> attempt(Connection connection, OrderCancelled cancellation)
+      throws SQLException {
+    Optional<OrderState> order =
+        readModel.findForUpdate(connection, database.dialect(), cancellation.orderId());
+    Result result = decide(order);
+    if (result != null) {
+      return new Written<>(result, List.of());
     }
+    EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
+    projector.record(connection, event);
+    OutboxEntry entry =
+        Outbox.addTraced(connection, exchange, List.of(traced(connection, event))).get(0);
+    return new Written<>(
+        new Result(Answer.REQUESTED, cancellation.reason(), Optional.empty()), List.of(entry));
   }
 
   /**
@@ -139,16 +142,5 @@ final class OrderCancellation {
       return new Result(Answer.ALREADY_ENDED, null, Optional.of(state.status()));
     }
     return null;
-  }
-
-  private static String fingerprint(String orderId, String reason) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(("cancel\n" + orderId + "\n" + reason).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("cannot fingerprint a cancellation", e);
-    }
   }
 }

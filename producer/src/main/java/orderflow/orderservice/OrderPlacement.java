@@ -5,10 +5,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
+import orderflow.orderservice.GroupCommit.Written;
 import orderflow.store.Database;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
@@ -27,10 +27,9 @@ final class OrderPlacement {
   static final String SOURCE = "order-service";
 
   private final String exchange;
-  private final Clock clock;
   private final OrderProjector projector;
   private final GroupCommit groups;
-  private final IdempotencyKeys keys = new IdempotencyKeys();
+  private final IdempotencyKeys keys;
 
   /**
    * @param committed takes the outbox entries of each committed placement (the outbox publisher)
@@ -42,7 +41,7 @@ final class OrderPlacement {
       OrderProjector projector,
       Consumer<List<OutboxEntry>> committed) {
     this.exchange = Objects.requireNonNull(exchange, "exchange");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.keys = new IdempotencyKeys(clock);
     this.projector = Objects.requireNonNull(projector, "projector");
     this.groups =
         new GroupCommit(
@@ -57,59 +56,30 @@ final class OrderPlacement {
    */
   record Placed(String orderId, boolean replayed) {}
 
-  /** Another transaction recorded the same key first: placing again finds its order. */
-  private static final class KeyRaced extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    KeyRaced() {
-      super("Idempotency-Key recorded concurrently", null, false, false);
-    }
-  }
-
-  /** The key was used before for a different request. */
-  static final class KeyReusedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    KeyReusedException() {
-      super("Idempotency-Key: already used for a different request");
-    }
-  }
-
   /**
    * @param idempotencyKey null when the client sent none
-   * @throws KeyReusedException when the key placed another request's order
+   * @throws IdempotencyKeys.KeyReusedException when the key placed another request's order
    */
   Placed place(NewOrder order, String idempotencyKey) throws SQLException {
-    try {
-      return groups.run(transaction -> attempt(transaction, order, idempotencyKey));
-    } catch (KeyRaced e) {
-      return groups.run(transaction -> attempt(transaction, order, idempotencyKey));
-    }
+    String orderId = UUID.randomUUID().toString();
+    return IdempotencyKeys.settlingRaces(
+        () ->
+            groups.run(
+                transaction ->
+                    keys.once(
+                        transaction,
+                        idempotencyKey,
+                        order.fingerprint(),
+                        orderId,
+                        same -> create(same, order, orderId),
+                        (same, earlier) -> new Written<>(new Placed(earlier, true), List.of()))));
   }
 
-  private GroupCommit.Written<Placed> attempt(Connection transaction, NewOrder order, String key)
+  private Written<Placed> create(Connection transaction, NewOrder order, String orderId)
       throws SQLException {
-    if (key != null) {
-      Optional<IdempotencyKeys.Use> earlier = keys.find(transaction, key);
-      if (earlier.isPresent()) {
-        if (!earlier.get().fingerprint().equals(order.fingerprint())) {
-          throw new KeyReusedException();
-        }
-        return new GroupCommit.Written<>(new Placed(earlier.get().orderId(), true), List.of());
-      }
-    }
-    String orderId = UUID.randomUUID().toString();
     EventEnvelope created = EventEnvelope.first(order.toEvent(orderId), SOURCE);
     projector.record(transaction, created);
     OutboxEntry entry = Outbox.add(transaction, exchange, created);
-    if (key != null
-        && !keys.record(
-            transaction,
-            key,
-            new IdempotencyKeys.Use(orderId, order.fingerprint()),
-            clock.instant())) {
-      throw new KeyRaced();
-    }
-    return new GroupCommit.Written<>(new Placed(orderId, false), List.of(entry));
+    return new Written<>(new Placed(orderId, false), List.of(entry));
   }
 }

@@ -306,6 +306,9 @@ class OrderServiceIT {
           WAIT,
           () -> messageCount(broker, observed) == 1);
       assertError(postTo(service, "/orders/nobody/cancel", "", null), 404, null);
+      // Checked before the order is looked up: an id no order can have is a 400, not a 404.
+      assertError(
+          postTo(service, "/orders/" + "x".repeat(129) + "/cancel", "", null), 400, "orderId");
       assertError(postTo(service, cancel, "{\"reason\":\"\"}", null), 400, "reason");
       assertRawError(raw(service, "POST", "/orders/%zz/cancel"), 400);
       HttpResponse<String> xml =

@@ -190,10 +190,7 @@ public final class BrokerConnector {
   }
 
   private String describe(Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = FailureLine.innermost(e);
     String message = root.getMessage();
     String text = root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     return LogSafe.escape(settings.withoutSecrets(text), 500);

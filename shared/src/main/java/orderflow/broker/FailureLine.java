@@ -3,6 +3,7 @@ package orderflow.broker;
 import com.rabbitmq.client.ShutdownSignalException;
 import orderflow.config.BrokerSettings;
 import orderflow.config.LogSafe;
+import org.slf4j.Logger;
 
 /**
  * A connection failure on one line, for an operator: the broker's own words when it closed the
@@ -27,7 +28,17 @@ final class FailureLine {
     return LogSafe.escape(settings.withoutSecrets(text), 300);
   }
 
-  private static Throwable innermost(Throwable failure) {
+  /** One WARN line; its stack trace too with {@code --verbose}, else at DEBUG. */
+  static void warn(Logger log, String line, Throwable cause, BrokerSettings settings) {
+    if (settings.verbose()) {
+      log.warn(line, cause);
+    } else {
+      log.warn(line);
+      log.debug(line, cause);
+    }
+  }
+
+  static Throwable innermost(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -40,11 +40,6 @@ final class QuietExceptionHandler extends DefaultExceptionHandler {
   protected void log(String message, Throwable exception) {
     String line =
         settings.withoutSecrets(message) + ": " + FailureLine.describe(exception, settings);
-    if (settings.verbose()) {
-      log.warn(line, exception);
-    } else {
-      log.warn(line);
-      log.debug(line, exception);
-    }
+    FailureLine.warn(log, line, exception, settings);
   }
 }

@@ -54,12 +54,7 @@ final class RecoveryLog implements ShutdownListener, RecoveryListener {
             + FailureLine.describe(cause, settings)
             + "; reconnecting to "
             + settings.nodes();
-    if (settings.verbose()) {
-      log.warn(line, cause);
-    } else {
-      log.warn(line);
-      log.debug(line, cause);
-    }
+    FailureLine.warn(log, line, cause, settings);
   }
 
   @Override

@@ -73,7 +73,11 @@ public final class LogSafe {
     return new String(Character.toChars(codePoint));
   }
 
-  private static boolean unsafe(int codePoint) {
+  /**
+   * Whether a character is escaped here: a control or format character, a line or paragraph
+   * separator, or a lone surrogate (none can be seen, several move a terminal's cursor).
+   */
+  public static boolean unsafe(int codePoint) {
     return switch (Character.getType(codePoint)) {
       case Character.CONTROL,
           Character.FORMAT,

@@ -26,38 +26,23 @@ final class Require {
    * or able to move a terminal's cursor (control, format, separator, lone surrogate).
    */
   static String id(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + " must be a non-empty string");
-    }
-    if (value.length() > EventLimits.MAX_ID_CHARS) {
-      throw new IllegalArgumentException(
-          field
-              + " must be at most "
-              + EventLimits.MAX_ID_CHARS
-              + " characters, was "
-              + value.length());
-    }
-    if (!value.codePoints().allMatch(Require::printable)) {
-      throw new IllegalArgumentException(
-          field + " must not contain control characters, was '" + quoted(value) + "'");
-    }
-    return value;
+    return text(value, field, EventLimits.MAX_ID_CHARS);
   }
 
   /** A reason: like an id, but up to {@link EventLimits#MAX_REASON_CHARS} characters. */
   static String reason(String value, String field) {
+    return text(value, field, EventLimits.MAX_REASON_CHARS);
+  }
+
+  private static String text(String value, String field, int maxChars) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " must be a non-empty string");
     }
-    if (value.length() > EventLimits.MAX_REASON_CHARS) {
+    if (value.length() > maxChars) {
       throw new IllegalArgumentException(
-          field
-              + " must be at most "
-              + EventLimits.MAX_REASON_CHARS
-              + " characters, was "
-              + value.length());
+          field + " must be at most " + maxChars + " characters, was " + value.length());
     }
-    if (!value.codePoints().allMatch(Require::printable)) {
+    if (!value.codePoints().noneMatch(LogSafe::unsafe)) {
       throw new IllegalArgumentException(
           field + " must not contain control characters, was '" + quoted(value) + "'");
     }
@@ -144,18 +129,6 @@ final class Require {
       throw new IllegalArgumentException(field + " must not contain null");
     }
     return List.copyOf(values);
-  }
-
-  private static boolean printable(int codePoint) {
-    return switch (Character.getType(codePoint)) {
-      case Character.CONTROL,
-          Character.FORMAT,
-          Character.LINE_SEPARATOR,
-          Character.PARAGRAPH_SEPARATOR,
-          Character.SURROGATE ->
-          false;
-      default -> true;
-    };
   }
 
   private static String quoted(Object value) {

@@ -131,28 +131,15 @@ public final class HealthServer implements AutoCloseable {
         });
   }
 
-  /** Listens on {@link #DEFAULT_BIND_ADDRESS} (loopback). */
-  public static HealthServer start(int port, ReadinessCheck readiness, ConsumerMetrics metrics) {
-    return start(DEFAULT_BIND_ADDRESS, port, readiness, metrics);
-  }
-
   /**
-   * Binds {@code bindAddress} on {@code port} and starts serving.
+   * Binds {@code bindAddress} on {@code port} and starts serving, with {@code routes} (asked in
+   * order) for every path other than the health and metrics paths, and the limits of the
+   * environment ({@link HttpLimits#fromEnv}).
    *
    * @param bindAddress an IP address or host name; {@code 0.0.0.0} for every interface
    * @param port 0 picks a free port (see {@link #port()})
    * @throws IllegalArgumentException when the address does not resolve or the port is out of range
    * @throws UncheckedIOException when the address and port cannot be bound, naming them
-   */
-  public static HealthServer start(
-      String bindAddress, int port, ReadinessCheck readiness, ConsumerMetrics metrics) {
-    return start(bindAddress, port, readiness, metrics, List.of());
-  }
-
-  /**
-   * Like {@link #start(String, int, ReadinessCheck, ConsumerMetrics)}, also serving {@code routes}
-   * (asked in order) for every path other than the health and metrics paths, with the limits of the
-   * environment ({@link HttpLimits#fromEnv}).
    */
   public static HealthServer start(
       String bindAddress,

@@ -14,10 +14,6 @@ public final class MalformedRequestException extends IllegalArgumentException {
     this.part = part;
   }
 
-  public String part() {
-    return part;
-  }
-
   public Problem problem() {
     return Problem.invalid(part, getMessage());
   }

@@ -12,8 +12,7 @@ import orderflow.envelope.EventType;
 /**
  * Turns values that may come from a message (its AMQP {@code type}, a failure reason, a retry tier)
  * into label values from a closed set. Every distinct label value is a time series held in memory
- * and written at each scrape, so a value chosen by whoever publishes must never become a label:
- * 43,000 forged types once made a scrape run the service out of memory.
+ * and written at each scrape, so a value chosen by whoever publishes must never become a label.
  *
  * <p>This class is thread-safe (immutable).
  */

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import orderflow.config.BrokerSettings;
 import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
-import orderflow.store.Database;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TcpProxy;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
-import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,28 +86,13 @@ class BrokerNodeFailoverIT {
   }
 
   private Topology start(TestBroker broker, BrokerSettings settings) throws Exception {
-    ConsumerSettings consumer =
-        ConsumerSettings.builder()
-            .prefetch(50)
-            .tiers(RetryTiers.parse("300ms"))
-            .maxRetries(1)
-            .injectFailureRate(0)
-            .breakerThreshold(1000)
-            .breakerReset(Duration.ofSeconds(1))
-            .batchSize(10)
-            .shutdownTimeout(Duration.ofSeconds(10))
-            .build();
+    ConsumerSettings consumer = ServiceFixture.quickSettings().build();
     dbUrl = TestDatabases.sqlite(dir);
     service = ServiceMain.start(settings, consumer, dbUrl, ScriptedService.definition());
     return broker.topology(consumer.tiers());
   }
 
   private long applied() {
-    try (Database database = Database.open(dbUrl);
-        Connection connection = database.open()) {
-      return ScriptedService.appliedCounts(connection)[0];
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return ServiceFixture.appliedCounts(dbUrl)[0];
   }
 }

@@ -3,13 +3,9 @@ package orderflow.consume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import orderflow.config.BrokerSettings;
@@ -21,12 +17,10 @@ import orderflow.dlq.DeadLetterQueue;
 import orderflow.dlq.ReplayResult;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
-import orderflow.store.Database;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TcpProxy;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
-import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RabbitMqExtension.class)
 class OperationsIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
   private ServiceMain.RunningService service;
@@ -57,32 +50,14 @@ class OperationsIT {
   }
 
   private Topology start(TestBroker broker, BrokerSettings settings) throws Exception {
-    ConsumerSettings consumer =
-        ConsumerSettings.builder()
-            .prefetch(50)
-            .tiers(RetryTiers.parse("300ms"))
-            .maxRetries(1)
-            .injectFailureRate(0)
-            .breakerThreshold(1000)
-            .breakerReset(Duration.ofSeconds(1))
-            .batchSize(10)
-            .shutdownTimeout(Duration.ofSeconds(10))
-            .httpPort(0)
-            .build();
+    ConsumerSettings consumer = ServiceFixture.quickSettings().build();
     dbUrl = TestDatabases.sqlite(dir);
     service = ServiceMain.start(settings, consumer, dbUrl, ScriptedService.definition());
     return broker.topology(consumer.tiers());
   }
 
   private HttpResponse<String> get(String path) {
-    try {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return ServiceFixture.get(service, path);
   }
 
   private double metric(String name, String labelFragment) {
@@ -96,12 +71,7 @@ class OperationsIT {
   }
 
   private long applied() {
-    try (Database database = Database.open(dbUrl);
-        Connection connection = database.open()) {
-      return ScriptedService.appliedCounts(connection)[0];
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return ServiceFixture.appliedCounts(dbUrl)[0];
   }
 
   @Test

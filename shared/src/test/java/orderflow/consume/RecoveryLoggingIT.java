@@ -7,18 +7,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import orderflow.config.BrokerSettings;
 import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
-import orderflow.store.Database;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TcpProxy;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
-import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,24 +87,10 @@ class RecoveryLoggingIT {
   }
 
   private static ConsumerSettings settings() {
-    return ConsumerSettings.builder()
-        .prefetch(50)
-        .tiers(RetryTiers.parse("300ms"))
-        .maxRetries(1)
-        .injectFailureRate(0)
-        .breakerThreshold(1000)
-        .breakerReset(Duration.ofSeconds(1))
-        .batchSize(10)
-        .shutdownTimeout(Duration.ofSeconds(5))
-        .build();
+    return ServiceFixture.quickSettings().build();
   }
 
   private static long applied(String dbUrl) {
-    try (Database database = Database.open(dbUrl);
-        Connection connection = database.open()) {
-      return ScriptedService.appliedCounts(connection)[0];
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return ServiceFixture.appliedCounts(dbUrl)[0];
   }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TcpProxy;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
-import orderflow.topology.RetryTiers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RabbitMqExtension.class)
 class SilentBrokerReadinessIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
   private ServiceMain.RunningService service;
@@ -72,32 +68,13 @@ class SilentBrokerReadinessIT {
 
   private void start(BrokerSettings settings) throws Exception {
     ScriptedService.reset();
-    ConsumerSettings consumer =
-        ConsumerSettings.builder()
-            .prefetch(50)
-            .tiers(RetryTiers.parse("300ms"))
-            .maxRetries(1)
-            .injectFailureRate(0)
-            .breakerThreshold(1000)
-            .breakerReset(Duration.ofSeconds(1))
-            .batchSize(10)
-            .shutdownTimeout(Duration.ofSeconds(5))
-            .httpPort(0)
-            .build();
+    ConsumerSettings consumer = ServiceFixture.quickSettings().build();
     service =
         ServiceMain.start(
             settings, consumer, TestDatabases.sqlite(dir), ScriptedService.definition());
   }
 
   private HttpResponse<String> ready() {
-    try {
-      return HTTP.send(
-          HttpRequest.newBuilder(
-                  URI.create("http://127.0.0.1:" + service.httpPort() + "/health/ready"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return ServiceFixture.get(service, "/health/ready");
   }
 }

@@ -34,7 +34,7 @@ class HealthServerTest {
   HealthServerTest() {
     components.put("connection", "ok");
     components.put("database", "ok");
-    server = HealthServer.start(0, () -> Map.copyOf(components), metrics);
+    server = start(0, () -> Map.copyOf(components));
   }
 
   @AfterEach
@@ -73,12 +73,11 @@ class HealthServerTest {
   @Test
   void readinessIsDownWhenTheCheckItselfFails() throws Exception {
     try (HealthServer failing =
-        HealthServer.start(
+        start(
             0,
             () -> {
               throw new IllegalStateException("no runtime yet");
-            },
-            metrics)) {
+            })) {
       HttpResponse<String> response = get(failing, "/health/ready");
 
       assertEquals(503, response.statusCode());
@@ -133,7 +132,7 @@ class HealthServerTest {
     int port = server.port();
     server.close();
 
-    try (HealthServer again = HealthServer.start(port, () -> Map.of(), metrics)) {
+    try (HealthServer again = start(port, () -> Map.of())) {
       assertEquals(port, again.port());
       assertEquals(200, get(again, "/health/ready").statusCode());
     }
@@ -188,13 +187,14 @@ class HealthServerTest {
   void listensOnLoopbackUnlessGivenAnotherAddress() throws Exception {
     assertTrue(server.bindAddress().isLoopbackAddress(), server.bindAddress().toString());
 
-    try (HealthServer everywhere = HealthServer.start("0.0.0.0", 0, () -> Map.of(), metrics)) {
+    try (HealthServer everywhere =
+        HealthServer.start("0.0.0.0", 0, () -> Map.of(), metrics, List.of())) {
       assertTrue(everywhere.bindAddress().isAnyLocalAddress(), everywhere.bindAddress().toString());
       assertEquals(200, get(everywhere, "/health/live").statusCode());
     }
     assertThrows(
         IllegalArgumentException.class,
-        () -> HealthServer.start("no-such-host.invalid", 0, () -> Map.of(), metrics));
+        () -> HealthServer.start("no-such-host.invalid", 0, () -> Map.of(), metrics, List.of()));
   }
 
   /** A connection that sent the start of a request and then nothing more. */
@@ -205,6 +205,12 @@ class HealthServerTest {
         .write("GET /health/ready HTTP/1.1\r\nHost: localh".getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     return socket;
+  }
+
+  /** A server on the loopback interface with no routes of its own. */
+  private HealthServer start(int port, ReadinessCheck readiness) {
+    return HealthServer.start(
+        HealthServer.DEFAULT_BIND_ADDRESS, port, readiness, metrics, List.of());
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -31,6 +31,36 @@ final class MigrationHistories {
     return applied;
   }
 
+  /** What {@link #applied} reads after this code migrated {@code component}: runtime first. */
+  static List<String> migratedByThisCode(String component, List<Migration> migrations) {
+    List<String> history =
+        new ArrayList<>(versions(RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS));
+    history.addAll(versions(component, migrations));
+    return history;
+  }
+
+  /** {@code component:version} of each of {@code migrations}, in order. */
+  static List<String> versions(String component, List<Migration> migrations) {
+    return migrations.stream().map(m -> component + ":" + m.version()).toList();
+  }
+
+  /** The one-line refusal of a history whose {@code applied} migration was edited since. */
+  static String editedRefusal(String component, Migration applied, Migration edited) {
+    return "migrations of "
+        + component
+        + " do not match the database's history (flyway_history_"
+        + component
+        + "): v"
+        + applied.version()
+        + " \""
+        + applied.description()
+        + "\" was edited after it was applied (checksum "
+        + applied.checksum()
+        + " applied, "
+        + edited.checksum()
+        + " in the code)";
+  }
+
   /**
    * Runs {@code migrations} and records them in {@code schema_migrations} exactly as the old
    * migrator did, runtime tables first.

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -14,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,25 +29,19 @@ class PostgresMigrationsIT {
       new Migration(3, "index", List.of("CREATE INDEX items_data ON items (data)"));
 
   private String url;
-  private String schema;
   private Database database;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
   @BeforeEach
   void freshSchema() {
     url = TestDatabases.freshPostgresSchema();
-    schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
     database = Database.open(url);
   }
 
   @AfterEach
   void dropSchema() throws SQLException {
     threads.shutdownNow();
-    try (Connection connection = database.open();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP SCHEMA " + schema + " CASCADE");
-      connection.commit();
-    }
+    TestDatabases.dropPostgresSchema(url);
     database.close();
   }
 
@@ -63,13 +57,7 @@ class PostgresMigrationsIT {
             () -> database.migrate("items", List.of(CREATE_ITEMS, edited, INDEX_ITEMS)));
 
     assertEquals(
-        "migrations of items do not match the database's history (flyway_history_items):"
-            + " v2 \"seed\" was edited after it was applied (checksum "
-            + SEED_ITEMS.checksum()
-            + " applied, "
-            + edited.checksum()
-            + " in the code)",
-        refusal.getMessage());
+        MigrationHistories.editedRefusal("items", SEED_ITEMS, edited), refusal.getMessage());
     assertEquals(List.of("items:1", "items:2"), MigrationHistories.applied(database, "items"));
   }
 
@@ -107,15 +95,8 @@ class PostgresMigrationsIT {
     second.get(60, TimeUnit.SECONDS);
 
     assertEquals(
-        List.of(
-            "runtime:1",
-            "runtime:2",
-            "runtime:3",
-            "runtime:4",
-            "runtime:5",
-            "items:1",
-            "items:2",
-            "items:3"),
+        MigrationHistories.migratedByThisCode(
+            "items", List.of(CREATE_ITEMS, SEED_ITEMS, INDEX_ITEMS)),
         MigrationHistories.applied(database, "runtime", "items"));
     try (Connection connection = database.open()) {
       assertEquals(List.of("1"), strings(connection, "SELECT COUNT(*) FROM items"));
@@ -123,14 +104,11 @@ class PostgresMigrationsIT {
           List.of("items_data"),
           strings(connection, "SELECT indexname FROM pg_indexes WHERE indexname = 'items_data'"));
       assertEquals(
-          List.of(
-              "items:1",
-              "items:2",
-              "runtime:1",
-              "runtime:2",
-              "runtime:3",
-              "runtime:4",
-              "runtime:5"),
+          Stream.concat(
+                  MigrationHistories.versions("items", List.of(CREATE_ITEMS, SEED_ITEMS)).stream(),
+                  MigrationHistories.versions(RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS)
+                      .stream())
+              .toList(),
           strings(
               connection,
               "SELECT component || ':' || version FROM schema_migrations"

@@ -33,25 +33,19 @@ class PostgresStoreIT {
           new Migration(2, "seed", List.of("INSERT INTO items (data) VALUES ('\\x01')")));
 
   private String url;
-  private String schema;
   private Database database;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
   @BeforeEach
   void freshSchema() {
     url = TestDatabases.freshPostgresSchema();
-    schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
     database = Database.open(url);
   }
 
   @AfterEach
   void dropSchema() throws SQLException {
     threads.shutdownNow();
-    try (Connection connection = database.open();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP SCHEMA " + schema + " CASCADE");
-      connection.commit();
-    }
+    TestDatabases.dropPostgresSchema(url);
   }
 
   @Test
@@ -60,8 +54,7 @@ class PostgresStoreIT {
     database.migrate("items", ITEMS);
 
     assertEquals(
-        List.of(
-            "runtime:1", "runtime:2", "runtime:3", "runtime:4", "runtime:5", "items:1", "items:2"),
+        MigrationHistories.migratedByThisCode("items", ITEMS),
         MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
@@ -82,8 +75,7 @@ class PostgresStoreIT {
     second.get(30, TimeUnit.SECONDS);
 
     assertEquals(
-        List.of(
-            "runtime:1", "runtime:2", "runtime:3", "runtime:4", "runtime:5", "items:1", "items:2"),
+        MigrationHistories.migratedByThisCode("items", ITEMS),
         MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }

@@ -40,4 +40,13 @@ public final class TestDatabases {
     }
     return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
+
+  /** Drops the schema of a {@link #freshPostgresSchema} URL, with everything in it. */
+  public static void dropPostgresSchema(String url) throws SQLException {
+    String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
 }
