@@ -81,14 +81,13 @@ final class EventsCommand extends BrokerCommand {
     Thread hook = new Thread(this::stopAndWait, "producer-events-stop");
     try (BrokerSession session = BrokerSession.open(spec, broker, "events", topology.setup())) {
       Runtime.getRuntime().addShutdownHook(hook);
-      StreamWalk.walk(
-          session.connection(),
-          session.topology().eventsStream(),
-          start,
-          follow,
-          StreamWalk.DEFAULT_QUIET,
-          stopped::get,
-          record -> print(codec, record, filter, out));
+      new StreamWalk(
+              session.connection(),
+              session.topology().eventsStream(),
+              follow,
+              StreamWalk.DEFAULT_QUIET,
+              1)
+          .walk(start, stopped::get, batch -> print(codec, batch.get(0), filter, out));
     } finally {
       finished.countDown();
       removeHook(hook);

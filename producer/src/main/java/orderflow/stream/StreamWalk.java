@@ -2,73 +2,85 @@ package orderflow.stream;
 
 import com.rabbitmq.client.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * Reads the stream from a start, in offset order, handing each record to a step and acking it once
- * the step returned: until stopped when following, otherwise up to the end the stream had when the
- * walk began ({@link StreamBoundary}).
+ * Reads the stream from a start, in offset order, handing records to a step in batches (what has
+ * arrived, up to a maximum) and acking each batch once the step returned: until stopped when
+ * following, otherwise up to the end the stream had when the walk began ({@link StreamBoundary}).
  *
  * <p>The end is exact once anything is appended during the walk. On a stream that stays quiet it is
  * the point after which the broker sent nothing for {@code quiet}: the broker streams a reader
  * everything it has without pause, so a quiet spell means the reader is at the tail.
  */
 public final class StreamWalk {
-  /** What the walk does with each record, in offset order. */
+  /** What the walk does with each batch of records, in offset order; never an empty batch. */
   @FunctionalInterface
   public interface Step {
-    void accept(StreamRecord record) throws Exception;
+    void accept(List<StreamRecord> batch) throws Exception;
   }
 
   /** How long a quiet stream stays quiet before its tail counts as reached. */
   public static final Duration DEFAULT_QUIET = Duration.ofSeconds(1);
 
-  private StreamWalk() {}
+  private final Connection connection;
+  private final String stream;
+  private final boolean follow;
+  private final Duration quiet;
+  private final int maxBatch;
 
   /**
-   * @param stop asked between records; true ends the walk (a signal, a limit)
+   * @param follow true reads until stopped; false up to the end the stream has at the start
+   * @param maxBatch at most this many records per batch
+   */
+  public StreamWalk(
+      Connection connection, String stream, boolean follow, Duration quiet, int maxBatch) {
+    this.connection = connection;
+    this.stream = stream;
+    this.follow = follow;
+    this.quiet = quiet;
+    this.maxBatch = maxBatch;
+  }
+
+  /**
+   * @param stop asked between batches; true ends the walk (a signal, a limit)
    * @return how many records the step took
    */
-  public static long walk(
-      Connection connection,
-      String stream,
-      StreamStart start,
-      boolean follow,
-      Duration quiet,
-      BooleanSupplier stop,
-      Step step)
-      throws Exception {
+  public long walk(StreamStart start, BooleanSupplier stop, Step step) throws Exception {
     try (StreamBoundary boundary = follow ? null : StreamBoundary.open(connection, stream);
         StreamReader reader = StreamReader.open(connection, stream, start)) {
       long taken = 0;
       boolean received = false;
       while (!stop.getAsBoolean()) {
+        List<StreamRecord> batch = new ArrayList<>();
+        boolean atEnd = false;
         Optional<StreamRecord> next = reader.next(quiet);
-        if (next.isEmpty()) {
+        while (next.isPresent()) {
+          received = true;
+          if (!follow && boundary.isPast(next.get().offset())) {
+            atEnd = true;
+            break;
+          }
+          batch.add(next.get());
+          next = batch.size() < maxBatch ? reader.next(Duration.ZERO) : Optional.empty();
+        }
+        if (!batch.isEmpty()) {
+          step.accept(batch);
+          reader.done(batch.get(batch.size() - 1));
+          taken += batch.size();
+        } else if (!follow && (!boundary.grew() || !received)) {
           // Quiet: at the tail, unless older records are still on their way (we have had some
           // and the tail has moved since the start, so more lie between us and it).
-          if (!follow && (!boundary.grew() || !received)) {
-            return taken;
-          }
-          continue;
+          atEnd = true;
         }
-        StreamRecord record = next.get();
-        received = true;
-        if (!follow && boundary.isPast(record.offset())) {
+        if (atEnd) {
           return taken;
         }
-        step.accept(record);
-        reader.done(record);
-        taken++;
       }
       return taken;
     }
-  }
-
-  /** The same, with the default quiet spell and never stopped early. */
-  public static long walkToEnd(Connection connection, String stream, StreamStart start, Step step)
-      throws Exception {
-    return walk(connection, stream, start, false, DEFAULT_QUIET, () -> false, step);
   }
 }
