@@ -37,9 +37,14 @@ public final class StreamProjection {
   private final Clock clock;
   private long applied;
   private long skipped;
+  private long firstOffset = -1;
 
-  /** What one run did. */
-  public record Result(long applied, long skipped, long nextOffset) {}
+  /**
+   * What one run did.
+   *
+   * @param firstOffset the first offset this run read, -1 when it read none
+   */
+  public record Result(long applied, long skipped, long firstOffset, long nextOffset) {}
 
   public StreamProjection(Database database, String name, Clock clock) {
     this.database = Objects.requireNonNull(database, "database");
@@ -65,11 +70,14 @@ public final class StreamProjection {
         stop,
         this::apply);
     try (Connection connection = database.openReadOnly()) {
-      return new Result(applied, skipped, offsets.next(connection, name).orElse(0));
+      return new Result(applied, skipped, firstOffset, offsets.next(connection, name).orElse(0));
     }
   }
 
   private void apply(List<StreamRecord> batch) throws SQLException {
+    if (firstOffset < 0) {
+      firstOffset = batch.get(0).offset();
+    }
     long appliedHere = 0;
     long skippedHere = 0;
     try (Connection connection = database.open()) {

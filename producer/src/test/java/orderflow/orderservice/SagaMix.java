@@ -9,11 +9,11 @@ import orderflow.envelope.EventEnvelope;
  * (and released), and shipped with the cancellation refused; the i-th order ends the (i mod 5)-th
  * way.
  */
-final class SagaMix {
+public final class SagaMix {
   private SagaMix() {}
 
   /** The events of {@code count} orders, each order's in the order the services emit them. */
-  static List<List<EventEnvelope>> orders(int count) {
+  public static List<List<EventEnvelope>> orders(int count) {
     List<List<EventEnvelope>> orders = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       SagaEvents saga = new SagaEvents("customer-" + (i % 97));
