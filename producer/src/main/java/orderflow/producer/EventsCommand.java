@@ -1,15 +1,12 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
-import orderflow.envelope.EventType;
 import orderflow.envelope.InvalidEventException;
 import orderflow.producer.WatchCommand.EventFilter;
 import orderflow.stream.StreamRecord;
@@ -75,7 +72,7 @@ final class EventsCommand extends BrokerCommand {
   @Override
   int execute() throws Exception {
     StreamStart start = parseStart();
-    EventFilter filter = new EventFilter(orderId, type == null ? null : parseType());
+    EventFilter filter = EventFilter.of(spec, orderId, type);
     EventCodec codec = new EventCodec();
     PrintWriter out = out();
     Thread hook = new Thread(this::stopAndWait, "producer-events-stop");
@@ -124,20 +121,6 @@ final class EventsCommand extends BrokerCommand {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-  }
-
-  private EventType parseType() {
-    return EventType.fromWireName(type)
-        .orElseThrow(
-            () ->
-                new ParameterException(
-                    spec.commandLine(),
-                    "unknown --type '"
-                        + type
-                        + "'; one of "
-                        + Arrays.stream(EventType.values())
-                            .map(EventType::wireName)
-                            .collect(Collectors.joining(", "))));
   }
 
   /** On SIGINT/SIGTERM: let the walk end after its current record and close, briefly. */
