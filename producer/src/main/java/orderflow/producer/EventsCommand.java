@@ -65,6 +65,9 @@ final class EventsCommand extends BrokerCommand {
 
   @Mixin TopologyOption topology;
 
+  /** Records taken (and acked) at a time: one ack per batch, not per event. */
+  private static final int BATCH = 200;
+
   private final AtomicBoolean stopped = new AtomicBoolean();
   private long printed;
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -83,8 +86,17 @@ final class EventsCommand extends BrokerCommand {
               session.topology().eventsStream(),
               follow,
               StreamWalk.DEFAULT_QUIET,
-              1)
-          .walk(start, stopped::get, batch -> print(codec, batch.get(0), filter, out));
+              BATCH)
+          .walk(
+              start,
+              stopped::get,
+              batch -> {
+                for (StreamRecord record : batch) {
+                  if (!stopped.get()) {
+                    print(codec, record, filter, out);
+                  }
+                }
+              });
     } finally {
       finished.countDown();
       removeHook(hook);
