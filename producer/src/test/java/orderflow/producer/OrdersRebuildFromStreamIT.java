@@ -32,6 +32,7 @@ import orderflow.store.Dialect;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.topology.EventStream;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
@@ -69,6 +70,63 @@ class OrdersRebuildFromStreamIT {
             "SELECT COUNT(*) FROM information_schema.schemata"
                 + " WHERE schema_name LIKE 'orders_rebuild_%'"),
         "the rebuild's schema is dropped after the swap");
+  }
+
+  @Test
+  void aStreamCutByRetentionIsRefusedAndTheLiveModelLeftAlone(TestBroker broker) throws Exception {
+    Topology small =
+        new Topology(broker.namespace(), TIERS, new EventStream(true, "7D", 40_000, 20_000));
+    broker.topology(TIERS);
+    String db = "jdbc:sqlite:" + dir.resolve("orders.db");
+    try (Database database = Database.open(db)) {
+      database.migrate(OrderService.NAME, OrderService.migrations());
+    }
+    List<List<EventEnvelope>> orders = SagaMix.orders(100);
+    try (Channel channel = broker.connection().createChannel()) {
+      TopologyDeclarer.declare(channel, small);
+    }
+    publish(broker, small, orders);
+    CommandRun.Result first = eventsFromFirst(broker);
+    assertTrue(
+        EventCodec.mapper()
+                .readTree(first.out().lines().findFirst().orElseThrow())
+                .get("offset")
+                .asLong()
+            > 0,
+        "retention removed the first segments: " + first.out().lines().findFirst());
+
+    CommandRun.Result rebuild =
+        CommandRun.run(
+            "orders",
+            "rebuild",
+            "--from-stream",
+            "--no-declare",
+            "--db",
+            db,
+            "--uri",
+            broker.uriString(),
+            "--namespace",
+            broker.namespace());
+
+    assertEquals(1, rebuild.exitCode(), rebuild.toString());
+    assertTrue(rebuild.err().contains("retention has removed older events"), rebuild.toString());
+    assertEquals(0, count(db, "SELECT COUNT(*) FROM orders"), "nothing swapped in");
+  }
+
+  private static CommandRun.Result eventsFromFirst(TestBroker broker) {
+    CommandRun.Result events =
+        CommandRun.run(
+            "events",
+            "--no-declare",
+            "--json",
+            "--limit",
+            "1",
+            "--uri",
+            broker.uriString(),
+            "--namespace",
+            broker.namespace());
+    assertEquals(0, events.exitCode(), events.toString());
+    return events;
   }
 
   private void rebuildsEqualToTheLiveModel(TestBroker broker, String db, int orderCount)
