@@ -14,7 +14,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>The end is exact once anything is appended during the walk. On a stream that stays quiet it is
  * the point after which the broker sent nothing for {@code quiet}: the broker streams a reader
- * everything it has without pause, so a quiet spell means the reader is at the tail.
+ * everything it has without pause, so a quiet spell means the reader is at the tail. The first
+ * delivery is given {@value #FIRST_DELIVERY_QUIETS} times as long (the broker opens the segment
+ * first, which a busy machine makes slow), and a walk from {@code next} that is not following ends
+ * at once: nothing can lie before the end.
  */
 public final class StreamWalk {
   /** What the walk does with each batch of records, in offset order; never an empty batch. */
@@ -25,6 +28,9 @@ public final class StreamWalk {
 
   /** How long a quiet stream stays quiet before its tail counts as reached. */
   public static final Duration DEFAULT_QUIET = Duration.ofSeconds(1);
+
+  /** How many quiet spells the first delivery may take. */
+  static final int FIRST_DELIVERY_QUIETS = 5;
 
   private final Connection connection;
   private final String stream;
@@ -50,6 +56,9 @@ public final class StreamWalk {
    * @return how many records the step took
    */
   public long walk(StreamStart start, BooleanSupplier stop, Step step) throws Exception {
+    if (!follow && start.equals(StreamStart.NEXT)) {
+      return 0;
+    }
     try (StreamBoundary boundary = follow ? null : StreamBoundary.open(connection, stream);
         StreamReader reader = StreamReader.open(connection, stream, start)) {
       long taken = 0;
@@ -57,7 +66,8 @@ public final class StreamWalk {
       while (!stop.getAsBoolean()) {
         List<StreamRecord> batch = new ArrayList<>();
         boolean atEnd = false;
-        Optional<StreamRecord> next = reader.next(quiet);
+        Optional<StreamRecord> next =
+            reader.next(received ? quiet : quiet.multipliedBy(FIRST_DELIVERY_QUIETS));
         while (next.isPresent()) {
           received = true;
           if (!follow && boundary.isPast(next.get().offset())) {
