@@ -125,9 +125,11 @@ class LegacyOrderBridgeIT {
     String inventory = topology.queue(Topology.INVENTORY_QUEUE);
     try (Channel channel = broker.connection().createChannel()) {
       channel.queueUnbind(inventory, topology.ordersExchange(), "order.created");
-      // The order view takes every event type: unbind it too, so no queue takes the order.
+      // The order view and the events stream take every event type: unbind them too, so no queue
+      // takes the order.
       channel.queueUnbind(
           topology.queue(Topology.ORDERS_VIEW_QUEUE), topology.ordersExchange(), "order.created");
+      channel.queueUnbind(topology.eventsStream(), topology.ordersExchange(), "order.created");
     }
     try (LegacyOrderBridge.Running bridge = startBridge(broker, topology)) {
       publishLikeTheSeed(broker, topology, seedOrder("order-3", "p", 1));

@@ -59,7 +59,8 @@ final class AmqpChannels {
     if (queueName.equals(topology.legacyQueue())) {
       return List.of(Messages.ORDER_CREATED_V1);
     }
-    String work = workQueueOf(queueName);
+    String work =
+        queueName.equals(topology.eventsStream()) ? Topology.EVENTS_STREAM : workQueueOf(queueName);
     List<String> messages = new ArrayList<>();
     for (BindingSpec binding : topology.bindings()) {
       if (binding.exchange().equals(topology.ordersExchange())

@@ -90,6 +90,11 @@ public final class AsyncApiDocument {
     tags.addObject()
         .put("name", Operations.OPERATOR)
         .put("description", "A person with the dlq commands (list, show, replay, purge).");
+    tags.addObject()
+        .put("name", Operations.STREAM_READER)
+        .put(
+            "description",
+            "Anyone reading the events stream under the read-only stream account (bin/accounts).");
     return info;
   }
 

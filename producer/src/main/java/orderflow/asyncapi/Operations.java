@@ -11,6 +11,7 @@ import orderflow.topology.Topology;
 /** The operations: for each program, what it receives from and sends to which channel. */
 final class Operations {
   static final String OPERATOR = "operator";
+  static final String STREAM_READER = "stream-reader";
 
   private final Topology topology;
   private final AmqpChannels channels;
@@ -31,6 +32,17 @@ final class Operations {
           channels.messagesOfQueue(dlq),
           "Lists, shows, replays or purges the dead letters of " + work + ".");
     }
+    topology
+        .eventsStreamSpec()
+        .ifPresent(
+            stream ->
+                add(
+                    STREAM_READER,
+                    "receive",
+                    AmqpChannels.queueChannelId(stream.name()),
+                    channels.messagesOfQueue(stream.name()),
+                    "Reads the history from any offset (producer events, orders rebuild"
+                        + " --from-stream, a projection); takes nothing away."));
   }
 
   ObjectNode asJson() {

@@ -13,6 +13,15 @@ final class QueueDescriptions {
       return "Legacy ingress, declared exactly as seed 000's pika code declares it: version 1"
           + " OrderCreated sent through the default exchange.";
     }
+    if (queueName.equals(topology.eventsStream())) {
+      return "Stream (x-queue-type=stream) of every event, kept "
+          + topology.stream().maxAge()
+          + " or up to "
+          + topology.stream().maxLengthBytes()
+          + " bytes whoever has read it; a reader consumes with manual acks, a prefetch and the"
+          + " x-stream-offset argument (first, last, next, an offset or a timestamp), and each"
+          + " delivery carries its offset in the x-stream-offset header.";
+    }
     for (String work : topology.workQueues()) {
       if (queueName.equals(topology.queue(work))) {
         return "Work queue of the "

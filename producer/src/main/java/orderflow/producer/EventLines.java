@@ -11,9 +11,9 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InvalidEventException;
 
 /**
- * How {@code producer watch} prints one event: a text line or a JSON object on one line. Anything
- * taken from a message is escaped (text with {@link LogSafe}, JSON as ASCII), so a message cannot
- * forge a line or send escape sequences to the watcher's terminal.
+ * How {@code producer watch} and {@code producer events} print one event: a text line or a JSON
+ * object on one line. Anything taken from a message is escaped (text with {@link LogSafe}, JSON as
+ * ASCII), so a message cannot forge a line or send escape sequences to the watcher's terminal.
  */
 final class EventLines {
   // Escapes every non-ASCII character too, which covers C1 controls the JSON default leaves raw.
@@ -50,6 +50,49 @@ final class EventLines {
     line.put("causationId", event.metadata().causationId());
     line.put("hopMs", hopMillis(event, nowMillis));
     line.set("payload", EventCodec.mapper().valueToTree(event.payload()));
+    return write(line);
+  }
+
+  /** A stream's event: its offset first, then what it is, with no hop (it may be days old). */
+  static String stream(long offset, EventEnvelope event, boolean json) {
+    if (!json) {
+      return "offset="
+          + offset
+          + " "
+          + event.timestamp()
+          + " "
+          + event.eventType().wireName()
+          + " order="
+          + LogSafe.escape(event.payload().orderId())
+          + " event="
+          + event.eventId()
+          + " causation="
+          + LogSafe.escape(String.valueOf(event.metadata().causationId()));
+    }
+    ObjectNode line = EventCodec.mapper().createObjectNode();
+    line.put("offset", offset);
+    line.put("time", event.timestamp().toString());
+    line.put("eventType", event.eventType().wireName());
+    line.put("orderId", event.payload().orderId());
+    line.put("eventId", event.eventId().toString());
+    line.put("correlationId", event.metadata().correlationId());
+    line.put("causationId", event.metadata().causationId());
+    line.set("payload", EventCodec.mapper().valueToTree(event.payload()));
+    return write(line);
+  }
+
+  /** A stream message that is not a valid event, with its offset. */
+  static String invalidInStream(
+      long offset, Delivery delivery, InvalidEventException e, boolean json) {
+    if (!json) {
+      return "offset=" + offset + " " + invalid(delivery, e, false);
+    }
+    ObjectNode line = EventCodec.mapper().createObjectNode();
+    line.put("offset", offset);
+    line.put("invalid", true);
+    line.put("messageId", delivery.getProperties().getMessageId());
+    line.put("field", e.field());
+    line.put("reason", e.reason());
     return write(line);
   }
 

@@ -12,13 +12,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = "Query the order read model and event store of the order service ('serve').",
-    subcommands = {OrdersShowCommand.class, OrdersListCommand.class, OrdersRebuildCommand.class})
+    subcommands = {
+      OrdersShowCommand.class,
+      OrdersListCommand.class,
+      OrdersRebuildCommand.class,
+      OrdersProjectCommand.class
+    })
 final class OrdersCommand implements Runnable {
   @Spec private CommandSpec spec;
 
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing subcommand: one of show, list, rebuild");
+        spec.commandLine(), "Missing subcommand: one of show, list, rebuild, project");
   }
 }

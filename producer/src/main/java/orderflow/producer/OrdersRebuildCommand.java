@@ -1,49 +1,128 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.OneLineErrors;
 import orderflow.config.LogSafe;
+import orderflow.consume.options.DatabaseOptions;
 import orderflow.orderservice.OrderRebuild;
 import orderflow.orderservice.OrderService;
+import orderflow.orderservice.StreamProjection;
+import orderflow.orderservice.StreamRebuild;
 import orderflow.store.Database;
+import orderflow.stream.StreamWalk;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code producer orders rebuild [ORDER_ID]}: folds orders again from the event store and reports
- * (and repairs) every read-model row that differed.
+ * (and repairs) every read-model row that differed; with {@code --from-stream}, builds a fresh read
+ * model from the events stream beside the live one and swaps it in (docs/architecture.md section
+ * 4.1). The broker options matter only with {@code --from-stream}.
  */
 @Command(
     name = "rebuild",
     mixinStandardHelpOptions = true,
     description = {
       "Rebuild the read model from the event store, of one order or of all, and report every",
-      "order whose rebuilt state differs from what the read model held (it is then replaced)."
+      "order whose rebuilt state differs from what the read model held (it is then replaced).",
+      "With --from-stream: build a fresh read model from the events stream in a new file (SQLite)",
+      "or schema (PostgreSQL) while the live one keeps serving, then swap it in in one",
+      "transaction and report what differed."
     })
-final class OrdersRebuildCommand extends OrdersQuery {
+final class OrdersRebuildCommand extends BrokerCommand {
   @Parameters(arity = "0..1", paramLabel = "ORDER_ID", description = "Only this order")
   String orderId;
 
+  @Option(
+      names = "--from-stream",
+      description = "Rebuild every order from the events stream instead of the event store")
+  boolean fromStream;
+
+  @Option(names = "--json", description = "Print one JSON object")
+  boolean json;
+
+  @Mixin DatabaseOptions database;
+  @Mixin TopologyOption topology;
+
   @Override
   int execute() throws Exception {
-    Database.requireExisting(url());
-    OrderRebuild.Report report;
-    try (Database db = Database.open(url())) {
-      db.migrate(OrderService.NAME, OrderService.migrations());
-      report = new OrderRebuild(db).rebuild(orderId);
+    String url = database.url(OrderService.NAME);
+    if (fromStream && orderId != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--from-stream rebuilds every order: give no ORDER_ID");
     }
-    if (json) {
-      printJson(report);
-    } else {
-      print(out(), report);
+    try (Database db = openExisting(url)) {
+      db.migrate(OrderService.NAME, OrderService.migrations());
+      if (fromStream) {
+        StreamRebuild.Report report;
+        try (BrokerSession session =
+            BrokerSession.open(spec, broker, "rebuild", topology.setup())) {
+          report =
+              new StreamRebuild(db, url, Clock.systemUTC())
+                  .rebuild(
+                      new StreamWalk(
+                          session.connection(),
+                          session.topology().eventsStream(),
+                          false,
+                          StreamWalk.DEFAULT_QUIET,
+                          StreamProjection.MAX_BATCH));
+        }
+        print(report);
+      } else {
+        print(new OrderRebuild(db).rebuild(orderId));
+      }
+    } catch (SQLException | IllegalStateException e) {
+      // The database's own words, as the other orders commands print them.
+      return fail(OneLineErrors.oneLine(e), e);
     }
     return 0;
   }
 
-  private static void print(PrintWriter out, OrderRebuild.Report report) {
-    out.printf(
-        "rebuilt %d orders, %d differed from the read model%n",
-        report.rebuilt(), report.differences().size());
-    for (OrderRebuild.Difference d : report.differences()) {
+  private static Database openExisting(String url) {
+    Database.requireExisting(url);
+    return Database.open(url);
+  }
+
+  private void print(OrderRebuild.Report report) {
+    if (json) {
+      JsonOutput.print(out(), report);
+      return;
+    }
+    out()
+        .printf(
+            "rebuilt %d orders, %d differed from the read model%n",
+            report.rebuilt(), report.differences().size());
+    print(out(), report.differences());
+  }
+
+  private void print(StreamRebuild.Report report) {
+    if (json) {
+      JsonOutput.print(out(), report);
+      return;
+    }
+    out()
+        .printf(
+            "rebuilt %d orders from %d stream events (%d invalid skipped) and swapped them in;"
+                + " %d differed from the read model, %d kept (newer than the stream's end), %d"
+                + " kept (not in the stream)%n",
+            report.rebuilt(),
+            report.events(),
+            report.skipped(),
+            report.differences().size(),
+            report.keptNewer(),
+            report.notInStream());
+    print(out(), report.differences());
+  }
+
+  private static void print(PrintWriter out, List<OrderRebuild.Difference> differences) {
+    for (OrderRebuild.Difference d : differences) {
       out.printf(
           "  %s: %s -> %s (%s)%n",
           LogSafe.escape(d.orderId()),

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       LoadCommand.class,
       WatchCommand.class,
+      EventsCommand.class,
       TopologyCommand.class,
       SagaCommand.class,
       ServeCommand.class,

@@ -15,6 +15,7 @@ import orderflow.envelope.EventType;
 import orderflow.envelope.InvalidEventException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -57,7 +58,7 @@ final class WatchCommand extends BrokerCommand {
 
   @Override
   int execute() throws Exception {
-    EventType wanted = type == null ? null : parseType();
+    EventFilter filter = EventFilter.of(spec, orderId, type);
     EventCodec codec = new EventCodec();
     PrintWriter out = out();
     PrintWriter err = spec.commandLine().getErr();
@@ -68,7 +69,6 @@ final class WatchCommand extends BrokerCommand {
       // connection closes, even if the process is killed, so a watcher leaves nothing behind.
       String queue = channel.queueDeclare().getQueue();
       channel.queueBind(queue, session.topology().ordersExchange(), "#");
-      EventFilter filter = new EventFilter(orderId, wanted);
       // autoAck is acceptable here ONLY because this queue is exclusive and temporary and a
       // watcher is not a consumer of record: losing a line of display loses no order. Every
       // service queue is consumed with manual acks.
@@ -98,20 +98,6 @@ final class WatchCommand extends BrokerCommand {
       removeHook(hook);
     }
     return 0;
-  }
-
-  private EventType parseType() {
-    return EventType.fromWireName(type)
-        .orElseThrow(
-            () ->
-                new ParameterException(
-                    spec.commandLine(),
-                    "unknown --type '"
-                        + type
-                        + "'; one of "
-                        + Arrays.stream(EventType.values())
-                            .map(EventType::wireName)
-                            .collect(Collectors.joining(", "))));
   }
 
   private void show(EventCodec codec, Delivery delivery, EventFilter filter, PrintWriter out) {
@@ -156,6 +142,30 @@ final class WatchCommand extends BrokerCommand {
 
   /** Which events to show: all, or one order's, or one type's. */
   record EventFilter(String orderId, EventType type) {
+    /**
+     * From {@code --order} and {@code --type} (a wire name), either may be null.
+     *
+     * @throws ParameterException naming the known types when {@code type} is not one
+     */
+    static EventFilter of(CommandSpec spec, String orderId, String type) {
+      if (type == null) {
+        return new EventFilter(orderId, null);
+      }
+      return new EventFilter(
+          orderId,
+          EventType.fromWireName(type)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "unknown --type '"
+                              + type
+                              + "'; one of "
+                              + Arrays.stream(EventType.values())
+                                  .map(EventType::wireName)
+                                  .collect(Collectors.joining(", ")))));
+    }
+
     boolean accepts(EventEnvelope event) {
       return (orderId == null
               || orderId.equals(event.payload().orderId())

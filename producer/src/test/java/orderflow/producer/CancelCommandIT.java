@@ -67,6 +67,7 @@ class CancelCommandIT {
           topology.queue(Topology.SHIPPING_QUEUE), topology.ordersExchange(), "order.cancelled");
       channel.queueUnbind(
           topology.queue(Topology.ORDERS_VIEW_QUEUE), topology.ordersExchange(), "order.cancelled");
+      channel.queueUnbind(topology.eventsStream(), topology.ordersExchange(), "order.cancelled");
     }
 
     CommandRun.Result result =

@@ -97,9 +97,11 @@ class OrderCommandIT {
       TopologyDeclarer.declare(channel, topology);
       channel.queueUnbind(
           topology.queue(Topology.INVENTORY_QUEUE), topology.ordersExchange(), "order.created");
-      // The order view takes every event type: unbind it too, so no queue takes the order.
+      // The order view and the events stream take every event type: unbind them too, so no queue
+      // takes the order.
       channel.queueUnbind(
           topology.queue(Topology.ORDERS_VIEW_QUEUE), topology.ordersExchange(), "order.created");
+      channel.queueUnbind(topology.eventsStream(), topology.ordersExchange(), "order.created");
     }
 
     CommandRun.Result result =

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
+import java.util.HashMap;
+import java.util.Map;
 import orderflow.envelope.EventCodec;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
@@ -57,6 +59,27 @@ class TopologyCommandIT {
     }
     assertTrue(queueTypeReported, verified.toString());
     assertEquals(1, verified.err().lines().count(), verified.toString());
+  }
+
+  @Test
+  void verifyReportsAnEventsStreamWithOtherRetention(TestBroker broker) throws Exception {
+    Topology topology = broker.topology();
+    assertEquals(0, run(broker, "declare").exitCode());
+    String stream = topology.eventsStream();
+    try (Channel channel = broker.connection().createChannel()) {
+      channel.queueDelete(stream);
+      Map<String, Object> arguments =
+          new HashMap<>(topology.eventsStreamSpec().orElseThrow().arguments());
+      arguments.put("x-max-age", "1D");
+      channel.queueDeclare(stream, true, false, false, arguments);
+    }
+
+    CommandRun.Result verified = run(broker, "verify");
+
+    assertEquals(1, verified.exitCode(), verified.toString());
+    assertTrue(
+        verified.out().contains("queue '" + stream + "': x-max-age is 1D, expected 7D"),
+        verified.toString());
   }
 
   @Test

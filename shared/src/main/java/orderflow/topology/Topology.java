@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import orderflow.envelope.EventType;
 
 /**
@@ -23,6 +25,9 @@ import orderflow.envelope.EventType;
  * every service's dead-letter queue). The broker's own dead-lettering needs no user permission, so
  * retry queues keep returning messages through the default exchange.
  *
+ * <p>The stream {@code events} takes every event type, as {@code orders-view} does, and keeps it
+ * for its retention ({@link EventStream}) whoever has read it (section 4.1).
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Topology {
@@ -37,6 +42,12 @@ public final class Topology {
 
   /** The order service's queue: every order event, whatever its type, for the order read model. */
   public static final String ORDERS_VIEW_QUEUE = "orders-view";
+
+  /**
+   * The stream of every event, replayable from any offset (section 4.1); not a work queue: readers
+   * keep their own offsets and take nothing away.
+   */
+  public static final String EVENTS_STREAM = "events";
 
   /** Deliveries before the broker itself dead-letters a message (crash loops). */
   public static final int DELIVERY_LIMIT = 5;
@@ -58,10 +69,17 @@ public final class Topology {
 
   private final String namespace;
   private final RetryTiers tiers;
+  private final EventStream stream;
 
-  public Topology(String namespace, RetryTiers tiers) {
+  public Topology(String namespace, RetryTiers tiers, EventStream stream) {
     this.namespace = namespace == null ? "" : namespace;
     this.tiers = tiers;
+    this.stream = Objects.requireNonNull(stream, "stream");
+  }
+
+  /** With the events stream as the environment sets it ({@link EventStream#fromEnv}). */
+  public Topology(String namespace, RetryTiers tiers) {
+    this(namespace, tiers, EventStream.fromEnv(System::getenv));
   }
 
   public Topology(String namespace) {
@@ -74,6 +92,22 @@ public final class Topology {
 
   public RetryTiers tiers() {
     return tiers;
+  }
+
+  public EventStream stream() {
+    return stream;
+  }
+
+  /** The events stream's name, whether or not this topology declares it. */
+  public String eventsStream() {
+    return name(EVENTS_STREAM);
+  }
+
+  /** The events stream as declared: durable, with its retention (absent when disabled). */
+  public Optional<QueueSpec> eventsStreamSpec() {
+    return stream.enabled()
+        ? Optional.of(new QueueSpec(eventsStream(), true, stream.arguments()))
+        : Optional.empty();
   }
 
   /** The name as declared on the broker: {@code <ns>.<name>} or {@code name}. */
@@ -161,6 +195,7 @@ public final class Topology {
     }
     // Exactly what seed 000's pika code declares: queue_declare(queue='order_events').
     queues.add(legacyQueueSpec());
+    eventsStreamSpec().ifPresent(queues::add);
     return queues;
   }
 
@@ -196,6 +231,13 @@ public final class Topology {
     // view with its binding, and nothing else published to the exchange ever lands there.
     for (EventType type : EventType.values()) {
       bindings.add(new BindingSpec(ordersExchange(), queue(ORDERS_VIEW_QUEUE), type.routingKey()));
+    }
+    // The stream takes exactly what the order view takes, so a read model rebuilt from it sees the
+    // same events as the live one.
+    if (stream.enabled()) {
+      for (EventType type : EventType.values()) {
+        bindings.add(new BindingSpec(ordersExchange(), eventsStream(), type.routingKey()));
+      }
     }
     for (String work : workQueues()) {
       bindings.add(

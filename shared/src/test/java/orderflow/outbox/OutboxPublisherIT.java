@@ -227,10 +227,12 @@ class OutboxPublisherIT {
   @Test
   void anUnroutableEventIsMarkedSentAndCounted(TestBroker broker) throws Exception {
     Topology topology = declared(broker);
-    // The order view takes every event type; without its binding no queue takes OrderShipped.
+    // The order view and the events stream take every event type; without their bindings no queue
+    // takes OrderShipped.
     try (Channel channel = broker.connection().createChannel()) {
       channel.queueUnbind(
           topology.queue(Topology.ORDERS_VIEW_QUEUE), topology.ordersExchange(), "order.shipped");
+      channel.queueUnbind(topology.eventsStream(), topology.ordersExchange(), "order.shipped");
     }
     Database database = sqlite();
     commit(database, topology.ordersExchange(), List.of(orderShipped()));

@@ -23,6 +23,7 @@ public final class BrokerAccounts implements AutoCloseable {
   public static final String INVENTORY = "inventory";
   public static final String SHIPPING = "shipping";
   public static final String ORDERS = "orders";
+  public static final String READER = "reader";
 
   private final TestBroker broker;
   private final String prefix;
@@ -36,7 +37,8 @@ public final class BrokerAccounts implements AutoCloseable {
             PRODUCER, UUID.randomUUID().toString(),
             INVENTORY, UUID.randomUUID().toString(),
             SHIPPING, UUID.randomUUID().toString(),
-            ORDERS, UUID.randomUUID().toString());
+            ORDERS, UUID.randomUUID().toString(),
+            READER, UUID.randomUUID().toString());
   }
 
   /** Runs {@code bin/accounts} for the broker's namespace and vhost. */
@@ -85,6 +87,7 @@ public final class BrokerAccounts implements AutoCloseable {
     builder.environment().put("INVENTORY_PASSWORD", passwords.get(INVENTORY));
     builder.environment().put("SHIPPING_PASSWORD", passwords.get(SHIPPING));
     builder.environment().put("ORDERS_PASSWORD", passwords.get(ORDERS));
+    builder.environment().put("READER_PASSWORD", passwords.get(READER));
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -2,11 +2,13 @@ package orderflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import orderflow.envelope.EventType;
 import org.junit.jupiter.api.Test;
 
 class TopologyTest {
@@ -128,6 +130,63 @@ class TopologyTest {
         List.of("t6.orders", "t6.orders.dlx", "t6.shipping.failures"),
         topology.exchangesOf(Topology.SHIPPING_QUEUE).stream().map(ExchangeSpec::name).toList());
     assertTrue(topology.queues().containsAll(topology.queuesOf(Topology.SHIPPING_QUEUE)));
+  }
+
+  @Test
+  void theEventsStreamIsAStreamWithRetentionBoundToEveryEventType() {
+    Topology topology = new Topology("t7", RetryTiers.DEFAULT, EventStream.DEFAULT);
+
+    QueueSpec stream = queue(topology, "t7.events");
+    assertTrue(stream.durable());
+    assertEquals(
+        Map.of(
+            "x-queue-type",
+            "stream",
+            "x-max-age",
+            "7D",
+            "x-max-length-bytes",
+            EventStream.DEFAULT_MAX_LENGTH_BYTES,
+            "x-stream-max-segment-size-bytes",
+            EventStream.DEFAULT_MAX_SEGMENT_SIZE_BYTES),
+        stream.arguments());
+    for (EventType type : EventType.values()) {
+      assertTrue(
+          topology
+              .bindings()
+              .contains(new BindingSpec("t7.orders", "t7.events", type.routingKey())),
+          type.wireName());
+    }
+  }
+
+  @Test
+  void offLeavesTheStreamAndItsBindingsOut() {
+    Topology topology =
+        new Topology(
+            "t8", RetryTiers.DEFAULT, EventStream.fromEnv(Map.of("ORDERS_STREAM", "off")::get));
+
+    assertTrue(topology.queues().stream().noneMatch(q -> q.name().equals("t8.events")));
+    assertTrue(topology.bindings().stream().noneMatch(b -> b.queue().equals("t8.events")));
+    assertEquals("t8.events", topology.eventsStream());
+  }
+
+  @Test
+  void retentionComesFromTheEnvironmentAndRefusesNonsense() {
+    EventStream stream =
+        EventStream.fromEnv(
+            Map.of("ORDERS_STREAM_MAX_AGE", "12h", "ORDERS_STREAM_MAX_BYTES", "5000000")::get);
+
+    assertEquals("12h", stream.maxAge());
+    assertEquals(5_000_000L, stream.maxLengthBytes());
+    assertEquals(EventStream.DEFAULT_MAX_SEGMENT_SIZE_BYTES, stream.maxSegmentSizeBytes());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EventStream.fromEnv(Map.of("ORDERS_STREAM_MAX_AGE", "7 days")::get));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EventStream.fromEnv(Map.of("ORDERS_STREAM", "maybe")::get));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EventStream.fromEnv(Map.of("ORDERS_STREAM_MAX_BYTES", "-1")::get));
   }
 
   private static QueueSpec queue(Topology topology, String name) {

@@ -1,0 +1,112 @@
+package orderflow.producer;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import orderflow.cli.JsonOutput;
+import orderflow.consume.options.DatabaseOptions;
+import orderflow.orderservice.StreamProjection;
+import orderflow.store.Database;
+import orderflow.stream.StreamWalk;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code producer orders project}: keeps an order read model in a database of its own from the
+ * events stream, resuming at the offset it committed with its last changes (docs/architecture.md
+ * section 4.1).
+ */
+@Command(
+    name = "project",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Keep an order read model (event store and orders) in its own database from the events"
+          + " stream: from where it stopped, up to where the stream ended at the start, or live"
+          + " with --follow until Ctrl-C / SIGTERM.",
+      "The next offset is stored with each batch's changes, so after a crash it resumes exactly"
+          + " where it stopped. Query it with `orders show/list --db` on the same database."
+    })
+final class OrdersProjectCommand extends BrokerCommand {
+  /** The projection's database unless --db says otherwise: data/orders-stream.db. */
+  static final String DEFAULT_DATABASE_NAME = "orders-stream";
+
+  @Mixin DatabaseOptions database;
+  @Mixin TopologyOption topology;
+
+  @Option(names = "--json", description = "Print one JSON object")
+  boolean json;
+
+  @Option(names = "--follow", description = "Keep applying new events until stopped")
+  boolean follow;
+
+  @Option(
+      names = "--name",
+      defaultValue = "orders",
+      description = "The projection's name, under which its offset is kept (default: orders)")
+  String name;
+
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  String url() {
+    return database.url(DEFAULT_DATABASE_NAME);
+  }
+
+  @Override
+  int execute() throws Exception {
+    StreamProjection.Result result;
+    Thread hook = new Thread(this::stopAndWait, "producer-project-stop");
+    try (Database db = Database.open(url());
+        BrokerSession session = BrokerSession.open(spec, broker, "project", topology.setup())) {
+      StreamProjection projection = new StreamProjection(db, name, Clock.systemUTC());
+      projection.migrate();
+      Runtime.getRuntime().addShutdownHook(hook);
+      StreamWalk walk =
+          new StreamWalk(
+              session.connection(),
+              session.topology().eventsStream(),
+              follow,
+              StreamWalk.DEFAULT_QUIET,
+              StreamProjection.MAX_BATCH);
+      result = projection.run(walk, stopped::get);
+    } finally {
+      finished.countDown();
+      removeHook(hook);
+    }
+    if (json) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("applied", result.applied());
+      summary.put("skipped", result.skipped());
+      summary.put("nextOffset", result.nextOffset());
+      JsonOutput.print(out(), summary);
+    } else {
+      out()
+          .printf(
+              "applied %d events (%d invalid skipped); next offset %d%n",
+              result.applied(), result.skipped(), result.nextOffset());
+      out().flush();
+    }
+    return 0;
+  }
+
+  private void stopAndWait() {
+    stopped.set(true);
+    try {
+      finished.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down (we were signalled): the hook is running or has run.
+    }
+  }
+}

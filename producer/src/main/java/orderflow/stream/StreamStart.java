@@ -1,0 +1,61 @@
+package orderflow.stream;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
+import java.util.Objects;
+
+/**
+ * Where a reader attaches to the stream: the value of the {@code x-stream-offset} consumer
+ * argument. {@code first}, {@code last} (the start of the last chunk) and {@code next} (only what
+ * is appended from now on) as the broker names them, an offset (a {@code long}), or a time (an AMQP
+ * timestamp: the first chunk written at or after that second).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public record StreamStart(Object argument) {
+  public static final StreamStart FIRST = new StreamStart("first");
+  public static final StreamStart NEXT = new StreamStart("next");
+
+  public StreamStart {
+    Objects.requireNonNull(argument, "argument");
+  }
+
+  /** The offset just after {@code offset}: where a reader that applied it resumes. */
+  public static StreamStart after(long offset) {
+    return new StreamStart(offset + 1);
+  }
+
+  /**
+   * Parses {@code first}, {@code last}, {@code next}, an offset ({@code 0} or more) or an ISO-8601
+   * instant ({@code 2026-12-02T10:00:00Z}).
+   *
+   * @throws IllegalArgumentException naming what is accepted
+   */
+  public static StreamStart parse(String text) {
+    String value = text.trim();
+    if (value.equals("first") || value.equals("last") || value.equals("next")) {
+      return new StreamStart(value);
+    }
+    if (value.chars().allMatch(Character::isDigit) && !value.isEmpty()) {
+      try {
+        return new StreamStart(Long.parseLong(value));
+      } catch (NumberFormatException e) {
+        throw invalid(text);
+      }
+    }
+    try {
+      return new StreamStart(Date.from(Instant.parse(value)));
+    } catch (DateTimeParseException e) {
+      throw invalid(text);
+    }
+  }
+
+  private static IllegalArgumentException invalid(String text) {
+    return new IllegalArgumentException(
+        "--from must be first, last, next, an offset or an ISO-8601 instant such as"
+            + " 2026-12-02T10:00:00Z, was '"
+            + text
+            + "'");
+  }
+}
