@@ -371,15 +371,15 @@ public final class OutboxPublisher implements AutoCloseable {
 
   /**
    * Settles the oldest batches in flight, marking their confirmed rows sent: every batch when
-   * {@code all}, otherwise those the broker has answered and any beyond {@link #maxInFlight}. On
-   * SQLite one transaction marks them all.
+   * {@code all}, otherwise those the broker has answered and as many more as leave room for the
+   * next batch within {@link #maxInFlight}. On SQLite one transaction marks them all.
    */
   private void settle(boolean all) throws IOException, SQLException, InterruptedException {
     List<Long> confirmed = new ArrayList<>();
     IOException incomplete = null;
     InFlight head;
     while ((head = inFlight.peek()) != null
-        && (all || inFlight.size() > maxInFlight || head.sending().answered().isDone())) {
+        && (all || inFlight.size() >= maxInFlight || head.sending().answered().isDone())) {
       inFlight.poll();
       BatchPublisher.Outcome outcome;
       try {
