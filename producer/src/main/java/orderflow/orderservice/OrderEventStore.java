@@ -29,6 +29,15 @@ public final class OrderEventStore {
    */
   public boolean append(Connection connection, EventEnvelope event, Instant storedAt)
       throws SQLException {
+    return append(connection, event, CODEC.encode(event), storedAt);
+  }
+
+  /**
+   * As {@link #append(Connection, EventEnvelope, Instant)}, with the event already encoded by
+   * {@link EventCodec#encode} (the outbox's body), so it is not encoded twice.
+   */
+  boolean append(Connection connection, EventEnvelope event, byte[] body, Instant storedAt)
+      throws SQLException {
     // ON CONFLICT DO NOTHING (SQLite 3.24+, PostgreSQL 9.5+): a repeat never aborts the
     // transaction.
     try (PreparedStatement insert =
@@ -42,7 +51,7 @@ public final class OrderEventStore {
       insert.setLong(4, event.timestamp().toEpochMilli());
       insert.setString(5, event.metadata().causationId());
       insert.setLong(6, storedAt.toEpochMilli());
-      insert.setString(7, new String(CODEC.encode(event), StandardCharsets.UTF_8));
+      insert.setString(7, new String(body, StandardCharsets.UTF_8));
       insert.setString(8, TraceParent.current().traceparent());
       return insert.executeUpdate() == 1;
     }

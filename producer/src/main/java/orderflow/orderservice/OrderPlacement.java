@@ -78,8 +78,8 @@ final class OrderPlacement {
   private Written<Placed> create(Connection transaction, NewOrder order, String orderId)
       throws SQLException {
     EventEnvelope created = EventEnvelope.first(order.toEvent(orderId), SOURCE);
-    projector.record(transaction, created);
     OutboxEntry entry = Outbox.add(transaction, exchange, created);
+    projector.recordFirst(transaction, created, entry.message().body());
     return new Written<>(new Placed(orderId, false), List.of(entry));
   }
 }

@@ -3,6 +3,7 @@ package orderflow.orderservice;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
@@ -48,5 +49,21 @@ public final class OrderProjector implements EventHandler {
         connection,
         OrderFold.fold(orderId, OrderEventStore.events(store.history(connection, orderId))));
     return true;
+  }
+
+  /**
+   * Appends and folds the first event of an order whose id nobody else can know before the caller's
+   * transaction commits (the API places it under a fresh random id): its history is that one event,
+   * so it is not read back (docs/architecture.md section 5.3). {@code body} is the event as {@link
+   * orderflow.envelope.EventCodec#encode} wrote it.
+   *
+   * @throws IllegalStateException when the store already held that event
+   */
+  void recordFirst(Connection connection, EventEnvelope event, byte[] body) throws SQLException {
+    String orderId = event.payload().orderId();
+    if (!store.append(connection, event, body, clock.instant())) {
+      throw new IllegalStateException("event " + event.eventId() + " was already stored");
+    }
+    readModel.save(connection, OrderFold.fold(orderId, List.of(event)));
   }
 }

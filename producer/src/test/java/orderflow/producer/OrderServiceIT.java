@@ -29,8 +29,12 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ShippingAddress;
 import orderflow.orderservice.OrderApi;
+import orderflow.orderservice.OrderEventStore;
+import orderflow.orderservice.OrderFold;
+import orderflow.orderservice.OrderReadModel;
 import orderflow.orderservice.OrderService;
 import orderflow.orderservice.SagaEvents;
+import orderflow.orderservice.StoredEvent;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.store.Database;
@@ -206,6 +210,17 @@ class OrderServiceIT {
           json(get(service, "/orders?customerId=carol&status=CREATED").body())
               .get("orders")
               .size());
+
+      // Written without reading back: the store holds the outbox's very body, and the row is the
+      // fold of the stored history.
+      assertEquals(
+          2,
+          count(
+              db,
+              "SELECT COUNT(*) FROM order_events e JOIN outbox o ON o.event_id = e.event_id"
+                  + " WHERE e.body = CAST(o.body AS TEXT)",
+              null));
+      assertPlacedRowIsTheFoldOfItsHistory(db, orderId);
 
       // Two orders (the repeat wrote nothing), so two OrderCreated in the outbox and on the broker.
       assertEquals(
@@ -590,6 +605,18 @@ class OrderServiceIT {
             return false;
           }
         });
+  }
+
+  private static void assertPlacedRowIsTheFoldOfItsHistory(String db, String orderId)
+      throws SQLException {
+    try (Database database = Database.open(db);
+        Connection connection = database.openReadOnly()) {
+      List<StoredEvent> history = new OrderEventStore().history(connection, orderId);
+      assertEquals(1, history.size());
+      assertEquals(
+          OrderFold.fold(orderId, List.of(history.get(0).event())),
+          new OrderReadModel().find(connection, orderId).orElseThrow());
+    }
   }
 
   private static long count(String db, String sql, SagaEvents order) throws SQLException {
