@@ -48,13 +48,24 @@ final class BatchStockLocks {
     }
     StockLedger ledger = new StockLedger(connection);
     for (String productId : products) {
-      ledger.ensureKnown(productId, defaultStock, now);
-      // A write that changes nothing: it takes the row lock (PostgreSQL) until commit.
-      try (PreparedStatement lock =
-          connection.prepareStatement("UPDATE stock SET version = version WHERE product_id = ?")) {
-        lock.setString(1, productId);
-        lock.executeUpdate();
+      // A known product costs one statement; a new one is created, then locked.
+      if (!lockRow(connection, productId)) {
+        ledger.ensureKnown(productId, defaultStock, now);
+        lockRow(connection, productId);
       }
+    }
+  }
+
+  /**
+   * A write that changes nothing: it takes the row lock (PostgreSQL) until commit.
+   *
+   * @return false if the product has no row yet
+   */
+  private static boolean lockRow(Connection connection, String productId) throws SQLException {
+    try (PreparedStatement lock =
+        connection.prepareStatement("UPDATE stock SET version = version WHERE product_id = ?")) {
+      lock.setString(1, productId);
+      return lock.executeUpdate() == 1;
     }
   }
 }

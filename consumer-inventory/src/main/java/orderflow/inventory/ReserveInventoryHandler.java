@@ -76,7 +76,10 @@ public final class ReserveInventoryHandler implements EventHandler {
   public void handle(EventEnvelope event, HandlerContext context) throws SQLException {
     OrderCreated order = event.payloadAs(OrderCreated.class);
     OrderDecision decision = new OrderDecision(order, context.connection(), clock.millis());
-    Optional<List<EventPayload>> events = decision.earlier();
+    Optional<List<EventPayload>> events = decision.inOneStatement();
+    if (events.isEmpty()) {
+      events = decision.earlier();
+    }
     if (events.isEmpty()) {
       events = decision.decide(defaultStock);
     }
@@ -110,6 +113,46 @@ public final class ReserveInventoryHandler implements EventHandler {
       this.reservations = new Reservations(connection);
       this.ledger = new StockLedger(connection);
       this.now = now;
+    }
+
+    /**
+     * On PostgreSQL, an order of one product decided in one round trip ({@link
+     * OneStatementReservation}) when it is reserved, or rejected for a known product; empty for
+     * whatever that statement leaves to the general path (it then changed nothing).
+     */
+    Optional<List<EventPayload>> inOneStatement() throws SQLException {
+      wanted = quantitiesByProduct(order);
+      if (wanted.size() != 1 || !OneStatementReservation.supports(connection)) {
+        return Optional.empty();
+      }
+      String productId = wanted.firstKey();
+      int quantity = wanted.get(productId);
+      String reservationId = UUID.randomUUID().toString();
+      OneStatementReservation.Result result =
+          new OneStatementReservation(connection)
+              .reserve(orderId, reservationId, productId, quantity, now);
+      if (result.reserved()) {
+        return Optional.of(
+            List.of(
+                new InventoryReserved(
+                    orderId,
+                    reservationId,
+                    List.of(new ReservedItem(productId, quantity)),
+                    order.shippingAddress())));
+      }
+      if (result.taken()) {
+        // Another transaction claimed (or cancelled) the order after the statement's snapshot.
+        ledger.undoReserve(productId, quantity);
+        return earlier();
+      }
+      if (result.decidedBefore() || result.available() == null || result.available() >= quantity) {
+        return Optional.empty();
+      }
+      List<Shortage> shortages = List.of(new Shortage(productId, quantity, result.available()));
+      if (!reservations.reject(orderId, shortages, now)) {
+        return earlier();
+      }
+      return Optional.of(List.of(new InventoryRejected(orderId, shortages)));
     }
 
     /** Reserves or rejects the order never decided; empty if stock kept changing meanwhile. */
