@@ -1,8 +1,7 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventCodec;
@@ -70,7 +69,6 @@ final class EventsCommand extends BrokerCommand {
 
   private final AtomicBoolean stopped = new AtomicBoolean();
   private long printed;
-  private final CountDownLatch finished = new CountDownLatch(1);
 
   @Override
   int execute() throws Exception {
@@ -78,9 +76,10 @@ final class EventsCommand extends BrokerCommand {
     EventFilter filter = EventFilter.of(spec, orderId, type);
     EventCodec codec = new EventCodec();
     PrintWriter out = out();
-    Thread hook = new Thread(this::stopAndWait, "producer-events-stop");
-    try (BrokerSession session = BrokerSession.open(spec, broker, "events", topology.setup())) {
-      Runtime.getRuntime().addShutdownHook(hook);
+    try (SignalStop signal =
+            new SignalStop("producer-events-stop", () -> stopped.set(true), Duration.ofSeconds(3));
+        BrokerSession session = BrokerSession.open(spec, broker, "events", topology.setup())) {
+      signal.arm();
       new StreamWalk(
               session.connection(),
               session.topology().eventsStream(),
@@ -97,9 +96,6 @@ final class EventsCommand extends BrokerCommand {
                   }
                 }
               });
-    } finally {
-      finished.countDown();
-      removeHook(hook);
     }
     out.flush();
     return 0;
@@ -132,24 +128,6 @@ final class EventsCommand extends BrokerCommand {
       return StreamStart.parse(from);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  /** On SIGINT/SIGTERM: let the walk end after its current record and close, briefly. */
-  private void stopAndWait() {
-    stopped.set(true);
-    try {
-      finished.await(3, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // The JVM is already shutting down (we were signalled): the hook is running or has run.
     }
   }
 }

@@ -1,10 +1,9 @@
 package orderflow.producer;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import orderflow.cli.JsonOutput;
 import orderflow.consume.options.DatabaseOptions;
@@ -50,7 +49,6 @@ final class OrdersProjectCommand extends BrokerCommand {
   String name;
 
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final CountDownLatch finished = new CountDownLatch(1);
 
   String url() {
     return database.url(DEFAULT_DATABASE_NAME);
@@ -59,12 +57,14 @@ final class OrdersProjectCommand extends BrokerCommand {
   @Override
   int execute() throws Exception {
     StreamProjection.Result result;
-    Thread hook = new Thread(this::stopAndWait, "producer-project-stop");
-    try (Database db = Database.open(url());
+    try (SignalStop signal =
+            new SignalStop(
+                "producer-project-stop", () -> stopped.set(true), Duration.ofSeconds(5));
+        Database db = Database.open(url());
         BrokerSession session = BrokerSession.open(spec, broker, "project", topology.setup())) {
       StreamProjection projection = new StreamProjection(db, name, Clock.systemUTC());
       projection.migrate();
-      Runtime.getRuntime().addShutdownHook(hook);
+      signal.arm();
       StreamWalk walk =
           new StreamWalk(
               session.connection(),
@@ -73,9 +73,6 @@ final class OrdersProjectCommand extends BrokerCommand {
               StreamWalk.DEFAULT_QUIET,
               StreamProjection.MAX_BATCH);
       result = projection.run(walk, stopped::get);
-    } finally {
-      finished.countDown();
-      removeHook(hook);
     }
     if (json) {
       Map<String, Object> summary = new LinkedHashMap<>();
@@ -91,22 +88,5 @@ final class OrdersProjectCommand extends BrokerCommand {
       out().flush();
     }
     return 0;
-  }
-
-  private void stopAndWait() {
-    stopped.set(true);
-    try {
-      finished.await(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // The JVM is already shutting down (we were signalled): the hook is running or has run.
-    }
   }
 }

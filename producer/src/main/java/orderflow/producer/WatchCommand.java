@@ -3,9 +3,9 @@ package orderflow.producer;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import orderflow.cli.ManifestVersion;
@@ -53,7 +53,6 @@ final class WatchCommand extends BrokerCommand {
   boolean json;
 
   private final CountDownLatch stop = new CountDownLatch(1);
-  private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicLong printed = new AtomicLong();
 
   @Override
@@ -62,8 +61,9 @@ final class WatchCommand extends BrokerCommand {
     EventCodec codec = new EventCodec();
     PrintWriter out = out();
     PrintWriter err = spec.commandLine().getErr();
-    Thread hook = new Thread(this::stopAndWait, "producer-watch-stop");
-    try (BrokerSession session = BrokerSession.open(spec, broker, "watch", topology.setup())) {
+    try (SignalStop signal =
+            new SignalStop("producer-watch-stop", stop::countDown, Duration.ofSeconds(2));
+        BrokerSession session = BrokerSession.open(spec, broker, "watch", topology.setup())) {
       Channel channel = session.connection().createChannel();
       // Server-named, exclusive, auto-delete, non-durable: the broker deletes it when this
       // connection closes, even if the process is killed, so a watcher leaves nothing behind.
@@ -77,7 +77,7 @@ final class WatchCommand extends BrokerCommand {
           true,
           (tag, delivery) -> show(codec, delivery, filter, out),
           tag -> stop.countDown());
-      Runtime.getRuntime().addShutdownHook(hook);
+      signal.arm();
       err.println(
           "watching "
               + session.topology().ordersExchange()
@@ -93,9 +93,6 @@ final class WatchCommand extends BrokerCommand {
       if (channel.isOpen()) {
         channel.queueDelete(queue);
       }
-    } finally {
-      finished.countDown();
-      removeHook(hook);
     }
     return 0;
   }
@@ -119,24 +116,6 @@ final class WatchCommand extends BrokerCommand {
     out.flush();
     if (limit > 0 && printed.incrementAndGet() >= limit) {
       stop.countDown();
-    }
-  }
-
-  /** On SIGINT/SIGTERM: let the main thread delete the queue and close, briefly. */
-  private void stopAndWait() {
-    stop.countDown();
-    try {
-      finished.await(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // The JVM is already shutting down (we were signalled): the hook is running or has run.
     }
   }
 
