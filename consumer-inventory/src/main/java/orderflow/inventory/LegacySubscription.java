@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import orderflow.broker.BrokerRefusal;
+import orderflow.broker.Channels;
 import orderflow.observe.ReadinessCheck;
 import orderflow.topology.QueueSpec;
 import org.slf4j.Logger;
@@ -137,7 +137,7 @@ final class LegacySubscription implements ReadinessCheck, AutoCloseable {
       forwarder = consumer;
       state = OK;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(fresh);
+      Channels.closeQuietly(fresh);
       throw e;
     }
   }
@@ -154,14 +154,14 @@ final class LegacySubscription implements ReadinessCheck, AutoCloseable {
     } catch (IOException missing) {
       // NOT_FOUND closed the probe channel.
     } finally {
-      closeQuietly(probe);
+      Channels.closeQuietly(probe);
     }
     Channel declarer = connection.createChannel();
     try {
       declarer.queueDeclare(queue.name(), queue.durable(), false, false, queue.arguments());
       log.info("declared the missing legacy queue {}", queue.name());
     } finally {
-      closeQuietly(declarer);
+      Channels.closeQuietly(declarer);
     }
   }
 
@@ -179,7 +179,7 @@ final class LegacySubscription implements ReadinessCheck, AutoCloseable {
     }
     retiredRequeued += forwarder.requeued();
     forwarder.shutdown();
-    closeQuietly(channel);
+    Channels.closeQuietly(channel);
     forwarder = null;
     channel = null;
   }
@@ -205,21 +205,8 @@ final class LegacySubscription implements ReadinessCheck, AutoCloseable {
       if (forwarder != null) {
         forwarder.shutdown();
       }
-      closeQuietly(channel);
+      Channels.closeQuietly(channel);
       state = "stopped";
-    }
-  }
-
-  private static void closeQuietly(Channel channel) {
-    if (channel == null) {
-      return;
-    }
-    try {
-      if (channel.isOpen()) {
-        channel.close();
-      }
-    } catch (IOException | TimeoutException | AlreadyClosedException e) {
-      // Already closing, or the broker closed it.
     }
   }
 

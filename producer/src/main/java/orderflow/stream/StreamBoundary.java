@@ -6,11 +6,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import orderflow.broker.Channels;
 
 /**
  * Where the stream ended when reading began, for a reader that must stop there. RabbitMQ 3.10 tells
@@ -62,13 +61,7 @@ public final class StreamBoundary implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      if (channel.isOpen()) {
-        channel.close();
-      }
-    } catch (IOException | TimeoutException | ShutdownSignalException e) {
-      // Already closed by the broker: nothing is held on it.
-    }
+    Channels.closeQuietly(channel);
   }
 
   private DefaultConsumer watcher() {

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import orderflow.broker.Channels;
 
 /**
  * A consumer of the events stream from a {@link StreamStart}, on a channel of its own, with manual
@@ -80,13 +80,7 @@ public final class StreamReader implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      if (channel.isOpen()) {
-        channel.close();
-      }
-    } catch (IOException | TimeoutException | ShutdownSignalException e) {
-      // Closing a channel the broker already closed: nothing is held on it.
-    }
+    Channels.closeQuietly(channel);
   }
 
   private DefaultConsumer consumer() {

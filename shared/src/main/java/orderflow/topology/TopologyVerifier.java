@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
+import orderflow.broker.Channels;
 
 /**
  * Compares the broker's exchanges and queues with a {@link Topology}, using only AMQP (no
@@ -202,17 +202,7 @@ public final class TopologyVerifier {
       }
       throw e;
     } finally {
-      closeQuietly(channel);
-    }
-  }
-
-  private static void closeQuietly(Channel channel) {
-    try {
-      if (channel.isOpen()) {
-        channel.close();
-      }
-    } catch (IOException | TimeoutException | ShutdownSignalException e) {
-      // The broker closed it already; a throwaway channel needs nothing more.
+      Channels.closeQuietly(channel);
     }
   }
 
