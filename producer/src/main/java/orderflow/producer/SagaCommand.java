@@ -116,6 +116,15 @@ final class SagaCommand extends BrokerCommand {
   Duration timeout;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Orders created in this first part of the run are followed to their end but left out of"
+              + " the latency, and shipments seen in it out of the rate (default: none)")
+  Duration warmup = Duration.ZERO;
+
+  @Option(
       names = "--metrics-url",
       paramLabel = "URL",
       description = "A service's /metrics page, to count retries and dead letters (repeatable)")
@@ -143,6 +152,7 @@ final class SagaCommand extends BrokerCommand {
       long deadLettersBefore = deadLetters(observer, topology);
       double retriesBefore = metric("orderflow_retries_total");
       long start = System.nanoTime();
+      tally.measureFrom(Instant.now().plus(warmup));
       publish(new Publishing(publisher, new PublishSpans(traces)), topology, codec, tally);
       long deadline = System.nanoTime() + timeout.toNanos();
       long deadLettered = 0;
@@ -315,7 +325,10 @@ final class SagaCommand extends BrokerCommand {
     summary.put("deadLettered", deadLettered);
     summary.put("unfinished", Math.max(0, count - tally.settled() - deadLettered));
     summary.put("seconds", round(seconds));
-    summary.put("shippedPerSec", round(seconds > 0 ? tally.shipped() / seconds : 0));
+    if (!warmup.isZero()) {
+      summary.put("warmupSeconds", round(warmup.toNanos() / 1e9));
+    }
+    summary.put("shippedPerSec", round(tally.shippedPerSecond()));
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("p50", round(tally.latencyMillis(50)));
     latency.put("p95", round(tally.latencyMillis(95)));

@@ -17,7 +17,9 @@ import org.HdrHistogram.ConcurrentHistogram;
  * cancels an order it never received). An order is <em>settled</em> when nothing more is to come
  * for it: it has ended, a cancellation asked for it has been answered (cancelled or refused), and a
  * reservation of a cancelled or failed order has been released. End-to-end latency is measured from
- * the OrderCreated timestamp to the moment its OrderShipped is seen.
+ * the OrderCreated timestamp to the moment its OrderShipped is seen, for orders created from the
+ * start of the measured window on ({@link #measureFrom}); the rate counts every shipment seen in
+ * that window, so a warm-up's orders still shipping count, as in the broker's own ceiling.
  *
  * <p>Thread-safe: events arrive on the connection's thread, cancellations on the publishing one.
  */
@@ -29,6 +31,18 @@ final class SagaTally {
 
   /** Microseconds, three significant digits, resized as larger values come; thread-safe. */
   private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
+
+  private final LongAdder shippedInWindow = new LongAdder();
+  private volatile Instant windowStart = Instant.MIN;
+  private volatile Instant lastShipped = Instant.MIN;
+
+  /**
+   * Starts the measured window: orders created before {@code start} are followed to their end but
+   * left out of the latency, and shipments seen before it are left out of the rate.
+   */
+  void measureFrom(Instant start) {
+    windowStart = start;
+  }
 
   void published(EventEnvelope order) {
     created.put(order.payload().orderId(), order.timestamp());
@@ -51,8 +65,14 @@ final class SagaTally {
       duplicates.increment();
       return;
     }
-    if (event.eventType() == EventType.ORDER_SHIPPED) {
-      latency.recordValue(Math.max(0, Duration.between(start, now).toNanos() / 1_000));
+    if (event.eventType() == EventType.ORDER_SHIPPED && !now.isBefore(windowStart)) {
+      shippedInWindow.increment();
+      if (now.isAfter(lastShipped)) {
+        lastShipped = now; // one observer thread: a plain check-then-set is enough
+      }
+      if (!start.isBefore(windowStart)) {
+        latency.recordValue(Math.max(0, Duration.between(start, now).toNanos() / 1_000));
+      }
     }
   }
 
@@ -171,6 +191,19 @@ final class SagaTally {
     return !givesBack
         || !has(EventType.INVENTORY_RESERVED, orderId)
         || has(EventType.INVENTORY_RELEASED, orderId);
+  }
+
+  /**
+   * Shipments seen in the measured window per second, from its start to the last shipment seen; 0
+   * before any, or when no window was started.
+   */
+  double shippedPerSecond() {
+    Instant start = windowStart;
+    Instant end = lastShipped;
+    if (start == Instant.MIN || !end.isAfter(start)) {
+      return 0;
+    }
+    return shippedInWindow.sum() / (Duration.between(start, end).toNanos() / 1e9);
   }
 
   /** The latency at {@code percentile} (0 to 100) in milliseconds; 0 with no samples. */

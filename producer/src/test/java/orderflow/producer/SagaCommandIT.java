@@ -73,6 +73,7 @@ class SagaCommandIT {
       assertEquals(0, summary.get("unfinished").asLong(), run.toString());
       assertTrue(summary.get("retried").isNull(), "no --metrics-url: " + run);
       assertTrue(summary.get("endToEndLatencyMs").get("p50").asDouble() >= 0, run.toString());
+      assertTrue(summary.get("shippedPerSec").asDouble() > 0, run.toString());
     }
   }
 

@@ -47,6 +47,14 @@ class SagaCommandTest {
     assertTrue(run.err().contains("--timeout"), run.toString());
   }
 
+  @Test
+  void aWarmupThatIsNotPositiveIsAUsageError() {
+    CommandRun.Result run = CommandRun.run("saga", "--warmup", "0s");
+
+    assertEquals(2, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("--warmup"), run.toString());
+  }
+
   private static void assertUsageError(String message, String... args) {
     // Checked before connecting: the broker given here does not exist.
     String[] withBroker = java.util.Arrays.copyOf(args, args.length + 2);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import orderflow.envelope.CancellationRefused;
@@ -39,6 +40,56 @@ class SagaTallyTest {
     assertEquals(0, tally.rejected());
     assertEquals(1, tally.finished());
     assertEquals(250, tally.latencyMillis(50), 5);
+  }
+
+  @Test
+  void anOrderCreatedBeforeTheWindowCountsInTheRateButNotInTheLatency()
+      throws InterruptedException {
+    EventEnvelope warmUp = order();
+    Instant windowStart = warmUp.timestamp().plusMillis(1);
+    tally.measureFrom(windowStart);
+    tally.published(warmUp);
+    Thread.sleep(5); // the next order is created after the window's start
+    EventEnvelope measured = order();
+    tally.published(measured);
+
+    tally.seen(caused(warmUp, shipped(warmUp)), windowStart.plusMillis(900));
+    tally.seen(caused(measured, shipped(measured)), measured.timestamp().plusMillis(40));
+
+    assertEquals(2, tally.shipped());
+    assertEquals(40, tally.latencyMillis(99), 1); // the warm-up order's 900 ms is left out
+    Instant last = windowStart.plusMillis(900); // the later of the two shipments
+    double seconds = Duration.between(windowStart, last).toNanos() / 1e9;
+    assertEquals(2 / seconds, tally.shippedPerSecond(), 1e-6);
+  }
+
+  @Test
+  void aShipmentSeenBeforeTheWindowIsLeftOutOfTheRate() {
+    EventEnvelope early = order();
+    EventEnvelope late = order();
+    tally.published(early);
+    tally.published(late);
+    Instant windowStart = early.timestamp().plusSeconds(1);
+    tally.measureFrom(windowStart);
+
+    tally.seen(caused(early, shipped(early)), windowStart.minusMillis(1));
+    tally.seen(caused(late, shipped(late)), windowStart.plusMillis(500));
+
+    assertEquals(2, tally.shipped());
+    assertEquals(1 / 0.5, tally.shippedPerSecond(), 1e-9);
+    assertEquals(0, tally.latencyMillis(50)); // both were created before the window
+  }
+
+  @Test
+  void noRateWithoutAWindowOrAShipment() {
+    EventEnvelope order = order();
+    tally.published(order);
+    tally.seen(caused(order, shipped(order)), order.timestamp().plusMillis(5));
+    assertEquals(0, tally.shippedPerSecond());
+
+    SagaTally started = new SagaTally();
+    started.measureFrom(Instant.now());
+    assertEquals(0, started.shippedPerSecond());
   }
 
   @Test
