@@ -38,10 +38,12 @@ import org.slf4j.LoggerFactory;
  * committing its mark: on PostgreSQL by a row lock ({@code FOR UPDATE SKIP LOCKED}) in a
  * transaction per batch, so instances sharing a database skip each other's rows; on SQLite, one
  * process per file, by being this one thread, which sweeps only when nothing it published is left
- * unsettled. So a row marked sent is never published again, and two publishers never publish one
- * row at once. A crash between publish and mark publishes the row again later, with the same event
- * id, for the consumers' inboxes to absorb. No timing is a condition of correctness: {@link
- * #IDLE_SWEEP} only decides how soon leftovers go.
+ * unsettled or unmarked. So a row marked sent is never published again, and two publishers never
+ * publish one row at once. A crash between publish and mark publishes the row again later, with the
+ * same event id, for the consumers' inboxes to absorb. On SQLite confirmed rows are marked
+ * together, at most {@link #MARK_DELAY} after their confirm, and before any sweep: one write turn
+ * for many batches. No timing is a condition of correctness: {@link #IDLE_SWEEP} only decides how
+ * soon leftovers go, {@link #MARK_DELAY} how many rows a crash sends again.
  *
  * <p>This class is thread-safe.
  */
@@ -50,6 +52,12 @@ public final class OutboxPublisher implements AutoCloseable {
   static final Duration IDLE_SWEEP = Duration.ofSeconds(1);
   static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
   static final Duration BACKLOG_COUNT_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * SQLite: the longest a confirmed row waits to be marked sent with the ones confirmed after it.
+   */
+  static final Duration MARK_DELAY = Duration.ofMillis(50);
+
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   /** Hand-offs waiting: beyond this the rows wait in the table for a sweep. */
@@ -100,6 +108,11 @@ public final class OutboxPublisher implements AutoCloseable {
 
   /** Rows the broker confirmed whose mark failed: marked before anything else is published. */
   private List<Long> unmarked = List.of();
+
+  /** SQLite: rows the broker confirmed, to be marked by {@link #marksDueNanos}; thread only. */
+  private final List<Long> confirmedUnmarked = new ArrayList<>();
+
+  private long marksDueNanos;
 
   private boolean failing;
   private Connection reader;
@@ -224,6 +237,11 @@ public final class OutboxPublisher implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       abandonInFlight();
+      try {
+        markConfirmed(); // else they are published again at the next start
+      } catch (SQLException | RuntimeException e) {
+        log.debug("marking confirmed rows at stop: {}", e.toString());
+      }
       channel.close();
       nextBacklogCount = System.nanoTime();
       try {
@@ -253,6 +271,10 @@ public final class OutboxPublisher implements AutoCloseable {
     }
     List<OutboxEntry> handedOver = nextHandOff();
     if (handedOver == null) {
+      if (!confirmedUnmarked.isEmpty()) {
+        markConfirmed();
+        return true;
+      }
       if (!inFlight.isEmpty()) {
         settle(true);
         return true;
@@ -273,11 +295,15 @@ public final class OutboxPublisher implements AutoCloseable {
 
   /**
    * The waiting hand-offs, up to about {@link #MAX_BATCH} rows; empty when woken up or told of
-   * answers; null when nothing came within {@link #IDLE_SWEEP}.
+   * answers; null when nothing came within {@link #IDLE_SWEEP}, or before confirmed rows are due to
+   * be marked.
    */
   private List<OutboxEntry> nextHandOff() throws InterruptedException {
-    List<OutboxEntry> next =
-        stopping ? handed.poll() : handed.poll(IDLE_SWEEP.toNanos(), TimeUnit.NANOSECONDS);
+    long wait =
+        confirmedUnmarked.isEmpty()
+            ? IDLE_SWEEP.toNanos()
+            : Math.max(0, marksDueNanos - System.nanoTime());
+    List<OutboxEntry> next = stopping ? handed.poll() : handed.poll(wait, TimeUnit.NANOSECONDS);
     if (next == null) {
       return null;
     }
@@ -372,7 +398,8 @@ public final class OutboxPublisher implements AutoCloseable {
   /**
    * Settles the oldest batches in flight, marking their confirmed rows sent: every batch when
    * {@code all}, otherwise those the broker has answered and as many more as leave room for the
-   * next batch within {@link #maxInFlight}. On SQLite one transaction marks them all.
+   * next batch within {@link #maxInFlight}. On SQLite their confirmed rows join those waiting to be
+   * marked, which one transaction marks when {@code all}, when stopping, or when due.
    */
   private void settle(boolean all) throws IOException, SQLException, InterruptedException {
     List<Long> confirmed = new ArrayList<>();
@@ -401,9 +428,17 @@ public final class OutboxPublisher implements AutoCloseable {
       }
     }
     if (!confirmed.isEmpty()) {
-      try (Connection db = database.openUnsynced()) {
-        mark(db, confirmed);
+      if (confirmedUnmarked.isEmpty()) {
+        marksDueNanos = System.nanoTime() + MARK_DELAY.toNanos();
       }
+      confirmedUnmarked.addAll(confirmed);
+    }
+    if (all
+        || stopping
+        || incomplete != null
+        || confirmedUnmarked.size() >= MAX_BATCH
+        || System.nanoTime() - marksDueNanos >= 0) {
+      markConfirmed();
     }
     if (incomplete != null) {
       throw incomplete;
@@ -445,6 +480,18 @@ public final class OutboxPublisher implements AutoCloseable {
       connection.close();
     } catch (SQLException e) {
       log.debug("closing an outbox connection: {}", e.toString());
+    }
+  }
+
+  /** SQLite: marks every confirmed row waiting, in one transaction. */
+  private void markConfirmed() throws SQLException {
+    if (confirmedUnmarked.isEmpty()) {
+      return;
+    }
+    List<Long> ids = List.copyOf(confirmedUnmarked);
+    confirmedUnmarked.clear();
+    try (Connection db = database.openUnsynced()) {
+      mark(db, ids);
     }
   }
 

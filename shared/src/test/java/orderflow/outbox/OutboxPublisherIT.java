@@ -5,6 +5,7 @@ import static orderflow.store.StoreFixtures.orderCreated;
 import static orderflow.store.StoreFixtures.orderShipped;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -205,6 +206,29 @@ class OutboxPublisherIT {
   }
 
   @Test
+  void onSqliteRowsConfirmedCloseTogetherAreMarkedSentTogether(TestBroker broker) throws Exception {
+    Topology topology = declared(broker);
+    Database database = sqlite();
+    OutboxPublisher publisher = started(database, broker);
+    awaitAllSent(database);
+    List<List<OutboxEntry>> handOffs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      handOffs.add(commit(database, topology.ordersExchange(), 1));
+    }
+
+    for (List<OutboxEntry> handOff : handOffs) {
+      publisher.submit(handOff); // each one a batch of its own, confirmed on its own
+      Thread.sleep(2);
+    }
+
+    awaitAllSent(database);
+    drainIds(broker, topology.queue(Topology.INVENTORY_QUEUE), 20);
+    // One mark per confirmed batch would stamp about 20 moments; within MARK_DELAY they share one.
+    long moments = distinctSentAt(database);
+    assertTrue(moments <= 5, moments + " marks for 20 batches confirmed within about 40 ms");
+  }
+
+  @Test
   void aHandOffOfRowsAlreadySentPublishesNothing(TestBroker broker) throws Exception {
     Topology topology = declared(broker);
     Database database = sqlite();
@@ -400,6 +424,16 @@ class OutboxPublisherIT {
         java.sql.Statement statement = connection.createStatement()) {
       statement.execute(sql);
       connection.commit();
+    }
+  }
+
+  private static long distinctSentAt(Database database) throws SQLException {
+    try (Connection connection = database.open();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet rows =
+            statement.executeQuery("SELECT COUNT(DISTINCT sent_at) FROM outbox")) {
+      rows.next();
+      return rows.getLong(1);
     }
   }
 
