@@ -329,6 +329,8 @@ final class SagaCommand extends BrokerCommand {
       summary.put("warmupSeconds", round(warmup.toNanos() / 1e9));
     }
     summary.put("shippedPerSec", round(tally.shippedPerSecond()));
+    // Over the whole run, warm-up, ramp and the last poll included: the figure before --warmup.
+    summary.put("overallShippedPerSec", round(seconds > 0 ? tally.shipped() / seconds : 0));
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("p50", round(tally.latencyMillis(50)));
     latency.put("p95", round(tally.latencyMillis(95)));

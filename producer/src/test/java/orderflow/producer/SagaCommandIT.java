@@ -74,6 +74,7 @@ class SagaCommandIT {
       assertTrue(summary.get("retried").isNull(), "no --metrics-url: " + run);
       assertTrue(summary.get("endToEndLatencyMs").get("p50").asDouble() >= 0, run.toString());
       assertTrue(summary.get("shippedPerSec").asDouble() > 0, run.toString());
+      assertTrue(summary.get("overallShippedPerSec").asDouble() > 0, run.toString());
     }
   }
 
