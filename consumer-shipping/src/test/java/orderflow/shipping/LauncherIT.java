@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/consumer-*} keep their default heap when {@code JAVA_OPTS} sets other options, and
- * give way only to a {@code JAVA_OPTS} that sets {@code -Xmx} itself. Runs the real launcher (after
- * the jar is packaged, hence an IT; no broker) with a {@code java} on the PATH that prints its
- * arguments.
+ * {@code bin/consumer-*} keep their default heap and collector when {@code JAVA_OPTS} sets other
+ * options, and give way only to a {@code JAVA_OPTS} that sets {@code -Xmx}, or names a collector,
+ * itself. Runs the real launcher (after the jar is packaged, hence an IT; no broker) with a {@code
+ * java} on the PATH that prints its arguments.
  */
 class LauncherIT {
   @TempDir Path dir;
@@ -41,8 +41,20 @@ class LauncherIT {
   }
 
   @Test
-  void withoutJavaOptsTheDefaultHeapApplies() throws Exception {
-    assertTrue(launch(null).contains("-Xmx192m"));
+  void withoutJavaOptsTheDefaultHeapAndCollectorApply() throws Exception {
+    List<String> args = launch(null);
+
+    assertTrue(args.contains("-Xmx192m"), args.toString());
+    assertTrue(args.contains("-XX:+UseSerialGC"), args.toString());
+  }
+
+  @Test
+  void javaOptsNamingACollectorReplaceTheDefaultOne() throws Exception {
+    List<String> args = launch("-Dfoo=bar -XX:+UseG1GC");
+
+    assertTrue(args.contains("-XX:+UseG1GC"), args.toString());
+    assertFalse(args.contains("-XX:+UseSerialGC"), args.toString());
+    assertTrue(args.contains("-Xmx192m"), args.toString());
   }
 
   private List<String> launch(String javaOpts) throws Exception {
