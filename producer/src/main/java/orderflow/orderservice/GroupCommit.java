@@ -20,16 +20,25 @@ import orderflow.store.Database;
 import orderflow.store.OutboxEntry;
 
 /**
- * Runs the writes of concurrent requests in shared transactions, each write in a savepoint of its
- * own: one commit, one disk sync, for every request that arrived while the previous group was
- * committing. A write that throws is rolled back to its savepoint alone and its caller gets the
- * exception; a commit that fails fails every write of its group. Outbox entries go to {@code
- * committed} only after the commit.
+ * Runs the writes of concurrent requests in shared transactions: one commit, one disk sync, for
+ * every request that arrived while the previous group was committing. A write that throws undoes
+ * only itself and its caller gets the exception; a commit that fails fails every write of its
+ * group. Outbox entries go to {@code committed} only after the commit.
+ *
+ * <p>A group is first run whole, without savepoints (on SQLite a savepoint makes every page the
+ * writes after it touch go to a sub-journal file as well). When a write throws, the transaction is
+ * rolled back, that write's caller gets the exception, and the group runs again without it: the
+ * writes before it see what they saw, so each write's result is what it would have been in a
+ * savepoint of its own. After {@value #WHOLE_GROUP_ROUNDS} such rounds the rest runs with one
+ * savepoint per write, so a group with many failing writes is not run many times.
  *
  * <p>This class is thread-safe; the writes run on its one thread ({@code orders-group-commit}).
  */
 final class GroupCommit {
   static final int MAX_GROUP = 256;
+
+  /** Whole-group attempts, each without the write that failed before, before savepoints. */
+  static final int WHOLE_GROUP_ROUNDS = 3;
 
   /** Longer than any write waits for the database (its statement timeout is 30 s). */
   static final Duration WAIT_LIMIT = Duration.ofSeconds(45);
@@ -101,6 +110,11 @@ final class GroupCommit {
     }
   }
 
+  /** Writes waiting for the next group, for tests. */
+  int waiting() {
+    return queue.size();
+  }
+
   /** Transactions committed, for tests and metrics. */
   long commits() {
     return commits.get();
@@ -121,11 +135,73 @@ final class GroupCommit {
   }
 
   private void commit(List<Pending<?>> group) {
+    List<Pending<?>> pending = new ArrayList<>(group);
+    for (int round = 1; round <= WHOLE_GROUP_ROUNDS; round++) {
+      boolean committedWhole;
+      try {
+        committedWhole = commitWhole(pending);
+      } catch (SQLException | RuntimeException e) {
+        fail(pending, e);
+        return;
+      }
+      if (committedWhole) {
+        handOver(pending);
+        return;
+      }
+      if (pending.isEmpty()) {
+        return;
+      }
+    }
+    commitEachInSavepoint(pending);
+  }
+
+  /**
+   * Runs {@code group} in one transaction without savepoints and commits it.
+   *
+   * @return true when committed; false when a write threw: nothing was committed, and that write
+   *     was completed with its exception and taken out of {@code group}
+   * @throws SQLException when the transaction failed (begin, rollback or commit)
+   */
+  private boolean commitWhole(List<Pending<?>> group) throws SQLException {
+    try (Connection transaction = database.open()) {
+      try {
+        for (int i = 0; i < group.size(); i++) {
+          Pending<?> pending = group.get(i);
+          try {
+            apply(transaction, pending);
+          } catch (SQLException | RuntimeException e) {
+            transaction.rollback();
+            group.remove(i);
+            pending.done.completeExceptionally(e);
+            return false;
+          }
+        }
+        transaction.commit();
+        commits.incrementAndGet();
+      } catch (SQLException | RuntimeException e) {
+        transaction.rollback();
+        throw e;
+      }
+    }
+    return true;
+  }
+
+  private static void fail(List<Pending<?>> group, Exception e) {
+    for (Pending<?> pending : group) {
+      pending.done.completeExceptionally(e);
+    }
+  }
+
+  private static <T> void apply(Connection transaction, Pending<T> pending) throws SQLException {
+    pending.written = pending.write.apply(transaction);
+  }
+
+  private void commitEachInSavepoint(List<Pending<?>> group) {
     List<Pending<?>> applied = new ArrayList<>(group.size());
     try (Connection transaction = database.open()) {
       try {
         for (Pending<?> pending : group) {
-          apply(transaction, pending, applied);
+          applyInSavepoint(transaction, pending, applied);
         }
         transaction.commit();
         commits.incrementAndGet();
@@ -134,11 +210,14 @@ final class GroupCommit {
         throw e;
       }
     } catch (SQLException | RuntimeException e) {
-      for (Pending<?> pending : group) {
-        pending.done.completeExceptionally(e);
-      }
+      fail(group, e);
       return;
     }
+    handOver(applied);
+  }
+
+  /** After the commit: the outbox entries to the publisher, then the answers to the callers. */
+  private void handOver(List<Pending<?>> applied) {
     List<OutboxEntry> emitted = new ArrayList<>();
     for (Pending<?> pending : applied) {
       emitted.addAll(pending.written.emitted());
@@ -149,7 +228,7 @@ final class GroupCommit {
     }
   }
 
-  private static <T> void apply(
+  private static <T> void applyInSavepoint(
       Connection transaction, Pending<T> pending, List<Pending<?>> applied) throws SQLException {
     Savepoint savepoint = transaction.setSavepoint();
     try {
