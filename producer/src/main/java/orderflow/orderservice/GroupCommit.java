@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,12 @@ final class GroupCommit {
   /** Whole-group attempts, each without the write that failed before, before savepoints. */
   static final int WHOLE_GROUP_ROUNDS = 3;
 
+  /**
+   * Writes waiting for a group, at most, as the API pool's queue ({@code HttpLimits}): one more is
+   * refused with a {@link RejectedExecutionException} (a 503).
+   */
+  static final int MAX_WAITING = 512;
+
   /** Longer than any write waits for the database (its statement timeout is 30 s). */
   static final Duration WAIT_LIMIT = Duration.ofSeconds(45);
 
@@ -67,7 +74,7 @@ final class GroupCommit {
 
   private final Database database;
   private final Consumer<List<OutboxEntry>> committed;
-  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_WAITING);
   private final AtomicLong commits = new AtomicLong();
 
   GroupCommit(Database database, Consumer<List<OutboxEntry>> committed) {
@@ -83,17 +90,9 @@ final class GroupCommit {
    * trace context current, so what it stores (an outbox row's traceparent) continues the request.
    */
   <T> T run(Write<T> write) throws SQLException {
-    Context caller = Context.current();
-    Pending<T> pending =
-        new Pending<>(
-            transaction -> {
-              try (Scope scope = caller.makeCurrent()) {
-                return write.apply(transaction);
-              }
-            });
-    queue.add(pending);
+    CompletableFuture<T> done = submit(write);
     try {
-      return pending.done.get(WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      return done.get(WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
@@ -108,6 +107,28 @@ final class GroupCommit {
       Thread.currentThread().interrupt();
       throw new SQLException("interrupted waiting for the commit", e);
     }
+  }
+
+  /**
+   * Runs {@code write} in the next group without waiting: the future completes after the commit, on
+   * this class's thread, or fails with what the write threw, a {@link RejectedExecutionException}
+   * when {@value #MAX_WAITING} writes wait already, or a {@link TimeoutException} after {@link
+   * #WAIT_LIMIT}. The write runs with the caller's trace context current.
+   */
+  <T> CompletableFuture<T> submit(Write<T> write) {
+    Context caller = Context.current();
+    Pending<T> pending =
+        new Pending<>(
+            transaction -> {
+              try (Scope scope = caller.makeCurrent()) {
+                return write.apply(transaction);
+              }
+            });
+    if (!queue.offer(pending)) {
+      return CompletableFuture.failedFuture(
+          new RejectedExecutionException(MAX_WAITING + " orders wait for the database already"));
+    }
+    return pending.done.orTimeout(WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Writes waiting for the next group, for tests. */

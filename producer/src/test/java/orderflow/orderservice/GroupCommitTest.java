@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.store.Database;
 import orderflow.store.Migration;
@@ -129,6 +131,43 @@ class GroupCommitTest {
     }
     clients.shutdown();
     assertEquals(46, count(), "the first write and the 45 that did not fail, each once");
+  }
+
+  @Test
+  void aWriteBeyondTheWaitingLimitIsRefusedAtOnceAndTheOthersCommit() throws Exception {
+    GroupCommit groups = new GroupCommit(database, handedOver::addAll);
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Integer> first =
+        groups.submit(
+            transaction -> {
+              running.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+              return write(transaction, 1);
+            });
+    running.await();
+    List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+    for (int n = 0; n < GroupCommit.MAX_WAITING; n++) {
+      int value = 1000 + n * 10 + 1;
+      waiting.add(groups.submit(transaction -> write(transaction, value)));
+    }
+
+    CompletableFuture<Integer> refused = groups.submit(transaction -> write(transaction, 3));
+
+    assertTrue(refused.isCompletedExceptionally(), "refused without waiting");
+    Throwable cause = assertThrows(ExecutionException.class, refused::get).getCause();
+    assertTrue(cause instanceof RejectedExecutionException, cause.toString());
+    release.countDown();
+    assertEquals(1, first.get());
+    for (CompletableFuture<Integer> answer : waiting) {
+      answer.get();
+    }
+    assertEquals(1 + GroupCommit.MAX_WAITING, count());
   }
 
   @Test
