@@ -9,6 +9,9 @@ function setup(thread)
 end
 
 function init(args)
+  -- An optional pause before each request of a connection (ms): a fixed offered rate, so that two
+  -- builds are compared at the same rate and their groups are of the same size.
+  pause_ms = tonumber(args[1] or "0")
   created = 0
   sequence = 0
   prefix = string.format("%d-%d-%d", os.time(), id, math.random(1000000000))
@@ -19,6 +22,10 @@ function request()
   local body = '{"customerId":"bench","items":[{"productId":"sku-1","quantity":1,"price":9.99}]}'
   return wrk.format("POST", "/orders",
     {["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. "-" .. sequence}, body)
+end
+
+function delay()
+  return pause_ms
 end
 
 function response(status)

@@ -94,6 +94,11 @@ final class IdempotencyKeys {
     return written;
   }
 
+  /** True when {@code failure} (or its cause) says another transaction recorded the key first. */
+  static boolean raced(Throwable failure) {
+    return failure instanceof KeyRaced || failure != null && failure.getCause() instanceof KeyRaced;
+  }
+
   /** Runs {@code attempt}, and once more when another transaction recorded its key first. */
   static <T> T settlingRaces(Attempt<T> attempt) throws SQLException {
     try {

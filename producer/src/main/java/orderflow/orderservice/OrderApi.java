@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import orderflow.config.LogSafe;
 import orderflow.envelope.EventCodec;
@@ -116,6 +119,46 @@ public final class OrderApi implements HttpRoute {
     }
   }
 
+  /**
+   * {@code POST /orders} is checked here, on the thread that read it, and handed to the group
+   * commit, whose thread answers: no API thread waits for the commit. Everything else: null.
+   */
+  @Override
+  public CompletionStage<HttpReply> answerWithoutBlocking(RouteRequest request) {
+    if (!request.path().equals(PATH) || !request.method().equals("POST")) {
+      return null;
+    }
+    try {
+      Optional<HttpReply> unsupported = requireJson(request, false);
+      if (unsupported.isPresent()) {
+        return CompletableFuture.completedFuture(unsupported.get());
+      }
+      String key = idempotencyKey(request).orElse(null);
+      NewOrder order = NewOrder.parse(request.body());
+      return placement
+          .placeWithoutWaiting(order, key)
+          .handle(
+              (placed, failure) -> {
+                if (failure == null) {
+                  return created(placed);
+                }
+                Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                if (cause instanceof IdempotencyKeys.KeyReusedException reused) {
+                  return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, reused.getMessage())
+                      .reply();
+                }
+                throw cause instanceof RuntimeException runtime
+                    ? runtime
+                    : new IllegalStateException("order database failed: " + cause, cause);
+              });
+    } catch (InvalidRequestException e) {
+      return CompletableFuture.completedFuture(Problem.invalid(e.field(), e.getMessage()).reply());
+    }
+  }
+
   private HttpReply create(RouteRequest request) throws SQLException {
     Optional<HttpReply> unsupported = requireJson(request, false);
     if (unsupported.isPresent()) {
@@ -123,7 +166,10 @@ public final class OrderApi implements HttpRoute {
     }
     String key = idempotencyKey(request).orElse(null);
     NewOrder order = NewOrder.parse(request.body());
-    OrderPlacement.Placed placed = placement.place(order, key);
+    return created(placement.place(order, key));
+  }
+
+  private static HttpReply created(OrderPlacement.Placed placed) {
     HttpReply reply =
         reply(201, Map.of("orderId", placed.orderId()))
             .withHeader("Location", PATH + "/" + placed.orderId());

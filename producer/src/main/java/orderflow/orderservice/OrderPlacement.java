@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
 import orderflow.orderservice.GroupCommit.Written;
@@ -61,18 +62,35 @@ final class OrderPlacement {
    * @throws IdempotencyKeys.KeyReusedException when the key placed another request's order
    */
   Placed place(NewOrder order, String idempotencyKey) throws SQLException {
+    GroupCommit.Write<Placed> write = placing(order, idempotencyKey);
+    return IdempotencyKeys.settlingRaces(() -> groups.run(write));
+  }
+
+  /**
+   * As {@link #place}, without waiting: the future completes after the commit (on the group
+   * commit's thread), or fails as {@link GroupCommit#submit} says.
+   */
+  CompletableFuture<Placed> placeWithoutWaiting(NewOrder order, String idempotencyKey) {
+    GroupCommit.Write<Placed> write = placing(order, idempotencyKey);
+    return groups
+        .submit(write)
+        .exceptionallyCompose(
+            failure ->
+                IdempotencyKeys.raced(failure)
+                    ? groups.submit(write)
+                    : CompletableFuture.failedFuture(failure));
+  }
+
+  private GroupCommit.Write<Placed> placing(NewOrder order, String idempotencyKey) {
     String orderId = UUID.randomUUID().toString();
-    return IdempotencyKeys.settlingRaces(
-        () ->
-            groups.run(
-                transaction ->
-                    keys.once(
-                        transaction,
-                        idempotencyKey,
-                        order.fingerprint(),
-                        orderId,
-                        same -> create(same, order, orderId),
-                        (same, earlier) -> new Written<>(new Placed(earlier, true), List.of()))));
+    return transaction ->
+        keys.once(
+            transaction,
+            idempotencyKey,
+            order.fingerprint(),
+            orderId,
+            same -> create(same, order, orderId),
+            (same, earlier) -> new Written<>(new Placed(earlier, true), List.of()));
   }
 
   private Written<Placed> create(Connection transaction, NewOrder order, String orderId)

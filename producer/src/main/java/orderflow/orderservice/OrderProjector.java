@@ -23,15 +23,30 @@ public final class OrderProjector implements EventHandler {
   private final OrderReadModel readModel = new OrderReadModel();
   private final Dialect dialect;
   private final Clock clock;
+  private final OwnEvents ownEvents;
 
   public OrderProjector(Dialect dialect, Clock clock) {
+    this(dialect, clock, new OwnEvents(1));
+  }
+
+  /**
+   * @param ownEvents what this process's order API committed: their deliveries are already applied
+   */
+  public OrderProjector(Dialect dialect, Clock clock, OwnEvents ownEvents) {
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.ownEvents = Objects.requireNonNull(ownEvents, "ownEvents");
   }
 
   @Override
   public void handle(EventEnvelope event, HandlerContext context) throws Exception {
     record(context.connection(), event);
+  }
+
+  /** The order API of this process stored and folded it when it put it in the outbox. */
+  @Override
+  public boolean alreadyApplied(EventEnvelope event, byte[] body) {
+    return ownEvents.takeCommitted(event, body);
   }
 
   /**

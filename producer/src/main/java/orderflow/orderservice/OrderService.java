@@ -4,11 +4,14 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import orderflow.consume.EventHandler;
 import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventType;
+import orderflow.store.Database;
 import orderflow.store.Dialect;
 import orderflow.store.Migration;
+import orderflow.store.OutboxEntry;
 import orderflow.topology.Topology;
 
 /** What the order service is, for the consumer runtime: every event type into the projector. */
@@ -19,13 +22,42 @@ public final class OrderService {
   private OrderService() {}
 
   public static ServiceDefinition definition(Dialect dialect, Clock clock) {
-    OrderProjector projector = new OrderProjector(dialect, clock);
+    return definition(dialect, clock, new OwnEvents());
+  }
+
+  /**
+   * @param ownEvents what this process's order API committed (give the API's outbox entries to
+   *     {@link OwnEvents#committed} before they are published): acked without a transaction when
+   *     they come back
+   */
+  public static ServiceDefinition definition(Dialect dialect, Clock clock, OwnEvents ownEvents) {
+    OrderProjector projector = new OrderProjector(dialect, clock, ownEvents);
     Map<EventType, EventHandler> handlers = new EnumMap<>(EventType.class);
     for (EventType type : EventType.values()) {
       handlers.put(type, projector);
     }
     return new ServiceDefinition(
         NAME, Topology.ORDERS_VIEW_QUEUE, migrations(), handlers, List.of());
+  }
+
+  /**
+   * The order API of a service defined with {@code ownEvents}: what it commits is remembered there
+   * before {@code publish} takes it, so none of it can come back unknown.
+   */
+  public static OrderApi api(
+      Database database,
+      String exchange,
+      Clock clock,
+      OwnEvents ownEvents,
+      Consumer<List<OutboxEntry>> publish) {
+    return new OrderApi(
+        database,
+        exchange,
+        clock,
+        committed -> {
+          ownEvents.committed(committed);
+          publish.accept(committed);
+        });
   }
 
   /** The order service's schema, for the query commands that open its database. */

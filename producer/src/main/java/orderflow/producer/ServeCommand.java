@@ -10,8 +10,8 @@ import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.options.DatabaseOptions;
 import orderflow.consume.options.RunOptions;
 import orderflow.consume.process.ServiceMain;
-import orderflow.orderservice.OrderApi;
 import orderflow.orderservice.OrderService;
+import orderflow.orderservice.OwnEvents;
 import orderflow.store.Dialect;
 import orderflow.topology.Topology;
 import picocli.CommandLine.Command;
@@ -54,13 +54,16 @@ final class ServeCommand implements Callable<Integer> {
     }
     Topology topology = new Topology(brokerSettings.namespace(), settings.tiers());
     Clock clock = Clock.systemUTC();
+    OwnEvents ownEvents = new OwnEvents();
     return ServiceMain.run(
         brokerSettings,
         settings,
         run.httpBind(),
         url,
-        OrderService.definition(dialect, clock),
+        OrderService.definition(dialect, clock, ownEvents),
         (db, publisher) ->
-            List.of(new OrderApi(db, topology.ordersExchange(), clock, publisher::submit)));
+            List.of(
+                OrderService.api(
+                    db, topology.ordersExchange(), clock, ownEvents, publisher::submit)));
   }
 }

@@ -28,11 +28,11 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ShippingAddress;
-import orderflow.orderservice.OrderApi;
 import orderflow.orderservice.OrderEventStore;
 import orderflow.orderservice.OrderFold;
 import orderflow.orderservice.OrderReadModel;
 import orderflow.orderservice.OrderService;
+import orderflow.orderservice.OwnEvents;
 import orderflow.orderservice.SagaEvents;
 import orderflow.orderservice.StoredEvent;
 import orderflow.publish.EventMessages;
@@ -236,6 +236,56 @@ class OrderServiceIT {
           "urn:orderflow:problem:idempotency-key-reused",
           json(conflict.body()).get("type").asText());
       assertEquals(2, count(db, "SELECT COUNT(*) FROM outbox", null));
+    } finally {
+      service.stop();
+    }
+  }
+
+  @Test
+  void anOrderPlacedHereComesBackAckedWithoutAWriteWhileAnotherOrderGoesThroughTheInbox(
+      TestBroker broker) throws Exception {
+    Topology topology = broker.topology(TIERS);
+    String db = TestDatabases.sqlite(dir);
+    ServiceMain.RunningService service = start(broker, db);
+    try (Channel channel = confirmingChannel(broker, topology)) {
+      HttpResponse<String> placed = post(service, ORDER_JSON, null);
+      assertEquals(201, placed.statusCode(), placed.body());
+      String orderId = json(placed.body()).get("orderId").asText();
+      TestBroker.await(
+          "the placed order's OrderCreated published",
+          WAIT,
+          () -> {
+            try {
+              return count(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", null) == 0;
+            } catch (SQLException e) {
+              return false;
+            }
+          });
+      // Behind it on the orders-view queue: once the marker is in, the placed order came back.
+      SagaEvents marker = new SagaEvents("marker");
+      publish(channel, topology, marker.created);
+      awaitStatus(db, marker.orderId(), "CREATED", 1);
+
+      String placedEvent =
+          text(db, "SELECT event_id FROM order_events WHERE order_id = ?", orderId);
+      assertEquals(
+          0,
+          countWith(db, "SELECT COUNT(*) FROM inbox WHERE event_id = ?", placedEvent),
+          "no inbox row for the service's own OrderCreated");
+      assertEquals(
+          1,
+          countWith(
+              db,
+              "SELECT COUNT(*) FROM inbox WHERE event_id = ?",
+              marker.created.eventId().toString()),
+          "an OrderCreated from elsewhere goes through the inbox");
+      assertEquals(
+          1, countWith(db, "SELECT COUNT(*) FROM order_events WHERE order_id = ?", orderId));
+      awaitStatus(db, orderId, "CREATED", 1);
+      TestBroker.await(
+          "orders-view drained",
+          WAIT,
+          () -> messageCount(broker, topology.queue(Topology.ORDERS_VIEW_QUEUE)) == 0);
     } finally {
       service.stop();
     }
@@ -557,16 +607,22 @@ class OrderServiceIT {
             .httpPort(0)
             .build();
     Topology topology = broker.topology(TIERS);
+    // Wired as ServeCommand wires it.
+    OwnEvents ownEvents = new OwnEvents();
     return ServiceMain.start(
         broker.settings(),
         settings,
         "127.0.0.1",
         db,
-        OrderService.definition(Dialect.of(db), Clock.systemUTC()),
+        OrderService.definition(Dialect.of(db), Clock.systemUTC(), ownEvents),
         (database, publisher) ->
             List.of(
-                new OrderApi(
-                    database, topology.ordersExchange(), Clock.systemUTC(), publisher::submit)));
+                OrderService.api(
+                    database,
+                    topology.ordersExchange(),
+                    Clock.systemUTC(),
+                    ownEvents,
+                    publisher::submit)));
   }
 
   private static Channel confirmingChannel(TestBroker broker, Topology topology) throws Exception {
@@ -616,6 +672,23 @@ class OrderServiceIT {
       assertEquals(
           OrderFold.fold(orderId, List.of(history.get(0).event())),
           new OrderReadModel().find(connection, orderId).orElseThrow());
+    }
+  }
+
+  private static long countWith(String db, String sql, String parameter) throws SQLException {
+    return Long.parseLong(text(db, sql, parameter));
+  }
+
+  /** The first column of the first row, as text. */
+  private static String text(String db, String sql, String parameter) throws SQLException {
+    try (Database database = Database.open(db);
+        Connection connection = database.openReadOnly();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, parameter);
+      try (ResultSet row = select.executeQuery()) {
+        assertTrue(row.next(), sql);
+        return row.getString(1);
+      }
     }
   }
 

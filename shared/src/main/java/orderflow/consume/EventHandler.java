@@ -25,4 +25,14 @@ public interface EventHandler {
    */
   default void prepareBatch(List<EventEnvelope> events, Connection connection)
       throws SQLException {}
+
+  /**
+   * True when this process itself committed this very event ({@code body} byte for byte) together
+   * with its effect, so the delivery is acked with no transaction and no inbox row. Answer false
+   * when unsure: the inbox path is idempotent by event id and always safe. Called on the consumer
+   * thread, before the batch's transaction.
+   */
+  default boolean alreadyApplied(EventEnvelope event, byte[] body) {
+    return false;
+  }
 }

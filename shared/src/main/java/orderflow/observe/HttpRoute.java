@@ -1,5 +1,7 @@
 package orderflow.observe;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * Extra endpoints served by a {@link HealthServer} beside {@code /health/*} and {@code /metrics},
  * on the same port. Routes run on the server's bounded API pool, never on the threads that answer
@@ -24,4 +26,16 @@ public interface HttpRoute {
    * replies; a {@link RuntimeException} becomes a 500 problem and is logged.
    */
   HttpReply handle(RouteRequest request);
+
+  /**
+   * Answers a request that needs no blocking call, or returns null to have {@link #handle} run on
+   * the API pool. It runs on the Jetty thread that read the body (only for bodies of at most 4
+   * KiB), so it may only check the request in memory and hand it on; the answer comes with the
+   * stage, completed by any thread. A stage failed with a {@link
+   * java.util.concurrent.RejectedExecutionException} is answered 503 with {@code Retry-After}, like
+   * a full API pool; any other failure 500.
+   */
+  default CompletionStage<HttpReply> answerWithoutBlocking(RouteRequest request) {
+    return null;
+  }
 }

@@ -1,13 +1,17 @@
 package orderflow.observe;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +34,22 @@ import org.slf4j.LoggerFactory;
  * thread, within a deadline its size and {@link HttpLimits#minBodyBytesPerSecond()} allow (else
  * 408), then the route runs on the bounded API pool (a full queue answers 503 with {@code
  * Retry-After} at once). So neither slow clients nor API load reach the threads that answer probes.
+ * A route that can hand a small request on without blocking ({@link
+ * HttpRoute#answerWithoutBlocking}) does so on the Jetty thread instead, and its reply is written
+ * without blocking by whichever thread completes it: no API thread waits for it.
  *
  * <p>Thread-safe.
  */
 final class RouteDispatch {
   private static final Logger LOG = LoggerFactory.getLogger(RouteDispatch.class);
   private static final long MAX_DISCARDED_BODY = 1024 * 1024;
+
+  /**
+   * The largest body a route may answer on the Jetty thread ({@link
+   * HttpRoute#answerWithoutBlocking}): checking it in memory takes microseconds, so the threads
+   * that answer probes are not held by it.
+   */
+  static final int MAX_DIRECT_BODY_BYTES = 4096;
 
   private final List<HttpRoute> routes;
   private final HttpLimits limits;
@@ -76,36 +90,90 @@ final class RouteDispatch {
             bodyFailed(request, response, callback, failure);
             return;
           }
+          if (bytes.length <= MAX_DIRECT_BODY_BYTES
+              && answerDirectly(route, request, response, callback, bytes)) {
+            return;
+          }
           try {
             pool.execute(() -> answer(route, request, response, callback, bytes));
           } catch (RejectedExecutionException e) {
-            refuse(
-                request,
-                response,
-                callback,
-                "busy",
-                Problem.of(
-                    ProblemType.OVERLOADED,
-                    "every API thread is busy and " + limits.apiQueue() + " requests wait"),
-                false);
+            refuseBusy(request, response, callback);
           }
         });
+  }
+
+  private void refuseBusy(Request request, Response response, Callback callback) {
+    refuse(
+        request,
+        response,
+        callback,
+        "busy",
+        Problem.of(
+            ProblemType.OVERLOADED,
+            "every API thread is busy and " + limits.apiQueue() + " requests wait"),
+        false);
+  }
+
+  /**
+   * Lets the route answer without the API pool; false when it declines. The reply is written
+   * without blocking, on the thread that completes it (the client may not read).
+   */
+  private boolean answerDirectly(
+      HttpRoute route, Request request, Response response, Callback callback, byte[] body) {
+    CompletionStage<HttpReply> answer;
+    try {
+      answer = route.answerWithoutBlocking(routeRequest(request, body));
+    } catch (MalformedRequestException e) {
+      answer = CompletableFuture.completedFuture(e.problem().reply());
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    if (answer == null) {
+      return false;
+    }
+    answer.whenComplete(
+        (reply, failure) -> {
+          Throwable cause =
+              failure instanceof CompletionException && failure.getCause() != null
+                  ? failure.getCause()
+                  : failure;
+          if (cause instanceof RejectedExecutionException) {
+            refuseBusy(request, response, callback);
+            return;
+          }
+          if (cause != null) {
+            LOG.warn(
+                "{} {} failed",
+                LogSafe.escape(request.getMethod()),
+                LogSafe.escape(request.getHttpURI().getPath()),
+                cause);
+            reply = Problem.of(ProblemType.INTERNAL_ERROR, "see the service log").reply();
+          }
+          writeWithoutBlocking(request, response, callback, reply);
+        });
+    return true;
+  }
+
+  private static RouteRequest routeRequest(Request request, byte[] body) {
+    return new RouteRequest(
+        request.getMethod(),
+        request.getHttpURI().getPath(),
+        Optional.ofNullable(request.getHttpURI().getQuery()).orElse(""),
+        headers(request),
+        body);
   }
 
   private void answer(
       HttpRoute route, Request request, Response response, Callback callback, byte[] body) {
     HttpReply reply;
-    RouteRequest routeRequest =
-        new RouteRequest(
-            request.getMethod(),
-            request.getHttpURI().getPath(),
-            Optional.ofNullable(request.getHttpURI().getQuery()).orElse(""),
-            headers(request),
-            body);
+    RouteRequest routeRequest = routeRequest(request, body);
     try {
       reply = route.handle(routeRequest);
     } catch (MalformedRequestException e) {
       reply = e.problem().reply();
+    } catch (RejectedExecutionException e) {
+      refuseBusy(request, response, callback);
+      return;
     } catch (RuntimeException e) {
       LOG.warn(
           "{} {} failed",
@@ -117,11 +185,40 @@ final class RouteDispatch {
     write(request, response, callback, reply);
   }
 
-  static void write(Request request, Response response, Callback callback, HttpReply reply) {
+  private static void head(Response response, HttpReply reply) {
     response.setStatus(reply.status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+  }
+
+  /** Writes a reply held in memory in one non-blocking write, with its Content-Length. */
+  private static void writeWithoutBlocking(
+      Request request, Response response, Callback callback, HttpReply reply) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+    try {
+      reply.body().writeTo(body);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "{} {} failed while writing its reply",
+          LogSafe.escape(request.getMethod()),
+          LogSafe.escape(request.getHttpURI().getPath()),
+          e);
+      reply = Problem.of(ProblemType.INTERNAL_ERROR, "see the service log").reply();
+      body.reset();
+      try {
+        reply.body().writeTo(body);
+      } catch (IOException never) {
+        throw new UncheckedIOException(never);
+      }
+    }
+    head(response, reply);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.size());
+    response.write(true, ByteBuffer.wrap(body.toByteArray()), callback);
+  }
+
+  static void write(Request request, Response response, Callback callback, HttpReply reply) {
+    head(response, reply);
     // Buffered up to Jetty's output buffer: a small reply goes out with a Content-Length, a
     // streamed one in chunks as it is written.
     try (OutputStream out = Response.asBufferedOutputStream(request, response)) {

@@ -19,8 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import orderflow.testing.TestBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +48,12 @@ class HttpLimitsServerTest {
   private final CountDownLatch entered = new CountDownLatch(1);
   private final HealthServer server =
       HealthServer.start(
-          "127.0.0.1", 0, () -> Map.of("database", "ok"), metrics, List.of(new Echo()), LIMITS);
+          "127.0.0.1",
+          0,
+          () -> Map.of("database", "ok"),
+          metrics,
+          List.of(new Echo(), new Direct()),
+          LIMITS);
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -67,6 +76,36 @@ class HttpLimitsServerTest {
         }
       }
       return HttpReply.of(200, "text/plain", request.body());
+    }
+  }
+
+  /**
+   * Answers {@code /direct} without blocking, from another thread: {@code direct:} and the body;
+   * the body {@code busy} is refused as overloaded, {@code fail} fails. On the API pool (a body too
+   * large to be answered on the Jetty thread) it answers {@code pooled:} and the body's size.
+   */
+  private static final class Direct implements HttpRoute {
+    @Override
+    public boolean matches(String path) {
+      return path.equals("/direct");
+    }
+
+    @Override
+    public HttpReply handle(RouteRequest request) {
+      return HttpReply.of(200, "text/plain", "pooled:" + request.body().length);
+    }
+
+    @Override
+    public CompletionStage<HttpReply> answerWithoutBlocking(RouteRequest request) {
+      String body = new String(request.body(), StandardCharsets.UTF_8);
+      return switch (body) {
+        case "busy" -> CompletableFuture.failedFuture(new RejectedExecutionException("full"));
+        case "fail" -> CompletableFuture.failedFuture(new IllegalStateException("broken"));
+        default ->
+            CompletableFuture.supplyAsync(
+                () -> HttpReply.of(200, "text/plain", "direct:" + body),
+                CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
+      };
     }
   }
 
@@ -173,6 +212,53 @@ class HttpLimitsServerTest {
     }
     assertEquals(2, served, "the request on the thread and the one queued are served");
     assertTrue(get("/metrics").body().contains("reason=\"busy\""));
+  }
+
+  @Test
+  void aRouteThatAnswersWithoutBlockingIsAnsweredWhileTheApiPoolIsFull() throws Exception {
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+    pending.add(client.sendAsync(post("/block", "{}"), bodyAsString()));
+    assertTrue(entered.await(5, TimeUnit.SECONDS));
+    for (int i = 0; i < 2; i++) {
+      pending.add(client.sendAsync(post("/echo", "{}"), bodyAsString()));
+    }
+    TestBroker.await(
+        "a request refused: the one API thread busy, its queue full",
+        Duration.ofSeconds(5),
+        () -> pending.stream().anyMatch(f -> f.isDone() && f.join().statusCode() == 503));
+
+    HttpResponse<String> direct = client.send(post("/direct", "hello"), bodyAsString());
+
+    assertEquals(200, direct.statusCode());
+    assertEquals("direct:hello", direct.body());
+    assertEquals("12", direct.headers().firstValue("Content-Length").orElseThrow());
+    release.countDown();
+    int served = 0;
+    for (var future : pending) {
+      served += future.get(10, TimeUnit.SECONDS).statusCode() == 200 ? 1 : 0;
+    }
+    assertEquals(2, served, "the request on the thread and the one queued");
+  }
+
+  @Test
+  void aDirectAnswerRefusedAsBusyIs503WithRetryAfterAndAFailedOneIs500() throws Exception {
+    HttpResponse<String> busy = client.send(post("/direct", "busy"), bodyAsString());
+    HttpResponse<String> failed = client.send(post("/direct", "fail"), bodyAsString());
+
+    assertEquals(503, busy.statusCode());
+    assertEquals("2", busy.headers().firstValue("Retry-After").orElseThrow());
+    assertEquals("urn:orderflow:problem:overloaded", json(busy).get("type").asText());
+    assertEquals(500, failed.statusCode());
+    assertEquals(Problem.CONTENT_TYPE, failed.headers().firstValue("Content-Type").orElseThrow());
+    assertTrue(get("/metrics").body().contains("reason=\"busy\""));
+  }
+
+  @Test
+  void aBodyOverFourKibIsAnsweredOnTheApiPool() throws Exception {
+    String large = "x".repeat(RouteDispatch.MAX_DIRECT_BODY_BYTES + 1);
+    assertEquals("pooled:4097", client.send(post("/direct", large), bodyAsString()).body());
+    String small = "x".repeat(RouteDispatch.MAX_DIRECT_BODY_BYTES);
+    assertEquals("direct:" + small, client.send(post("/direct", small), bodyAsString()).body());
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import orderflow.consume.EventHandler;
 import orderflow.consume.ServiceDefinition;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
@@ -23,7 +24,9 @@ import orderflow.store.OutboxEntry;
  * savepoints. When a delivery fails, the transaction rolls back and the batch is applied again
  * without it (its handler is not called again for this batch); after {@value #WHOLE_BATCH_ROUNDS}
  * such rounds, or when the transaction itself failed, one savepoint per delivery undoes each
- * failing one alone (docs/architecture.md, section 5).
+ * failing one alone (docs/architecture.md, section 5). A delivery its handler knows as {@linkplain
+ * EventHandler#alreadyApplied already applied} takes no part in the transaction, and a batch of
+ * only such deliveries (or undecodable ones) opens none.
  *
  * <p>Not thread-safe: one instance per consumer loop.
  */
@@ -36,6 +39,7 @@ final class BatchApplier {
   static final int WHOLE_BATCH_ROUNDS = 3;
 
   private final EventCodec codec;
+  private final ServiceDefinition service;
   private final BatchTransaction.Resources resources;
 
   /** What a batch's transaction committed. */
@@ -49,6 +53,7 @@ final class BatchApplier {
       FailureInjector injector,
       ConsumerMetrics metrics) {
     this.codec = codec;
+    this.service = service;
     this.resources =
         new BatchTransaction.Resources(database, service, ordersExchange, injector, metrics);
   }
@@ -69,12 +74,25 @@ final class BatchApplier {
     Map<Integer, Outcome> decided = new HashMap<>();
     for (ReceivedDelivery delivery : batch) {
       try {
-        decoded.add(codec.decode(delivery.body()));
+        EventEnvelope event = codec.decode(delivery.body());
+        EventHandler handler = service.handlers().get(event.eventType());
+        if (handler != null && handler.alreadyApplied(event, delivery.body())) {
+          decided.put(decoded.size(), new Outcome.AlreadyApplied(event));
+        }
+        decoded.add(event);
       } catch (InvalidEventException e) {
         decided.put(
             decoded.size(), new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e));
         decoded.add(null);
       }
+    }
+    if (decided.size() == batch.size()) {
+      // Nothing to write: no transaction (on SQLite it would take the write lock and sync).
+      List<Outcome> outcomes = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        outcomes.add(decided.get(i));
+      }
+      return new Result(outcomes, List.of());
     }
     boolean savepointEach = false;
     for (int round = 1; ; round++) {

@@ -159,7 +159,9 @@ final class ConsumerLoop implements Runnable {
           cancelConsumer();
           return; // the rest of the batch came before the breaker opened
         }
-      } else if (outcome instanceof Outcome.Applied || outcome instanceof Outcome.Duplicate) {
+      } else if (outcome instanceof Outcome.Applied
+          || outcome instanceof Outcome.AlreadyApplied
+          || outcome instanceof Outcome.Duplicate) {
         if (breaker.state() == CircuitBreaker.State.HALF_OPEN) {
           log.info("circuit breaker closed: the probe succeeded");
         }

@@ -15,10 +15,11 @@ import org.slf4j.MDC;
 
 /**
  * The one place where outcomes become broker actions. Called after the batch's transaction
- * committed: applied and duplicate deliveries are acked; retries and dead letters are first
- * published (and confirmed) to their queue, then acked. When every publish is confirmed the whole
- * batch is settled with one multiple ack; a delivery whose publish was not confirmed is instead
- * returned to its queue (nack with requeue), so nothing is ever acked that is not safe elsewhere.
+ * committed: applied, already applied and duplicate deliveries are acked; retries and dead letters
+ * are first published (and confirmed) to their queue, then acked. When every publish is confirmed
+ * the whole batch is settled with one multiple ack; a delivery whose publish was not confirmed is
+ * instead returned to its queue (nack with requeue), so nothing is ever acked that is not safe
+ * elsewhere.
  */
 final class DeliverySettler {
   private static final Logger log = LoggerFactory.getLogger(DeliverySettler.class);

@@ -4,12 +4,18 @@ import orderflow.envelope.EventEnvelope;
 
 /**
  * What became of one delivery. Each outcome maps to exactly one broker action, in {@link
- * DeliverySettler}: applied and duplicate are acked after commit, retry goes to a delay queue, dead
- * letter to the DLQ.
+ * DeliverySettler}: applied, already applied and duplicate are acked (after commit), retry goes to
+ * a delay queue, dead letter to the DLQ.
  */
 sealed interface Outcome {
   /** The effect was committed. */
   record Applied(EventEnvelope event) implements Outcome {}
+
+  /**
+   * The handler knew the event's effect committed already (its own service wrote the event): acked
+   * without a transaction ({@link orderflow.consume.EventHandler#alreadyApplied}).
+   */
+  record AlreadyApplied(EventEnvelope event) implements Outcome {}
 
   /** The inbox already had this eventId: nothing applied again. */
   record Duplicate(EventEnvelope event) implements Outcome {}

@@ -2,6 +2,7 @@ package orderflow.consume.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import orderflow.consume.EventHandler;
+import orderflow.consume.HandlerContext;
 import orderflow.consume.PermanentFailureException;
 import orderflow.consume.ServiceDefinition;
 import orderflow.consume.TransientFailureException;
@@ -49,6 +53,7 @@ class BatchApplierTest {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private Set<String> transientFailures = Set.of();
   private Set<String> permanentFailures = Set.of();
+  private Set<String> knownApplied = Set.of();
 
   @BeforeEach
   void open() throws SQLException {
@@ -134,6 +139,49 @@ class BatchApplierTest {
     assertEquals(1, count("applied"));
   }
 
+  @Test
+  void aDeliveryItsHandlerKnowsAsAppliedIsAckedWithoutTheInboxWhileTheOthersGoThroughIt()
+      throws SQLException {
+    List<EventEnvelope> events = orders(3);
+    knownApplied = Set.of(events.get(1).eventId().toString());
+
+    BatchApplier.Result result = applier().apply(deliveries(events));
+
+    assertInstanceOf(Outcome.Applied.class, result.outcomes().get(0));
+    Outcome.AlreadyApplied known =
+        assertInstanceOf(Outcome.AlreadyApplied.class, result.outcomes().get(1));
+    assertEquals(events.get(1).eventId(), known.event().eventId());
+    assertInstanceOf(Outcome.Applied.class, result.outcomes().get(2));
+    assertEquals(null, calls.get(orderId(events.get(1))), "its handler was not called");
+    assertEquals(2, count("applied"));
+    assertEquals(2, count("inbox"), "no inbox row for the known delivery");
+    assertEquals(2, result.committedEvents().size());
+  }
+
+  @Test
+  void aBatchOfOnlyKnownDeliveriesOpensNoTransaction() throws SQLException {
+    List<EventEnvelope> events = orders(4);
+    knownApplied = Set.of(events.get(0).eventId().toString(), events.get(2).eventId().toString());
+    List<ReceivedDelivery> batch =
+        List.of(
+            deliveries(events).get(0),
+            delivery("{not json".getBytes(StandardCharsets.UTF_8)),
+            deliveries(events).get(2));
+
+    BatchApplier applier = applier();
+
+    BatchApplier.Result result;
+    // The write turn is held: a batch that began a transaction would wait 10 s for it.
+    try (Connection held = database.open()) {
+      result = assertTimeoutPreemptively(Duration.ofSeconds(3), () -> applier.apply(batch));
+    }
+
+    assertInstanceOf(Outcome.AlreadyApplied.class, result.outcomes().get(0));
+    assertInstanceOf(Outcome.DeadLetter.class, result.outcomes().get(1));
+    assertInstanceOf(Outcome.AlreadyApplied.class, result.outcomes().get(2));
+    assertEquals(0, count("inbox"));
+  }
+
   private void assertCalledOnce(List<EventEnvelope> events, int... failing) throws SQLException {
     for (int i : failing) {
       assertEquals(1, calls.get(orderId(events.get(i))).get(), "handler calls of delivery " + i);
@@ -156,7 +204,7 @@ class BatchApplierTest {
             "batch",
             Topology.INVENTORY_QUEUE,
             List.of(APPLIED),
-            Map.of(EventType.ORDER_CREATED, this::handle),
+            Map.of(EventType.ORDER_CREATED, handler()),
             List.of());
     return new BatchApplier(
         database,
@@ -165,6 +213,21 @@ class BatchApplierTest {
         new EventCodec(),
         new FailureInjector(0, new Random(1)),
         ConsumerMetrics.create("batch"));
+  }
+
+  /** {@link #handle}, knowing the events of {@link #knownApplied} as applied. */
+  private EventHandler handler() {
+    return new EventHandler() {
+      @Override
+      public void handle(EventEnvelope event, HandlerContext context) throws SQLException {
+        BatchApplierTest.this.handle(event, context);
+      }
+
+      @Override
+      public boolean alreadyApplied(EventEnvelope event, byte[] body) {
+        return knownApplied.contains(event.eventId().toString());
+      }
+    };
   }
 
   private void handle(EventEnvelope event, orderflow.consume.HandlerContext context)
