@@ -142,12 +142,7 @@ final class RouteDispatch {
             return;
           }
           if (cause != null) {
-            LOG.warn(
-                "{} {} failed",
-                LogSafe.escape(request.getMethod()),
-                LogSafe.escape(request.getHttpURI().getPath()),
-                cause);
-            reply = Problem.of(ProblemType.INTERNAL_ERROR, "see the service log").reply();
+            reply = internalError(request, cause);
           }
           writeWithoutBlocking(request, response, callback, reply);
         });
@@ -175,14 +170,19 @@ final class RouteDispatch {
       refuseBusy(request, response, callback);
       return;
     } catch (RuntimeException e) {
-      LOG.warn(
-          "{} {} failed",
-          LogSafe.escape(request.getMethod()),
-          LogSafe.escape(request.getHttpURI().getPath()),
-          e);
-      reply = Problem.of(ProblemType.INTERNAL_ERROR, "see the service log").reply();
+      reply = internalError(request, e);
     }
     write(request, response, callback, reply);
+  }
+
+  /** Logs a route's failure, method and path escaped, and answers 500 without its details. */
+  private static HttpReply internalError(Request request, Throwable cause) {
+    LOG.warn(
+        "{} {} failed",
+        LogSafe.escape(request.getMethod()),
+        LogSafe.escape(request.getHttpURI().getPath()),
+        cause);
+    return Problem.of(ProblemType.INTERNAL_ERROR, "see the service log").reply();
   }
 
   private static void head(Response response, HttpReply reply) {
