@@ -120,6 +120,23 @@ class OperationsIT {
   }
 
   @Test
+  void theOutboxPublishesOnAConnectionOfItsOwnThatReadinessWatches(TestBroker broker)
+      throws Exception {
+    start(broker, broker.settings());
+    TestBroker.await("ready", DEADLINE, () -> get("/health/ready").statusCode() == 200);
+    Thread publisher =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals(ScriptedService.NAME + "-outbox-publisher"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no outbox publisher thread"));
+
+    String body = get("/health/ready").body();
+    assertTrue(body.contains("\"publisher connection\":\"ok\""), body);
+    assertTrue(body.contains("\"publisher heartbeat\":\"ok\""), body);
+    assertTrue(publisher.isAlive());
+  }
+
+  @Test
   void readinessFailsOnceTheOutboxPublisherThreadHasDied(TestBroker broker) throws Exception {
     start(broker, broker.settings());
     TestBroker.await("ready", DEADLINE, () -> get("/health/ready").statusCode() == 200);

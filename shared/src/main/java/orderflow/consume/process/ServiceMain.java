@@ -169,16 +169,20 @@ public final class ServiceMain {
       database.migrate(service.name(), service.migrations());
 
       ConsumerMetrics metrics = ConsumerMetrics.create(service.name());
-      WatchedConnection watched =
-          new BrokerConnector(broker, service.name(), metrics.registry())
-              .connectWatched("consumer");
+      BrokerConnector connector = new BrokerConnector(broker, service.name(), metrics.registry());
+      WatchedConnection watched = connector.connectWatched("consumer");
       Connection connection = watched.connection();
       registry.register("connection", () -> connection.close(5_000));
       Topology topology = new Topology(broker.namespace(), settings.tiers());
       prepareTopology(connection, topology, settings, service);
 
+      // The outbox publishes on a connection of its own: when the broker holds back a publishing
+      // connection (flow control), it stops reading that socket, acks included, and a consumer on
+      // it would wait for deliveries while its queue has a backlog.
+      WatchedConnection publishing = connector.connectWatched("publisher");
+      registry.register("publisher connection", () -> publishing.connection().close(5_000));
       OutboxPublisher publisher =
-          new OutboxPublisher(database, connection, service.name(), tracing);
+          new OutboxPublisher(database, publishing.connection(), service.name(), tracing);
       publisher.start();
       registry.register(
           "outbox publisher",
@@ -208,7 +212,14 @@ public final class ServiceMain {
           new ReadinessChecks(
               runtime,
               () -> Map.of("heartbeat", watched.silence().state()),
-              () -> Map.of("outbox publisher", publisher.running() ? "ok" : "stopped"));
+              () ->
+                  Map.of(
+                      "outbox publisher",
+                      publisher.running() ? "ok" : "stopped",
+                      "publisher connection",
+                      publishing.connection().isOpen() ? "ok" : "closed",
+                      "publisher heartbeat",
+                      publishing.silence().state()));
       Integer httpPort = null;
       if (settings.httpPort() != null) {
         HealthServer server =
