@@ -1,7 +1,7 @@
 package orderflow.consume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -58,9 +58,11 @@ class BrokerNodeFailoverIT {
       TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
       TestBroker.await("the first order applied", DEADLINE, () -> applied() == 1);
 
+      // The consumer's and the outbox publisher's connections each pick a node: close one that
+      // carries a connection, and every connection ends up through the other.
       TcpProxy used = nodeA.carriesConnections() ? nodeA : nodeB;
       TcpProxy other = used == nodeA ? nodeB : nodeA;
-      assertNotEquals(used.carriesConnections(), other.carriesConnections());
+      assertTrue(used.carriesConnections());
       used.close();
 
       TestBroker.await("reconnected through the other node", DEADLINE, other::carriesConnections);
