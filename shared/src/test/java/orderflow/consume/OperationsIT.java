@@ -124,11 +124,7 @@ class OperationsIT {
       throws Exception {
     start(broker, broker.settings());
     TestBroker.await("ready", DEADLINE, () -> get("/health/ready").statusCode() == 200);
-    Thread publisher =
-        Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().equals(ScriptedService.NAME + "-outbox-publisher"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no outbox publisher thread"));
+    Thread publisher = outboxPublisherThread();
 
     String body = get("/health/ready").body();
     assertTrue(body.contains("\"publisher connection\":\"ok\""), body);
@@ -140,11 +136,7 @@ class OperationsIT {
   void readinessFailsOnceTheOutboxPublisherThreadHasDied(TestBroker broker) throws Exception {
     start(broker, broker.settings());
     TestBroker.await("ready", DEADLINE, () -> get("/health/ready").statusCode() == 200);
-    Thread publisher =
-        Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().equals(ScriptedService.NAME + "-outbox-publisher"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no outbox publisher thread"));
+    Thread publisher = outboxPublisherThread();
 
     // Whatever ends the thread (an interrupt here, an Error in production), nothing publishes now.
     publisher.interrupt();
@@ -154,6 +146,13 @@ class OperationsIT {
     assertEquals(503, ready.statusCode());
     assertTrue(ready.body().contains("\"outbox publisher\""), ready.body());
     assertEquals(200, get("/health/live").statusCode());
+  }
+
+  private static Thread outboxPublisherThread() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(ScriptedService.NAME + "-outbox-publisher"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no outbox publisher thread"));
   }
 
   @Test
