@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import orderflow.config.LogSafe;
@@ -142,10 +141,7 @@ public final class OrderApi implements HttpRoute {
                 if (failure == null) {
                   return created(placed);
                 }
-                Throwable cause =
-                    failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure;
+                Throwable cause = HttpRoute.cause(failure);
                 if (cause instanceof IdempotencyKeys.KeyReusedException reused) {
                   return Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, reused.getMessage())
                       .reply();

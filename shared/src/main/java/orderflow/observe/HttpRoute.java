@@ -1,5 +1,6 @@
 package orderflow.observe;
 
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -37,5 +38,14 @@ public interface HttpRoute {
    */
   default CompletionStage<HttpReply> answerWithoutBlocking(RouteRequest request) {
     return null;
+  }
+
+  /**
+   * What a stage failed with, without the {@link CompletionException} that dependent stages add.
+   */
+  static Throwable cause(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 }

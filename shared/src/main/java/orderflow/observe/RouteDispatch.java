@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -133,10 +132,7 @@ final class RouteDispatch {
     }
     answer.whenComplete(
         (reply, failure) -> {
-          Throwable cause =
-              failure instanceof CompletionException && failure.getCause() != null
-                  ? failure.getCause()
-                  : failure;
+          Throwable cause = HttpRoute.cause(failure);
           if (cause instanceof RejectedExecutionException) {
             refuseBusy(request, response, callback);
             return;
@@ -241,7 +237,7 @@ final class RouteDispatch {
   }
 
   private void bodyFailed(Request request, Response response, Callback callback, Throwable e) {
-    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable cause = HttpRoute.cause(e);
     if (cause instanceof TimeoutException) {
       refuse(
           request,
