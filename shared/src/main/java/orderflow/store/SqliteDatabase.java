@@ -32,12 +32,21 @@ final class SqliteDatabase extends Database {
   private static final int SQLITE_LOCKED = 6;
   private static final int INCREMENTAL_VACUUM = 2;
 
+  /** The write connection's page cache (SQLite's default is 2 MiB): native memory, not heap. */
+  static final int WRITER_CACHE_KIB = 32 * 1024;
+
+  /**
+   * 10,000 pages of 4 KiB: the WAL file grows to about 40 MB before a commit checkpoints it, which
+   * takes that commit some 40 ms (SQLite's default, 1,000 pages, some 10 ms ten times as often).
+   */
+  static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
   private final SqliteWriter writer;
 
   SqliteDatabase(String jdbcUrl) {
     super(jdbcUrl);
     createParentDirectories(jdbcUrl);
-    this.writer = new SqliteWriter(CONNECT_TIMEOUT_MS, () -> sqlite(CONNECT_TIMEOUT_MS));
+    this.writer = new SqliteWriter(CONNECT_TIMEOUT_MS, this::writeConnection);
   }
 
   @Override
@@ -144,6 +153,26 @@ final class SqliteDatabase extends Database {
   String pruneInboxSql() {
     return "DELETE FROM inbox WHERE rowid IN"
         + " (SELECT rowid FROM inbox WHERE received_at < ? LIMIT ?)";
+  }
+
+  /**
+   * The process's write connection: its page cache holds the hot part of the inbox and outbox
+   * indexes, so checking an event id seldom reads the file; and its commits checkpoint the WAL only
+   * once it holds {@value #WAL_AUTOCHECKPOINT_PAGES} pages, so a page written by many commits in
+   * between (index pages, the outbox's tail) is copied into the database file once instead of once
+   * every 4 MB: at full speed a third less written, 40% less kernel time per order
+   * (docs/decisions.md, 2026-12-02, "the saga's load generator and the SQLite writer").
+   */
+  private Connection writeConnection() throws SQLException {
+    Connection connection = sqlite(CONNECT_TIMEOUT_MS);
+    try (Statement pragma = connection.createStatement()) {
+      pragma.execute("PRAGMA cache_size = -" + WRITER_CACHE_KIB);
+      pragma.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
   }
 
   private Connection sqlite(int busyTimeoutMs) throws SQLException {

@@ -119,6 +119,16 @@ class DatabaseTest {
   }
 
   @Test
+  void theSqliteWriteConnectionKeepsALargerCacheAndCheckpointsLessOften() throws SQLException {
+    Database database = Database.open(TestDatabases.sqlite(dir));
+
+    try (Connection connection = database.open()) {
+      assertEquals(List.of("-32768"), strings(connection, "PRAGMA cache_size"));
+      assertEquals(List.of("10000"), strings(connection, "PRAGMA wal_autocheckpoint"));
+    }
+  }
+
+  @Test
   void describeNeverShowsAPassword() {
     Database database =
         Database.open("jdbc:postgresql://db.example:5432/orders?user=app&password=s3cret&ssl=true");
