@@ -9,10 +9,13 @@ load_average() {
 }
 
 # Builds the launchers' jars that are missing and resolves PerfTest's classpath into $perftest_cp.
+# $@: module directories (benchmarks/driver builds orderflow-benchmarks.jar, bin/producer load|saga).
 bench_prepare() {
-  local module missing=()
+  local module jar missing=()
   for module in "$@"; do
-    [[ -f "$module/target/$module.jar" ]] || missing+=("$module")
+    jar="$module/target/$module.jar"
+    [[ "$module" != benchmarks/driver ]] || jar="$module/target/orderflow-benchmarks.jar"
+    [[ -f "$jar" ]] || missing+=("$module")
   done
   if ((${#missing[@]} > 0)); then
     echo "building ${missing[*]} ..." >&2

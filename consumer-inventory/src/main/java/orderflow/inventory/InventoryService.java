@@ -14,9 +14,8 @@ public final class InventoryService {
 
   /**
    * @param defaultStock the stock a product never seen starts with
-   * @param prefetch the legacy bridge's prefetch (the work queue's comes from the settings)
    */
-  public static ServiceDefinition definition(int defaultStock, int prefetch) {
+  public static ServiceDefinition definition(int defaultStock) {
     ReleaseReservationHandler release = new ReleaseReservationHandler();
     return new ServiceDefinition(
         NAME,
@@ -29,6 +28,6 @@ public final class InventoryService {
             release,
             EventType.SHIPMENT_FAILED,
             release),
-        List.of(new LegacyOrderBridge(prefetch)));
+        List.of(LegacyOrderBridge.definition()));
   }
 }

@@ -23,11 +23,10 @@ public final class Main {
 
   /** The command line with every subcommand mounted and one-line error reporting. */
   static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new InventoryCommand());
-    commandLine.addSubcommand(
-        "dlq", new DlqCommand(Topology.INVENTORY_QUEUE, "consumer-inventory"));
-    commandLine.setExecutionExceptionHandler(new OneLineErrors("consumer-inventory"));
-    return commandLine;
+    return OneLineErrors.install(
+        new CommandLine(new InventoryCommand())
+            .addSubcommand("dlq", new DlqCommand(Topology.INVENTORY_QUEUE, "consumer-inventory")),
+        "consumer-inventory");
   }
 
   /** {@code run} is the default: no arguments, or options only, mean {@code run} with them. */

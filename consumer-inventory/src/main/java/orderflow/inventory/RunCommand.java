@@ -51,8 +51,8 @@ final class RunCommand implements Callable<Integer> {
     return ServiceMain.run(
         brokerSettings,
         settings,
-        run.httpBind(),
         database.url(InventoryService.NAME),
-        InventoryService.definition(defaultStock, settings.prefetch()));
+        InventoryService.definition(defaultStock),
+        ServiceMain.NO_API);
   }
 }

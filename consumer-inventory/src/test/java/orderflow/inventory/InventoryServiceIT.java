@@ -349,7 +349,7 @@ class InventoryServiceIT {
               broker.settings(),
               ConsumerSettings.defaults(),
               db,
-              InventoryService.definition(defaultStock, 50)));
+              InventoryService.definition(defaultStock)));
     }
 
     @Override

@@ -64,7 +64,11 @@ class LegacyBridgeResubscribeIT {
             return reply.get().statusCode() == 503;
           });
       assertTrue(
-          reply.get().body().contains("\"legacy-bridge\":\"not consuming"), reply.get().body());
+          reply
+              .get()
+              .body()
+              .contains("\"" + LegacyOrderBridge.CONSUMER_NAME + "\":\"not consuming"),
+          reply.get().body());
 
       holder.queueDelete(topology.legacyQueue());
       holder.close();
@@ -138,10 +142,7 @@ class LegacyBridgeResubscribeIT {
         ConsumerSettings.builder().shutdownTimeout(Duration.ofSeconds(5)).httpPort(0).build();
     service =
         ServiceMain.start(
-            settings,
-            withHttp,
-            TestDatabases.sqlite(directory),
-            InventoryService.definition(100, 50));
+            settings, withHttp, TestDatabases.sqlite(directory), InventoryService.definition(100));
   }
 
   private HttpResponse<String> ready() {

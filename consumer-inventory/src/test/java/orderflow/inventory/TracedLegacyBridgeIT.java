@@ -2,6 +2,7 @@ package orderflow.inventory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -14,23 +15,25 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import orderflow.consume.engine.ConsumerSettings;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The legacy bridge's republish is a PRODUCER span that continues the legacy message's trace, or
- * starts one; with tracing off a legacy trace context passes through untouched.
+ * The legacy bridge's delivery continues the legacy message's trace, or starts one, and its
+ * republish is a PRODUCER span of that trace, whose context the forwarded order carries.
  */
 @ExtendWith(RabbitMqExtension.class)
 class TracedLegacyBridgeIT {
@@ -39,6 +42,7 @@ class TracedLegacyBridgeIT {
   private static final String LEGACY_SPAN = "00f067aa0ba902b7";
   private static final String LEGACY_PARENT = "00-" + LEGACY_TRACE + "-" + LEGACY_SPAN + "-01";
 
+  @TempDir Path directory;
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
@@ -55,12 +59,12 @@ class TracedLegacyBridgeIT {
 
   @Test
   void theRepublishContinuesTheLegacyMessagesTrace(TestBroker broker) throws Exception {
-    Topology topology = declare(broker);
+    Topology topology = LegacyOrderBridgeIT.declare(broker);
     GetResponse forwarded = forward(broker, topology, Tracing.with(sdk), LEGACY_PARENT, "order-t1");
 
     SpanData publish = theOnePublishSpan(topology);
     assertEquals(LEGACY_TRACE, publish.getTraceId());
-    assertEquals(LEGACY_SPAN, publish.getParentSpanId());
+    assertEquals(LEGACY_SPAN, theConsumerSpan().getParentSpanId());
     assertEquals("order-t1", publish.getAttributes().get(MessagingAttributes.CONVERSATION_ID));
     assertEquals(
         forwarded.getProps().getMessageId(),
@@ -72,33 +76,35 @@ class TracedLegacyBridgeIT {
 
   @Test
   void aLegacyMessageWithoutTraceStartsOne(TestBroker broker) throws Exception {
-    Topology topology = declare(broker);
+    Topology topology = LegacyOrderBridgeIT.declare(broker);
     GetResponse forwarded = forward(broker, topology, Tracing.with(sdk), null, "order-t2");
 
     SpanData publish = theOnePublishSpan(topology);
-    assertFalse(publish.getParentSpanContext().isValid());
+    assertFalse(theConsumerSpan().getParentSpanContext().isValid());
+    assertEquals(theConsumerSpan().getTraceId(), publish.getTraceId());
     assertEquals(publish.getSpanContext().getTraceId(), carried(forwarded).getTraceId());
     assertEquals(publish.getSpanContext().getSpanId(), carried(forwarded).getSpanId());
   }
 
   @Test
-  void withTracingOffALegacyTraceContextPassesThrough(TestBroker broker) throws Exception {
-    Topology topology = declare(broker);
+  void withTracingOffTheForwardCarriesNoTraceContext(TestBroker broker) throws Exception {
+    Topology topology = LegacyOrderBridgeIT.declare(broker);
     GetResponse forwarded = forward(broker, topology, Tracing.OFF, LEGACY_PARENT, "order-t3");
 
-    assertEquals(
-        LEGACY_PARENT, forwarded.getProps().getHeaders().get(TraceParent.TRACEPARENT).toString());
+    Map<String, Object> headers = forwarded.getProps().getHeaders();
+    assertNull(headers == null ? null : headers.get(TraceParent.TRACEPARENT));
+    assertEquals(List.of(), exporter.getFinishedSpanItems());
   }
 
   /**
    * Publishes a seed order (with {@code traceparent} if not null) and gets what the bridge sent.
    */
-  private static GetResponse forward(
+  private GetResponse forward(
       TestBroker broker, Topology topology, Tracing tracing, String traceparent, String orderId)
       throws Exception {
-    try (LegacyOrderBridge.Running bridge =
-        new LegacyOrderBridge(10, Duration.ofMillis(100))
-            .start(broker.connection(), topology, tracing)) {
+    try (LegacyOrderBridgeIT.Bridge bridge =
+        LegacyOrderBridgeIT.startBridge(
+            broker, directory, ConsumerSettings.builder().tracer(tracing))) {
       AMQP.BasicProperties properties =
           new AMQP.BasicProperties.Builder()
               .headers(traceparent == null ? Map.of() : Map.of("traceparent", traceparent))
@@ -111,19 +117,16 @@ class TracedLegacyBridgeIT {
             LegacyOrderBridgeIT.seedOrder(orderId, "product456", 1));
       }
       String inventory = topology.queue(Topology.INVENTORY_QUEUE);
-      TestBroker.await("the order forwarded", DEADLINE, () -> count(broker, inventory) == 1);
+      TestBroker.await(
+          "the order forwarded", DEADLINE, () -> LegacyOrderBridgeIT.count(broker, inventory) == 1);
       return broker.get(inventory);
     }
   }
 
-  /** The bridge's span, which ends on the connection's thread once the confirm arrived. */
+  /** The outbox's span, which ends on the connection's thread once the confirm arrived. */
   private SpanData theOnePublishSpan(Topology topology) {
-    TestBroker.await(
-        "the publish span", DEADLINE, () -> !exporter.getFinishedSpanItems().isEmpty());
-    List<SpanData> spans = exporter.getFinishedSpanItems();
-    assertEquals(1, spans.size(), () -> "spans: " + spans);
-    SpanData publish = spans.get(0);
-    assertEquals(SpanKind.PRODUCER, publish.getKind());
+    TestBroker.await("the publish span", DEADLINE, () -> spans(SpanKind.PRODUCER).size() == 1);
+    SpanData publish = spans(SpanKind.PRODUCER).get(0);
     assertEquals(topology.ordersExchange() + " publish", publish.getName());
     assertEquals(
         MessagingAttributes.RABBITMQ, publish.getAttributes().get(MessagingAttributes.SYSTEM));
@@ -132,24 +135,18 @@ class TracedLegacyBridgeIT {
     return publish;
   }
 
+  private SpanData theConsumerSpan() {
+    List<SpanData> consumers = spans(SpanKind.CONSUMER);
+    assertEquals(1, consumers.size(), () -> "spans: " + consumers);
+    return consumers.get(0);
+  }
+
+  private List<SpanData> spans(SpanKind kind) {
+    return exporter.getFinishedSpanItems().stream().filter(s -> s.getKind() == kind).toList();
+  }
+
   private static SpanContext carried(GetResponse message) {
     return Span.fromContext(TraceParent.fromHeaders(message.getProps().getHeaders()).context())
         .getSpanContext();
-  }
-
-  private static Topology declare(TestBroker broker) throws Exception {
-    Topology topology = broker.topology();
-    try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
-    }
-    return topology;
-  }
-
-  private static long count(TestBroker broker, String queue) {
-    try {
-      return broker.messageCount(queue);
-    } catch (Exception e) {
-      throw new AssertionError("cannot count " + queue, e);
-    }
   }
 }

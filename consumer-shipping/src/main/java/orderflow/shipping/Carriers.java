@@ -41,10 +41,10 @@ final class Carriers {
    * and older) ships as before.
    */
   static Optional<String> refusal(ShippingAddress address) {
-    if (address != null && UNSERVED_COUNTRIES.contains(address.country())) {
-      return Optional.of("no carrier serves destination country " + address.country());
-    }
-    return Optional.empty();
+    return Optional.ofNullable(address)
+        .map(ShippingAddress::country)
+        .filter(UNSERVED_COUNTRIES::contains)
+        .map(country -> "no carrier serves destination country " + country);
   }
 
   /** The carrier's prefix and the first hex digits of the shipment id: unique per shipment. */

@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import orderflow.consume.TransientFailureException;
+import orderflow.envelope.EventPayload;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
 
 /**
  * Shipping's one decision per order, on a connection the caller owns (and commits). The first
@@ -24,7 +27,16 @@ final class OrderOutcomes {
    *
    * @param reason null for a shipped order
    */
-  record Decision(Outcome outcome, String reason) {}
+  record Decision(Outcome outcome, String reason) {
+    /** The event that announces an unshipped outcome again, for a late or repeated event. */
+    EventPayload announcement(String orderId) {
+      return switch (outcome) {
+        case CANCELLED -> new ShipmentCancelled(orderId, reason);
+        case FAILED -> new ShipmentFailed(orderId, reason);
+        case SHIPPED -> throw new IllegalStateException("a shipment announces order " + orderId);
+      };
+    }
+  }
 
   private OrderOutcomes() {}
 

@@ -42,8 +42,8 @@ final class RunCommand implements Callable<Integer> {
     return ServiceMain.run(
         broker,
         settings,
-        runOptions.httpBind(),
         databaseOptions.url(ShippingService.NAME),
-        ShippingService.definition(Clock.systemUTC()));
+        ShippingService.definition(Clock.systemUTC()),
+        ServiceMain.NO_API);
   }
 }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,11 @@ import java.util.Optional;
  * on SQLite and PostgreSQL.
  */
 final class ShipmentStore {
-  private static final String COLUMNS =
-      "s.shipment_id, s.order_id, s.reservation_id, s.carrier, s.tracking_number, s.status,"
-          + " s.created_at, s.updated_at, i.product_id, i.quantity";
+  private static final String SELECT =
+      "SELECT s.shipment_id, s.order_id, s.reservation_id, s.carrier, s.tracking_number, s.status,"
+          + " s.created_at, s.updated_at, i.product_id, i.quantity FROM ";
+  private static final String ITEMS =
+      " s LEFT JOIN shipment_items i ON i.shipment_id = s.shipment_id";
 
   private ShipmentStore() {}
 
@@ -29,7 +30,6 @@ final class ShipmentStore {
    * @return true if inserted; false if the order already had a shipment (nothing was written)
    */
   static boolean insertIfAbsent(Connection connection, Shipment shipment) throws SQLException {
-    int inserted;
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO shipments (shipment_id, order_id, reservation_id, carrier,"
@@ -40,13 +40,12 @@ final class ShipmentStore {
       insert.setString(3, shipment.reservationId());
       insert.setString(4, shipment.carrier());
       insert.setString(5, shipment.trackingNumber());
-      insert.setString(6, shipment.status().name());
+      insert.setString(6, shipment.status());
       insert.setLong(7, shipment.createdAt().toEpochMilli());
       insert.setLong(8, shipment.updatedAt().toEpochMilli());
-      inserted = insert.executeUpdate();
-    }
-    if (inserted == 0) {
-      return false;
+      if (insert.executeUpdate() == 0) {
+        return false;
+      }
     }
     try (PreparedStatement items =
         connection.prepareStatement(
@@ -68,13 +67,9 @@ final class ShipmentStore {
   static Optional<Shipment> findByOrder(Connection connection, String orderId) throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT "
-                + COLUMNS
-                + " FROM shipments s LEFT JOIN shipment_items i ON i.shipment_id = s.shipment_id"
-                + " WHERE s.order_id = ? ORDER BY i.line_no")) {
+            SELECT + "shipments" + ITEMS + " WHERE s.order_id = ? ORDER BY i.line_no")) {
       query.setString(1, orderId);
-      List<Shipment> found = read(query);
-      return found.stream().findFirst();
+      return read(query).stream().findFirst();
     }
   }
 
@@ -82,10 +77,9 @@ final class ShipmentStore {
   static List<Shipment> newest(Connection connection, int limit) throws SQLException {
     try (PreparedStatement query =
         connection.prepareStatement(
-            "SELECT "
-                + COLUMNS
-                + " FROM (SELECT * FROM shipments ORDER BY created_at DESC, shipment_id LIMIT ?) s"
-                + " LEFT JOIN shipment_items i ON i.shipment_id = s.shipment_id"
+            SELECT
+                + "(SELECT * FROM shipments ORDER BY created_at DESC, shipment_id LIMIT ?)"
+                + ITEMS
                 + " ORDER BY s.created_at DESC, s.shipment_id, i.line_no")) {
       query.setInt(1, limit);
       return read(query);
@@ -102,47 +96,29 @@ final class ShipmentStore {
 
   /** Folds the joined rows (one per item, ordered by shipment) into shipments, in that order. */
   private static List<Shipment> read(PreparedStatement query) throws SQLException {
-    Map<String, Shipment> headers = new LinkedHashMap<>();
-    Map<String, List<Shipment.Item>> items = new HashMap<>();
+    Map<String, Shipment> shipments = new LinkedHashMap<>();
     try (ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
-        String id = rows.getString("shipment_id");
-        if (!headers.containsKey(id)) {
-          headers.put(id, header(rows));
-          items.put(id, new ArrayList<>());
+        Shipment shipment = shipments.get(rows.getString(1));
+        if (shipment == null) {
+          shipment =
+              new Shipment(
+                  rows.getString(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getString(4),
+                  rows.getString(5),
+                  rows.getString(6),
+                  Instant.ofEpochMilli(rows.getLong(7)),
+                  Instant.ofEpochMilli(rows.getLong(8)),
+                  new ArrayList<>());
+          shipments.put(shipment.shipmentId(), shipment);
         }
-        String productId = rows.getString("product_id");
-        if (productId != null) {
-          items.get(id).add(new Shipment.Item(productId, rows.getInt("quantity")));
+        if (rows.getString(9) != null) {
+          shipment.items().add(new Shipment.Item(rows.getString(9), rows.getInt(10)));
         }
       }
     }
-    return headers.values().stream().map(h -> withItems(h, items.get(h.shipmentId()))).toList();
-  }
-
-  private static Shipment header(ResultSet row) throws SQLException {
-    return new Shipment(
-        row.getString("shipment_id"),
-        row.getString("order_id"),
-        row.getString("reservation_id"),
-        row.getString("carrier"),
-        row.getString("tracking_number"),
-        ShipmentStatus.valueOf(row.getString("status")),
-        Instant.ofEpochMilli(row.getLong("created_at")),
-        Instant.ofEpochMilli(row.getLong("updated_at")),
-        List.of());
-  }
-
-  private static Shipment withItems(Shipment header, List<Shipment.Item> items) {
-    return new Shipment(
-        header.shipmentId(),
-        header.orderId(),
-        header.reservationId(),
-        header.carrier(),
-        header.trackingNumber(),
-        header.status(),
-        header.createdAt(),
-        header.updatedAt(),
-        items);
+    return List.copyOf(shipments.values());
   }
 }

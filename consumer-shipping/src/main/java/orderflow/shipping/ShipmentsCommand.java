@@ -52,11 +52,9 @@ final class ShipmentsCommand implements Callable<Integer> {
     if (limit < 1) {
       throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
     }
-    String url = databaseOptions.url(ShippingService.NAME);
-    List<Shipment> shipments;
-    shipments =
+    List<Shipment> shipments =
         QueryDatabase.read(
-            url,
+            databaseOptions.url(ShippingService.NAME),
             ShippingService.NAME,
             "shipments",
             false,
@@ -66,7 +64,7 @@ final class ShipmentsCommand implements Callable<Integer> {
                     : ShipmentStore.findByOrder(connection, orderId).stream().toList());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      JsonOutput.print(out, ShipmentJson.array(shipments));
+      JsonOutput.print(out, shipments);
     } else {
       printTable(out, shipments);
     }

@@ -23,9 +23,10 @@ public final class ShippingCommand {
 
   /** The configured command line, with the {@code dlq} tools for the shipping queue. */
   public static CommandLine commandLine() {
-    return new CommandLine(new ShippingCommand())
-        .addSubcommand("dlq", new DlqCommand(Topology.SHIPPING_QUEUE, NAME))
-        .setExecutionExceptionHandler(new OneLineErrors(NAME));
+    return OneLineErrors.install(
+        new CommandLine(new ShippingCommand())
+            .addSubcommand("dlq", new DlqCommand(Topology.SHIPPING_QUEUE, NAME)),
+        NAME);
   }
 
   /**

@@ -68,7 +68,7 @@ final class ProgramCommandLines {
     }
   }
 
-  private static Supplier<CommandLine> program(String image) {
+  static Supplier<CommandLine> program(String image) {
     String name = image.contains(":") ? image.substring(0, image.indexOf(':')) : image;
     Supplier<CommandLine> commandLine = BY_IMAGE.get(name);
     if (commandLine == null) {

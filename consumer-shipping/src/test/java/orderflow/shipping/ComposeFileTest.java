@@ -73,7 +73,7 @@ class ComposeFileTest {
         Map.of(
             "consumer-inventory", "consumer-inventory",
             "consumer-shipping", "consumer-shipping",
-            "demo", "producer");
+            "demo", "benchmarks/driver");
     for (Map.Entry<String, String> entry : moduleOf.entrySet()) {
       JsonNode build = service(entry.getKey()).path("build");
       Path context = root.resolve(build.path("context").asText()).normalize();
@@ -82,9 +82,10 @@ class ComposeFileTest {
       assertTrue(Files.isRegularFile(dockerfile), entry.getKey() + ": no " + dockerfile);
       String module = build.path("args").path("MODULE").asText();
       assertEquals(entry.getValue(), module, entry.getKey() + " builds the wrong module");
+      String jar = build.path("args").path("JAR").asText(module);
       String pom = Files.readString(context.resolve(module).resolve("pom.xml"));
       assertTrue(
-          pom.contains("<artifactId>" + module + "</artifactId>"),
+          pom.contains("<artifactId>" + jar + "</artifactId>"),
           module + "'s jar is named after its artifactId");
     }
   }
@@ -103,7 +104,8 @@ class ComposeFileTest {
     assertTrue(stages.get(1).matches("eclipse-temurin:17-jre\\b.*"), stages.get(1));
     assertTrue(dockerfile.contains("ARG MODULE"));
     assertTrue(dockerfile.contains("-pl \"${MODULE}\" -am package"));
-    assertTrue(dockerfile.contains("\"${MODULE}/target/${MODULE}.jar\""));
+    assertTrue(dockerfile.contains("ARG JAR=${MODULE}"));
+    assertTrue(dockerfile.contains("\"${MODULE}/target/${JAR}.jar\""));
     assertTrue(dockerfile.contains("COPY --chmod=0755 docker/healthcheck.sh /app/healthcheck"));
     assertTrue(Files.isExecutable(root.resolve("docker/healthcheck.sh")));
     assertTrue(dockerfile.contains("mkdir -p /app/data"), "the volume's mount point exists");

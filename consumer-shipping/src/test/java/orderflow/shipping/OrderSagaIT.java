@@ -100,7 +100,7 @@ class OrderSagaIT {
             broker.settings(),
             settings(),
             inventoryDb,
-            InventoryService.definition(STOCK_PER_PRODUCT, 50));
+            InventoryService.definition(STOCK_PER_PRODUCT));
     ServiceMain.RunningService shipping =
         ServiceMain.start(
             broker.settings(),

@@ -74,7 +74,7 @@ class OrderViewSagaIT {
             broker.settings(),
             settings(),
             inventoryDb,
-            InventoryService.definition(STOCK_PER_PRODUCT, 100));
+            InventoryService.definition(STOCK_PER_PRODUCT));
     ServiceMain.RunningService shipping =
         ServiceMain.start(
             broker.settings(),

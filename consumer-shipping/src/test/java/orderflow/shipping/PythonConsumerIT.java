@@ -81,7 +81,7 @@ class PythonConsumerIT {
             broker.settings(),
             settings(),
             TestDatabases.sqlite(dir),
-            InventoryService.definition(20, 100));
+            InventoryService.definition(20));
     ServiceMain.RunningService shipping =
         ServiceMain.start(
             broker.settings(),
@@ -174,7 +174,7 @@ class PythonConsumerIT {
   private static String runSaga(TestBroker broker) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine saga = orderflow.producer.Main.commandLine();
+    CommandLine saga = orderflow.producer.Drivers.commandLine();
     saga.setOut(new PrintWriter(out, true));
     saga.setErr(new PrintWriter(err, true));
     int exit =

@@ -80,7 +80,7 @@ class SagaRaceTest {
     private final Map<String, OrderCreated> created = new HashMap<>();
 
     Saga(Path dir) throws SQLException {
-      ServiceDefinition inventoryService = InventoryService.definition(DEFAULT_STOCK, 1);
+      ServiceDefinition inventoryService = InventoryService.definition(DEFAULT_STOCK);
       ServiceDefinition shippingService = ShippingService.definition(Clock.systemUTC());
       inventory = Database.open(TestDatabases.sqlite(dir));
       inventory.migrate(inventoryService.name(), inventoryService.migrations());

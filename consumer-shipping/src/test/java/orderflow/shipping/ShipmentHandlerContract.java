@@ -13,9 +13,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import orderflow.consume.EventHandler;
 import orderflow.envelope.CancellationRefused;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventPayload;
+import orderflow.envelope.EventType;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderShipped;
@@ -30,13 +32,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@link CreateShipmentHandler} guarantees, on a real database of each dialect (subclasses
- * choose it), each event applied in a transaction of its own as the runtime does.
+ * What shipping's handlers guarantee, on a real database of each dialect (subclasses choose it),
+ * each event applied in a transaction of its own as the runtime does.
  */
 abstract class ShipmentHandlerContract {
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00.123Z");
 
-  final CreateShipmentHandler handler = new CreateShipmentHandler(Clock.fixed(NOW, ZoneOffset.UTC));
+  final EventHandler handler =
+      ShippingService.definition(Clock.fixed(NOW, ZoneOffset.UTC))
+          .handlers()
+          .get(EventType.INVENTORY_RESERVED);
   Database database;
 
   abstract String databaseUrl();
@@ -62,7 +67,7 @@ abstract class ShipmentHandlerContract {
     Shipment shipment = shipmentOf(orderId);
     assertEquals(
         event.payloadAs(InventoryReserved.class).reservationId(), shipment.reservationId());
-    assertEquals(ShipmentStatus.SHIPPED, shipment.status());
+    assertEquals(Shipment.SHIPPED, shipment.status());
     assertEquals(Carriers.forOrder(orderId).name(), shipment.carrier());
     assertTrue(
         shipment.trackingNumber().startsWith(Carriers.forOrder(orderId).trackingPrefix()),
@@ -210,7 +215,9 @@ abstract class ShipmentHandlerContract {
   List<EventPayload> cancel(String orderId, String reason) throws Exception {
     return apply(
         EventEnvelope.first(new OrderCancelled(orderId, reason), "producer"),
-        new CancelShipmentHandler(Clock.fixed(NOW, ZoneOffset.UTC)));
+        ShippingService.definition(Clock.fixed(NOW, ZoneOffset.UTC))
+            .handlers()
+            .get(EventType.ORDER_CANCELLED));
   }
 
   List<EventPayload> apply(EventEnvelope event, orderflow.consume.EventHandler other)

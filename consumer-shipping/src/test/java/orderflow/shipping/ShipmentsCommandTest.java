@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import orderflow.consume.EventHandler;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventType;
 import orderflow.envelope.ReservedItem;
 import orderflow.store.Database;
 import orderflow.testing.RecordingContext;
@@ -29,7 +31,8 @@ class ShipmentsCommandTest {
   @TempDir Path dir;
   private String url;
   private Database database;
-  private final CreateShipmentHandler handler = new CreateShipmentHandler(Clock.systemUTC());
+  private final EventHandler handler =
+      ShippingService.definition(Clock.systemUTC()).handlers().get(EventType.INVENTORY_RESERVED);
 
   @BeforeEach
   void migrate() throws Exception {

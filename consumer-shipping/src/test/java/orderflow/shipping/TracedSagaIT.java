@@ -107,11 +107,10 @@ class TracedSagaIT {
         ServiceMain.start(
             broker.settings(),
             settings().httpPort(0).build(),
-            "127.0.0.1",
             ordersDb,
             OrderService.definition(Dialect.of(ordersDb), clock),
             (db, publisher) ->
-                List.of(new OrderApi(db, topology.ordersExchange(), clock, publisher::submit)));
+                new OrderApi(db, topology.ordersExchange(), clock, publisher::submit));
     running.add(orders);
     String base = "http://127.0.0.1:" + orders.httpPort();
 
@@ -342,7 +341,7 @@ class TracedSagaIT {
    */
   private static ServiceDefinition failingOnceFor(
       String customer, Set<String> failed, CountDownLatch cancelAccepted) {
-    ServiceDefinition real = InventoryService.definition(100, 50);
+    ServiceDefinition real = InventoryService.definition(100);
     Map<EventType, EventHandler> handlers = new EnumMap<>(EventType.class);
     handlers.putAll(real.handlers());
     EventHandler reserve = real.handlers().get(EventType.ORDER_CREATED);

@@ -2,6 +2,8 @@ package orderflow.orderservice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import orderflow.config.LogSafe;
@@ -10,15 +12,17 @@ import orderflow.envelope.EventLimits;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.envelope.ShippingAddress;
+import orderflow.privacy.AddressCipher;
 
 /**
  * The body of {@code POST /orders}, validated by the envelope's own rules ({@link OrderItem},
  * {@link ShippingAddress}, {@link OrderCreated}), so the API accepts exactly what an {@code
  * OrderCreated} can carry: {@code customerId}, {@code items} and an optional {@code
  * shippingAddress} ({@code country} required in it; {@code street}, {@code city}, {@code
- * postalCode} optional), which becomes version 3's {@code shippingAddress}. Immutable.
+ * postalCode} optional), which becomes version 3's {@code shippingAddress}, those three encrypted.
+ * Immutable.
  *
- * @param shippingAddress null when the request has none
+ * @param shippingAddress in clear; null when the request has none
  */
 record NewOrder(String customerId, List<OrderItem> items, ShippingAddress shippingAddress) {
   NewOrder {
@@ -51,16 +55,22 @@ record NewOrder(String customerId, List<OrderItem> items, ShippingAddress shippi
     }
     NewOrder order = new NewOrder(customerId, items, shippingAddress(root.get("shippingAddress")));
     try {
-      order.toEvent("validation");
+      OrderCreated.of("validation", customerId, items);
     } catch (IllegalArgumentException e) {
       throw fromRule("", e);
     }
     return order;
   }
 
-  /** The {@code OrderCreated} payload of this order under {@code orderId}. */
-  OrderCreated toEvent(String orderId) {
-    return OrderCreated.of(orderId, customerId, items, shippingAddress);
+  /**
+   * The {@code OrderCreated} payload of this order under {@code orderId}, its address's personal
+   * fields encrypted by {@code cipher} (which may make the customer's data key on {@code
+   * connection}).
+   */
+  OrderCreated toEvent(String orderId, AddressCipher cipher, Connection connection)
+      throws SQLException {
+    return OrderCreated.of(
+        orderId, customerId, items, cipher.seal(connection, orderId, customerId, shippingAddress));
   }
 
   /** A digest of what was asked, so a key reused for another request is recognised. */

@@ -1,5 +1,8 @@
 package orderflow.orderservice;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.OrderCreated;
+import orderflow.envelope.ShippingAddress;
+import orderflow.privacy.AddressCipher;
 
 /**
  * An order's state and its events in causal order, each with its hop latency (its timestamp minus
@@ -16,10 +24,38 @@ import orderflow.envelope.EventEnvelope;
  * /orders/{id}} ({@link #toJson}) and of one element of {@code orders list --json} and {@code GET
  * /orders} ({@link #summaryJson}) are made here only, so the CLI and the API never drift apart.
  * Immutable.
+ *
+ * @param shippingAddress in clear, shown to the order's owner and admins only; null when not asked
+ *     for ({@link #withAddress}) or the order has none
+ * @param erased true when the customer's personal data was erased: the address has its country only
  */
-public record OrderDetails(OrderState state, List<EventLine> events) {
+public record OrderDetails(
+    OrderState state, List<EventLine> events, ShippingAddress shippingAddress, boolean erased) {
   public OrderDetails {
     events = List.copyOf(events);
+  }
+
+  /** Without the address: as anyone who may see the order but not its owner's data sees it. */
+  public OrderDetails(OrderState state, List<EventLine> events) {
+    this(state, events, null, false);
+  }
+
+  /**
+   * As the order's owner or an admin sees it: with the address of its {@code OrderCreated} in
+   * clear, or only its country when the customer's data was erased.
+   */
+  public OrderDetails withAddress(Connection connection, AddressCipher cipher) throws SQLException {
+    for (EventLine line : events) {
+      if (line.event().payload() instanceof OrderCreated order && order.shippingAddress() != null) {
+        Optional<ShippingAddress> clear = cipher.open(connection, order);
+        return new OrderDetails(
+            state,
+            events,
+            clear.orElse(ShippingAddress.country(order.shippingAddress().country())),
+            clear.isEmpty());
+      }
+    }
+    return this;
   }
 
   /**
@@ -64,6 +100,14 @@ public record OrderDetails(OrderState state, List<EventLine> events) {
   public Map<String, Object> toJson() {
     Map<String, Object> json = summaryJson(state);
     json.put("traceId", traceId());
+    if (shippingAddress != null) {
+      Map<String, Object> address =
+          EventCodec.mapper().convertValue(shippingAddress, new TypeReference<>() {});
+      if (erased) {
+        address.put("erased", true);
+      }
+      json.put("shippingAddress", address);
+    }
     List<Map<String, Object>> eventsJson = new ArrayList<>();
     for (EventLine line : events) {
       EventEnvelope event = line.event();

@@ -10,17 +10,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
 import orderflow.orderservice.GroupCommit.Written;
+import orderflow.privacy.AddressCipher;
 import orderflow.store.Database;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
 
 /**
  * Places an order (the write side of the order API): in one transaction, appends its {@code
- * OrderCreated} to the event store and folds it into the read model, adds the event to the outbox
- * (handed to the service's outbox publisher after commit), and records the idempotency key. So an
- * order exists if and only if its event will be published, and a retried request with the same key
- * finds the first order instead of creating a second. Concurrent placements share a transaction
- * ({@link GroupCommit}): one disk sync for a group, each placement in its own savepoint.
+ * OrderCreated}, its address encrypted, to the event store and folds it into the read model, adds
+ * the event to the outbox (handed to the service's outbox publisher after commit), and records the
+ * idempotency key. So an order exists if and only if its event will be published, and a retried
+ * request with the same key finds the first order instead of creating a second. Concurrent
+ * placements share a transaction ({@link GroupCommit}): one disk sync for a group, which runs
+ * without savepoints while no placement fails; a failing placement is taken out and the group runs
+ * again without it.
  *
  * <p>Thread-safe.
  */
@@ -31,16 +34,30 @@ final class OrderPlacement {
   private final OrderProjector projector;
   private final GroupCommit groups;
   private final IdempotencyKeys keys;
+  private final AddressCipher cipher;
 
-  /**
-   * @param committed takes the outbox entries of each committed placement (the outbox publisher)
-   */
+  /** With the master keys the environment names ({@link AddressCipher#fromEnvironment}). */
   OrderPlacement(
       Database database,
       String exchange,
       Clock clock,
       OrderProjector projector,
       Consumer<List<OutboxEntry>> committed) {
+    this(database, exchange, clock, projector, committed, AddressCipher.fromEnvironment());
+  }
+
+  /**
+   * @param committed takes the outbox entries of each committed placement (the outbox publisher)
+   * @param cipher encrypts each order's address in the placement's transaction
+   */
+  OrderPlacement(
+      Database database,
+      String exchange,
+      Clock clock,
+      OrderProjector projector,
+      Consumer<List<OutboxEntry>> committed,
+      AddressCipher cipher) {
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
     this.exchange = Objects.requireNonNull(exchange, "exchange");
     this.keys = new IdempotencyKeys(clock);
     this.projector = Objects.requireNonNull(projector, "projector");
@@ -58,17 +75,12 @@ final class OrderPlacement {
   record Placed(String orderId, boolean replayed) {}
 
   /**
+   * Places {@code order} in the next group: the future completes after the commit (on the group
+   * commit's thread), or fails as {@link GroupCommit#submit} says, or with a {@link
+   * IdempotencyKeys.KeyReusedException} when the key placed another request's order. A placement
+   * that lost the race for its key to another transaction runs once more and finds that order.
+   *
    * @param idempotencyKey null when the client sent none
-   * @throws IdempotencyKeys.KeyReusedException when the key placed another request's order
-   */
-  Placed place(NewOrder order, String idempotencyKey) throws SQLException {
-    GroupCommit.Write<Placed> write = placing(order, idempotencyKey);
-    return IdempotencyKeys.settlingRaces(() -> groups.run(write));
-  }
-
-  /**
-   * As {@link #place}, without waiting: the future completes after the commit (on the group
-   * commit's thread), or fails as {@link GroupCommit#submit} says.
    */
   CompletableFuture<Placed> placeWithoutWaiting(NewOrder order, String idempotencyKey) {
     GroupCommit.Write<Placed> write = placing(order, idempotencyKey);
@@ -95,7 +107,8 @@ final class OrderPlacement {
 
   private Written<Placed> create(Connection transaction, NewOrder order, String orderId)
       throws SQLException {
-    EventEnvelope created = EventEnvelope.first(order.toEvent(orderId), SOURCE);
+    EventEnvelope created =
+        EventEnvelope.first(order.toEvent(orderId, cipher, transaction), SOURCE);
     OutboxEntry entry = Outbox.add(transaction, exchange, created);
     projector.recordFirst(transaction, created, entry.message().body());
     return new Written<>(new Placed(orderId, false), List.of(entry));

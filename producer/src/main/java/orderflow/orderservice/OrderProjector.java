@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
+import orderflow.envelope.CustomerDataErased;
 import orderflow.envelope.EventEnvelope;
 import orderflow.store.Dialect;
 
@@ -14,7 +15,7 @@ import orderflow.store.Dialect;
  * The order service's handler for every order event: appends the event to the order event store
  * and, when it was new, folds all of the order's events into its read-model row, in the runtime's
  * transaction. A repeat (another eventId is the inbox's job; the same eventId written earlier by
- * the order API) changes nothing. It emits no events.
+ * the order API) changes nothing, and so does a {@code CustomerDataErased}. It emits no events.
  *
  * <p>Stateless apart from its collaborators, and thread-safe.
  */
@@ -52,9 +53,14 @@ public final class OrderProjector implements EventHandler {
   /**
    * Appends and folds inside the caller's transaction.
    *
-   * @return true when the event was new, false when the store already held it
+   * @return true when the event was new, false when the store already held it or it belongs to no
+   *     order
    */
   boolean record(Connection connection, EventEnvelope event) throws SQLException {
+    if (event.payload() instanceof CustomerDataErased) {
+      // Made where the key was destroyed, in the same transaction: nothing to store or fold.
+      return false;
+    }
     String orderId = event.payload().orderId();
     OrderLocks.lock(connection, dialect, orderId);
     if (!store.append(connection, event, clock.instant())) {

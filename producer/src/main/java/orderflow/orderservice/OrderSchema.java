@@ -8,7 +8,8 @@ import orderflow.store.Migration;
  * event store (the source of truth; {@code seq} keeps arrival order, {@code event_id} makes an
  * append idempotent); {@code orders} is the read model folded from it, rewritten in the same
  * transaction as each append; {@code idempotency_keys} remembers which order a key of the HTTP API
- * created.
+ * created; {@code customer_keys} holds each customer's data key, wrapped, until it is erased
+ * ({@link orderflow.privacy.CustomerKeys}).
  */
 final class OrderSchema {
   static final String COMPONENT = "orders";
@@ -72,6 +73,17 @@ final class OrderSchema {
             "the W3C trace context each event was stored in",
             // NULL when tracing was off. An operator goes from an order to its trace; a later
             // cancellation continues the trace its order was placed in.
-            List.of("ALTER TABLE order_events ADD COLUMN traceparent TEXT")));
+            List.of("ALTER TABLE order_events ADD COLUMN traceparent TEXT")),
+        new Migration(
+            4,
+            "customer data keys, wrapped by a master key; a tombstone once erased",
+            List.of(
+                "CREATE TABLE customer_keys ("
+                    + " customer_id VARCHAR(200) PRIMARY KEY,"
+                    + " key_id VARCHAR(64),"
+                    + " master_key_id VARCHAR(64),"
+                    + " wrapped_key VARCHAR(200),"
+                    + " created_at BIGINT NOT NULL,"
+                    + " erased_at BIGINT)")));
   }
 }

@@ -2,6 +2,7 @@ package orderflow.producer;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import orderflow.broker.FailureLine;
 import orderflow.cli.OneLineErrors;
 import orderflow.config.BrokerOptions;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,7 @@ abstract class BrokerCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return fail("interrupted", e);
     } catch (Exception e) {
-      return fail(BrokerErrors.describe(e), e);
+      return fail(FailureLine.describe(e), e);
     }
   }
 

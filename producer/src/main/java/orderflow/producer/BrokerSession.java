@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.util.List;
 import orderflow.broker.BrokerConnector;
+import orderflow.broker.FailureLine;
 import orderflow.config.BrokerOptions;
 import orderflow.config.BrokerSettings;
 import orderflow.topology.ExchangeSpec;
@@ -96,7 +97,7 @@ final class BrokerSession implements AutoCloseable {
     } catch (IOException e) {
       throw new CommandFailure(
           "declaring the topology failed: "
-              + BrokerErrors.describe(e)
+              + FailureLine.describe(e)
               + " (run `producer topology verify` to list the differences)",
           e);
     } catch (java.util.concurrent.TimeoutException e) {

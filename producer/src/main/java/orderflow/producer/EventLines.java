@@ -1,119 +1,169 @@
 package orderflow.producer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.Delivery;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import orderflow.config.LogSafe;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventPayload;
+import orderflow.envelope.EventType;
 import orderflow.envelope.InvalidEventException;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * How {@code producer watch} and {@code producer events} print one event: a text line or a JSON
- * object on one line. Anything taken from a message is escaped (text with {@link LogSafe}, JSON as
- * ASCII), so a message cannot forge a line or send escape sequences to the watcher's terminal.
+ * What {@code producer watch} and {@code producer events} print, and how: the {@code --order},
+ * {@code --type}, {@code --limit} and {@code --json} options, one line per event. Anything taken
+ * from a message is escaped (text with {@link LogSafe}, JSON as ASCII), so a message cannot forge a
+ * line or send escape sequences to the terminal. Used by one consumer thread at a time.
  */
 final class EventLines {
   // Escapes every non-ASCII character too, which covers C1 controls the JSON default leaves raw.
   private static final ObjectWriter ASCII_JSON =
       EventCodec.mapper().writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
-  private EventLines() {}
+  @Option(names = "--order", paramLabel = "ID", description = "Only events of this order")
+  String orderId;
 
-  /** Milliseconds from the event's creation to now: how long its hop through the broker took. */
-  static long hopMillis(EventEnvelope event, long nowMillis) {
-    return nowMillis - event.timestamp().toEpochMilli();
-  }
+  @Option(
+      names = "--type",
+      paramLabel = "T",
+      converter = TypeConverter.class,
+      description = "Only events of this type (OrderCreated, InventoryReserved, ...)")
+  EventType type;
 
-  static String text(EventEnvelope event, long nowMillis) {
-    return event.timestamp()
-        + " "
-        + event.eventType().wireName()
-        + " order="
-        + LogSafe.escape(event.payload().orderId())
-        + " event="
-        + event.eventId()
-        + " hop="
-        + hopMillis(event, nowMillis)
-        + "ms";
-  }
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Stop after printing N events (default: no limit)")
+  long limit;
 
-  static String json(EventEnvelope event, long nowMillis) {
-    ObjectNode line = EventCodec.mapper().createObjectNode();
-    line.put("time", event.timestamp().toString());
-    line.put("eventType", event.eventType().wireName());
-    line.put("orderId", event.payload().orderId());
-    line.put("eventId", event.eventId().toString());
-    line.put("correlationId", event.metadata().correlationId());
-    line.put("causationId", event.metadata().causationId());
-    line.put("hopMs", hopMillis(event, nowMillis));
-    line.set("payload", EventCodec.mapper().valueToTree(event.payload()));
-    return write(line);
-  }
+  @Option(names = "--json", description = "Print one JSON object per line")
+  boolean json;
 
-  /** A stream's event: its offset first, then what it is, with no hop (it may be days old). */
-  static String stream(long offset, EventEnvelope event, boolean json) {
-    if (!json) {
-      return "offset="
-          + offset
-          + " "
-          + event.timestamp()
-          + " "
-          + event.eventType().wireName()
-          + " order="
-          + LogSafe.escape(event.payload().orderId())
-          + " event="
-          + event.eventId()
-          + " causation="
-          + LogSafe.escape(String.valueOf(event.metadata().causationId()));
-    }
-    ObjectNode line = EventCodec.mapper().createObjectNode();
-    line.put("offset", offset);
-    line.put("time", event.timestamp().toString());
-    line.put("eventType", event.eventType().wireName());
-    line.put("orderId", event.payload().orderId());
-    line.put("eventId", event.eventId().toString());
-    line.put("correlationId", event.metadata().correlationId());
-    line.put("causationId", event.metadata().causationId());
-    line.set("payload", EventCodec.mapper().valueToTree(event.payload()));
-    return write(line);
-  }
+  private final EventCodec codec = new EventCodec();
+  private long printed;
 
-  /** A stream message that is not a valid event, with its offset. */
-  static String invalidInStream(
-      long offset, Delivery delivery, InvalidEventException e, boolean json) {
-    if (!json) {
-      return "offset=" + offset + " " + invalid(delivery, e, false);
-    }
-    ObjectNode line = EventCodec.mapper().createObjectNode();
-    line.put("offset", offset);
-    line.put("invalid", true);
-    line.put("messageId", delivery.getProperties().getMessageId());
-    line.put("field", e.field());
-    line.put("reason", e.reason());
-    return write(line);
-  }
+  /** One event; {@code offset} only from the stream, {@code hopMs} only live. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record EventLine(
+      Long offset,
+      String time,
+      String eventType,
+      String orderId,
+      String eventId,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String correlationId,
+      @JsonInclude(JsonInclude.Include.ALWAYS) String causationId,
+      Long hopMs,
+      EventPayload payload) {}
 
-  static String invalid(Delivery delivery, InvalidEventException e, boolean json) {
-    String messageId = delivery.getProperties().getMessageId();
-    if (!json) {
-      return "INVALID message_id=" + LogSafe.escape(messageId) + " " + e.getMessage();
-    }
-    ObjectNode line = EventCodec.mapper().createObjectNode();
-    line.put("invalid", true);
-    line.put("messageId", messageId);
-    line.put("field", e.field());
-    line.put("reason", e.reason());
-    return write(line);
-  }
+  /** A message that is not a valid event. */
+  record InvalidLine(
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long offset,
+      boolean invalid,
+      String messageId,
+      String field,
+      String reason) {}
 
-  private static String write(ObjectNode node) {
+  /**
+   * Prints the message if the options select it; {@code offset} is null for a live message, whose
+   * line then tells its hop latency (now minus the event's timestamp).
+   *
+   * @return true once {@code --limit} events were printed
+   */
+  boolean print(PrintWriter out, Long offset, Delivery delivery) {
+    EventEnvelope event;
     try {
-      return ASCII_JSON.writeValueAsString(node);
+      event = codec.decode(delivery.getBody());
+    } catch (InvalidEventException e) {
+      if (orderId == null && type == null) {
+        out.println(invalid(offset, delivery, e, json));
+      }
+      return false;
+    }
+    boolean selected =
+        (orderId == null
+                || orderId.equals(event.payload().orderId())
+                || orderId.equals(event.metadata().correlationId()))
+            && (type == null || type == event.eventType());
+    if (!selected) {
+      return false;
+    }
+    Long hop =
+        offset == null ? System.currentTimeMillis() - event.timestamp().toEpochMilli() : null;
+    out.println(line(offset, event, hop, json));
+    return limit > 0 && ++printed >= limit;
+  }
+
+  static String line(Long offset, EventEnvelope event, Long hopMs, boolean json) {
+    EventLine line =
+        new EventLine(
+            offset,
+            event.timestamp().toString(),
+            event.eventType().wireName(),
+            event.payload().orderId(),
+            event.eventId().toString(),
+            event.metadata().correlationId(),
+            event.metadata().causationId(),
+            hopMs,
+            event.payload());
+    if (json) {
+      return write(line);
+    }
+    return (offset == null ? "" : "offset=" + offset + " ")
+        + line.time()
+        + " "
+        + line.eventType()
+        + " order="
+        + LogSafe.escape(line.orderId())
+        + " event="
+        + line.eventId()
+        + (hopMs != null
+            ? " hop=" + hopMs + "ms"
+            : " causation=" + LogSafe.escape(String.valueOf(line.causationId())));
+  }
+
+  static String invalid(Long offset, Delivery delivery, InvalidEventException e, boolean json) {
+    String messageId = delivery.getProperties().getMessageId();
+    if (json) {
+      return write(new InvalidLine(offset, true, messageId, e.field(), e.reason()));
+    }
+    return (offset == null ? "" : "offset=" + offset + " ")
+        + "INVALID message_id="
+        + LogSafe.escape(messageId)
+        + " "
+        + e.getMessage();
+  }
+
+  private static String write(Object line) {
+    try {
+      return ASCII_JSON.writeValueAsString(line);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a JSON line", e);
+    }
+  }
+
+  /** {@code --type} by its wire name; an unknown one is a usage error naming the known ones. */
+  static final class TypeConverter implements ITypeConverter<EventType> {
+    @Override
+    public EventType convert(String value) {
+      return EventType.fromWireName(value)
+          .orElseThrow(
+              () ->
+                  new TypeConversionException(
+                      "unknown type '"
+                          + value
+                          + "'; one of "
+                          + Arrays.stream(EventType.values())
+                              .map(EventType::wireName)
+                              .collect(Collectors.joining(", "))));
     }
   }
 }

@@ -22,8 +22,6 @@ public final class Main {
 
   /** The configured command line, also used by tests to run commands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new ProducerCommand())
-        .setExecutionExceptionHandler(new OneLineErrors(PROGRAM, BrokerErrors::describe))
-        .setParameterExceptionHandler(new UsageErrorReporter());
+    return OneLineErrors.install(new CommandLine(new ProducerCommand()), PROGRAM);
   }
 }

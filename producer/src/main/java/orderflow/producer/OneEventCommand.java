@@ -3,6 +3,7 @@ package orderflow.producer;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
 import java.util.Optional;
+import orderflow.broker.FailureLine;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
@@ -73,7 +74,7 @@ abstract class OneEventCommand extends BrokerCommand {
             .orElseGet(
                 () ->
                     outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
-                        ? BrokerErrors.describe(channelClosed)
+                        ? FailureLine.describe(channelClosed)
                         : explain(outcome, event.routingKey(), blocks)));
   }
 

@@ -1,6 +1,8 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,14 +10,23 @@ import java.util.Optional;
 import java.util.UUID;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
+import orderflow.consume.options.DatabaseOptions;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ShippingAddress;
+import orderflow.orderservice.OrderService;
+import orderflow.privacy.AddressCipher;
+import orderflow.store.Database;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
-/** {@code producer order}: publishes one OrderCreated and waits for the broker's confirm. */
+/**
+ * {@code producer order}: publishes one OrderCreated and waits for the broker's confirm; the
+ * address's personal fields are encrypted first (docs/architecture.md section 3.1).
+ */
 @Command(
     name = "order",
     mixinStandardHelpOptions = true,
@@ -51,25 +62,50 @@ final class OrderCommand extends OneEventCommand {
               + " serves (AQ). Default: no address")
   String shipTo;
 
+  @Option(names = "--street", description = "Street line of the address (with --ship-to)")
+  String street;
+
+  @Option(names = "--city", description = "City of the address (with --ship-to)")
+  String city;
+
+  @Option(names = "--postal-code", description = "Postal code of the address (with --ship-to)")
+  String postalCode;
+
+  @Mixin DatabaseOptions database;
+
   @Option(names = "--json", description = "Print {orderId, eventId, correlationId} as JSON")
   boolean json;
 
   @Override
   int execute() throws Exception {
     if (customer.isBlank()) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--customer must not be blank");
+      throw new ParameterException(spec.commandLine(), "--customer must not be blank");
     }
-    OrderCreated order =
+    if (shipTo == null && (street != null || city != null || postalCode != null)) {
+      throw new ParameterException(spec.commandLine(), "an address needs --ship-to COUNTRY");
+    }
+    String orderId = UUID.randomUUID().toString();
+    ShippingAddress address =
+        shipTo == null
+            ? null
+            : OrderRules.asUsageError(
+                spec,
+                "invalid address",
+                () -> new ShippingAddress(street, city, postalCode, shipTo));
+    OrderCreated unaddressed =
         OrderRules.asUsageError(
             spec,
             "invalid order",
             () ->
                 OrderCreated.of(
-                    UUID.randomUUID().toString(),
-                    customer.strip(),
-                    items.stream().map(ItemSpec::toOrderItem).toList(),
-                    shipTo == null ? null : ShippingAddress.country(shipTo)));
+                    orderId, customer.strip(), items.stream().map(ItemSpec::toOrderItem).toList()));
+    OrderCreated order =
+        new OrderCreated(
+            orderId,
+            unaddressed.customerId(),
+            unaddressed.items(),
+            unaddressed.totalAmount(),
+            sealed(orderId, address));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     Optional<String> notAccepted = publishConfirmed("order", event);
     if (notAccepted.isPresent()) {
@@ -87,5 +123,26 @@ final class OrderCommand extends OneEventCommand {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * The address with its personal fields encrypted under the customer's data key, which lives in
+   * the order service's database ({@code --db}); that database is opened only for such fields.
+   */
+  private ShippingAddress sealed(String orderId, ShippingAddress address) {
+    if (address == null || address.hasNoPersonalData()) {
+      return address;
+    }
+    try (Database db = Database.open(database.url(OrderService.NAME))) {
+      db.migrate(OrderService.NAME, OrderService.migrations());
+      try (Connection connection = db.open()) {
+        ShippingAddress sealed =
+            AddressCipher.fromEnvironment().seal(connection, orderId, customer.strip(), address);
+        connection.commit();
+        return sealed;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot encrypt the address: " + e.getMessage(), e);
+    }
   }
 }

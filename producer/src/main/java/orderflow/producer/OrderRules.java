@@ -1,10 +1,7 @@
 package orderflow.producer;
 
-import java.util.List;
 import java.util.function.Supplier;
 import orderflow.config.LogSafe;
-import orderflow.envelope.OrderCreated;
-import orderflow.envelope.OrderItem;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -23,21 +20,6 @@ final class OrderRules {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
           spec.commandLine(), what + ": " + LogSafe.escape(e.getMessage(), 500), e);
-    }
-  }
-
-  /** Checks that every product, with this quantity, makes an order a consumer would accept. */
-  static void requireValid(
-      CommandSpec spec, String customer, List<String> products, int maxQuantity) {
-    for (String product : products) {
-      asUsageError(
-          spec,
-          "invalid order",
-          () ->
-              OrderCreated.of(
-                  "check",
-                  customer,
-                  List.of(new OrderItem(product, maxQuantity, OrderGenerator.UNIT_PRICE))));
     }
   }
 }

@@ -2,9 +2,6 @@ package orderflow.producer;
 
 import orderflow.cli.ManifestVersion;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code producer orders}: the order service's queries, read from its database. */
 @Command(
@@ -18,12 +15,4 @@ import picocli.CommandLine.Spec;
       OrdersRebuildCommand.class,
       OrdersProjectCommand.class
     })
-final class OrdersCommand implements Runnable {
-  @Spec private CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new ParameterException(
-        spec.commandLine(), "Missing subcommand: one of show, list, rebuild, project");
-  }
-}
+final class OrdersCommand {}

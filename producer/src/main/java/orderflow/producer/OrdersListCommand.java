@@ -2,7 +2,6 @@ package orderflow.producer;
 
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import orderflow.config.LogSafe;
 import orderflow.orderservice.OrderDetails;
@@ -11,8 +10,10 @@ import orderflow.orderservice.OrderQueries;
 import orderflow.orderservice.OrderState;
 import orderflow.orderservice.OrderStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code producer orders list}: orders from the read model, newest first. */
 @Command(
@@ -26,15 +27,16 @@ final class OrdersListCommand extends OrdersQuery {
   @Option(
       names = "--status",
       paramLabel = "S",
+      converter = StatusConverter.class,
       description = "Only orders in this status: CREATED, RESERVED, REJECTED, SHIPPED, ...")
-  String status;
+  OrderStatus status;
 
   @Option(
       names = "--since",
       paramLabel = "T",
       description =
           "Only orders whose first event is at or after T (ISO-8601, e.g. 2026-01-31T10:00:00Z)")
-  String since;
+  Instant since;
 
   @Option(
       names = "--limit",
@@ -45,7 +47,10 @@ final class OrdersListCommand extends OrdersQuery {
 
   @Override
   int execute() throws Exception {
-    OrderFilter filter = filter();
+    if (limit < 0) {
+      throw new ParameterException(spec.commandLine(), "--limit must not be negative");
+    }
+    OrderFilter filter = new OrderFilter(customer, status, since, limit);
     List<OrderState> orders = read(c -> new OrderQueries().list(c, filter));
     if (json) {
       printJson(orders.stream().map(OrderDetails::summaryJson).toList());
@@ -55,26 +60,16 @@ final class OrdersListCommand extends OrdersQuery {
     return 0;
   }
 
-  private OrderFilter filter() {
-    OrderStatus wanted = null;
-    Instant from = null;
-    try {
-      wanted = status == null ? null : OrderStatus.parse(status);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--status " + e.getMessage(), e);
+  /** {@code --status} in any case, refused with the list of statuses. */
+  static final class StatusConverter implements ITypeConverter<OrderStatus> {
+    @Override
+    public OrderStatus convert(String value) {
+      try {
+        return OrderStatus.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
-    try {
-      from = since == null ? null : Instant.parse(since);
-    } catch (DateTimeParseException e) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--since must be an ISO-8601 instant such as 2026-01-31T10:00:00Z",
-          e);
-    }
-    if (limit < 0) {
-      throw new ParameterException(spec.commandLine(), "--limit must not be negative");
-    }
-    return new OrderFilter(customer, wanted, from, limit);
   }
 
   /** What explains the order's status: its end state's reason, or its carrier. */

@@ -2,8 +2,6 @@ package orderflow.producer;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import orderflow.cli.JsonOutput;
 import orderflow.consume.options.DatabaseOptions;
@@ -70,16 +68,11 @@ final class OrdersProjectCommand extends BrokerCommand {
               session.connection(),
               session.topology().eventsStream(),
               follow,
-              StreamWalk.DEFAULT_QUIET,
               StreamProjection.MAX_BATCH);
       result = projection.run(walk, stopped::get);
     }
     if (json) {
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("applied", result.applied());
-      summary.put("skipped", result.skipped());
-      summary.put("nextOffset", result.nextOffset());
-      JsonOutput.print(out(), summary);
+      JsonOutput.print(out(), result);
     } else {
       out()
           .printf(

@@ -3,6 +3,7 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
+import orderflow.broker.FailureLine;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
 import orderflow.cli.QueryDatabase;
@@ -40,7 +41,7 @@ abstract class OrdersQuery implements Callable<Integer> {
       throw e;
     } catch (Exception e) {
       return OneLineErrors.report(
-          spec.commandLine().getErr(), Main.PROGRAM, OneLineErrors.oneLine(e), e, verbose);
+          spec.commandLine().getErr(), Main.PROGRAM, FailureLine.describe(e), e, verbose);
     }
   }
 

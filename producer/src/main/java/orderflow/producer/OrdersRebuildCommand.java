@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import orderflow.broker.FailureLine;
 import orderflow.cli.JsonOutput;
-import orderflow.cli.OneLineErrors;
 import orderflow.config.LogSafe;
 import orderflow.consume.options.DatabaseOptions;
 import orderflow.orderservice.OrderRebuild;
@@ -71,7 +71,6 @@ final class OrdersRebuildCommand extends BrokerCommand {
                           session.connection(),
                           session.topology().eventsStream(),
                           false,
-                          StreamWalk.DEFAULT_QUIET,
                           StreamProjection.MAX_BATCH));
         }
         print(report);
@@ -80,7 +79,7 @@ final class OrdersRebuildCommand extends BrokerCommand {
       }
     } catch (SQLException | IllegalStateException e) {
       // The database's own words, as the other orders commands print them.
-      return fail(OneLineErrors.oneLine(e), e);
+      return fail(FailureLine.describe(e), e);
     }
     return 0;
   }

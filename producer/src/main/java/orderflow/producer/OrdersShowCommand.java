@@ -1,14 +1,22 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import orderflow.config.LogSafe;
+import orderflow.envelope.ShippingAddress;
 import orderflow.orderservice.OrderDetails;
-import orderflow.orderservice.OrderQueries;
 import orderflow.orderservice.OrderState;
+import orderflow.orderservice.PersonalData;
+import orderflow.privacy.AddressCipher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code producer orders show ORDER_ID}: an order's state and its whole story. */
+/**
+ * {@code producer orders show ORDER_ID}: an order's state, its shipping address in clear (an
+ * operator's view, decrypted with the master key of the environment) and its whole story.
+ */
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
@@ -21,7 +29,7 @@ final class OrdersShowCommand extends OrdersQuery {
   @Override
   int execute() throws Exception {
     OrderDetails details =
-        read(c -> new OrderQueries().details(c, orderId))
+        read(c -> PersonalData.show(c, orderId, AddressCipher.fromEnvironment()))
             .orElseThrow(
                 () ->
                     new IllegalStateException(
@@ -41,6 +49,17 @@ final class OrdersShowCommand extends OrdersQuery {
     out.printf("customer  %s%n", s.customerId() == null ? "-" : LogSafe.escape(s.customerId()));
     out.printf("total     %s%n", s.totalAmount() == null ? "-" : s.totalAmount().toPlainString());
     out.printf("trace     %s%n", details.traceId() == null ? "-" : details.traceId());
+    ShippingAddress to = details.shippingAddress();
+    if (to != null) {
+      String lines =
+          details.erased()
+              ? "[erased]"
+              : Stream.of(to.street(), to.postalCode(), to.city())
+                  .filter(Objects::nonNull)
+                  .map(LogSafe::escape)
+                  .collect(Collectors.joining(", "));
+      out.printf("ship to   %s%s%n", lines.isEmpty() ? "" : lines + ", ", to.country());
+    }
     s.items()
         .forEach(
             item ->
@@ -49,22 +68,12 @@ final class OrdersShowCommand extends OrdersQuery {
                     LogSafe.escape(item.productId()),
                     item.quantity(),
                     item.price() == null ? "-" : item.price().toPlainString()));
-    if (s.rejectionReason() != null) {
-      out.printf("rejected  %s%n", LogSafe.escape(s.rejectionReason()));
-    }
-    if (s.carrier() != null) {
-      out.printf(
-          "shipment  %s %s%n", LogSafe.escape(s.carrier()), LogSafe.escape(s.trackingNumber()));
-    }
-    if (s.cancellationReason() != null) {
-      out.printf("cancel    %s%n", LogSafe.escape(s.cancellationReason()));
-    }
-    if (s.cancellationRefusal() != null) {
-      out.printf("refused   %s%n", LogSafe.escape(s.cancellationRefusal()));
-    }
-    if (s.failureReason() != null) {
-      out.printf("failed    %s%n", LogSafe.escape(s.failureReason()));
-    }
+    optional(out, "rejected  %s%n", s.rejectionReason());
+    optional(
+        out, "shipment  %s%n", s.carrier() == null ? null : s.carrier() + " " + s.trackingNumber());
+    optional(out, "cancel    %s%n", s.cancellationReason());
+    optional(out, "refused   %s%n", s.cancellationRefusal());
+    optional(out, "failed    %s%n", s.failureReason());
     if (s.releasedAt() != null) {
       out.printf("released  %s (stock given back)%n", s.releasedAt());
     }
@@ -80,5 +89,12 @@ final class OrdersShowCommand extends OrdersQuery {
           LogSafe.escape(line.event().metadata().source()));
     }
     out.flush();
+  }
+
+  /** A row only when there is something to say, escaped: it may come from a message. */
+  private static void optional(PrintWriter out, String format, String value) {
+    if (value != null) {
+      out.printf(format, LogSafe.escape(value));
+    }
   }
 }

@@ -1,11 +1,7 @@
 package orderflow.producer;
 
-import java.util.concurrent.Callable;
 import orderflow.cli.ManifestVersion;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** The {@code producer} command: publishes orders and operates the topology. */
 @Command(
@@ -17,21 +13,17 @@ import picocli.CommandLine.Spec;
     subcommands = {
       OrderCommand.class,
       CancelCommand.class,
-      LoadCommand.class,
       WatchCommand.class,
       EventsCommand.class,
       TopologyCommand.class,
-      SagaCommand.class,
       ServeCommand.class,
-      OrdersCommand.class
+      OrdersCommand.class,
+      CustomersCommand.class,
+      KeysCommand.class
+    },
+    footer = {
+      "",
+      "The load drivers `load` and `saga` are in benchmarks/driver; bin/producer runs them:"
+          + " bin/producer load --help, bin/producer saga --help."
     })
-public final class ProducerCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    throw new ParameterException(
-        spec.commandLine(),
-        "Missing subcommand: one of order, load, saga, watch, topology, serve, orders");
-  }
-}
+public final class ProducerCommand {}

@@ -1,7 +1,6 @@
 package orderflow.producer;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import orderflow.cli.ManifestVersion;
 import orderflow.config.BrokerOptions;
@@ -58,12 +57,9 @@ final class ServeCommand implements Callable<Integer> {
     return ServiceMain.run(
         brokerSettings,
         settings,
-        run.httpBind(),
         url,
         OrderService.definition(dialect, clock, ownEvents),
         (db, publisher) ->
-            List.of(
-                OrderService.api(
-                    db, topology.ordersExchange(), clock, ownEvents, publisher::submit)));
+            OrderService.api(db, topology.ordersExchange(), clock, ownEvents, publisher::submit));
   }
 }

@@ -1,8 +1,8 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.TreeMap;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.topology.BindingSpec;
@@ -26,6 +26,13 @@ final class TopologyDeclareCommand extends BrokerCommand {
   @Option(names = "--json", description = "Print what was declared as one JSON object")
   boolean json;
 
+  /** What {@code --json} prints. */
+  record Declared(
+      String namespace,
+      List<ExchangeSpec> exchanges,
+      List<QueueSpec> queues,
+      List<BindingSpec> bindings) {}
+
   @Override
   int execute() throws Exception {
     Topology topology;
@@ -33,40 +40,28 @@ final class TopologyDeclareCommand extends BrokerCommand {
         BrokerSession.open(spec, broker, "topology-declare", BrokerSession.TopologySetup.DECLARE)) {
       topology = session.topology();
     }
-    PrintWriter out = out();
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("namespace", topology.namespace());
-      result.put("exchanges", topology.exchanges());
-      result.put("queues", topology.queues());
-      result.put("bindings", topology.bindings());
-      JsonOutput.print(out, result);
-    } else {
-      for (ExchangeSpec exchange : topology.exchanges()) {
-        out.println("exchange " + exchange.name() + " (" + exchange.type() + ", durable)");
-      }
-      for (QueueSpec queue : topology.queues()) {
-        out.println(
-            "queue    "
-                + queue.name()
-                + " ("
-                + (queue.durable() ? "durable" : "transient")
-                + (queue.arguments().isEmpty()
-                    ? ""
-                    : ", " + new java.util.TreeMap<>(queue.arguments()))
-                + ")");
-      }
-      for (BindingSpec binding : topology.bindings()) {
-        out.println(
-            "binding  "
-                + binding.exchange()
-                + " -> "
-                + binding.queue()
-                + " ("
-                + binding.routingKey()
-                + ")");
-      }
+      JsonOutput.print(
+          out(),
+          new Declared(
+              topology.namespace(), topology.exchanges(), topology.queues(), topology.bindings()));
+      return 0;
     }
+    PrintWriter out = out();
+    topology
+        .exchanges()
+        .forEach(e -> out.printf("exchange %s (%s, durable)%n", e.name(), e.type()));
+    for (QueueSpec queue : topology.queues()) {
+      out.printf(
+          "queue    %s (%s%s)%n",
+          queue.name(),
+          queue.durable() ? "durable" : "transient",
+          queue.arguments().isEmpty() ? "" : ", " + new TreeMap<>(queue.arguments()));
+    }
+    topology
+        .bindings()
+        .forEach(
+            b -> out.printf("binding  %s -> %s (%s)%n", b.exchange(), b.queue(), b.routingKey()));
     out.flush();
     return 0;
   }

@@ -1,9 +1,7 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.topology.Difference;
@@ -35,6 +33,15 @@ final class TopologyVerifyCommand extends BrokerCommand {
   @Option(names = "--json", description = "Print the result as one JSON object")
   boolean json;
 
+  /** What {@code --json} prints. */
+  record Verified(
+      String namespace,
+      boolean matches,
+      int exchangesChecked,
+      int queuesChecked,
+      List<Difference> differences,
+      String bindings) {}
+
   @Override
   int execute() throws Exception {
     Topology topology;
@@ -47,14 +54,15 @@ final class TopologyVerifyCommand extends BrokerCommand {
     }
     PrintWriter out = out();
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("namespace", topology.namespace());
-      result.put("matches", differences.isEmpty());
-      result.put("exchangesChecked", topology.exchanges().size());
-      result.put("queuesChecked", topology.queues().size());
-      result.put("differences", differences);
-      result.put("bindings", BINDINGS_NOTE);
-      JsonOutput.print(out, result);
+      JsonOutput.print(
+          out,
+          new Verified(
+              topology.namespace(),
+              differences.isEmpty(),
+              topology.exchanges().size(),
+              topology.queues().size(),
+              differences,
+              BINDINGS_NOTE));
     } else {
       for (Difference difference : differences) {
         out.println("DIFFERENT " + difference.describe());

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +23,53 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The document's structure, read back from its YAML as any tool would: every exchange and queue of
- * the topology with its AMQP binding and arguments, every reference resolving inside the document,
- * every message with a sender and a receiver. (bin/validate-asyncapi runs the ecosystem's parser on
- * top of this, where node is installed.)
+ * docs/asyncapi.yaml is exactly what the topology generates, and the document's structure, read
+ * back from its YAML as any tool would: every exchange and queue of the topology with its AMQP
+ * binding and arguments, every reference resolving inside the document, every message with a sender
+ * and a receiver. (bin/validate-asyncapi runs the ecosystem's parser on top of this, where node is
+ * installed.)
+ *
+ * <p>With {@code -Dasyncapi.write=true} the test writes the file instead of comparing it.
  */
 class AsyncApiDocumentTest {
+  /** The document's own version: the contract's, not the build's, so the file is stable. */
+  static final String DOCUMENT_VERSION = "2.0.0";
+
   private static final Topology TOPOLOGY = new Topology("");
   private static JsonNode document;
+
+  @Test
+  void theCheckedInDocumentIsExactlyWhatTheTopologyGenerates() throws IOException {
+    Path file = repositoryRoot().resolve("docs/asyncapi.yaml");
+    String generated = AsyncApiDocument.of(TOPOLOGY, DOCUMENT_VERSION).toYaml();
+    if (Boolean.getBoolean("asyncapi.write")) {
+      Files.writeString(file, generated);
+    }
+    assertEquals(
+        Files.readString(file),
+        generated,
+        "docs/asyncapi.yaml differs from the topology; regenerate it with ./mvnw -q -pl producer"
+            + " test -Dtest=AsyncApiDocumentTest -Dasyncapi.write=true");
+  }
+
+  @Test
+  void aNamespacePrefixesEveryExchangeAndQueueInTheDocument() {
+    String yaml = AsyncApiDocument.of(new Topology("tenant-a"), DOCUMENT_VERSION).toYaml();
+
+    assertTrue(yaml.contains("name: tenant-a.orders\n"), yaml);
+    assertTrue(yaml.contains("address: tenant-a.inventory.dlq\n"), yaml);
+  }
+
+  private static Path repositoryRoot() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("docs/asyncapi.yaml"))
+          && Files.isRegularFile(dir.resolve("mvnw"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
+  }
 
   @BeforeAll
   static void readGeneratedYaml() throws IOException {

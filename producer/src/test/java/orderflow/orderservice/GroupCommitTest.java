@@ -61,7 +61,7 @@ class GroupCommitTest {
     List<Future<Integer>> answers = new ArrayList<>();
     for (int n = 0; n < 400; n++) {
       int value = n;
-      answers.add(clients.submit(() -> groups.run(transaction -> write(transaction, value))));
+      answers.add(clients.submit(() -> run(groups, transaction -> write(transaction, value))));
     }
     int failed = 0;
     for (Future<Integer> answer : answers) {
@@ -91,7 +91,8 @@ class GroupCommitTest {
     Future<Integer> first =
         clients.submit(
             () ->
-                groups.run(
+                run(
+                    groups,
                     transaction -> {
                       running.countDown();
                       try {
@@ -109,7 +110,8 @@ class GroupCommitTest {
       answers.add(
           clients.submit(
               () ->
-                  groups.run(
+                  run(
+                      groups,
                       transaction -> {
                         calls.computeIfAbsent(value, v -> new AtomicInteger()).incrementAndGet();
                         return write(transaction, value);
@@ -174,7 +176,31 @@ class GroupCommitTest {
   void aFailedWriteReachesItsCaller() {
     GroupCommit groups = new GroupCommit(database, handedOver::addAll);
     assertThrows(
-        IllegalStateException.class, () -> groups.run(transaction -> write(transaction, 10)));
+        IllegalStateException.class, () -> run(groups, transaction -> write(transaction, 10)));
+  }
+
+  @Test
+  void aLoneWriteCommitsAtOnceWithoutWaitingForAGroupToFill() throws Exception {
+    GroupCommit groups = new GroupCommit(database, handedOver::addAll);
+    long fastest = Long.MAX_VALUE;
+    for (int n = 1; n <= 5; n++) {
+      int value = n;
+      long started = System.nanoTime();
+      run(groups, transaction -> write(transaction, value));
+      fastest = Math.min(fastest, System.nanoTime() - started);
+    }
+    // A timer waiting for more writes would hold every one of them for its whole delay.
+    assertTrue(
+        fastest < Duration.ofMillis(100).toNanos(), "fastest lone write: " + fastest + " ns");
+    assertEquals(5, groups.commits());
+  }
+
+  private static <T> T run(GroupCommit groups, GroupCommit.Write<T> write) throws Exception {
+    try {
+      return groups.submit(write).get();
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
   }
 
   /** Inserts {@code n}, then fails for every tenth after writing, so the write must be undone. */

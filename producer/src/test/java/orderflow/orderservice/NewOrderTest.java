@@ -7,16 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ShippingAddress;
+import orderflow.privacy.AddressCipher;
+import orderflow.privacy.MasterKeys;
+import orderflow.store.Database;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NewOrderTest {
   private static final String ITEMS =
       "\"customerId\":\"carol\",\"items\":[{\"productId\":\"sku-1\",\"quantity\":2,\"price\":2.50}]";
 
+  static final AddressCipher CIPHER = cipher();
+
   @Test
-  void aShippingAddressBecomesTheOrderCreatedShippingAddress() {
+  void aShippingAddressBecomesTheOrderCreatedShippingAddressEncrypted(@TempDir Path dir)
+      throws Exception {
     NewOrder order =
         parse(
             "{"
@@ -24,26 +36,34 @@ class NewOrderTest {
                 + ",\"shippingAddress\":{\"country\":\"NL\",\"city\":\"Utrecht\","
                 + "\"street\":\"Oudegracht 1\",\"postalCode\":\"3511 AA\"}}");
 
-    OrderCreated event = order.toEvent("o-1");
+    try (Database database = Database.open("jdbc:sqlite:" + dir.resolve("o.db"))) {
+      database.migrate(OrderService.NAME, OrderService.migrations());
+      try (Connection connection = database.open()) {
+        OrderCreated event = order.toEvent("o-1", CIPHER, connection);
 
-    assertEquals(
-        new ShippingAddress("Oudegracht 1", "Utrecht", "3511 AA", "NL"), event.shippingAddress());
+        assertTrue(event.shippingAddress().isSealed());
+        assertEquals(
+            Optional.of(new ShippingAddress("Oudegracht 1", "Utrecht", "3511 AA", "NL")),
+            CIPHER.open(connection, event));
+      }
+    }
   }
 
   @Test
-  void aCountryAloneIsEnough() {
+  void aCountryAloneIsEnoughAndNeedsNoKey() throws Exception {
     OrderCreated event =
-        parse("{" + ITEMS + ",\"shippingAddress\":{\"country\":\"AQ\"}}").toEvent("o-1");
+        parse("{" + ITEMS + ",\"shippingAddress\":{\"country\":\"AQ\"}}")
+            .toEvent("o-1", CIPHER, null);
 
     assertEquals(ShippingAddress.country("AQ"), event.shippingAddress());
   }
 
   @Test
-  void withoutAnAddressTheOrderHasNoneAndItsFingerprintIsUnchanged() {
+  void withoutAnAddressTheOrderHasNoneAndItsFingerprintIsUnchanged() throws Exception {
     NewOrder order = parse("{" + ITEMS + "}");
     NewOrder withNull = parse("{" + ITEMS + ",\"shippingAddress\":null}");
 
-    assertNull(order.toEvent("o-1").shippingAddress());
+    assertNull(order.toEvent("o-1", CIPHER, null).shippingAddress());
     assertEquals(order.fingerprint(), withNull.fingerprint());
     // The fingerprint keys stored before addresses existed were over customer and items only.
     assertEquals(
@@ -69,6 +89,20 @@ class NewOrderTest {
     assertField("shippingAddress.city", ",\"shippingAddress\":{\"country\":\"NL\",\"city\":42}");
     assertField(
         "shippingAddress.street", ",\"shippingAddress\":{\"country\":\"NL\",\"street\":\"\"}");
+  }
+
+  /** A cipher under a fixed test master key. */
+  static AddressCipher cipher() {
+    try {
+      return new AddressCipher(
+          MasterKeys.load(
+              Map.of(
+                      MasterKeys.KEYS_ENV,
+                      "test:" + Base64.getEncoder().encodeToString(new byte[32]))
+                  ::get));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void assertField(String field, String address) {

@@ -71,8 +71,13 @@ class OwnEventsTest {
         NewOrder.parse(
             "{\"customerId\":\"c\",\"items\":[{\"productId\":\"p\",\"quantity\":1,\"price\":9.99}]}"
                 .getBytes(StandardCharsets.UTF_8));
-    return EventEnvelope.first(
-        order.toEvent(java.util.UUID.randomUUID().toString()), OrderPlacement.SOURCE);
+    try {
+      return EventEnvelope.first(
+          order.toEvent(java.util.UUID.randomUUID().toString(), NewOrderTest.CIPHER, null),
+          OrderPlacement.SOURCE);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static OutboxEntry entry(EventEnvelope event, byte[] body) {

@@ -17,7 +17,7 @@ class EventLinesTest {
 
   @Test
   void anInvalidMessageWithAHostileMessageIdIsOneEscapedTextLine() {
-    String line = EventLines.invalid(delivery(HOSTILE_ID), invalid(), false);
+    String line = EventLines.invalid(null, delivery(HOSTILE_ID), invalid(), false);
 
     assertTrue(line.startsWith("INVALID message_id=id\\nINFO forged\\u001b[2J\\u009b31m "), line);
     assertNoControlCharacters(line);
@@ -25,7 +25,7 @@ class EventLinesTest {
 
   @Test
   void theJsonLineKeepsTheValueButEscapesEveryControlCharacter() throws Exception {
-    String line = EventLines.invalid(delivery(HOSTILE_ID), invalid(), true);
+    String line = EventLines.invalid(null, delivery(HOSTILE_ID), invalid(), true);
 
     assertNoControlCharacters(line);
     assertEquals(HOSTILE_ID, EventCodec.mapper().readTree(line).get("messageId").asText());

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 /** docs/openapi.yaml, read for the tests that hold it to the code. */
 final class OpenApiDocument {
-  static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+  static final Set<String> METHODS = Set.of("get", "head", "post", "put", "patch", "delete");
 
   private OpenApiDocument() {}
 

@@ -1,6 +1,7 @@
 package orderflow.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
@@ -35,6 +38,7 @@ import orderflow.orderservice.OrderService;
 import orderflow.orderservice.OwnEvents;
 import orderflow.orderservice.SagaEvents;
 import orderflow.orderservice.StoredEvent;
+import orderflow.privacy.AddressCipher;
 import orderflow.publish.EventMessages;
 import orderflow.publish.OutgoingMessage;
 import orderflow.store.Database;
@@ -201,6 +205,11 @@ class OrderServiceIT {
       assertNotEquals(orderId, json(other.body()).get("orderId").asText());
 
       // The order is readable at once, from the transaction that wrote it.
+      HttpResponse<String> head = head(service, "/orders/" + orderId);
+      assertEquals(200, head.statusCode());
+      assertEquals("", head.body());
+      assertEquals("application/json", head.headers().firstValue("Content-Type").orElseThrow());
+      assertEquals(200, head(service, "/orders?customerId=carol").statusCode());
       HttpResponse<String> shown = get(service, "/orders/" + orderId);
       assertEquals(200, shown.statusCode());
       assertEquals("CREATED", json(shown.body()).get("status").asText());
@@ -321,7 +330,14 @@ class OrderServiceIT {
       assertEquals("3", message.getProps().getHeaders().get("x-event-version").toString());
       OrderCreated created = event.payloadAs(OrderCreated.class);
       assertEquals(orderId, created.orderId());
-      assertEquals(new ShippingAddress(null, "McMurdo", null, "AQ"), created.shippingAddress());
+      assertTrue(created.shippingAddress().isSealed());
+      assertFalse(new String(message.getBody(), StandardCharsets.UTF_8).contains("McMurdo"));
+      try (Database database = Database.open(db);
+          Connection connection = database.openReadOnly()) {
+        assertEquals(
+            Optional.of(new ShippingAddress(null, "McMurdo", null, "AQ")),
+            AddressCipher.fromEnvironment().open(connection, created));
+      }
     } finally {
       service.stop();
     }
@@ -529,6 +545,29 @@ class OrderServiceIT {
               HttpResponse.BodyHandlers.ofString());
       assertError(recorded(xml), 415, null);
       assertError(get(service, "/orders/no-such-order"), 404, null);
+      assertEquals(404, head(service, "/orders/no-such-order").statusCode());
+      assertEquals(400, head(service, "/orders?limit=0").statusCode());
+      HttpResponse<String> gzip =
+          http.send(
+              request(service, "/orders")
+                  .header("Content-Type", "application/json")
+                  .header("Content-Encoding", "gzip")
+                  .POST(HttpRequest.BodyPublishers.ofString(ORDER_JSON))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertError(recorded(gzip), 415, null);
+      byte[] large = ("{\"pad\":\"" + "x".repeat(70_000) + "\"}").getBytes();
+      HttpResponse<String> chunked =
+          http.send(
+              request(service, "/orders")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream(
+                          () -> new java.io.ByteArrayInputStream(large)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertError(recorded(chunked), 413, null);
+      assertTrue(!chunked.body().contains("Exception"), chunked.body());
       assertError(post(service, "{\"pad\":\"" + "x".repeat(70_000) + "\"}", null), 413, null);
       HttpResponse<String> put =
           http.send(
@@ -612,17 +651,15 @@ class OrderServiceIT {
     return ServiceMain.start(
         broker.settings(),
         settings,
-        "127.0.0.1",
         db,
         OrderService.definition(Dialect.of(db), Clock.systemUTC(), ownEvents),
         (database, publisher) ->
-            List.of(
-                OrderService.api(
-                    database,
-                    topology.ordersExchange(),
-                    Clock.systemUTC(),
-                    ownEvents,
-                    publisher::submit)));
+            OrderService.api(
+                database,
+                topology.ordersExchange(),
+                Clock.systemUTC(),
+                ownEvents,
+                publisher::submit));
   }
 
   private static Channel confirmingChannel(TestBroker broker, Topology topology) throws Exception {
@@ -730,6 +767,14 @@ class OrderServiceIT {
       request.header("Idempotency-Key", key);
     }
     return recorded(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private HttpResponse<String> head(ServiceMain.RunningService service, String path)
+      throws Exception {
+    return recorded(
+        http.send(
+            request(service, path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   private HttpResponse<String> get(ServiceMain.RunningService service, String path)

@@ -299,10 +299,9 @@ class OrdersRebuildFromStreamIT {
     return ServiceMain.start(
         broker.settings(),
         settings,
-        "127.0.0.1",
         db,
         OrderService.definition(Dialect.of(db), Clock.systemUTC()),
-        (database, publisher) -> List.of());
+        (database, publisher) -> null);
   }
 
   private static long count(String db, String sql) {

@@ -52,16 +52,6 @@ class ProducerCommandTest {
     assertTrue(result.err().contains("at most 100 entries"), result.toString());
   }
 
-  @Test
-  void loadRefusesAProductTheConsumersWouldRefuse() {
-    CommandRun.Result result =
-        CommandRun.run(
-            "load", "--uri", "amqp://127.0.0.1:1", "--count", "1", "--products", "p".repeat(129));
-
-    assertEquals(2, result.exitCode(), result.toString());
-    assertTrue(result.err().contains("at most 128 characters"), result.toString());
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"S3cr:et", "S3cr@et", "S3cr%et", "S3cr/et", "S3cr:@%/ët"})
   void aRawOddPasswordIsAUsageErrorThatNeverShowsIt(String password) {
@@ -120,7 +110,8 @@ class ProducerCommandTest {
   @Test
   void badUriSchemeIsAUsageErrorWithoutThePassword() {
     CommandRun.Result result =
-        CommandRun.run("load", "--uri", "http://u:Sup3rSecret@h/", "--count", "1");
+        CommandRun.run(
+            "order", "--uri", "http://u:Sup3rSecret@h/", "--customer", "c", "--item", "x:1");
 
     assertEquals(2, result.exitCode(), result.toString());
     assertTrue(result.err().contains("amqp://"), result.toString());
@@ -140,13 +131,7 @@ class ProducerCommandTest {
   void everyCommandHasHelpAndVersion() {
     for (String[] command :
         new String[][] {
-          {},
-          {"order"},
-          {"load"},
-          {"watch"},
-          {"topology"},
-          {"topology", "declare"},
-          {"topology", "verify"}
+          {}, {"order"}, {"watch"}, {"topology"}, {"topology", "declare"}, {"topology", "verify"}
         }) {
       String[] help = append(command, "--help");
       String[] version = append(command, "--version");
@@ -157,12 +142,6 @@ class ProducerCommandTest {
       assertEquals(0, versionResult.exitCode(), String.join(" ", version));
       assertTrue(versionResult.out().startsWith("producer "), versionResult.toString());
     }
-  }
-
-  @Test
-  void loadWithoutCountIsAUsageError() {
-    assertEquals(2, CommandRun.run("load").exitCode());
-    assertEquals(2, CommandRun.run("load", "--count", "0").exitCode());
   }
 
   private static String[] append(String[] command, String option) {

@@ -3,12 +3,10 @@ package orderflow.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.GetResponse;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -38,10 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code producer order --tracing} and {@code load --tracing}: each OrderCreated publish is a
- * PRODUCER span that starts the order's trace, and the order service's delivery span is its child.
- * The command configures its SDK as in production (autoconfigure), exporting through {@link
- * MemoryExporterProvider}.
+ * {@code producer order --tracing}: each OrderCreated publish is a PRODUCER span that starts the
+ * order's trace, and the order service's delivery span is its child. The command configures its SDK
+ * as in production (autoconfigure), exporting through {@link MemoryExporterProvider}.
  */
 @ExtendWith(RabbitMqExtension.class)
 class TracedOrderCommandIT {
@@ -98,38 +95,6 @@ class TracedOrderCommandIT {
     } finally {
       orderService.stop();
     }
-  }
-
-  @Test
-  void aTracedLoadPublishesEachOrderInASpanOfItsOwnTrace(TestBroker broker) throws Exception {
-    Topology topology = broker.topology();
-
-    CommandRun.Result result =
-        CommandRun.run(
-            "load",
-            "--uri",
-            broker.uriString(),
-            "--namespace",
-            broker.namespace(),
-            "--count",
-            "5",
-            "--tracing",
-            "--json");
-
-    assertEquals(0, result.exitCode(), result.toString());
-    List<SpanData> spans = MemoryExporterProvider.SPANS.getFinishedSpanItems();
-    assertEquals(5, spans.size(), () -> "spans: " + spans);
-    assertEquals(5, spans.stream().map(SpanData::getTraceId).distinct().count());
-    for (SpanData span : spans) {
-      assertEquals(SpanKind.PRODUCER, span.getKind());
-      assertEquals(topology.ordersExchange() + " publish", span.getName());
-      assertEquals(StatusCode.UNSET, span.getStatus().getStatusCode(), "confirmed");
-    }
-    String queue = topology.queue(Topology.INVENTORY_QUEUE);
-    TestBroker.await("the orders in " + queue, DEADLINE, () -> depth(broker, queue) == 5);
-    GetResponse first = broker.get(queue);
-    String traceId = TraceParent.fromHeaders(first.getProps().getHeaders()).traceId();
-    assertTrue(spans.stream().anyMatch(span -> span.getTraceId().equals(traceId)));
   }
 
   @Test

@@ -2,42 +2,84 @@ package orderflow.broker;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.impl.MicrometerMetricsCollector;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedConsumer;
+import com.rabbitmq.client.impl.recovery.RecordedEntity;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import orderflow.config.BrokerSettings;
 import orderflow.config.LogSafe;
 
 /**
- * Opens connections with automatic connection and topology recovery, named threads, and a
- * connection name that says which process owns it (visible in the management UI and {@code
- * rabbitmqctl list_connections}).
+ * Opens connections with the client's automatic connection and topology recovery, named threads,
+ * one-line logging of losses and recoveries ({@link RecoveryLog}), the client's meters tagged with
+ * the connection's purpose, and a connection name that says which process owns it (visible in the
+ * management UI and {@code rabbitmqctl list_connections}).
+ *
+ * <p>A broker that goes silent without closing the socket is detected by the client's heartbeat:
+ * after two intervals it closes the connection, readiness reports it closed, and recovery starts.
  *
  * <p>This class is thread-safe.
  */
 public final class BrokerConnector {
-  /**
-   * Requested heartbeat interval, unless the URI says {@code ?heartbeat=N}. A peer that stopped
-   * answering is noticed after one interval by readiness ({@link ConnectionSilence}) and after two
-   * by the client and the broker, which then close the connection (recovery reconnects, the broker
-   * requeues what was unacked). 10 s: a network black hole or a frozen process is noticed in 10 to
-   * 20 s instead of 30 to 60 s, for one 8-byte frame every 5 s each way; much shorter risks false
-   * alarms on a busy 2-core machine (a GC pause, a starved reader thread).
-   */
+  /** Requested heartbeat, unless the URI says {@code ?heartbeat=N}: silence found in 10 to 20 s. */
   public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
 
   public static final int DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
   public static final long DEFAULT_RECOVERY_INTERVAL_MS = 2_000;
+
+  /**
+   * Topology recovery of what was declared on channels still open: the topology is declared on a
+   * short-lived channel, and the client would fail (an error each) repeating those declarations on
+   * the closed channel. They are durable or declared again by their owner; consumers and the
+   * producer's temporary queue live on open channels and are recovered.
+   */
+  private static final TopologyRecoveryFilter OPEN_CHANNELS_ONLY =
+      new TopologyRecoveryFilter() {
+        @Override
+        public boolean filterExchange(RecordedExchange exchange) {
+          return onOpenChannel(exchange);
+        }
+
+        @Override
+        public boolean filterQueue(RecordedQueue queue) {
+          return onOpenChannel(queue);
+        }
+
+        @Override
+        public boolean filterBinding(RecordedBinding binding) {
+          return onOpenChannel(binding);
+        }
+
+        @Override
+        public boolean filterConsumer(RecordedConsumer consumer) {
+          return onOpenChannel(consumer);
+        }
+      };
 
   private final BrokerSettings settings;
   private final String processName;
@@ -48,8 +90,8 @@ public final class BrokerConnector {
   }
 
   /**
-   * @param registry where the Java client's own meters go (connections, channels, published,
-   *     consumed, acknowledged messages, prefixed {@code rabbitmq}); null for none
+   * @param registry where the client's own meters go (prefixed {@code rabbitmq}, tagged {@code
+   *     connection=<purpose>}); null for none
    */
   public BrokerConnector(BrokerSettings settings, String processName, MeterRegistry registry) {
     this.settings = settings;
@@ -62,31 +104,20 @@ public final class BrokerConnector {
   }
 
   /**
-   * Opens one connection.
-   *
-   * @throws BrokerUnavailableException with one clear line (host, port, cause) on any failure
-   */
-  public Connection connect(String purpose) {
-    return connectWatched(purpose).connection();
-  }
-
-  /**
-   * Opens one connection, with what tells whether the broker has gone silent on it (and on every
-   * connection its recovery opens).
+   * Opens one connection to one of the nodes; the client shuffles them before every connect and
+   * recovery, so a process whose node died reconnects to another one.
    *
    * @throws BrokerUnavailableException with one clear line (nodes, cause) on any failure
    */
-  public WatchedConnection connectWatched(String purpose) {
-    TrafficWatchingConnectionFactory factory = factory();
+  public Connection connect(String purpose) {
+    ConnectionFactory factory = factory(purpose);
+    RecoveryLog recoveryLog = new RecoveryLog(settings);
+    factory.setExceptionHandler(recoveryLog);
     String where = settings.nodes();
     try {
-      // The client shuffles the list before every connect and every recovery
-      // (AddressResolver.maybeShuffle), so instances spread over the nodes and a process whose
-      // node died reconnects to another one.
       Connection connection = factory.newConnection(addresses(), connectionName(purpose));
-      RecoveryLog.watch(connection, settings);
-      return new WatchedConnection(
-          connection, new ConnectionSilence(connection, factory.traffic()));
+      ((Recoverable) connection).addRecoveryListener(recoveryLog);
+      return connection;
     } catch (PossibleAuthenticationFailureException e) {
       throw new BrokerUnavailableException(
           "RabbitMQ at "
@@ -98,62 +129,61 @@ public final class BrokerConnector {
               + "' (check the credentials in --uri, --uri-file, RABBITMQ_URI or"
               + " RABBITMQ_URI_FILE)",
           e);
-    } catch (IOException | TimeoutException e) {
+    } catch (IOException | TimeoutException | IllegalArgumentException e) {
+      // An address the resolver refuses is not chained: its message could quote the URI.
       throw new BrokerUnavailableException(
-          "cannot connect to RabbitMQ at " + where + ": " + describe(e), e);
-    } catch (IllegalArgumentException e) {
-      // E.g. an address the resolver refuses; not chained: its message could quote the URI.
-      throw new BrokerUnavailableException(
-          "cannot connect to RabbitMQ at " + where + ": " + describe(e), null);
+          "cannot connect to RabbitMQ at " + where + ": " + FailureLine.describe(e, settings),
+          e instanceof IllegalArgumentException ? null : e);
     }
   }
 
-  TrafficWatchingConnectionFactory factory() {
-    TrafficWatchingConnectionFactory factory = new TrafficWatchingConnectionFactory();
+  ConnectionFactory factory(String purpose) {
+    ConnectionFactory factory = new ConnectionFactory();
     // Before the URI, whose query (?heartbeat=, ?connection_timeout=) overrides these.
     factory.setRequestedHeartbeat(DEFAULT_HEARTBEAT_SECONDS);
     factory.setConnectionTimeout(DEFAULT_CONNECTION_TIMEOUT_MS);
+    URI uri = settings.uriWithoutUserInfo();
     try {
       // The credentials are set apart: the client would decode them as US-ASCII, and quote a
-      // password with a raw ':' in its error message.
-      URI withoutUserInfo = settings.uriWithoutUserInfo();
-      if (settings.tls()) {
-        // setUri would install a trust-everything manager for amqps (logging a SECURITY ALERT)
-        // before we replaced it: give it the plain URI, then TLS that verifies chain and host.
-        factory.setUri(asPlainAmqp(withoutUserInfo));
-        factory.setPort(settings.port());
-        factory.useSslProtocol(TlsContexts.create(settings.tlsCa()));
-        factory.enableHostnameVerification();
-      } else {
-        factory.setUri(withoutUserInfo);
-      }
-      settings
-          .userInfo()
-          .ifPresent(
-              userInfo -> {
-                factory.setUsername(userInfo.username());
-                if (userInfo.password() != null) {
-                  factory.setPassword(userInfo.password());
-                }
-              });
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no TLS support in this JVM", e);
-    } catch (GeneralSecurityException | java.net.URISyntaxException | IllegalArgumentException e) {
-      // Not chained: a library's message may quote the URI, and --verbose prints causes.
+      // password with a raw ':' in its error message. For amqps, setUri would install a
+      // trust-everything manager (logging a SECURITY ALERT): give it the plain URI, then TLS that
+      // verifies chain and host.
+      factory.setUri(settings.tls() ? URI.create("amqp" + uri.toString().substring(5)) : uri);
+    } catch (GeneralSecurityException | URISyntaxException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "invalid broker URI "
               + settings.redactedUri()
               + ": "
               + settings.withoutSecrets(e.getMessage()));
     }
+    if (settings.tls()) {
+      factory.setPort(settings.port());
+      factory.useSslProtocol(sslContext(settings.tlsCa()));
+      factory.enableHostnameVerification();
+    }
+    settings
+        .userInfo()
+        .ifPresent(
+            userInfo -> {
+              factory.setUsername(userInfo.username());
+              if (userInfo.password() != null) {
+                factory.setPassword(userInfo.password());
+              }
+            });
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
-    factory.setTopologyRecoveryFilter(new OpenChannelsOnly());
-    factory.setExceptionHandler(new QuietExceptionHandler(settings));
+    factory.setTopologyRecoveryFilter(OPEN_CHANNELS_ONLY);
     factory.setNetworkRecoveryInterval(DEFAULT_RECOVERY_INTERVAL_MS);
-    factory.setThreadFactory(namedThreads(processName));
+    AtomicInteger threads = new AtomicInteger();
+    factory.setThreadFactory(
+        runnable -> {
+          Thread thread = new Thread(runnable, processName + "-amqp-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
     if (registry != null) {
-      factory.setMetricsCollector(new MicrometerMetricsCollector(registry, "rabbitmq"));
+      factory.setMetricsCollector(
+          new MicrometerMetricsCollector(registry, "rabbitmq", Tags.of("connection", purpose)));
     }
     return factory;
   }
@@ -165,9 +195,36 @@ public final class BrokerConnector {
         .toList();
   }
 
-  /** The same URI with {@code amqp} for {@code amqps}; the port is set apart. */
-  private static URI asPlainAmqp(URI uri) {
-    return URI.create("amqp" + uri.toString().substring("amqps".length()));
+  /**
+   * The JVM's own context (its trust store, {@code -Djavax.net.ssl.trustStore}, any client key
+   * store), or one trusting exactly the CA certificates of a PEM file ({@code --tls-ca}); never a
+   * trust-everything manager.
+   */
+  private static SSLContext sslContext(Path caFile) {
+    try {
+      if (caFile == null) {
+        return SSLContext.getDefault();
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      try (InputStream in = Files.newInputStream(caFile)) {
+        for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          store.setCertificateEntry("ca-" + store.size(), ca);
+        }
+      }
+      if (store.size() == 0) {
+        throw new IllegalArgumentException("--tls-ca " + caFile + ": no PEM certificate in it");
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException(
+          "--tls-ca " + caFile + ": not a readable PEM CA certificate (" + e.getMessage() + ")", e);
+    }
   }
 
   private String connectionName(String purpose) {
@@ -180,19 +237,7 @@ public final class BrokerConnector {
     return processName + "/" + purpose + "@" + host + " pid " + ProcessHandle.current().pid();
   }
 
-  static ThreadFactory namedThreads(String prefix) {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-amqp-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  private String describe(Exception e) {
-    Throwable root = FailureLine.innermost(e);
-    String message = root.getMessage();
-    String text = root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-    return LogSafe.escape(settings.withoutSecrets(text), 500);
+  private static boolean onOpenChannel(RecordedEntity entity) {
+    return entity.getChannel() != null && entity.getChannel().isOpen();
   }
 }

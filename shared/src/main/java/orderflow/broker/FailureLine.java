@@ -1,15 +1,18 @@
 package orderflow.broker;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
+import java.util.Optional;
 import orderflow.config.BrokerSettings;
 import orderflow.config.LogSafe;
 import orderflow.config.Redaction;
 import org.slf4j.Logger;
 
 /**
- * A connection failure on one line, for an operator: the broker's own words when it closed the
- * connection or channel ({@code CONNECTION_FORCED - ...}), otherwise the innermost cause's class
- * and message. Passwords masked, control characters escaped.
+ * Any failure on one line, for an operator: the message of our own exception in the chain (it
+ * carries the context, such as host and port), the broker's own words when it closed the channel or
+ * connection ({@code ACCESS_REFUSED - ...}), otherwise the innermost cause's class and message.
+ * Passwords masked, control characters escaped, at most 300 characters. Stateless and thread-safe.
  */
 public final class FailureLine {
   private FailureLine() {}
@@ -23,17 +26,47 @@ public final class FailureLine {
     return LogSafe.escape(settings.withoutSecrets(text(failure)), 300);
   }
 
+  /**
+   * The reply text of the first close the broker initiated among {@code failure} and its causes
+   * (e.g. {@code NOT_FOUND - no exchange 'x' in vhost '/'}); the client reports such a refusal as
+   * an {@code IOException} without a message, the reply in its cause.
+   */
+  public static Optional<String> brokerReply(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = next(cause)) {
+      if (cause instanceof ShutdownSignalException signal && !signal.isInitiatedByApplication()) {
+        Object reason = signal.getReason();
+        if (reason instanceof AMQP.Channel.Close close) {
+          return Optional.of(Redaction.redactText(close.getReplyText()));
+        }
+        if (reason instanceof AMQP.Connection.Close close) {
+          return Optional.of(Redaction.redactText(close.getReplyText()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   private static String text(Throwable failure) {
-    return BrokerRefusal.replyText(failure)
-        .orElseGet(
-            () -> {
-              Throwable root = innermost(failure);
-              if (root instanceof ShutdownSignalException && root.getCause() == null) {
-                return "closed (" + root.getMessage() + ")";
-              }
-              String message = root.getMessage();
-              return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-            });
+    Optional<String> reply = brokerReply(failure);
+    for (Throwable cause = failure; cause != null; cause = next(cause)) {
+      String message = cause.getMessage();
+      if (cause.getClass().getName().startsWith("orderflow.") && message != null) {
+        return reply.filter(r -> !message.contains(r)).map(r -> message + ": " + r).orElse(message);
+      }
+    }
+    if (reply.isPresent()) {
+      return reply.get();
+    }
+    Throwable root = innermost(failure);
+    String message = root.getMessage();
+    if (root instanceof ShutdownSignalException) {
+      return "closed (" + message + ")";
+    }
+    if ((root instanceof IllegalArgumentException || root instanceof IllegalStateException)
+        && message != null) {
+      return message;
+    }
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   /** One WARN line; its stack trace too with {@code --verbose}, else at DEBUG. */
@@ -48,9 +81,14 @@ public final class FailureLine {
 
   public static Throwable innermost(Throwable failure) {
     Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
+    while (next(root) != null) {
       root = root.getCause();
     }
     return root;
+  }
+
+  private static Throwable next(Throwable failure) {
+    Throwable cause = failure.getCause();
+    return cause == failure ? null : cause;
   }
 }

@@ -3,55 +3,42 @@ package orderflow.broker;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
-import com.rabbitmq.client.ShutdownListener;
-import com.rabbitmq.client.ShutdownSignalException;
-import java.time.Duration;
+import com.rabbitmq.client.impl.DefaultExceptionHandler;
 import orderflow.config.BrokerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an operator sees of a lost connection: one WARN when it is lost, with the cause on one line,
- * and one INFO when it is back; the stack trace only at DEBUG, or at WARN with {@code --verbose}.
- * Failed reconnection attempts in between are DEBUG lines ({@link QuietExceptionHandler}).
+ * What an operator sees of one connection's failures, through the client's own hooks: one WARN when
+ * recovery starts (the cause on one line), one INFO when the connection is back; failed
+ * reconnection attempts at DEBUG; anything else the client reports (a consumer that threw, an
+ * entity it could not recover) one WARN line. Stack traces only at DEBUG, or at WARN with {@code
+ * --verbose}. One instance per connection.
  *
  * <p>Thread-safe: the client calls it on its connection and recovery threads.
  */
-final class RecoveryLog implements ShutdownListener, RecoveryListener {
+final class RecoveryLog extends DefaultExceptionHandler implements RecoveryListener {
   private static final Logger log = LoggerFactory.getLogger(RecoveryLog.class);
 
-  private final Connection connection;
   private final BrokerSettings settings;
   private volatile long lostAtNanos;
 
-  private RecoveryLog(Connection connection, BrokerSettings settings) {
-    this.connection = connection;
+  RecoveryLog(BrokerSettings settings) {
     this.settings = settings;
   }
 
-  /** Logs the losses and recoveries of {@code connection} from now on. */
-  static void watch(Connection connection, BrokerSettings settings) {
-    RecoveryLog recoveryLog = new RecoveryLog(connection, settings);
-    // Kept across recoveries: the client adds its shutdown listeners to every new connection.
-    connection.addShutdownListener(recoveryLog);
-    if (connection instanceof Recoverable recoverable) {
-      recoverable.addRecoveryListener(recoveryLog);
-    }
-  }
-
   @Override
-  public void shutdownCompleted(ShutdownSignalException cause) {
-    if (cause.isInitiatedByApplication()) {
-      return;
-    }
+  public void handleRecoveryStarted(Recoverable recoverable) {
     lostAtNanos = System.nanoTime();
+    Connection connection = (Connection) recoverable;
+    Throwable cause = connection.getCloseReason();
     String line =
         "connection '"
             + connection.getClientProvidedName()
             + "' to "
-            + where()
+            + where(connection)
             + " lost: "
-            + FailureLine.describe(cause, settings)
+            + (cause == null ? "closed" : FailureLine.describe(cause, settings))
             + "; reconnecting to "
             + settings.nodes();
     FailureLine.warn(log, line, cause, settings);
@@ -59,20 +46,37 @@ final class RecoveryLog implements ShutdownListener, RecoveryListener {
 
   @Override
   public void handleRecovery(Recoverable recoverable) {
-    Duration down = Duration.ofNanos(System.nanoTime() - lostAtNanos);
+    Connection connection = (Connection) recoverable;
     log.info(
         "connection '{}' back, to {}, after {} ms",
         connection.getClientProvidedName(),
-        where(),
-        down.toMillis());
+        where(connection),
+        (System.nanoTime() - lostAtNanos) / 1_000_000);
   }
 
   @Override
-  public void handleRecoveryStarted(Recoverable recoverable) {
-    // The loss was logged by shutdownCompleted.
+  public void handleConnectionRecoveryException(Connection connection, Throwable exception) {
+    log.debug(
+        "reconnecting '{}' failed, trying again: {}",
+        connection.getClientProvidedName(),
+        FailureLine.describe(exception, settings),
+        exception);
   }
 
-  private String where() {
+  /** The connection's loss, which recovery reports in one line. */
+  @Override
+  public void handleUnexpectedConnectionDriverException(Connection connection, Throwable e) {
+    log.debug("connection '{}' failed", connection.getClientProvidedName(), e);
+  }
+
+  @Override
+  protected void log(String message, Throwable exception) {
+    String line =
+        settings.withoutSecrets(message) + ": " + FailureLine.describe(exception, settings);
+    FailureLine.warn(log, line, exception, settings);
+  }
+
+  private static String where(Connection connection) {
     return connection.getAddress().getHostAddress() + ":" + connection.getPort();
   }
 }

@@ -2,40 +2,82 @@ package orderflow.cli;
 
 import java.io.PrintWriter;
 import java.util.Objects;
-import java.util.function.Function;
+import orderflow.broker.FailureLine;
 import orderflow.config.Redaction;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Reports a failed command as one line on stderr, {@code <program>: <what went wrong>} (the stack
- * trace only with {@code --verbose}), and exits {@link #FAILURE}.
+ * How every program ends on an error: a failed command is one line on stderr, {@code <program>:
+ * <what went wrong>} ({@link FailureLine}; the stack trace only with {@code --verbose}), exit
+ * {@link #FAILURE}; a usage error, an unknown command included (even followed by {@code --help}),
+ * is what is wrong and where help is, exit 2.
  */
-public final class OneLineErrors implements IExecutionExceptionHandler {
+public final class OneLineErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
   public static final int FAILURE = 1;
 
   private final String program;
-  private final Function<Throwable, String> describe;
 
-  /** Describes a failure by its message, on one line, with any password redacted. */
-  public OneLineErrors(String program) {
-    this(program, OneLineErrors::oneLine);
+  private OneLineErrors(String program) {
+    this.program = Objects.requireNonNull(program, "program");
   }
 
-  /**
-   * @param describe turns a failure into the line to print; it must keep passwords out
-   */
-  public OneLineErrors(String program, Function<Throwable, String> describe) {
-    this.program = Objects.requireNonNull(program, "program");
-    this.describe = Objects.requireNonNull(describe, "describe");
+  /** {@code commandLine} reporting errors this way, and refusing what it did not match. */
+  public static CommandLine install(CommandLine commandLine, String program) {
+    OneLineErrors errors = new OneLineErrors(program);
+    return commandLine
+        .setExecutionExceptionHandler(errors)
+        .setParameterExceptionHandler(errors)
+        .setExecutionStrategy(
+            parsed -> {
+              // picocli prints the help for `prog nosuch --help`, unmatched words and all.
+              for (ParseResult result = parsed; result != null; result = result.subcommand()) {
+                if (!result.unmatched().isEmpty()) {
+                  throw new UnmatchedArgumentException(
+                      result.commandSpec().commandLine(), result.unmatched());
+                }
+              }
+              return new CommandLine.RunLast().execute(parsed);
+            });
   }
 
   @Override
   public int handleExecutionException(
       Exception failure, CommandLine commandLine, ParseResult parseResult) {
-    return report(
-        commandLine.getErr(), program, describe.apply(failure), failure, verbose(parseResult));
+    boolean verbose = false;
+    for (ParseResult result = parseResult; result != null; result = result.subcommand()) {
+      verbose |= result.hasMatchedOption("--verbose");
+    }
+    return report(commandLine.getErr(), program, FailureLine.describe(failure), failure, verbose);
+  }
+
+  @Override
+  public int handleParseException(ParameterException e, String[] args) {
+    CommandLine commandLine = e.getCommandLine();
+    PrintWriter err = commandLine.getErr();
+    boolean unknownCommand =
+        e instanceof UnmatchedArgumentException unmatched
+            && !commandLine.getSubcommands().isEmpty()
+            && !unmatched.getUnmatched().isEmpty()
+            && !unmatched.getUnmatched().get(0).startsWith("-");
+    err.println(
+        commandLine
+            .getColorScheme()
+            .errorText(
+                unknownCommand
+                    ? "Unknown command: '"
+                        + ((UnmatchedArgumentException) e).getUnmatched().get(0)
+                        + "'"
+                    : e.getMessage()));
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println(
+        "Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return commandLine.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /**
@@ -47,35 +89,14 @@ public final class OneLineErrors implements IExecutionExceptionHandler {
    */
   public static int report(
       PrintWriter err, String program, String line, Throwable cause, boolean verbose) {
-    err.println(program + ": " + oneLine(line));
+    err.println(
+        program
+            + ": "
+            + Redaction.redactText(String.valueOf(line).replaceAll("\\s*\\R\\s*", " ").strip()));
     if (verbose && cause != null) {
       cause.printStackTrace(err);
     }
     err.flush();
     return FAILURE;
-  }
-
-  /**
-   * The failure's message (or its class when it has none), its lines joined, passwords redacted.
-   */
-  public static String oneLine(Throwable failure) {
-    String message = failure.getMessage();
-    if (message == null || message.isBlank()) {
-      message = failure.getClass().getSimpleName();
-    }
-    return oneLine(message);
-  }
-
-  private static String oneLine(String text) {
-    return Redaction.redactText(String.valueOf(text).replaceAll("\\s*\\R\\s*", " ").strip());
-  }
-
-  private static boolean verbose(ParseResult parseResult) {
-    for (ParseResult result = parseResult; result != null; result = result.subcommand()) {
-      if (result.hasMatchedOption("--verbose")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,15 +1,21 @@
 package orderflow.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --uri}, {@code --uri-file} and {@code --namespace} options every command shares, with
- * environment fallbacks. Use as a picocli {@code @Mixin}. Not thread-safe: picocli fills it, then
- * one command reads it.
+ * The broker options every command shares, with their environment fallbacks. Use as a picocli
+ * {@code @Mixin}. Not thread-safe: picocli fills it, then one command reads it.
  */
 public final class BrokerOptions {
-  // No default here: BrokerUriSource decides between the flags, the environment and the default.
+  /** A URI file holds one line; anything much longer is not the file that was meant. */
+  static final long MAX_FILE_BYTES = 64 * 1024;
+
+  // No default: uri(...) decides between the flags, the environment and the default.
   @Option(
       names = "--uri",
       paramLabel = "URI",
@@ -24,10 +30,9 @@ public final class BrokerOptions {
       names = "--uri-file",
       paramLabel = "FILE",
       description =
-          "File holding the broker URI (or comma-separated URIs) on one line, e.g. with the"
-              + " password (env"
+          "File holding the broker URI (or comma-separated URIs) on one line (env"
               + " RABBITMQ_URI_FILE)")
-  private String uriFile;
+  private Path uriFile;
 
   @Option(
       names = "--namespace",
@@ -60,12 +65,63 @@ public final class BrokerOptions {
 
   /** {@link #settings()} with the environment given, for tests. */
   public BrokerSettings settings(Function<String, String> env) {
-    return BrokerSettings.of(BrokerUriSource.resolve(uri, uriFile, env), namespace)
-        .withTlsCa(tlsCa != null && !tlsCa.isBlank() ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV))
+    return BrokerSettings.of(uri(uri, uriFile, env), namespace)
+        .withTlsCa(given(tlsCa) ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV))
         .withVerbose(verbose);
   }
 
   public boolean verbose() {
     return verbose;
+  }
+
+  /**
+   * The URI among {@code --uri}, {@code --uri-file}, {@code RABBITMQ_URI} and {@code
+   * RABBITMQ_URI_FILE}: a flag beats the environment; two sources at one level are an error rather
+   * than a silent choice. A file keeps the password out of {@code ps} and the environment.
+   */
+  static String uri(String uriFlag, Path fileFlag, Function<String, String> env) {
+    if (given(uriFlag) && fileFlag != null) {
+      throw new IllegalArgumentException("give either --uri or --uri-file, not both");
+    }
+    if (fileFlag != null || given(uriFlag)) {
+      return fileFlag != null ? read(fileFlag, "--uri-file") : uriFlag;
+    }
+    String uriEnv = env.apply(BrokerSettings.URI_ENV);
+    String fileEnv = env.apply(BrokerSettings.URI_FILE_ENV);
+    if (given(uriEnv) && given(fileEnv)) {
+      throw new IllegalArgumentException(
+          "set either "
+              + BrokerSettings.URI_ENV
+              + " or "
+              + BrokerSettings.URI_FILE_ENV
+              + ", not both");
+    }
+    if (given(fileEnv)) {
+      return read(Path.of(fileEnv), BrokerSettings.URI_FILE_ENV);
+    }
+    return given(uriEnv) ? uriEnv : BrokerSettings.DEFAULT_URI;
+  }
+
+  private static boolean given(String value) {
+    return value != null && !value.isBlank();
+  }
+
+  /** The file's one line, without trailing whitespace; the file's content is never quoted. */
+  private static String read(Path file, String source) {
+    String text;
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(
+            source + " " + file + " is over " + MAX_FILE_BYTES + " bytes: not a URI file");
+      }
+      text = Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read " + source + " " + file + ": " + e.getClass().getSimpleName());
+    }
+    if (text.isEmpty() || text.contains("\n")) {
+      throw new IllegalArgumentException(source + " " + file + " must hold one line, the URI");
+    }
+    return text;
   }
 }

@@ -4,22 +4,24 @@ import static java.util.stream.Collectors.joining;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * Where the broker is and which namespace this process works in. Every check of the URI fails with
- * an {@link IllegalArgumentException} whose message never quotes the password (commands turn it
- * into a usage error, exit 2). Immutable and thread-safe.
+ * Where the broker is and which namespace this process works in. Every check fails with an {@link
+ * IllegalArgumentException} whose message never quotes the password and has no cause (commands turn
+ * it into a usage error, exit 2). Immutable and thread-safe.
  *
  * @param uris one or more {@code amqp://} or {@code amqps://} URIs, the nodes of one cluster: they
- *     differ only in host and port ({@link BrokerUriList}). They may contain credentials, so never
- *     print them directly: use {@link #redactedUri()}
+ *     may differ from the first only in host and port, since credentials, vhost, TLS and query are
+ *     set once per connection. They may contain credentials: print {@link #redactedUri()}
  * @param namespace prefix of every exchange and queue name, or empty for none
  * @param tlsCa PEM file of the CA certificates an {@code amqps://} broker is verified against, or
  *     null for the JVM trust store
@@ -33,29 +35,69 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
   public static final String TLS_CA_ENV = "RABBITMQ_TLS_CA";
   public static final int MAX_PORT = 65_535;
 
-  /** Settings of one broker node, verifying TLS against the JVM trust store. */
+  /** Where to look when a user name or password does not fit in a URI as it is. */
+  public static final String ENCODING_HINT =
+      "percent-encode ':', '@', '/', '%' and spaces in the user name and password"
+          + " (%3A, %40, %2F, %25, %20)";
+
+  /**
+   * A comma followed by the next URI's {@code scheme://}: a comma elsewhere, such as in a password,
+   * is part of a URI.
+   */
+  private static final Pattern SEPARATOR =
+      Pattern.compile("\\s*,\\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)");
+
+  /**
+   * The user name and password of a broker URI, percent-decoded as UTF-8 (the client would decode
+   * them as US-ASCII). Its {@code toString} masks the password.
+   *
+   * @param password null when the URI names a user without a password
+   */
+  public record UserInfo(String username, String password) {
+    @Override
+    public String toString() {
+      return "UserInfo[username="
+          + username
+          + ", password="
+          + (password == null ? null : "****")
+          + "]";
+    }
+  }
+
   public BrokerSettings(URI uri, String namespace) {
     this(List.of(uri), namespace, null, false);
   }
 
-  /** Settings of one broker node. */
   public BrokerSettings(URI uri, String namespace, Path tlsCa) {
     this(List.of(uri), namespace, tlsCa, false);
   }
 
-  /** Settings of the nodes of one cluster, without {@code --verbose}. */
   public BrokerSettings(List<URI> uris, String namespace, Path tlsCa) {
     this(uris, namespace, tlsCa, false);
   }
 
   public BrokerSettings {
-    Objects.requireNonNull(uris, "uris");
+    uris = List.copyOf(Objects.requireNonNull(uris, "uris"));
     if (uris.isEmpty()) {
       throw new IllegalArgumentException("at least one broker URI is needed");
     }
-    uris = List.copyOf(uris);
-    uris.forEach(BrokerSettings::checkUri);
-    BrokerUriList.requireSameAccount(uris);
+    for (int index = 0; index < uris.size(); index++) {
+      check(uris.get(index));
+      String difference = difference(uris.get(0), uris.get(index));
+      if (difference != null) {
+        throw new IllegalArgumentException(
+            "every broker URI in the list must differ from the first only in host and port, but"
+                + " URI "
+                + (index + 1)
+                + " ("
+                + Redaction.redact(uris.get(index))
+                + ") has another "
+                + difference
+                + " than URI 1 ("
+                + Redaction.redact(uris.get(0))
+                + ")");
+      }
+    }
     namespace = namespace == null ? "" : namespace.trim();
     if (!namespace.isEmpty() && !namespace.matches("[A-Za-z0-9_\\-.]{1,100}")) {
       throw new IllegalArgumentException(
@@ -65,16 +107,15 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     }
   }
 
-  private static void checkUri(URI uri) {
-    String scheme = uri.getScheme();
-    if (!"amqp".equals(scheme) && !"amqps".equals(scheme)) {
+  private static void check(URI uri) {
+    if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme())) {
       throw new IllegalArgumentException(
           "broker URI must start with amqp:// or amqps://, was " + Redaction.redact(uri));
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException(
           "broker URI has no valid host (check the host and port; "
-              + UserInfo.ENCODING_HINT
+              + ENCODING_HINT
               + "): "
               + Redaction.redact(uri));
     }
@@ -82,44 +123,58 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
       throw new IllegalArgumentException(
           "broker URI port must be 1 to " + MAX_PORT + ", was " + uri.getPort());
     }
-    // A raw second ':' is refused here, as a usage error, not at connect time.
-    UserInfo.of(uri);
+    userInfo(uri); // a raw second ':' is a usage error here, not at connect time
   }
 
-  /**
-   * Settings from one URI or several separated by commas ({@code
-   * amqp://u:p@node1,amqp://u:p@node2}; a comma inside a password stays part of it).
-   */
-  public static BrokerSettings of(String uri, String namespace) {
-    List<URI> parsed = new ArrayList<>();
-    for (String one : BrokerUriList.split(uri)) {
-      parsed.add(parse(one));
+  private static String difference(URI first, URI other) {
+    if (!first.getScheme().equalsIgnoreCase(other.getScheme())) {
+      return "scheme (amqp:// or amqps://, so TLS)";
     }
-    return new BrokerSettings(parsed, namespace, null);
+    if (!Objects.equals(first.getRawUserInfo(), other.getRawUserInfo())) {
+      return "user name or password";
+    }
+    // The client reads an absent or empty path as the default vhost.
+    if (!Objects.equals(
+        Objects.toString(first.getRawPath(), ""), Objects.toString(other.getRawPath(), ""))) {
+      return "vhost";
+    }
+    return Objects.equals(first.getRawQuery(), other.getRawQuery())
+        ? null
+        : "query (e.g. ?heartbeat=)";
+  }
+
+  /** Settings from one URI or several separated by commas ({@code amqp://n1,amqp://n2}). */
+  public static BrokerSettings of(String uris, String namespace) {
+    return new BrokerSettings(
+        SEPARATOR.splitAsStream(uris.strip()).map(BrokerSettings::parse).toList(), namespace, null);
   }
 
   private static URI parse(String uri) {
+    if (uri.isBlank() || uri.endsWith(",") || uri.startsWith(",")) {
+      throw new IllegalArgumentException(
+          "broker URI list has an empty entry: separate whole amqp:// or amqps:// URIs with one"
+              + " comma");
+    }
     try {
       return new URI(uri);
     } catch (URISyntaxException e) {
-      // Reason and index only: the input itself holds the password. Nothing chained, for the same
-      // reason (a stack trace with --verbose would print the cause's message).
+      // Reason and index only, nothing chained: the input holds the password.
       throw new IllegalArgumentException(
           "broker URI is not a valid URI: "
               + e.getReason()
               + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
               + " ("
-              + UserInfo.ENCODING_HINT
+              + ENCODING_HINT
               + ")");
     }
   }
 
   /**
-   * Settings from {@code RABBITMQ_URI_FILE} (a file holding the URI) or {@code RABBITMQ_URI}, and
-   * {@code ORDERS_NAMESPACE}, with the defaults.
+   * Settings from {@code RABBITMQ_URI_FILE} or {@code RABBITMQ_URI}, {@code ORDERS_NAMESPACE} and
+   * {@code RABBITMQ_TLS_CA}, with the defaults.
    */
   public static BrokerSettings fromEnv(Function<String, String> env) {
-    return of(BrokerUriSource.resolve(null, null, env), env.apply(NAMESPACE_ENV))
+    return of(BrokerOptions.uri(null, null, env), env.apply(NAMESPACE_ENV))
         .withTlsCa(env.apply(TLS_CA_ENV));
   }
 
@@ -127,35 +182,50 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
    * These settings verifying TLS against the CA certificates of {@code pemFile} (blank or null: the
    * JVM trust store).
    *
-   * @throws IllegalArgumentException when the file does not exist
+   * @throws IllegalArgumentException when the file cannot be read
    */
   public BrokerSettings withTlsCa(String pemFile) {
-    if (pemFile == null || pemFile.isBlank()) {
-      return new BrokerSettings(uris, namespace, null, verbose);
-    }
-    Path path = Path.of(pemFile);
-    if (!Files.isReadable(path)) {
+    Path path = pemFile == null || pemFile.isBlank() ? null : Path.of(pemFile);
+    if (path != null && !Files.isReadable(path)) {
       throw new IllegalArgumentException("--tls-ca: cannot read " + LogSafe.escape(pemFile));
     }
     return new BrokerSettings(uris, namespace, path, verbose);
   }
 
-  /** These settings with {@code --verbose} on or off. */
   public BrokerSettings withVerbose(boolean verbose) {
     return new BrokerSettings(uris, namespace, tlsCa, verbose);
   }
 
-  /**
-   * The first URI. Its credentials, vhost, scheme and query are those of every URI in the list; use
-   * {@link #uris()} for the nodes.
-   */
+  /** The first URI; its credentials, vhost, scheme and query are those of every node. */
   public URI uri() {
     return uris.get(0);
   }
 
   /** The user name and password, percent-decoded (UTF-8); empty when the URI has none. */
   public Optional<UserInfo> userInfo() {
-    return UserInfo.of(uri());
+    return userInfo(uri());
+  }
+
+  /**
+   * @throws IllegalArgumentException without quoting any of it, when the user info has more than
+   *     one raw {@code :}
+   */
+  static Optional<UserInfo> userInfo(URI uri) {
+    String raw = uri.getRawUserInfo();
+    if (raw == null) {
+      return Optional.empty();
+    }
+    String[] parts = raw.split(":", -1);
+    if (parts.length > 2) {
+      throw new IllegalArgumentException(
+          "broker URI user info must be USER:PASSWORD with one ':'; " + ENCODING_HINT);
+    }
+    return Optional.of(new UserInfo(decode(parts[0]), parts.length == 2 ? decode(parts[1]) : null));
+  }
+
+  static String decode(String raw) {
+    // URLDecoder would turn '+' into a space: a '+' in a URI's user info is a plus.
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /** The first URI without user name and password, for clients that would parse them themselves. */
@@ -163,12 +233,11 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     URI uri = uri();
     // From the raw parts: decoding and re-encoding would turn the vhost %2F into a second '/'.
     String authority = uri.getRawAuthority();
-    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
     return URI.create(
         uri.getScheme()
             + "://"
-            + hostAndPort
-            + (uri.getRawPath() == null ? "" : uri.getRawPath())
+            + authority.substring(authority.lastIndexOf('@') + 1)
+            + Objects.toString(uri.getRawPath(), "")
             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
   }
 
@@ -196,10 +265,7 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     return uris.stream().map(node -> node.getHost() + ":" + portOf(node)).collect(joining(", "));
   }
 
-  /**
-   * Every URI with any password replaced by {@code ****}, comma-separated: safe for logs and error
-   * messages.
-   */
+  /** Every URI with any password replaced by {@code ****}, comma-separated. */
   public String redactedUri() {
     return uris.stream().map(Redaction::redact).collect(joining(","));
   }

@@ -1,40 +1,44 @@
 package orderflow.config;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Durations as the command lines write them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h},
- * {@code 7d}. The one parser of every duration option and of retry delays. Stateless and
- * thread-safe.
+ * {@code 7d}. The one parser of every duration option (as a picocli converter) and of retry delays.
+ * Stateless and thread-safe.
  */
-public final class Durations {
-  private Durations() {}
+public final class Durations implements ITypeConverter<Duration> {
+  private static final Pattern FORM = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
+
+  @Override
+  public Duration convert(String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
 
   /**
    * @throws IllegalArgumentException naming the text and the accepted forms
    */
   public static Duration parse(String text) {
-    try {
-      if (text.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-      }
-      if (text.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-      if (text.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-      if (text.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-      if (text.endsWith("d")) {
-        return Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1)));
-      }
-    } catch (NumberFormatException e) {
+    Matcher form = FORM.matcher(text.trim());
+    if (!form.matches()) {
       throw new IllegalArgumentException(
-          "bad duration '" + text + "' (use e.g. 500ms, 5s, 2m, 1h, 7d)", e);
+          "bad duration '" + LogSafe.escape(text) + "' (use e.g. 500ms, 5s, 2m, 1h, 7d)");
     }
-    throw new IllegalArgumentException(
-        "bad duration '" + text + "' (use e.g. 500ms, 5s, 2m, 1h, 7d)");
+    long amount = Long.parseLong(form.group(1));
+    return switch (form.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 }

@@ -1,20 +1,11 @@
 package orderflow.config;
 
 /**
- * Makes text that came from outside (a message's ids and fields, AMQP properties, rows written from
- * messages) safe to put on a log line or an operator's terminal: control characters are escaped, so
- * a value can neither start a forged log line nor send escape sequences to a terminal, and the text
- * is truncated, so one value cannot make a line of hundreds of kilobytes.
- *
- * <p>Escaped: C0 and C1 control characters and DEL ({@code \n}, {@code \r}, {@code \t}, otherwise
- * {@code \}{@code uXXXX}), Unicode format characters such as bidirectional overrides, line and
- * paragraph separators and lone surrogates. Letters of any script are kept as they are.
- *
- * <p>A backslash is kept as it is, which makes escaping idempotent: text that passes two layers (an
- * exception message quoted again by a log line) is not escaped twice. The price is that a literal
- * backslash-n in the input reads like an escaped newline; it still cannot start a line.
- *
- * <p>This class is thread-safe: it is stateless.
+ * Makes text from outside (message fields, AMQP properties, rows written from messages) safe on a
+ * log line or a terminal: control and format characters, line separators and lone surrogates are
+ * escaped ({@code \n}, {@code \r}, {@code \t}, else {@code \}{@code uXXXX}), so a value can neither
+ * forge a log line nor move a terminal's cursor, and the text is cut to a bound. A backslash is
+ * kept, so escaping twice changes nothing. Stateless and thread-safe.
  */
 public final class LogSafe {
   /** Enough for any id or reason of ours; a longer value is cut. */
@@ -57,20 +48,15 @@ public final class LogSafe {
   }
 
   private static String escaped(int codePoint) {
-    switch (codePoint) {
-      case '\n':
-        return "\\n";
-      case '\r':
-        return "\\r";
-      case '\t':
-        return "\\t";
-      default:
-        break;
-    }
-    if (unsafe(codePoint)) {
-      return String.format("\\u%04x", codePoint);
-    }
-    return new String(Character.toChars(codePoint));
+    return switch (codePoint) {
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      default ->
+          unsafe(codePoint)
+              ? String.format("\\u%04x", codePoint)
+              : new String(Character.toChars(codePoint));
+    };
   }
 
   /**

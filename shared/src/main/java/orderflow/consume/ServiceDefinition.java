@@ -9,24 +9,38 @@ import orderflow.store.Migration;
 /**
  * What a consumer service is: its name (its inbox, its dead letters' {@code x-consumer}, its
  * threads and metrics), its work queue (the base name, see {@link orderflow.topology.Topology}),
- * its schema, a handler per event type it accepts, and any extra ingress consumers. An event of
- * another type on its queue is a permanent failure. How it runs is {@link
- * orderflow.consume.engine.ConsumerSettings}.
+ * its schema, a handler per event type it accepts, the definitions it runs beside itself on the
+ * same database and outbox publisher (e.g. inventory's legacy {@code order_events} bridge), and the
+ * work queue whose retry and dead-letter queues take its failures (its own, unless it consumes a
+ * queue that has none). An event of another type on its queue is a permanent failure. How it runs
+ * is {@link orderflow.consume.engine.ConsumerSettings}.
  */
 public record ServiceDefinition(
     String name,
     String workQueue,
     List<Migration> migrations,
     Map<EventType, EventHandler> handlers,
-    List<Ingress> ingresses) {
+    List<ServiceDefinition> ingresses,
+    String failureQueue) {
   public ServiceDefinition {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(workQueue, "workQueue");
+    Objects.requireNonNull(failureQueue, "failureQueue");
     migrations = List.copyOf(migrations);
     handlers = Map.copyOf(handlers);
     ingresses = List.copyOf(ingresses);
     if (handlers.isEmpty()) {
       throw new IllegalArgumentException("a service needs at least one handler");
     }
+  }
+
+  /** A service whose failures go to its own work queue's retry and dead-letter queues. */
+  public ServiceDefinition(
+      String name,
+      String workQueue,
+      List<Migration> migrations,
+      Map<EventType, EventHandler> handlers,
+      List<ServiceDefinition> ingresses) {
+    this(name, workQueue, migrations, handlers, ingresses, workQueue);
   }
 }

@@ -1,34 +1,40 @@
 package orderflow.dlq;
 
+import com.fasterxml.jackson.annotation.JsonView;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.LongString;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import orderflow.deadletter.DeadLetterHeaders;
 
 /**
- * One message of a dead-letter queue, with the failure its headers describe. Fields the message
- * does not carry are null: a broker-dead-lettered message (delivery limit) has no exception.
+ * One message of a dead-letter queue and the failure its headers describe: our failure headers
+ * ({@link DeadLetterHeaders}) when present, else the broker's {@code x-death} family (a message
+ * dead-lettered at the work queue's delivery limit). Fields the message does not carry are null.
  *
- * <p>A letter is known by its body, not by its AMQP properties, which the publisher chose freely:
- * {@code eventId} is the body's eventId, or a digest of the body when it has none ({@link
- * BodyIdentity}); {@code messageId} and {@code typeProperty} keep what the properties said, so a
- * disagreement shows.
+ * <p>A letter is known by its body ({@link LetterBody}); {@code messageId} and {@code typeProperty}
+ * keep what the AMQP properties said, so a disagreement shows. Jackson writes the components in
+ * order; the {@link Summary} view leaves out the headers and the body.
  *
  * <p>Immutable, so thread-safe.
  *
- * @param eventId the body's eventId, or {@code sha256-<32 hex digits>} of an undecodable body
- * @param messageId the {@code message_id} property, or null
+ * @param eventId the body's eventId, or {@code sha256-<32 hex digits>} of a body without one
  * @param eventType the body's eventType, else the {@code type} property
- * @param orderId the order it belongs to, read from the body (see {@code BodyIdentity}), or null
- * @param typeProperty the {@code type} property, or null
  * @param reason our {@code x-failure-reason}, or the broker's {@code x-first-death-reason}
  * @param attempts failed deliveries (ours), or the broker's {@code x-delivery-count}
- * @param firstFailureAt when it first failed (for a broker dead letter: when it was dead-lettered)
- * @param lastFailureAt when it was dead-lettered
- * @param headers every header, as plain JSON-friendly values
- * @param content the body as printable text (whole, or cut in listings; see {@link BodyText})
+ * @param headers every header as a JSON-friendly value, sorted by name
+ * @param body the body as printable text, whole or cut (see {@link LetterBody})
  */
 public record DeadLetter(
     String eventId,
@@ -40,61 +46,126 @@ public record DeadLetter(
     String exceptionClass,
     String exceptionMessage,
     Integer attempts,
-    Instant firstFailureAt,
-    Instant lastFailureAt,
+    @JsonSerialize(using = ToStringSerializer.class) Instant firstFailureAt,
+    @JsonSerialize(using = ToStringSerializer.class) Instant lastFailureAt,
     String originalExchange,
     String originalRoutingKey,
     String consumer,
-    Map<String, Object> headers,
-    BodyText content) {
+    @JsonView(Whole.class) Map<String, Object> headers,
+    @JsonView(Whole.class) String body,
+    @JsonView(Whole.class) String bodyEncoding,
+    @JsonView(Whole.class) int bodyBytes,
+    @JsonView(Whole.class) boolean bodyTruncated) {
+
+  /** Jackson view: every field. */
+  public interface Whole {}
+
+  /** Jackson view: without headers and body, as replay and purge report letters. */
+  public interface Summary {}
+
   public DeadLetter {
-    // Not Map.copyOf: AMQP allows a header whose value is void (null).
-    headers =
-        Collections.unmodifiableMap(
-            new LinkedHashMap<>(Objects.requireNonNull(headers, "headers")));
     Objects.requireNonNull(eventId, "eventId");
-    Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(body, "body");
+    // Not Map.copyOf: AMQP allows a header whose value is void (null).
+    headers = Collections.unmodifiableSortedMap(new TreeMap<>(headers));
   }
 
-  /** The body as UTF-8 text, or Base64 when it is not valid UTF-8 (see {@link #content()}). */
-  public String body() {
-    return content.text();
-  }
-
-  /** True when the {@code message_id} property names another event than the body. */
-  public boolean messageIdDisagrees() {
-    return messageId != null && !messageId.equals(eventId);
-  }
-
-  /** True when the {@code type} property names another type than the body. */
-  public boolean typePropertyDisagrees() {
-    return typeProperty != null && !typeProperty.equals(eventType);
-  }
-
-  /** The fields in a stable order for JSON output, with or without headers and body. */
-  public Map<String, Object> toMap(boolean withHeadersAndBody) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("eventId", eventId);
-    map.put("messageId", messageId);
-    map.put("eventType", eventType);
-    map.put("orderId", orderId);
-    map.put("typeProperty", typeProperty);
-    map.put("reason", reason);
-    map.put("exceptionClass", exceptionClass);
-    map.put("exceptionMessage", exceptionMessage);
-    map.put("attempts", attempts);
-    map.put("firstFailureAt", firstFailureAt == null ? null : firstFailureAt.toString());
-    map.put("lastFailureAt", lastFailureAt == null ? null : lastFailureAt.toString());
-    map.put("originalExchange", originalExchange);
-    map.put("originalRoutingKey", originalRoutingKey);
-    map.put("consumer", consumer);
-    if (withHeadersAndBody) {
-      map.put("headers", new TreeMap<>(headers));
-      map.put("body", content.text());
-      map.put("bodyEncoding", content.encoding());
-      map.put("bodyBytes", content.bytes());
-      map.put("bodyTruncated", content.truncated());
+  static DeadLetter read(AMQP.BasicProperties properties, byte[] body, int maxBodyChars) {
+    Map<String, Object> headers = new LinkedHashMap<>();
+    if (properties.getHeaders() != null) {
+      properties.getHeaders().forEach((key, value) -> headers.put(key, plain(value)));
     }
-    return map;
+    LetterBody content = LetterBody.of(body, maxBodyChars);
+    boolean ours = headers.containsKey(DeadLetterHeaders.REASON);
+    Map<?, ?> death = ours ? Map.of() : firstDeath(headers);
+    Instant diedAt = instant(death.get("time"));
+    String deathExchange = text(headers.get("x-first-death-exchange"));
+    return new DeadLetter(
+        content.eventId(),
+        properties.getMessageId(),
+        content.eventType() != null ? content.eventType() : properties.getType(),
+        content.orderId(),
+        properties.getType(),
+        text(headers.get(ours ? DeadLetterHeaders.REASON : "x-first-death-reason")),
+        text(headers.get(DeadLetterHeaders.EXCEPTION_CLASS)),
+        text(headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE)),
+        integer(headers.get(ours ? DeadLetterHeaders.ATTEMPTS : "x-delivery-count")),
+        ours ? instant(headers.get(DeadLetterHeaders.FIRST_FAILURE_AT)) : diedAt,
+        ours ? instant(headers.get(DeadLetterHeaders.LAST_FAILURE_AT)) : diedAt,
+        ours
+            ? text(headers.get(DeadLetterHeaders.ORIGINAL_EXCHANGE))
+            : deathExchange != null ? deathExchange : text(death.get("exchange")),
+        ours
+            ? text(headers.get(DeadLetterHeaders.ORIGINAL_ROUTING_KEY))
+            : death.get("routing-keys") instanceof List<?> keys && !keys.isEmpty()
+                ? text(keys.get(0))
+                : null,
+        text(headers.get(DeadLetterHeaders.CONSUMER)),
+        headers,
+        content.text(),
+        content.encoding(),
+        content.bytes(),
+        content.truncated());
+  }
+
+  /**
+   * The {@code x-death} entry naming {@code x-first-death-queue}, else the first; empty if none.
+   */
+  private static Map<?, ?> firstDeath(Map<String, Object> headers) {
+    if (!(headers.get("x-death") instanceof List<?> deaths) || deaths.isEmpty()) {
+      return Map.of();
+    }
+    Object firstQueue = headers.get("x-first-death-queue");
+    Object first =
+        deaths.stream()
+            .filter(d -> d instanceof Map<?, ?> m && Objects.equals(m.get("queue"), firstQueue))
+            .findFirst()
+            .map(Object.class::cast)
+            .orElse(deaths.get(0));
+    return first instanceof Map<?, ?> map ? map : Map.of();
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+
+  private static Integer integer(Object value) {
+    if (value instanceof Number n) {
+      return n.intValue();
+    }
+    try {
+      return value == null ? null : Integer.valueOf(value.toString().trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static Instant instant(Object value) {
+    try {
+      return value == null ? null : Instant.parse(value.toString());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** A header value as a JSON-friendly value: long strings as text, timestamps as ISO-8601. */
+  private static Object plain(Object value) {
+    if (value instanceof LongString || value instanceof Date) {
+      return value instanceof Date date ? date.toInstant().toString() : value.toString();
+    }
+    if (value instanceof byte[] bytes) {
+      return Base64.getEncoder().encodeToString(bytes);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>();
+      list.forEach(item -> copy.add(plain(item)));
+      return copy;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((key, item) -> copy.put(String.valueOf(key), plain(item)));
+      return copy;
+    }
+    return value;
   }
 }

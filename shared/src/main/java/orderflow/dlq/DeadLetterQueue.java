@@ -4,8 +4,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
@@ -26,56 +25,41 @@ import orderflow.trace.Tracing;
 /**
  * The dead-letter queue of one work queue ({@code <queue>.dlq}): list, show, replay and purge.
  *
- * <p>Every operation takes the queue's messages one at a time and holds them unacknowledged on a
- * channel of its own (see {@link DeadLetterScan}), acts on those the filter matches and returns the
- * others untouched. One operation runs per queue at a time: another waits up to {@link
- * #DEFAULT_LOCK_WAIT}, then fails with {@link DeadLetterQueueBusyException}. Letters are selected
- * by {@link DeadLetter#eventId()}, which comes from the body, never from the AMQP properties alone.
- * A replay removes a dead letter only after the broker confirmed its republish, so a replay
- * interrupted at any point loses nothing: at worst the event is both back in the work queue and
- * still in the DLQ, and the consumer's inbox absorbs the second copy.
+ * <p>Every operation goes through a {@link DeadLetterScan}: it holds the letters it reads, acts on
+ * those the filter matches and returns the others; one operation per queue at a time. A replay
+ * removes a letter only after the broker confirmed its republish, so a replay interrupted at any
+ * point loses nothing: at worst the event is both back in the work queue and still in the DLQ, and
+ * the consumer's inbox absorbs the second copy.
  *
  * <p>Not thread-safe; the connection is the caller's (not closed here).
  */
 public final class DeadLetterQueue {
-  /** The most dead letters one operation examines (AMQP prefetch is at most 65535). */
+  /** The most dead letters one operation examines. */
   public static final int DEFAULT_MAX_SCAN = 10_000;
 
-  /** How long an operation waits for another one on the same queue to finish. */
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
 
   /** Body characters kept per letter in listings and results; {@code show} keeps the whole body. */
   public static final int LISTED_BODY_CHARS = 2000;
 
-  public static final Duration DEFAULT_CONFIRM_TIMEOUT =
-      ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT;
+  /** Another {@code dlq} operation holds the queue; trying again later will work. */
+  public static final class Busy extends IOException {
+    private static final long serialVersionUID = 1L;
 
-  /** Headers describing the failure or the broker's dead-lettering, dropped on replay. */
-  static final List<String> FAILURE_HEADERS =
-      Stream.concat(
-              DeadLetterHeaders.FAILURE_HEADERS.stream(),
-              Stream.of(
-                  DeadLetterReader.X_DEATH,
-                  DeadLetterReader.X_FIRST_DEATH_REASON,
-                  DeadLetterReader.X_FIRST_DEATH_QUEUE,
-                  DeadLetterReader.X_FIRST_DEATH_EXCHANGE,
-                  "x-last-death-reason",
-                  "x-last-death-queue",
-                  "x-last-death-exchange",
-                  DeadLetterReader.X_DELIVERY_COUNT))
-          .toList();
+    Busy(String queue) {
+      super(
+          "busy, try again: another dlq command is working on "
+              + queue
+              + " (it holds every letter while it runs)");
+    }
+  }
 
   private final Connection connection;
   private final Topology topology;
   private final String workQueue;
-  private final Clock clock;
-  private final Duration lockWait;
   private final PublishSpans spans;
+  private final Duration lockWait;
   private Consumer<DeadLetter> afterConfirmHook = letter -> {};
-
-  public DeadLetterQueue(Connection connection, Topology topology, String workQueue) {
-    this(connection, topology, workQueue, Tracing.OFF);
-  }
 
   /**
    * @param tracing makes each replay a PRODUCER span, the child of the trace context the dead
@@ -83,26 +67,19 @@ public final class DeadLetterQueue {
    */
   public DeadLetterQueue(
       Connection connection, Topology topology, String workQueue, Tracing tracing) {
-    this(connection, topology, workQueue, Clock.systemUTC(), DEFAULT_LOCK_WAIT, tracing);
-  }
-
-  DeadLetterQueue(
-      Connection connection, Topology topology, String workQueue, Clock clock, Duration lockWait) {
-    this(connection, topology, workQueue, clock, lockWait, Tracing.OFF);
+    this(connection, topology, workQueue, tracing, DEFAULT_LOCK_WAIT);
   }
 
   DeadLetterQueue(
       Connection connection,
       Topology topology,
       String workQueue,
-      Clock clock,
-      Duration lockWait,
-      Tracing tracing) {
-    this.spans = new PublishSpans(Objects.requireNonNull(tracing, "tracing"));
+      Tracing tracing,
+      Duration lockWait) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.topology = Objects.requireNonNull(topology, "topology");
     this.workQueue = Objects.requireNonNull(workQueue, "workQueue");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.spans = new PublishSpans(Objects.requireNonNull(tracing, "tracing"));
     this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
   }
 
@@ -111,121 +88,90 @@ public final class DeadLetterQueue {
     return topology.deadLetterQueue(workQueue);
   }
 
-  /**
-   * The matching dead letters, oldest first, leaving every one in the queue. Bodies are cut to
-   * {@link #LISTED_BODY_CHARS}; for an unbounded number of letters use {@link
-   * #list(DeadLetterFilter, Consumer)}.
-   */
-  public List<DeadLetter> list(DeadLetterFilter filter) throws IOException, InterruptedException {
+  /** The matching dead letters, oldest first, all left in the queue; bodies cut. */
+  public List<DeadLetter> list(FilterOptions filter) throws IOException, InterruptedException {
     List<DeadLetter> found = new ArrayList<>();
     list(filter, found::add);
     return found;
   }
 
   /**
-   * Hands each matching dead letter to {@code each} as it is read, oldest first, and leaves every
-   * one in the queue. Only one message is in memory at a time and bodies are cut to {@link
-   * #LISTED_BODY_CHARS}, so a queue of large letters lists in little memory.
+   * Hands each matching dead letter to {@code each} as it is read, oldest first, leaving all in the
+   * queue. One body in memory at a time, cut to {@link #LISTED_BODY_CHARS}.
    *
    * @return how many letters matched
-   * @throws DeadLetterQueueBusyException when another dlq operation holds the queue
+   * @throws Busy when another dlq operation holds the queue
    */
-  public int list(DeadLetterFilter filter, Consumer<DeadLetter> each)
+  public int list(FilterOptions filter, Consumer<DeadLetter> each)
       throws IOException, InterruptedException {
-    int matched = 0;
-    try (DeadLetterScan scan = scan()) {
-      for (GetResponse message = scan.next();
-          message != null && !filter.limitReached(matched);
-          message = scan.next()) {
-        DeadLetter letter = read(message, LISTED_BODY_CHARS);
-        if (filter.matches(letter)) {
-          matched++;
-          each.accept(letter);
-        }
-      }
-    }
-    return matched;
+    return scan(filter, (scan, message, letter) -> each.accept(letter)).matched();
   }
 
-  /**
-   * The dead letter whose {@link DeadLetter#eventId()} (the body's eventId, or the digest id of an
-   * undecodable body) is {@code eventId}, with its whole body; left in the queue.
-   */
+  /** The dead letter of this {@link DeadLetter#eventId()}, with its whole body; left in place. */
   public Optional<DeadLetter> show(String eventId) throws IOException, InterruptedException {
-    DeadLetterFilter filter = DeadLetterFilter.eventId(eventId);
-    try (DeadLetterScan scan = scan()) {
-      for (GetResponse message = scan.next(); message != null; message = scan.next()) {
-        DeadLetter letter = read(message, LISTED_BODY_CHARS);
-        if (filter.matches(letter)) {
-          return Optional.of(read(message, BodyText.WHOLE));
-        }
-      }
-    }
-    return Optional.empty();
+    List<DeadLetter> found = new ArrayList<>(1);
+    FilterOptions filter = FilterOptions.eventId(eventId);
+    filter.limit = 1;
+    scan(
+        filter,
+        (scan, message, letter) ->
+            found.add(DeadLetter.read(message.getProps(), message.getBody(), LetterBody.WHOLE)));
+    return found.stream().findFirst();
   }
 
   /**
    * Republishes each matching dead letter to its original exchange and routing key (persistent,
-   * same properties and body, failure headers dropped, {@code x-replayed-at} set and {@code
-   * x-replay-count} incremented, its {@code traceparent} kept, or with tracing continued by the
-   * replay's PRODUCER span), and removes it once the broker confirmed; a letter whose republish is
-   * not confirmed stays in the DLQ and is reported in {@link ReplayResult#failed()}.
+   * same properties and body, failure headers dropped, {@code x-replayed-at} set, {@code
+   * x-replay-count} incremented, its {@code traceparent} kept or continued by the replay's span),
+   * and removes it once the broker confirmed; an unconfirmed one stays, reported as failed.
    *
-   * @throws IOException if the channel fails mid-way; letters already replayed are gone from the
-   *     DLQ, the one in progress may be in both queues, the others are untouched
+   * @throws IOException if the channel fails mid-way: letters replayed are gone from the DLQ, the
+   *     one in progress may be in both queues, the others are untouched
    */
-  public ReplayResult replay(DeadLetterFilter filter, boolean dryRun)
+  public DlqCommand.Replay replay(FilterOptions filter, boolean dryRun)
       throws IOException, InterruptedException {
     List<DeadLetter> replayed = new ArrayList<>();
-    List<ReplayResult.Failure> failed = new ArrayList<>();
-    int scanned;
-    try (DeadLetterScan scan = scan();
-        ConfirmingPublisher publisher = dryRun ? null : publisher()) {
-      for (GetResponse message = scan.next(); message != null; message = scan.next()) {
-        DeadLetter letter = read(message, LISTED_BODY_CHARS);
-        int taken = replayed.size() + failed.size();
-        if (filter.limitReached(taken) || !filter.matches(letter)) {
-          continue;
-        }
-        if (dryRun) {
-          replayed.add(letter);
-          continue;
-        }
-        PublishOutcome outcome =
-            ConfirmingPublisher.await(
-                spans.publish(publisher, replayMessage(message, letter)), DEFAULT_CONFIRM_TIMEOUT);
-        if (outcome.confirmed()) {
-          afterConfirmHook.accept(letter);
-          scan.remove(message);
-          replayed.add(letter);
-        } else {
-          failed.add(new ReplayResult.Failure(letter, outcome.name()));
-        }
-      }
-      scanned = scan.taken();
+    List<DlqCommand.Failure> failed = new ArrayList<>();
+    try (ConfirmingPublisher publisher =
+        dryRun ? null : new ConfirmingPublisher(connection.createChannel(), 1)) {
+      Scanned scanned =
+          scan(
+              filter,
+              (scan, message, letter) -> {
+                PublishOutcome outcome =
+                    dryRun
+                        ? PublishOutcome.CONFIRMED
+                        : ConfirmingPublisher.await(
+                            spans.publish(publisher, replayMessage(message, letter)),
+                            ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT);
+                if (!outcome.confirmed()) {
+                  failed.add(new DlqCommand.Failure(letter, outcome.name()));
+                  return;
+                }
+                if (!dryRun) {
+                  afterConfirmHook.accept(letter);
+                  scan.remove(message);
+                }
+                replayed.add(letter);
+              });
+      return new DlqCommand.Replay(dryRun, scanned.taken(), replayed, failed);
     }
-    return new ReplayResult(dryRun, scanned, replayed, failed);
   }
 
   /** Removes the matching dead letters for good; the others stay. */
-  public PurgeResult purge(DeadLetterFilter filter, boolean dryRun)
+  public DlqCommand.Purge purge(FilterOptions filter, boolean dryRun)
       throws IOException, InterruptedException {
     List<DeadLetter> purged = new ArrayList<>();
-    int scanned;
-    try (DeadLetterScan scan = scan()) {
-      for (GetResponse message = scan.next(); message != null; message = scan.next()) {
-        DeadLetter letter = read(message, LISTED_BODY_CHARS);
-        if (filter.limitReached(purged.size()) || !filter.matches(letter)) {
-          continue;
-        }
-        purged.add(letter);
-        if (!dryRun) {
-          scan.remove(message);
-        }
-      }
-      scanned = scan.taken();
-    }
-    return new PurgeResult(dryRun, scanned, purged);
+    Scanned scanned =
+        scan(
+            filter,
+            (scan, message, letter) -> {
+              if (!dryRun) {
+                scan.remove(message);
+              }
+              purged.add(letter);
+            });
+    return new DlqCommand.Purge(dryRun, scanned.taken(), purged);
   }
 
   /** Test hook: runs after a replay's confirm arrived and before the dead letter is removed. */
@@ -233,33 +179,53 @@ public final class DeadLetterQueue {
     this.afterConfirmHook = Objects.requireNonNull(hook, "hook");
   }
 
-  private DeadLetterScan scan() throws IOException, InterruptedException {
-    return DeadLetterScan.open(connection, queueName(), DEFAULT_MAX_SCAN, lockWait);
+  @FunctionalInterface
+  private interface Action {
+    void apply(DeadLetterScan scan, GetResponse message, DeadLetter letter)
+        throws IOException, InterruptedException;
   }
 
-  private static DeadLetter read(GetResponse message, int maxBodyChars) {
-    return DeadLetterReader.read(message.getProps(), message.getBody(), maxBodyChars);
-  }
+  private record Scanned(int taken, int matched) {}
 
-  private ConfirmingPublisher publisher() throws IOException {
-    return new ConfirmingPublisher(connection.createChannel(), 1);
+  /** Applies {@code action} to each matching letter, up to the filter's limit. */
+  private Scanned scan(FilterOptions filter, Action action)
+      throws IOException, InterruptedException {
+    try (DeadLetterScan scan =
+        DeadLetterScan.open(connection, queueName(), DEFAULT_MAX_SCAN, lockWait)) {
+      int matched = 0;
+      GetResponse message;
+      while (!filter.limitReached(matched) && (message = scan.next()) != null) {
+        DeadLetter letter =
+            DeadLetter.read(message.getProps(), message.getBody(), LISTED_BODY_CHARS);
+        if (filter.matches(letter)) {
+          matched++;
+          action.apply(scan, message, letter);
+        }
+      }
+      return new Scanned(scan.taken(), matched);
+    }
   }
 
   OutgoingMessage replayMessage(GetResponse message, DeadLetter letter) {
     AMQP.BasicProperties original = message.getProps();
     Map<String, Object> headers =
-        original.getHeaders() == null ? new HashMap<>() : new HashMap<>(original.getHeaders());
-    FAILURE_HEADERS.forEach(headers::remove);
+        new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
+    // Drop what described the failure: ours, and the broker's dead-lettering.
+    headers.keySet().removeAll(DeadLetterHeaders.FAILURE_HEADERS);
+    headers
+        .keySet()
+        .removeIf(name -> name.matches("x-(death|(first|last)-death-.*|delivery-count)"));
     Object count = headers.get(DeadLetterHeaders.REPLAY_COUNT);
-    int replays = count instanceof Number number ? number.intValue() : 0;
-    headers.put(DeadLetterHeaders.REPLAY_COUNT, replays + 1);
-    headers.put(DeadLetterHeaders.REPLAYED_AT, clock.instant().toString());
+    headers.put(DeadLetterHeaders.REPLAY_COUNT, count instanceof Number n ? n.intValue() + 1 : 1);
+    headers.put(DeadLetterHeaders.REPLAYED_AT, Instant.now().toString());
     AMQP.BasicProperties properties =
         original.builder().headers(headers).deliveryMode(EventMessages.PERSISTENT).build();
-    // Without a recorded origin, send it straight back to the work queue.
+    // Without a recorded origin, straight back to the work queue.
     boolean knownOrigin = letter.originalExchange() != null && letter.originalRoutingKey() != null;
-    String exchange = knownOrigin ? letter.originalExchange() : "";
-    String routingKey = knownOrigin ? letter.originalRoutingKey() : topology.queue(workQueue);
-    return new OutgoingMessage(exchange, routingKey, properties, message.getBody());
+    return new OutgoingMessage(
+        knownOrigin ? letter.originalExchange() : "",
+        knownOrigin ? letter.originalRoutingKey() : topology.queue(workQueue),
+        properties,
+        message.getBody());
   }
 }

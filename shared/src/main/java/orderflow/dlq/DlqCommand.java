@@ -1,45 +1,311 @@
 package orderflow.dlq;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import orderflow.broker.BrokerConnector;
+import orderflow.broker.BrokerUnavailableException;
+import orderflow.broker.FailureLine;
+import orderflow.cli.JsonOutput;
+import orderflow.cli.OneLineErrors;
+import orderflow.config.BrokerOptions;
+import orderflow.config.BrokerSettings;
+import orderflow.config.LogSafe;
+import orderflow.envelope.EventCodec;
+import orderflow.topology.Topology;
+import orderflow.trace.Tracing;
+import orderflow.trace.TracingOption;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code dlq} command each consumer service mounts for its own work queue: {@code list}, {@code
- * show EVENT_ID}, {@code replay} and {@code purge}, with filters, {@code --dry-run} and {@code
- * --json}. Mount it with {@code commandLine.addSubcommand("dlq", new DlqCommand("inventory",
- * "consumer-inventory"))}.
- *
- * <p>Without a subcommand it is a usage error (exit 2).
+ * {@code dlq list | show | replay | purge}, which each consumer service mounts for its own work
+ * queue: {@code addSubcommand("dlq", new DlqCommand("inventory", "consumer-inventory"))}. Exit 0 on
+ * success, 2 on a usage error (no subcommand, bad filters), 1 on any other failure with one line on
+ * stderr. Everything printed from a message is escaped, so it cannot drive the terminal.
  */
 @Command(
     name = "dlq",
     mixinStandardHelpOptions = true,
-    description = "Inspect, replay and purge this service's dead letters (<queue>.dlq).",
-    subcommands = {
-      DlqListCommand.class,
-      DlqShowCommand.class,
-      DlqReplayCommand.class,
-      DlqPurgeCommand.class
-    })
+    description = "Inspect, replay and purge this service's dead letters (<queue>.dlq).")
 public final class DlqCommand {
+  private static final String JSON = "Print one JSON value on stdout";
+
+  /** What {@code replay} did, or with {@code dryRun} would do. */
+  public record Replay(
+      boolean dryRun, int scanned, List<DeadLetter> replayed, List<Failure> failed) {}
+
+  /** A dead letter left in the DLQ because its republish was not confirmed, and why. */
+  public record Failure(@JsonUnwrapped DeadLetter letter, String outcome) {}
+
+  /** What {@code purge} removed, or with {@code dryRun} would remove. */
+  public record Purge(boolean dryRun, int scanned, List<DeadLetter> purged) {}
+
+  @Spec CommandSpec spec;
+
   private final String workQueue;
   private final String processName;
 
   /**
-   * @param workQueue the work queue's base name, e.g. {@code inventory} (its DLQ is {@code
-   *     inventory.dlq} in the chosen namespace)
-   * @param processName names the connection, e.g. {@code consumer-inventory}
+   * @param workQueue the work queue's base name, e.g. {@code inventory}
+   * @param processName names the connection and prefixes error lines
    */
   public DlqCommand(String workQueue, String processName) {
     this.workQueue = Objects.requireNonNull(workQueue, "workQueue");
     this.processName = Objects.requireNonNull(processName, "processName");
   }
 
-  String workQueue() {
-    return workQueue;
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = {
+        "List dead letters without removing them, one at a time as they are read;",
+        "bodies are cut to "
+            + DeadLetterQueue.LISTED_BODY_CHARS
+            + " characters (dlq show prints one whole)."
+      })
+  int list(
+      @Mixin BrokerOptions broker,
+      @Mixin FilterOptions filter,
+      @Option(names = "--json", description = JSON) boolean json) {
+    return run(
+        "list",
+        broker,
+        filter,
+        null,
+        (queue, out) -> {
+          if (json) {
+            // Written as each letter is read: the array never has to fit in memory.
+            try (JsonGenerator array = JsonOutput.generator(out)) {
+              array.writeStartArray();
+              queue.list(filter, letter -> JsonOutput.write(array, letter));
+              array.writeEndArray();
+            }
+            out.println();
+          } else if (queue.list(filter, letter -> out.println(summary(letter))) == 0) {
+            out.println("no dead letters in " + queue.queueName() + " match");
+          }
+          return 0;
+        });
   }
 
-  String processName() {
-    return processName;
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show one dead letter, its headers and body, without removing it.")
+  int show(
+      @Mixin BrokerOptions broker,
+      @Option(names = "--json", description = JSON) boolean json,
+      @Parameters(
+              paramLabel = "EVENT_ID",
+              description = "The eventId in the body, as dlq list shows it (sha256-... if none)")
+          String eventId) {
+    return run(
+        "show",
+        broker,
+        FilterOptions.all(),
+        null,
+        (queue, out) -> {
+          DeadLetter letter = queue.show(eventId).orElse(null);
+          if (letter == null) {
+            err("show")
+                .println("no dead letter of event " + safe(eventId) + " in " + queue.queueName());
+            return 1;
+          }
+          if (json) {
+            JsonOutput.print(out, letter);
+            return 0;
+          }
+          Map<?, ?> fields = EventCodec.mapper().convertValue(letter, Map.class);
+          fields.forEach(
+              (name, value) -> {
+                if (value instanceof Map<?, ?> headers) {
+                  out.println(name + ":");
+                  headers.forEach(
+                      (header, text) -> out.println("  " + safe(header) + ": " + whole(text)));
+                } else {
+                  out.println(name + ": " + whole(value));
+                }
+              });
+          return 0;
+        });
+  }
+
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Republish matching dead letters to their original exchange and routing key;",
+        "each is removed from the DLQ only after the broker confirmed its republish.",
+        "With --tracing (or OTEL_TRACES_EXPORTER) each republish is a span in its event's trace."
+      })
+  int replay(
+      @Mixin BrokerOptions broker,
+      @Mixin FilterOptions filter,
+      @Mixin TracingOption tracing,
+      @Option(names = "--dry-run", description = "Show what would be replayed; change nothing")
+          boolean dryRun,
+      @Option(names = "--json", description = JSON) boolean json) {
+    return run(
+        "replay",
+        broker,
+        filter,
+        tracing,
+        (queue, out) -> {
+          Replay result = queue.replay(filter, dryRun);
+          String verb = dryRun ? "would replay " : "replayed ";
+          if (json) {
+            printSummaries(out, result);
+          } else {
+            for (DeadLetter l : result.replayed()) {
+              out.printf(
+                  "%s%s  -> %s / %s%n",
+                  verb, summary(l), safe(l.originalExchange()), safe(l.originalRoutingKey()));
+            }
+            for (Failure f : result.failed()) {
+              out.printf(
+                  "NOT replayed (%s, left in the DLQ) %s%n", f.outcome(), summary(f.letter()));
+            }
+            out.printf(
+                "%s%d of %d dead letters in %s%s%n",
+                verb,
+                result.replayed().size(),
+                result.scanned(),
+                queue.queueName(),
+                result.failed().isEmpty() ? "" : ", " + result.failed().size() + " failed");
+          }
+          if (result.failed().isEmpty()) {
+            return 0;
+          }
+          err("replay")
+              .printf(
+                  "%d dead letters were not confirmed by the broker and stay in %s%n",
+                  result.failed().size(), queue.queueName());
+          return 1;
+        });
+  }
+
+  @Command(
+      name = "purge",
+      mixinStandardHelpOptions = true,
+      description = "Delete matching dead letters for good (others stay).")
+  int purge(
+      @Mixin BrokerOptions broker,
+      @Mixin FilterOptions filter,
+      @Option(names = "--dry-run", description = "Show what would be deleted; change nothing")
+          boolean dryRun,
+      @Option(names = "--json", description = JSON) boolean json) {
+    return run(
+        "purge",
+        broker,
+        filter,
+        null,
+        (queue, out) -> {
+          Purge result = queue.purge(filter, dryRun);
+          String verb = dryRun ? "would purge " : "purged ";
+          if (json) {
+            printSummaries(out, result);
+          } else {
+            result.purged().forEach(letter -> out.println(verb + summary(letter)));
+            out.printf(
+                "%s%d of %d dead letters in %s%n",
+                verb, result.purged().size(), result.scanned(), queue.queueName());
+          }
+          return 0;
+        });
+  }
+
+  /**
+   * eventId, type, order, reason, attempts and failure time on one line, then the {@code
+   * message_id} and {@code type} properties where they disagree with the body.
+   */
+  static String summary(DeadLetter letter) {
+    String line =
+        String.format(
+            "%-36s  %-18s  order=%-36s  %-20s  attempts=%-3s  failedAt=%s",
+            safe(letter.eventId()),
+            safe(letter.eventType()),
+            safe(letter.orderId()),
+            safe(letter.reason()),
+            safe(letter.attempts()),
+            safe(letter.lastFailureAt()));
+    if (letter.messageId() != null && !letter.messageId().equals(letter.eventId())) {
+      line += "  message_id=" + safe(letter.messageId());
+    }
+    if (letter.typeProperty() != null && !letter.typeProperty().equals(letter.eventType())) {
+      line += "  type_property=" + safe(letter.typeProperty());
+    }
+    return line;
+  }
+
+  @FunctionalInterface
+  private interface Operation {
+    int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException;
+  }
+
+  /** Validates before connecting, runs {@code operation} on one connection, maps failures. */
+  private int run(
+      String name,
+      BrokerOptions broker,
+      FilterOptions filter,
+      TracingOption tracing,
+      Operation operation) {
+    CommandLine command = spec.subcommands().get(name);
+    BrokerSettings settings;
+    try {
+      settings = broker.settings();
+      filter.validate();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command, e.getMessage(), e);
+    }
+    PrintWriter out = command.getOut();
+    try (Tracing traces = tracing == null ? Tracing.OFF : tracing.open(processName);
+        Connection connection = new BrokerConnector(settings, processName).connect("dlq")) {
+      Topology topology = new Topology(settings.namespace());
+      int code = operation.run(new DeadLetterQueue(connection, topology, workQueue, traces), out);
+      out.flush();
+      return code;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fail(name, broker, "interrupted", e);
+    } catch (BrokerUnavailableException | DeadLetterQueue.Busy e) {
+      return fail(name, broker, e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      return fail(name, broker, "failed: " + FailureLine.describe(e), e);
+    }
+  }
+
+  private int fail(String name, BrokerOptions broker, String line, Exception e) {
+    return OneLineErrors.report(
+        err(name), processName, "dlq " + name + " " + line, e, broker.verbose());
+  }
+
+  private PrintWriter err(String name) {
+    return spec.subcommands().get(name).getErr();
+  }
+
+  /** Replay and purge results as JSON, each letter without its headers and body. */
+  private static void printSummaries(PrintWriter out, Object result) throws IOException {
+    out.println(
+        EventCodec.mapper().writerWithView(DeadLetter.Summary.class).writeValueAsString(result));
+  }
+
+  private static String safe(Object value) {
+    return value == null || "".equals(value) ? "-" : LogSafe.escape(value);
+  }
+
+  private static String whole(Object value) {
+    return value == null ? "-" : LogSafe.escape(value, Integer.MAX_VALUE);
   }
 }

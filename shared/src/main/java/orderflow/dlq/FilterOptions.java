@@ -4,8 +4,12 @@ import java.time.Instant;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
-/** The dead-letter filter options shared by {@code list}, {@code replay} and {@code purge}. */
-final class FilterOptions {
+/**
+ * Which dead letters an operation takes: the options of {@code dlq list}, {@code replay} and {@code
+ * purge} (a picocli mixin). An option left out matches everything. Not thread-safe: picocli fills
+ * it, then one operation reads it.
+ */
+public final class FilterOptions {
   @Option(names = "--type", paramLabel = "TYPE", description = "Only this event type")
   String type;
 
@@ -30,10 +34,42 @@ final class FilterOptions {
   @Option(names = "--limit", paramLabel = "N", description = "At most N dead letters")
   Integer limit;
 
+  /** Every dead letter. */
+  public static FilterOptions all() {
+    return new FilterOptions();
+  }
+
+  /** The dead letter whose {@link DeadLetter#eventId()} is {@code eventId}. */
+  public static FilterOptions eventId(String eventId) {
+    FilterOptions filter = new FilterOptions();
+    filter.eventId = eventId;
+    return filter;
+  }
+
   /**
    * @throws IllegalArgumentException when the options contradict each other
    */
-  DeadLetterFilter filter() {
-    return new DeadLetterFilter(type, reason, since, until, eventId, limit);
+  void validate() {
+    if (limit != null && limit <= 0) {
+      throw new IllegalArgumentException("--limit must be positive, was " + limit);
+    }
+    if (since != null && until != null && !since.isBefore(until)) {
+      throw new IllegalArgumentException(
+          "--since (" + since + ") must be before --until (" + until + ")");
+    }
+  }
+
+  boolean matches(DeadLetter letter) {
+    Instant at = letter.lastFailureAt();
+    return (type == null || type.equals(letter.eventType()))
+        && (eventId == null || eventId.equals(letter.eventId()))
+        && (reason == null || (letter.reason() != null && reason.matcher(letter.reason()).find()))
+        && (since == null || (at != null && !at.isBefore(since)))
+        && (until == null || (at != null && at.isBefore(until)));
+  }
+
+  /** True once {@code taken} letters have been taken and the limit says stop. */
+  boolean limitReached(int taken) {
+    return limit != null && taken >= limit;
   }
 }

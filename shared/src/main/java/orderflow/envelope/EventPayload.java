@@ -12,8 +12,12 @@ public sealed interface EventPayload
         CancellationRefused,
         ShipmentCancelled,
         ShipmentFailed,
-        InventoryReleased {
+        InventoryReleased,
+        CustomerDataErased {
 
-  /** The order this event belongs to; it is also the saga's correlation id. */
+  /**
+   * The order this event belongs to; it is also the saga's correlation id ({@link
+   * CustomerDataErased}: the erasure's id).
+   */
   String orderId();
 }

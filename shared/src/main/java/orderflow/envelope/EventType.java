@@ -7,7 +7,8 @@ import java.util.Optional;
  * The domain events of the order saga, each with its routing key, payload type and the version this
  * code writes (docs/architecture.md section 3): {@code OrderCreated} is at version 3 (an optional
  * shipping address), every other type at version 2. The forward steps come first, then the backward
- * ones (cancellation, failed shipment, compensation).
+ * ones (cancellation, failed shipment, compensation), then the erasure of a customer's personal
+ * data.
  */
 public enum EventType {
   ORDER_CREATED("OrderCreated", "order.created", OrderCreated.class, "3"),
@@ -19,7 +20,8 @@ public enum EventType {
       "CancellationRefused", "order.cancellation-refused", CancellationRefused.class, "2"),
   SHIPMENT_CANCELLED("ShipmentCancelled", "shipment.cancelled", ShipmentCancelled.class, "2"),
   SHIPMENT_FAILED("ShipmentFailed", "shipment.failed", ShipmentFailed.class, "2"),
-  INVENTORY_RELEASED("InventoryReleased", "inventory.released", InventoryReleased.class, "2");
+  INVENTORY_RELEASED("InventoryReleased", "inventory.released", InventoryReleased.class, "2"),
+  CUSTOMER_DATA_ERASED("CustomerDataErased", "customer.data-erased", CustomerDataErased.class, "2");
 
   private final String wireName;
   private final String routingKey;

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Every item of the order is held; nothing of it can be sold twice. {@code shippingAddress} is the
- * order's, passed on so that shipping can decide without reading the order (an optional field added
- * without a new version: absent, it is null, and a reader that does not know it ignores it).
+ * order's, its personal fields still encrypted, passed on so that shipping can decide without
+ * reading the order (an optional field added without a new version: absent, it is null, and a
+ * reader that does not know it ignores it).
  */
 public record InventoryReserved(
     String orderId,
@@ -18,6 +19,7 @@ public record InventoryReserved(
     Require.id(orderId, "orderId");
     Require.id(reservationId, "reservationId");
     items = Require.nonEmpty(items, "items");
+    Require.sealed(shippingAddress);
   }
 
   /** A reservation for an order without a shipping address. */

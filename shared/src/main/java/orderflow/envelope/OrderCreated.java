@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Version 3 payload of {@code OrderCreated}: at most {@link EventLimits#MAX_ITEMS} lines, each
- * checked by {@link OrderItem}, and an optional shipping address. Version 2 had no address; it is
- * upcast to this record with none ({@link OrderCreatedUpcaster}), and an order without one is
- * written without the field, so its payload (and digest) is the same as in version 2.
+ * checked by {@link OrderItem}, and an optional shipping address whose personal fields are
+ * encrypted ({@link ShippingAddress#isSealed}). Version 2 had no address; it is upcast to this
+ * record with none ({@link OrderCreatedUpcaster}), and an order without one is written without the
+ * field, so its payload (and digest) is the same as in version 2.
  */
 public record OrderCreated(
     String orderId,
@@ -25,6 +26,7 @@ public record OrderCreated(
       throw new IllegalArgumentException("totalAmount must be a decimal number");
     }
     Require.money(totalAmount, "totalAmount", EventLimits.TOTAL_LIMIT);
+    Require.sealed(shippingAddress);
   }
 
   /** An order without a shipping address (as every order of version 2 was). */

@@ -49,6 +49,14 @@ final class Require {
     return value;
   }
 
+  /** An address in an event: its personal fields only as encrypted values. */
+  static void sealed(ShippingAddress address) {
+    if (address != null && !address.isSealed()) {
+      throw new IllegalArgumentException(
+          "shippingAddress street, city and postalCode must be encrypted values (enc1.KEY.DATA)");
+    }
+  }
+
   /** An ISO 3166-1 alpha-2 country code: two upper-case ASCII letters. */
   static String country(String value, String field) {
     if (value == null || !COUNTRY.matcher(value).matches()) {

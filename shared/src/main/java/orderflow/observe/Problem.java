@@ -2,10 +2,13 @@ package orderflow.observe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * An RFC 9457 problem detail: {@code type}, {@code title}, {@code status}, {@code detail} and
@@ -33,25 +36,25 @@ public record Problem(ProblemType type, int status, String detail, Map<String, O
         ProblemType.INVALID_REQUEST, 400, detail, Map.of("field", Objects.requireNonNull(field)));
   }
 
-  public Map<String, Object> toJson() {
+  public byte[] toBytes() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("type", type.uri());
     json.put("title", type.title());
     json.put("status", status);
     json.put("detail", detail);
     json.putAll(extensions);
-    return json;
-  }
-
-  public byte[] toBytes() {
     try {
-      return MAPPER.writeValueAsString(toJson()).getBytes(StandardCharsets.UTF_8);
+      return MAPPER.writeValueAsBytes(json);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a problem as JSON", e);
     }
   }
 
-  public HttpReply reply() {
-    return HttpReply.of(status, CONTENT_TYPE, toBytes());
+  /** Writes this problem as the whole response without blocking; headers already set are kept. */
+  public void write(Response response, Callback callback) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(toBytes()), callback);
   }
 }

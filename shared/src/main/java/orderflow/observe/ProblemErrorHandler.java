@@ -1,49 +1,110 @@
 package orderflow.observe;
 
-import java.nio.ByteBuffer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import orderflow.broker.FailureLine;
 import orderflow.config.LogSafe;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Errors that Jetty itself answers (a request it cannot parse, a URI it refuses, a head too large)
- * as RFC 9457 problems like every other error, counted as refusals. Thread-safe.
+ * Every error the HTTP layer answers (no route, a request Jetty cannot parse, a body too large or
+ * too slow, a coding we do not decode, a full API queue, a handler that failed) as an RFC 9457
+ * problem. A refusal is counted in {@code orderflow_http_refused_total{reason}} and logged at DEBUG
+ * only, with the client's text escaped and cut short, so a flood of bad requests cannot flood the
+ * log; a failure of ours is one WARN line. Thread-safe.
  */
 final class ProblemErrorHandler extends ErrorHandler {
-  private final HttpRefusals refusals;
+  static final String REFUSED = "orderflow.http.refused";
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemErrorHandler.class);
 
-  ProblemErrorHandler(HttpRefusals refusals) {
-    this.refusals = refusals;
+  private final MeterRegistry registry;
+  private final Duration retryAfter;
+
+  ProblemErrorHandler(MeterRegistry registry, Duration retryAfter) {
+    this.registry = registry;
+    this.retryAfter = retryAfter;
   }
 
-  /** An error Jetty raised once the request was parsed (e.g. an ambiguous or bad URI). */
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    Object status = request.getAttribute(ERROR_STATUS);
-    Object message = request.getAttribute(ERROR_MESSAGE);
-    int code = status instanceof Integer value ? value : 500;
-    Problem problem = problem(code, message == null ? null : message.toString());
-    if (code != 503 && code != 408) {
-      refusals.refused(code >= 500 ? "error" : "malformed", code + " " + problem.detail());
+    int status = request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : 500;
+    Throwable cause = request.getAttribute(ERROR_EXCEPTION) instanceof Throwable t ? t : null;
+    if (cause != null
+        && FailureLine.innermost(cause) instanceof TimeoutException timeout
+        && String.valueOf(timeout.getMessage()).equals("read rate is too low")) {
+      status = 408; // MinimumDataRateHandler's: the body arrived slower than the minimum rate
     }
-    write(response, problem, callback);
+    Object message = request.getAttribute(ERROR_MESSAGE);
+    ProblemType type = ProblemType.forStatus(status);
+    String detail;
+    if (type == ProblemType.INTERNAL_ERROR) {
+      detail = "see the service log";
+      LOG.warn(
+          "HTTP {} {} failed: {}",
+          LogSafe.escape(request.getMethod(), 20),
+          LogSafe.escape(request.getHttpURI().getPath(), 100),
+          cause == null ? LogSafe.escape(message) : FailureLine.describe(cause));
+    } else if (type == ProblemType.OVERLOADED) {
+      detail = "every API slot is taken; retry after " + retryAfter.toSeconds() + " s";
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, retryAfter.toSeconds());
+    } else {
+      // Jetty's reason names what was wrong; an exception's own text never reaches the client.
+      boolean ownReason = message != null && (cause == null || cause instanceof HttpException);
+      detail = ownReason ? LogSafe.escape(message) : type.title();
+    }
+    Problem problem =
+        new Problem(
+            type,
+            type == ProblemType.MALFORMED_REQUEST && status >= 500 ? 400 : status,
+            detail,
+            java.util.Map.of());
+    String reason = reason(problem.status());
+    if (reason != null) {
+      refused(
+          reason,
+          LogSafe.escape(request.getMethod(), 20)
+              + " "
+              + LogSafe.escape(request.getHttpURI().getPath(), 100)
+              + ": "
+              + detail);
+    }
+    problem.write(response, callback);
     return true;
   }
 
-  private static Problem problem(int status, String reason) {
-    ProblemType type = ProblemType.forStatus(status);
-    String detail = reason == null || reason.isBlank() ? type.title() : LogSafe.escape(reason);
-    return new Problem(type, status, detail, java.util.Map.of());
+  /**
+   * Counts a refusal.
+   *
+   * @param reason a fixed word: {@code busy}, {@code timeout}, {@code malformed}, {@code
+   *     too-large}, {@code unsupported}
+   * @param detail what happened; text from the request in it must already be escaped
+   */
+  void refused(String reason, String detail) {
+    Counter.builder(REFUSED)
+        .description("HTTP requests refused without being served, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+    LOG.debug("HTTP: refused ({}): {}", reason, detail);
   }
 
-  /** Writes {@code problem} as the whole response. */
-  static void write(Response response, Problem problem, Callback callback) {
-    response.setStatus(problem.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.CONTENT_TYPE);
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(problem.toBytes()), callback);
+  private static String reason(int status) {
+    return switch (status) {
+      case 404, 405 -> null;
+      case 408 -> "timeout";
+      case 413, 431 -> "too-large";
+      case 415 -> "unsupported";
+      case 503 -> "busy";
+      default -> status < 500 ? "malformed" : null;
+    };
   }
 }

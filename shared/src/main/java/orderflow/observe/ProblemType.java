@@ -43,7 +43,11 @@ public enum ProblemType {
     return status;
   }
 
-  /** The type an error status answered by the HTTP layer itself falls under. */
+  /**
+   * The type an error status answered by the HTTP layer itself falls under. A 5xx other than 500
+   * and 503 is Jetty's refusal of what the client sent (505 for HTTP/0.9 or a broken request line):
+   * a malformed request.
+   */
   public static ProblemType forStatus(int status) {
     return switch (status) {
       case 404 -> NOT_FOUND;
@@ -53,7 +57,8 @@ public enum ProblemType {
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 431 -> HEADERS_TOO_LARGE;
       case 503 -> OVERLOADED;
-      default -> status >= 500 ? INTERNAL_ERROR : MALFORMED_REQUEST;
+      case 500 -> INTERNAL_ERROR;
+      default -> MALFORMED_REQUEST;
     };
   }
 }

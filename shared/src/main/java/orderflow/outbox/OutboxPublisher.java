@@ -1,5 +1,8 @@
 package orderflow.outbox;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,10 +15,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import orderflow.config.LogSafe;
+import orderflow.broker.FailureLine;
+import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.PublishOutcome;
 import orderflow.publish.PublishSpans;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
@@ -27,23 +33,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's one publisher of outbox rows (docs/architecture.md, section 5.3). Whoever commits
- * rows hands them over ({@link #submit}); this thread alone publishes them with confirms and marks
- * them sent in its own transaction, which does not wait for the disk (a lost mark only sends the
- * row again). Hand-offs are published as they come, without waiting for the answers to earlier
- * ones; answered batches are settled (marked) in order. At start, when idle, after a failure and
- * when a hand-off found no room, it reads the rows left unsent instead (a sweep).
+ * The process's one publisher of outbox rows (docs/architecture.md section 5.3). Whoever commits
+ * rows hands them over ({@link #submit}), which wakes this thread at once; it publishes them on a
+ * confirming channel without waiting for the answers to earlier batches, and marks answered batches
+ * sent in order, in a transaction that does not wait for the disk (a lost mark only sends a row
+ * again). At start, when nothing was handed over for {@link #IDLE_SWEEP}, after a failure and when
+ * a hand-off found no room, it reads the rows left unsent instead (a sweep).
  *
  * <p>Invariant: a row is published only while this publisher holds it, from reading it unsent to
- * committing its mark: on PostgreSQL by a row lock ({@code FOR UPDATE SKIP LOCKED}) in a
- * transaction per batch, so instances sharing a database skip each other's rows; on SQLite, one
- * process per file, by being this one thread, which sweeps only when nothing it published is left
- * unsettled or unmarked. So a row marked sent is never published again, and two publishers never
- * publish one row at once. A crash between publish and mark publishes the row again later, with the
- * same event id, for the consumers' inboxes to absorb. On SQLite confirmed rows are marked
- * together, at most {@link #MARK_DELAY} after their confirm, and before any sweep: one write turn
- * for many batches. No timing is a condition of correctness: {@link #IDLE_SWEEP} only decides how
- * soon leftovers go, {@link #MARK_DELAY} how many rows a crash sends again.
+ * committing its mark. On PostgreSQL each batch's transaction keeps its rows locked ({@code FOR
+ * UPDATE SKIP LOCKED}) until their mark commits, so instances sharing a database skip each other's
+ * rows. On SQLite (one process per file) this thread alone publishes and marks, and sweeps only
+ * once everything it published is settled and marked. So a row marked sent is never published
+ * again, and two publishers never publish one row at once. Rows nacked, unanswered or not published
+ * because the channel failed stay unsent and go again after {@link #RETRY_BACKOFF}; a crash between
+ * publish and mark sends a row again with the same event id, for the next inbox to absorb.
+ * Confirmed rows whose mark failed are marked before anything else is published. A returned
+ * (unroutable) row is marked sent and counted. On SQLite confirmed rows wait up to {@link
+ * #MARK_DELAY} to be marked together: one write for many batches. No timing is a condition of
+ * correctness.
  *
  * <p>This class is thread-safe.
  */
@@ -51,25 +59,20 @@ public final class OutboxPublisher implements AutoCloseable {
   static final int MAX_BATCH = 1_000;
   static final Duration IDLE_SWEEP = Duration.ofSeconds(1);
   static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
-  static final Duration BACKLOG_COUNT_INTERVAL = Duration.ofSeconds(1);
-
-  /**
-   * SQLite: the longest a confirmed row waits to be marked sent with the ones confirmed after it.
-   */
   static final Duration MARK_DELAY = Duration.ofMillis(50);
-
+  static final Duration BACKLOG_COUNT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration CONFIRM_TIMEOUT = ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT;
 
-  /** Hand-offs waiting: beyond this the rows wait in the table for a sweep. */
+  /** Hand-offs waiting; beyond this the rows wait in the table for a sweep. */
   private static final int HANDOFF_BATCHES = 64;
 
-  /** Batches published and not yet settled, beyond which the oldest is waited for. */
+  /**
+   * Batches published and not settled, beyond which the oldest is waited for. On PostgreSQL each
+   * holds a pooled connection, so fewer.
+   */
   private static final int SQLITE_IN_FLIGHT = 8;
 
-  /**
-   * PostgreSQL: each batch in flight holds a pooled connection (its transaction keeps the rows
-   * locked), so fewer.
-   */
   private static final int POSTGRESQL_IN_FLIGHT = 2;
 
   /** Hand-offs that carry no rows, told apart by identity. */
@@ -79,22 +82,13 @@ public final class OutboxPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
 
   private final Database database;
+  private final com.rabbitmq.client.Connection connection;
   private final String name;
   private final boolean lockRows;
-  private final PublisherChannel channel;
+  private final int maxInFlight;
+  private final PublishSpans spans;
   private final BlockingQueue<List<OutboxEntry>> handed = new ArrayBlockingQueue<>(HANDOFF_BATCHES);
   private final Thread thread;
-  private final int maxInFlight;
-
-  /** Batches published, oldest first, whose answers are not yet settled; publisher thread only. */
-  private final Deque<InFlight> inFlight = new ArrayDeque<>();
-
-  /** A batch published; on PostgreSQL with the transaction that holds its rows. */
-  private record InFlight(BatchPublisher.Sending sending, Connection holder) {}
-
-  /** SQLite: the highest row id a sweep has read; rows above it were never published. */
-  private long sweptThrough;
-
   private final AtomicBoolean answerWaiting = new AtomicBoolean();
   private final AtomicLong unroutable = new AtomicLong();
   private final AtomicLong markFailures = new AtomicLong();
@@ -104,38 +98,36 @@ public final class OutboxPublisher implements AutoCloseable {
   private volatile boolean stopping;
   private volatile long drainDeadlineNanos;
   private volatile long backlog;
-  private long nextBacklogCount = System.nanoTime();
 
-  /** Rows the broker confirmed whose mark failed: marked before anything else is published. */
-  private List<Long> unmarked = List.of();
-
-  /** SQLite: rows the broker confirmed, to be marked by {@link #marksDueNanos}; thread only. */
-  private final List<Long> confirmedUnmarked = new ArrayList<>();
-
+  // Publisher thread only.
+  private final Deque<Batch> inFlight = new ArrayDeque<>();
+  private final List<Long> toMark = new ArrayList<>();
   private long marksDueNanos;
-
-  private boolean failing;
+  private boolean markFailed;
+  private long sweptThrough; // SQLite: rows above it were never read by a sweep
+  private long nextBacklogCount = System.nanoTime();
+  private ConfirmingPublisher channel;
   private Connection reader;
+  private boolean failing;
 
-  /**
-   * @param connection the broker connection to open the publisher's channel on
-   * @param name thread name prefix, e.g. {@code inventory}
-   */
   public OutboxPublisher(
       Database database, com.rabbitmq.client.Connection connection, String name) {
     this(database, connection, name, Tracing.OFF);
   }
 
   /**
+   * @param connection the broker connection to open the publisher's channel on
+   * @param name thread name prefix, e.g. {@code inventory}
    * @param tracing makes a PRODUCER span per row, parented on the trace context stored with it
    */
   public OutboxPublisher(
       Database database, com.rabbitmq.client.Connection connection, String name, Tracing tracing) {
     this.database = database;
+    this.connection = connection;
     this.name = name;
     this.lockRows = database.dialect() == Dialect.POSTGRESQL;
     this.maxInFlight = lockRows ? POSTGRESQL_IN_FLIGHT : SQLITE_IN_FLIGHT;
-    this.channel = new PublisherChannel(connection, MAX_BATCH, new PublishSpans(tracing));
+    this.spans = new PublishSpans(tracing);
     this.thread = new Thread(this::run, name + "-outbox-publisher");
     thread.setDaemon(true);
   }
@@ -144,10 +136,7 @@ public final class OutboxPublisher implements AutoCloseable {
     thread.start();
   }
 
-  /**
-   * Hands over rows whose transaction committed; never blocks. Without room the rows stay in the
-   * table, where the next sweep finds them.
-   */
+  /** Hands over rows whose transaction committed; never blocks. Without room a sweep finds them. */
   public void submit(List<OutboxEntry> committed) {
     if (!committed.isEmpty() && !handed.offer(List.copyOf(committed))) {
       sweepNeeded = true;
@@ -223,10 +212,12 @@ public final class OutboxPublisher implements AutoCloseable {
           if (!cycle()) {
             return;
           }
-          recovered();
+          if (failing) {
+            failing = false;
+            log.info("outbox publisher {}: publishing again", name);
+          }
         } catch (IOException | SQLException | RuntimeException e) {
           failed(e);
-          sweepNeeded = true;
           if (stopping) {
             return;
           }
@@ -239,89 +230,84 @@ public final class OutboxPublisher implements AutoCloseable {
       abandonInFlight();
       try {
         markConfirmed(); // else they are published again at the next start
-      } catch (SQLException | RuntimeException e) {
-        log.debug("marking confirmed rows at stop: {}", e.toString());
-      }
-      channel.close();
-      nextBacklogCount = System.nanoTime();
-      try {
+        nextBacklogCount = System.nanoTime();
         countBacklogIfDue();
       } catch (SQLException | RuntimeException e) {
-        log.debug("counting the outbox backlog at stop: {}", e.toString());
+        log.debug("outbox publisher {} at stop: {}", name, e.toString());
       }
+      closeChannel();
       closeReader();
       log.info("outbox publisher {} stopped with {} rows unsent", name, backlog);
     }
   }
 
   /**
-   * One step: marks what is left unmarked, then sweeps, or publishes what was handed over and
-   * settles the batches the broker has answered.
+   * One step: a sweep, or what was handed over published and the answered batches settled.
    *
    * @return false when stopping and nothing is left to publish
    */
   private boolean cycle() throws IOException, SQLException, InterruptedException {
-    markLeftovers();
+    if (markFailed) {
+      markConfirmed();
+    }
     countBacklogIfDue();
+    if (channel == null) {
+      channel(); // opened before the first hand-off, so its first publish pays no round trips
+    }
     if (sweepNeeded) {
-      settle(true);
       sweepNeeded = false;
       sweepNeeded = sweep() == MAX_BATCH;
       return true;
     }
-    List<OutboxEntry> handedOver = nextHandOff();
-    if (handedOver == null) {
-      if (!confirmedUnmarked.isEmpty()) {
+    List<OutboxEntry> rows = nextHandOff();
+    if (rows == null) {
+      if (!toMark.isEmpty()) {
         markConfirmed();
-        return true;
-      }
-      if (!inFlight.isEmpty()) {
+      } else if (!inFlight.isEmpty()) {
         settle(true);
-        return true;
-      }
-      if (stopping) {
+      } else if (stopping) {
         return sweep() > 0;
+      } else {
+        sweepNeeded = true;
       }
-      sweepNeeded = true;
       return true;
     }
-    if (!handedOver.isEmpty()) {
+    if (!rows.isEmpty()) {
       Connection holder = lockRows ? holder() : null;
-      send(holdUnsent(holder, handedOver), holder);
+      send(holdUnsent(holder, rows), holder);
     }
     settle(false);
     return true;
   }
 
   /**
-   * The waiting hand-offs, up to about {@link #MAX_BATCH} rows; empty when woken up or told of
-   * answers; null when nothing came within {@link #IDLE_SWEEP}, or before confirmed rows are due to
-   * be marked.
+   * The waiting hand-offs, up to about {@link #MAX_BATCH} rows, as soon as one comes; empty when
+   * woken up or told of answers; null when nothing came within {@link #IDLE_SWEEP}, or by the time
+   * confirmed rows are due to be marked.
    */
   private List<OutboxEntry> nextHandOff() throws InterruptedException {
     long wait =
-        confirmedUnmarked.isEmpty()
-            ? IDLE_SWEEP.toNanos()
-            : Math.max(0, marksDueNanos - System.nanoTime());
+        toMark.isEmpty() ? IDLE_SWEEP.toNanos() : Math.max(0, marksDueNanos - System.nanoTime());
     List<OutboxEntry> next = stopping ? handed.poll() : handed.poll(wait, TimeUnit.NANOSECONDS);
     if (next == null) {
       return null;
     }
-    List<OutboxEntry> batch = new ArrayList<>();
+    List<OutboxEntry> rows = new ArrayList<>();
     do {
       if (next == WAKE_UP) {
         sweepNeeded = true;
       } else if (next == ANSWERED) {
         answerWaiting.set(false);
       } else {
-        batch.addAll(next);
+        rows.addAll(next);
       }
-    } while (batch.size() < MAX_BATCH && (next = handed.poll()) != null);
-    return batch;
+    } while (rows.size() < MAX_BATCH && (next = handed.poll()) != null);
+    return rows;
   }
 
-  /** Publishes up to {@link #MAX_BATCH} unsent rows of the table and settles them. */
+  /** Settles everything in flight, then publishes up to {@link #MAX_BATCH} unsent rows. */
   private int sweep() throws IOException, SQLException, InterruptedException {
+    settle(true);
     Connection holder = lockRows ? holder() : null;
     List<OutboxEntry> rows;
     try {
@@ -351,19 +337,15 @@ public final class OutboxPublisher implements AutoCloseable {
   }
 
   /**
-   * The handed-over rows no one has sent: on PostgreSQL locked in {@code holder}; on SQLite only
-   * rows a sweep may have read are looked up, since this thread alone publishes and marks them.
+   * The handed-over rows still unsent: on PostgreSQL locked in {@code holder}; on SQLite only rows
+   * a sweep may have read are looked up, since this thread alone publishes and marks.
    */
-  private List<OutboxEntry> holdUnsent(Connection holder, List<OutboxEntry> handedOver)
+  private List<OutboxEntry> holdUnsent(Connection holder, List<OutboxEntry> rows)
       throws SQLException {
-    List<Long> ids = new ArrayList<>(handedOver.size());
-    for (OutboxEntry entry : handedOver) {
-      if (lockRows || entry.id() <= sweptThrough) {
-        ids.add(entry.id());
-      }
-    }
+    List<Long> ids =
+        rows.stream().map(OutboxEntry::id).filter(id -> lockRows || id <= sweptThrough).toList();
     if (ids.isEmpty()) {
-      return handedOver;
+      return rows;
     }
     Set<Long> unsent;
     try {
@@ -372,89 +354,65 @@ public final class OutboxPublisher implements AutoCloseable {
       closeQuietly(holder);
       throw e;
     }
-    return handedOver.stream()
-        .filter(entry -> unsent.contains(entry.id()) || !(lockRows || entry.id() <= sweptThrough))
+    return rows.stream()
+        .filter(row -> unsent.contains(row.id()) || !(lockRows || row.id() <= sweptThrough))
         .toList();
   }
 
-  /** Publishes {@code rows} held in {@code holder} (null on SQLite) without waiting for answers. */
+  /** One row handed to the channel, with its PRODUCER span and the broker's answer to come. */
+  private record Sent(OutboxEntry row, Span span, CompletableFuture<PublishOutcome> answer) {}
+
+  /** A batch published; on PostgreSQL with the transaction that holds its rows. */
+  private record Batch(
+      List<Sent> sent,
+      int notSent,
+      Exception channelFailure,
+      ConfirmingPublisher on,
+      Connection holder,
+      long deadlineNanos,
+      CompletableFuture<Void> answered) {}
+
+  /**
+   * Publishes {@code rows} without waiting for answers; a channel failure stops at the row that met
+   * it, and the rows before it are still settled.
+   */
   private void send(List<OutboxEntry> rows, Connection holder)
       throws IOException, InterruptedException {
     if (rows.isEmpty()) {
       closeQuietly(holder);
       return;
     }
-    BatchPublisher.Sending sending;
+    List<Sent> sent = new ArrayList<>(rows.size());
+    Exception failure = null;
+    ConfirmingPublisher on;
     try {
-      sending = channel.publisher().send(rows);
-    } catch (IOException | RuntimeException e) {
+      on = channel();
+      for (OutboxEntry row : rows) {
+        PublishSpans.Traced traced = spans.start(row.message());
+        try {
+          sent.add(new Sent(row, traced.span(), on.publish(traced.message())));
+        } catch (IOException | ShutdownSignalException e) {
+          PublishSpans.failed(traced.span(), e);
+          failure = e;
+          break;
+        }
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
       closeQuietly(holder);
       throw e;
     }
-    inFlight.add(new InFlight(sending, holder));
-    sending.answered().thenRun(this::answered);
-  }
-
-  /**
-   * Settles the oldest batches in flight, marking their confirmed rows sent: every batch when
-   * {@code all}, otherwise those the broker has answered and as many more as leave room for the
-   * next batch within {@link #maxInFlight}. On SQLite their confirmed rows join those waiting to be
-   * marked, which one transaction marks when {@code all}, when stopping, or when due.
-   */
-  private void settle(boolean all) throws IOException, SQLException, InterruptedException {
-    List<Long> confirmed = new ArrayList<>();
-    IOException incomplete = null;
-    InFlight head;
-    while ((head = inFlight.peek()) != null
-        && (all || inFlight.size() >= maxInFlight || head.sending().answered().isDone())) {
-      inFlight.poll();
-      BatchPublisher.Outcome outcome;
-      try {
-        outcome = head.sending().settle();
-      } catch (InterruptedException e) {
-        closeQuietly(head.holder());
-        throw e;
-      }
-      unroutable.addAndGet(outcome.returned());
-      if (head.holder() != null) {
-        try (Connection holder = head.holder()) {
-          mark(holder, outcome.settled());
-        }
-      } else {
-        confirmed.addAll(outcome.settled());
-      }
-      if (incomplete == null) {
-        incomplete = incompleteness(outcome);
-      }
-    }
-    if (!confirmed.isEmpty()) {
-      if (confirmedUnmarked.isEmpty()) {
-        marksDueNanos = System.nanoTime() + MARK_DELAY.toNanos();
-      }
-      confirmedUnmarked.addAll(confirmed);
-    }
-    if (all
-        || stopping
-        || incomplete != null
-        || confirmedUnmarked.size() >= MAX_BATCH
-        || System.nanoTime() - marksDueNanos >= 0) {
-      markConfirmed();
-    }
-    if (incomplete != null) {
-      throw incomplete;
-    }
-  }
-
-  /** Rows not confirmed go again after a back-off: the failure that says so, or null. */
-  private static IOException incompleteness(BatchPublisher.Outcome outcome) {
-    if (outcome.channelFailure() != null) {
-      return new IOException(
-          "channel failed: " + outcome.channelFailure(), outcome.channelFailure());
-    }
-    if (outcome.failed() > 0) {
-      return new IOException(outcome.failed() + " events nacked or unconfirmed");
-    }
-    return null;
+    CompletableFuture<Void> answered =
+        CompletableFuture.allOf(sent.stream().map(Sent::answer).toArray(CompletableFuture[]::new));
+    inFlight.add(
+        new Batch(
+            sent,
+            rows.size() - sent.size(),
+            failure,
+            on,
+            holder,
+            System.nanoTime() + CONFIRM_TIMEOUT.toNanos(),
+            answered));
+    answered.thenRun(this::answered);
   }
 
   /** Wakes the thread to settle answered batches, with at most one such hand-off waiting. */
@@ -464,35 +422,85 @@ public final class OutboxPublisher implements AutoCloseable {
     }
   }
 
-  /** After a failure: batches in flight are given up; their rows go again with the next sweep. */
-  private void abandonInFlight() {
-    InFlight batch;
-    while ((batch = inFlight.poll()) != null) {
-      closeQuietly(batch.holder());
+  /**
+   * Settles the oldest batches: every one when {@code all}, otherwise those answered and as many
+   * more as leave room for the next within {@link #maxInFlight}. Confirmed and returned rows are
+   * marked sent: on PostgreSQL in the batch's own transaction, on SQLite together, when {@code
+   * all}, when stopping, after a failure or when due.
+   */
+  private void settle(boolean all) throws IOException, SQLException, InterruptedException {
+    IOException incomplete = null;
+    Batch head;
+    while ((head = inFlight.peek()) != null
+        && (all || inFlight.size() >= maxInFlight || head.answered().isDone())) {
+      inFlight.poll();
+      List<Long> settled = new ArrayList<>(head.sent().size());
+      int failed = head.notSent();
+      try {
+        for (Sent sent : head.sent()) {
+          long left = Math.max(0, head.deadlineNanos() - System.nanoTime());
+          PublishOutcome outcome = ConfirmingPublisher.await(sent.answer(), Duration.ofNanos(left));
+          PublishSpans.end(sent.span(), outcome);
+          if (outcome == PublishOutcome.RETURNED) {
+            unroutable.incrementAndGet();
+            log.debug(
+                "outbox event {} was unroutable; marked sent",
+                sent.row().message().properties().getMessageId());
+          }
+          if (outcome == PublishOutcome.CONFIRMED || outcome == PublishOutcome.RETURNED) {
+            settled.add(sent.row().id());
+          } else {
+            failed++;
+          }
+        }
+      } catch (InterruptedException e) {
+        closeQuietly(head.holder());
+        throw e;
+      }
+      if (head.holder() != null) {
+        try (Connection holder = head.holder()) {
+          mark(holder, settled);
+        }
+      } else {
+        if (toMark.isEmpty()) {
+          marksDueNanos = System.nanoTime() + MARK_DELAY.toNanos();
+        }
+        toMark.addAll(settled);
+      }
+      Exception channelFailure = head.channelFailure();
+      if (channelFailure == null && !head.on().channel().isOpen()) {
+        channelFailure = head.on().channel().getCloseReason(); // e.g. a missing exchange
+      }
+      if (incomplete == null && channelFailure != null) {
+        incomplete = new IOException("channel failed: " + channelFailure, channelFailure);
+      } else if (incomplete == null && failed > 0) {
+        incomplete = new IOException(failed + " events nacked or unconfirmed");
+      }
+    }
+    if (all
+        || stopping
+        || incomplete != null
+        || toMark.size() >= MAX_BATCH
+        || System.nanoTime() - marksDueNanos >= 0) {
+      markConfirmed();
+    }
+    if (incomplete != null) {
+      throw incomplete;
     }
   }
 
-  private static void closeQuietly(Connection connection) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.debug("closing an outbox connection: {}", e.toString());
-    }
-  }
-
-  /** SQLite: marks every confirmed row waiting, in one transaction. */
+  /** SQLite, or after a failed mark: marks every confirmed row waiting, in one transaction. */
   private void markConfirmed() throws SQLException {
-    if (confirmedUnmarked.isEmpty()) {
+    if (toMark.isEmpty()) {
+      markFailed = false;
       return;
     }
-    List<Long> ids = List.copyOf(confirmedUnmarked);
-    confirmedUnmarked.clear();
+    List<Long> ids = List.copyOf(toMark);
+    toMark.clear();
     try (Connection db = database.openUnsynced()) {
       mark(db, ids);
     }
+    markFailed = false;
   }
 
   /** Commits the marks of {@code ids} in {@code db}'s transaction, or keeps them for later. */
@@ -501,24 +509,13 @@ public final class OutboxPublisher implements AutoCloseable {
       OutboxRows.markSent(db, ids, System.currentTimeMillis());
       db.commit();
       published.addAndGet(ids.size());
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       // Publishing more while these stay unsent would send them again at every sweep.
-      unmarked = List.copyOf(ids);
+      toMark.addAll(ids);
+      markFailed = true;
       markFailures.incrementAndGet();
       throw e;
     }
-  }
-
-  private void markLeftovers() throws SQLException {
-    if (unmarked.isEmpty()) {
-      return;
-    }
-    List<Long> ids = unmarked;
-    unmarked = List.of();
-    try (Connection db = database.openUnsynced()) {
-      mark(db, ids);
-    }
-    log.info("outbox publisher {}: marked the {} rows left unmarked", name, ids.size());
   }
 
   private void countBacklogIfDue() throws SQLException {
@@ -544,37 +541,84 @@ public final class OutboxPublisher implements AutoCloseable {
   }
 
   private void closeReader() {
-    if (reader != null) {
+    closeQuietly(reader);
+    reader = null;
+  }
+
+  /** The open confirming channel, opening a new one if there is none or it closed. */
+  private ConfirmingPublisher channel() throws IOException {
+    if (channel != null && channel.channel().isOpen()) {
+      return channel;
+    }
+    closeChannel();
+    Channel opened = connection.createChannel();
+    if (opened == null) {
+      throw new IOException("no channel available on the broker connection");
+    }
+    try {
+      channel = new ConfirmingPublisher(opened, MAX_BATCH);
+    } catch (IOException | RuntimeException e) {
+      abort(opened);
+      throw e;
+    }
+    return channel;
+  }
+
+  private void closeChannel() {
+    if (channel != null) {
       try {
-        reader.close();
-      } catch (SQLException e) {
-        log.debug("closing the outbox reader: {}", e.toString());
+        channel.close();
+      } catch (IOException | RuntimeException e) {
+        log.debug("closing the outbox publisher channel: {}", e.toString());
       }
-      reader = null;
+      // A closed channel of a recovering connection stays registered for recovery until aborted.
+      abort(channel.channel());
+      channel = null;
+    }
+  }
+
+  private static void abort(Channel channel) {
+    try {
+      channel.abort();
+    } catch (IOException | RuntimeException e) {
+      log.debug("aborting the outbox publisher channel: {}", e.toString());
+    }
+  }
+
+  /** Batches in flight are given up; their rows stay unsent, for the next sweep. */
+  private void abandonInFlight() {
+    Batch batch;
+    while ((batch = inFlight.poll()) != null) {
+      closeQuietly(batch.holder());
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing an outbox connection: {}", e.toString());
     }
   }
 
   private void failed(Exception e) {
     failures.incrementAndGet();
+    sweepNeeded = true;
     abandonInFlight();
     closeReader();
-    channel.close();
+    closeChannel();
     if (!failing) {
       failing = true;
       log.warn(
           "outbox publisher {}: {}; retrying every {}",
           name,
-          LogSafe.escape(e.toString()),
+          FailureLine.describe(e),
           RETRY_BACKOFF);
     } else {
       log.debug("outbox publisher {}: still failing: {}", name, e.toString());
-    }
-  }
-
-  private void recovered() {
-    if (failing) {
-      failing = false;
-      log.info("outbox publisher {}: publishing again", name);
     }
   }
 }

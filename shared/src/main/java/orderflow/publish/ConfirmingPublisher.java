@@ -3,7 +3,6 @@ package orderflow.publish;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
-import com.rabbitmq.client.ReturnListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,14 +13,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import orderflow.broker.BrokerRefusal;
+import orderflow.broker.FailureLine;
 
 /**
  * Publishes on one channel in confirm mode with the mandatory flag, keeping at most {@code
@@ -38,7 +36,6 @@ import orderflow.broker.BrokerRefusal;
  * class is thread-safe; publishes are serialised on the channel.
  */
 public final class ConfirmingPublisher implements AutoCloseable {
-  public static final int DEFAULT_MAX_IN_FLIGHT = 100;
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
   private static final String SEQUENCE_HEADER = "x-publish-seq";
 
@@ -46,22 +43,17 @@ public final class ConfirmingPublisher implements AutoCloseable {
   private final Semaphore window;
   private final ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
 
-  /**
-   * For each message id in flight without a sequence header: the sequence number of its publish.
-   */
-  private final ConcurrentMap<String, Long> sequenceByMessageId = new ConcurrentHashMap<>();
+  /** For each message id in flight without a sequence header: its publish's sequence number. */
+  private final Map<String, Long> sequenceByMessageId = new ConcurrentHashMap<>();
 
+  /** One publish awaiting its answer; {@code messageId} is its key in the map above, or null. */
   private static final class Pending {
     final CompletableFuture<PublishOutcome> future = new CompletableFuture<>();
+    final String messageId;
+    volatile boolean returned; // set by the return listener, before the ack on the same thread
 
-    /** The key of this publish in {@code sequenceByMessageId}; null if it carries the header. */
-    final String matchedByMessageId;
-
-    /** Set by the return listener; read when the ack arrives, on the same connection thread. */
-    volatile boolean returned;
-
-    Pending(String matchedByMessageId) {
-      this.matchedByMessageId = matchedByMessageId;
+    Pending(String messageId) {
+      this.messageId = messageId;
     }
   }
 
@@ -76,16 +68,23 @@ public final class ConfirmingPublisher implements AutoCloseable {
         new ConfirmListener() {
           @Override
           public void handleAck(long deliveryTag, boolean multiple) {
-            settle(deliveryTag, multiple, true);
+            settle(deliveryTag, multiple, PublishOutcome.CONFIRMED);
           }
 
           @Override
           public void handleNack(long deliveryTag, boolean multiple) {
-            settle(deliveryTag, multiple, false);
+            settle(deliveryTag, multiple, PublishOutcome.NACKED);
           }
         });
-    channel.addReturnListener(returnListener());
-    channel.addShutdownListener(this::failOutstanding);
+    channel.addReturnListener(
+        (replyCode, replyText, exchange, routingKey, properties, body) -> {
+          Long sequence = sequenceOf(properties);
+          Pending pending = sequence == null ? null : outstanding.get(sequence);
+          if (pending != null) {
+            pending.returned = true;
+          }
+        });
+    channel.addShutdownListener(cause -> settle(Long.MAX_VALUE, true, PublishOutcome.UNCONFIRMED));
   }
 
   /** The channel this publisher owns. Do not publish on it directly. */
@@ -106,26 +105,25 @@ public final class ConfirmingPublisher implements AutoCloseable {
       long sequence = channel.getNextPublishSeqNo();
       AMQP.BasicProperties properties = message.properties();
       String messageId = properties.getMessageId();
+      Map<String, Object> headers = properties.getHeaders();
       // A sequence header already there (a replayed message) would be stale: replace it.
-      boolean matchByMessageId =
+      boolean byMessageId =
           messageId != null
-              && !hasSequenceHeader(properties)
+              && (headers == null || !headers.containsKey(SEQUENCE_HEADER))
               && sequenceByMessageId.putIfAbsent(messageId, sequence) == null;
-      if (!matchByMessageId) {
-        properties = withSequence(properties, sequence);
+      if (!byMessageId) {
+        Map<String, Object> withSequence =
+            headers == null ? new HashMap<>() : new HashMap<>(headers);
+        withSequence.put(SEQUENCE_HEADER, sequence);
+        properties = properties.builder().headers(withSequence).build();
       }
-      Pending pending = new Pending(matchByMessageId ? messageId : null);
+      Pending pending = new Pending(byMessageId ? messageId : null);
       outstanding.put(sequence, pending);
       try {
         channel.basicPublish(
             message.exchange(), message.routingKey(), true, properties, message.body());
       } catch (IOException | RuntimeException e) {
-        Pending removed = outstanding.remove(sequence);
-        if (removed != null) {
-          forget(sequence, removed);
-          window.release();
-        }
-        pending.future.complete(PublishOutcome.UNCONFIRMED);
+        settle(sequence, false, PublishOutcome.UNCONFIRMED);
         throw e;
       }
       return pending.future;
@@ -140,7 +138,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
    */
   public Optional<String> refusal() {
     ShutdownSignalException reason = channel.getCloseReason();
-    return reason == null ? Optional.empty() : BrokerRefusal.replyText(reason);
+    return reason == null ? Optional.empty() : FailureLine.brokerReply(reason);
   }
 
   /** Publishes one message and waits for the broker's answer, at most {@code timeout}. */
@@ -154,9 +152,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
       throws InterruptedException {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      return PublishOutcome.UNCONFIRMED;
-    } catch (ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       return PublishOutcome.UNCONFIRMED;
     }
   }
@@ -164,29 +160,6 @@ public final class ConfirmingPublisher implements AutoCloseable {
   /** Number of publishes awaiting the broker's answer. */
   public int inFlight() {
     return outstanding.size();
-  }
-
-  private static boolean hasSequenceHeader(AMQP.BasicProperties properties) {
-    return properties.getHeaders() != null && properties.getHeaders().containsKey(SEQUENCE_HEADER);
-  }
-
-  private static AMQP.BasicProperties withSequence(AMQP.BasicProperties properties, long sequence) {
-    Map<String, Object> headers =
-        properties.getHeaders() == null ? new HashMap<>() : new HashMap<>(properties.getHeaders());
-    headers.put(SEQUENCE_HEADER, sequence);
-    return properties.builder().headers(headers).build();
-  }
-
-  private ReturnListener returnListener() {
-    return (replyCode, replyText, exchange, routingKey, properties, body) -> {
-      Long sequence = sequenceOf(properties);
-      if (sequence != null) {
-        Pending pending = outstanding.get(sequence);
-        if (pending != null) {
-          pending.returned = true;
-        }
-      }
-    };
   }
 
   /**
@@ -204,57 +177,25 @@ public final class ConfirmingPublisher implements AutoCloseable {
     return messageId == null ? null : sequenceByMessageId.get(messageId);
   }
 
-  private void settle(long deliveryTag, boolean multiple, boolean ack) {
-    if (!multiple) {
-      Pending pending = outstanding.remove(deliveryTag);
-      if (pending != null) {
-        forget(deliveryTag, pending);
-        window.release();
-        pending.future.complete(outcome(pending, ack));
+  /**
+   * Completes the publishes up to {@code tag} ({@code multiple}) or at it with {@code answer}; a
+   * confirmed one that was returned as {@link PublishOutcome#RETURNED}. The window is released
+   * before the futures' callbacks run, so the publishing thread can go on meanwhile.
+   */
+  private void settle(long tag, boolean multiple, PublishOutcome answer) {
+    ConcurrentNavigableMap<Long, Pending> done =
+        multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
+    List<Pending> settled = new ArrayList<>();
+    for (Map.Entry<Long, Pending> entry; (entry = done.pollFirstEntry()) != null; ) {
+      if (entry.getValue().messageId != null) {
+        sequenceByMessageId.remove(entry.getValue().messageId, entry.getKey());
       }
-      return;
+      settled.add(entry.getValue());
     }
-    // One pass over everything up to the tag; the window is released once, before the futures'
-    // callbacks run, so the publishing thread can go on meanwhile.
-    ConcurrentNavigableMap<Long, Pending> settled = outstanding.headMap(deliveryTag, true);
-    List<Pending> done = new ArrayList<>();
-    Map.Entry<Long, Pending> entry;
-    while ((entry = settled.pollFirstEntry()) != null) {
-      forget(entry.getKey(), entry.getValue());
-      done.add(entry.getValue());
-    }
-    if (done.isEmpty()) {
-      return;
-    }
-    window.release(done.size());
-    for (Pending pending : done) {
-      pending.future.complete(outcome(pending, ack));
-    }
-  }
-
-  private static PublishOutcome outcome(Pending pending, boolean ack) {
-    if (!ack) {
-      return PublishOutcome.NACKED;
-    }
-    return pending.returned ? PublishOutcome.RETURNED : PublishOutcome.CONFIRMED;
-  }
-
-  private void forget(long sequence, Pending pending) {
-    if (pending.matchedByMessageId != null) {
-      sequenceByMessageId.remove(pending.matchedByMessageId, sequence);
-    }
-  }
-
-  private void failOutstanding(ShutdownSignalException cause) {
-    List<Pending> done = new ArrayList<>();
-    Map.Entry<Long, Pending> entry;
-    while ((entry = outstanding.pollFirstEntry()) != null) {
-      forget(entry.getKey(), entry.getValue());
-      done.add(entry.getValue());
-    }
-    window.release(done.size());
-    for (Pending pending : done) {
-      pending.future.complete(PublishOutcome.UNCONFIRMED);
+    window.release(settled.size());
+    for (Pending pending : settled) {
+      boolean returned = answer == PublishOutcome.CONFIRMED && pending.returned;
+      pending.future.complete(returned ? PublishOutcome.RETURNED : answer);
     }
   }
 

@@ -26,15 +26,7 @@ public final class PublishSpans {
   /** A message about to go out, with its span (invalid when tracing is off). */
   public record Traced(OutgoingMessage message, Span span) {}
 
-  /** An exchange and its span name; a process publishes to one exchange or two. */
-  private record SpanName(String exchange, String name) {
-    static SpanName of(String exchange) {
-      return new SpanName(exchange, (exchange.isEmpty() ? "<default>" : exchange) + " publish");
-    }
-  }
-
   private final Tracing tracing;
-  private volatile SpanName lastName = SpanName.of("");
 
   public PublishSpans(Tracing tracing) {
     this.tracing = tracing;
@@ -50,7 +42,8 @@ public final class PublishSpans {
     Span span =
         tracing
             .tracer()
-            .spanBuilder(spanName(message.exchange()))
+            .spanBuilder(
+                (message.exchange().isEmpty() ? "<default>" : message.exchange()) + " publish")
             .setSpanKind(SpanKind.PRODUCER)
             .setParent(parent)
             .setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.RABBITMQ)
@@ -72,15 +65,6 @@ public final class PublishSpans {
             properties.builder().headers(headers).build(),
             message.body()),
         span);
-  }
-
-  private String spanName(String exchange) {
-    SpanName name = lastName;
-    if (!name.exchange().equals(exchange)) {
-      name = SpanName.of(exchange);
-      lastName = name;
-    }
-    return name.name();
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.publish.EventMessages;
@@ -73,25 +74,24 @@ public final class Outbox {
   public static List<OutboxEntry> addTraced(
       Connection connection, String exchange, List<Pending> pending) throws SQLException {
     Objects.requireNonNull(exchange, "exchange");
-    List<EventEnvelope> events = pending.stream().map(Pending::event).toList();
-    List<byte[]> bodies = new ArrayList<>(events.size());
-    List<Integer> order = new ArrayList<>(events.size());
     Map<String, Integer> positions = new HashMap<>();
-    for (EventEnvelope event : events) {
-      if (positions.put(event.eventId().toString(), bodies.size()) != null) {
-        throw new IllegalArgumentException("event " + event.eventId() + " added twice");
+    List<byte[]> bodies = new ArrayList<>(pending.size());
+    for (Pending one : pending) {
+      if (positions.put(one.event().eventId().toString(), bodies.size()) != null) {
+        throw new IllegalArgumentException("event " + one.event().eventId() + " added twice");
       }
-      order.add(bodies.size());
-      bodies.add(CODEC.encode(event));
+      bodies.add(CODEC.encode(one.event()));
     }
     long now = System.currentTimeMillis();
-    OutboxEntry[] entries = new OutboxEntry[events.size()];
+    OutboxEntry[] entries = new OutboxEntry[pending.size()];
+    List<Integer> order = IntStream.range(0, pending.size()).boxed().toList();
     for (long[] inserted :
         INSERT_MANY.insert(
             connection,
             order,
             (statement, at, index) -> {
-              EventEnvelope event = events.get(index);
+              EventEnvelope event = pending.get(index).event();
+              TraceParent trace = pending.get(index).trace();
               statement.setString(at, event.eventId().toString());
               statement.setString(at + 1, event.eventType().wireName());
               statement.setString(at + 2, exchange);
@@ -102,20 +102,19 @@ public final class Outbox {
               statement.setString(at + 7, event.metadata().source());
               statement.setString(at + 8, event.metadata().version());
               statement.setLong(at + 9, event.timestamp().toEpochMilli());
-              TraceParent trace = pending.get(index).trace();
               statement.setString(at + 10, trace.traceparent());
               statement.setString(at + 11, trace.tracestate());
             },
             rows -> new long[] {rows.getLong(1), positions.get(rows.getString(2))})) {
       int index = (int) inserted[1];
-      EventEnvelope event = events.get(index);
+      Pending one = pending.get(index);
       entries[index] =
           new OutboxEntry(
               inserted[0],
               new OutgoingMessage(
                   exchange,
-                  event.routingKey(),
-                  EventMessages.properties(event, pending.get(index).trace()),
+                  one.event().routingKey(),
+                  EventMessages.properties(one.event(), one.trace()),
                   bodies.get(index)));
     }
     return Arrays.asList(entries);

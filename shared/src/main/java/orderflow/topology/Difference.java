@@ -7,11 +7,10 @@ import java.util.Objects;
  *
  * @param resource {@code exchange} or {@code queue}
  * @param name the resource's name on the broker
- * @param kind what is wrong
  * @param property the differing property or argument ({@code type}, {@code durable}, {@code
  *     x-queue-type}, ...), or null when the resource is missing or locked
  * @param expected what the code defines, or null
- * @param actual what the broker has, as the broker describes it ({@code none} when absent)
+ * @param actual what the broker has ({@code none} when absent), or why it could not be compared
  */
 public record Difference(
     String resource, String name, Kind kind, String property, String expected, String actual) {
@@ -34,23 +33,21 @@ public record Difference(
     Objects.requireNonNull(kind, "kind");
   }
 
-  static Difference missing(String resource, String name) {
-    return new Difference(resource, name, Kind.MISSING, null, null, null);
-  }
-
   /** One line for people, e.g. {@code queue 'shipping': x-queue-type is none, expected quorum}. */
   public String describe() {
     String subject = resource + " '" + name + "'";
     return switch (kind) {
       case MISSING -> subject + " is missing";
       case MISMATCH ->
-          subject + ": " + property + " is " + actual + ", expected " + orNone(expected);
+          subject
+              + ": "
+              + property
+              + " is "
+              + actual
+              + ", expected "
+              + Objects.toString(expected, "none");
       case LOCKED -> subject + " is exclusive to another connection and cannot be compared";
       case UNVERIFIABLE -> subject + " could not be compared: " + actual;
     };
-  }
-
-  private static String orNone(String value) {
-    return value == null ? "none" : value;
   }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import orderflow.broker.Channels;
 
 /**
@@ -23,10 +25,9 @@ import orderflow.broker.Channels;
  * with the expected flags and arguments on a throwaway channel: the broker answers 406
  * PRECONDITION_FAILED naming the first inequivalent argument and both values. The verifier then
  * re-declares with the broker's value for that argument to find the next difference, so every
- * difference the broker checks is reported, not only the first. Such a probe only ever succeeds
- * when it matches what the broker already has, so it never changes the broker; but a recovering
- * connection records every successful declare for topology recovery, so pass a short-lived
- * connection, not one a long-running service keeps.
+ * difference the broker checks is reported, not only the first. A probe only succeeds when it
+ * matches what the broker has, so it never changes the broker; but a recovering connection records
+ * every successful declare for topology recovery, so pass a short-lived connection.
  *
  * <p>Bindings cannot be listed over AMQP: they are not verified here ({@link
  * TopologyDeclarer#declare} re-asserts them idempotently).
@@ -55,10 +56,50 @@ public final class TopologyVerifier {
   public List<Difference> verify(Topology topology) throws IOException {
     List<Difference> differences = new ArrayList<>();
     for (ExchangeSpec exchange : topology.exchanges()) {
-      differences.addAll(compare(exchange));
+      Map<String, Object> declared =
+          new HashMap<>(
+              Map.of(
+                  "type",
+                  exchange.type(),
+                  "durable",
+                  true,
+                  "auto_delete",
+                  false,
+                  "internal",
+                  false));
+      String name = exchange.name();
+      differences.addAll(
+          compare(
+              "exchange",
+              name,
+              declared,
+              channel -> channel.exchangeDeclarePassive(name),
+              channel ->
+                  channel.exchangeDeclare(
+                      name,
+                      (String) declared.get("type"),
+                      (Boolean) declared.get("durable"),
+                      (Boolean) declared.get("auto_delete"),
+                      (Boolean) declared.get("internal"),
+                      null)));
     }
     for (QueueSpec queue : topology.queues()) {
-      differences.addAll(compare(queue));
+      // Flags and arguments share one map so a probe can adopt the broker's value for either.
+      Map<String, Object> declared = new HashMap<>(queue.arguments());
+      declared.putAll(Map.of("durable", queue.durable(), "auto_delete", false));
+      String name = queue.name();
+      differences.addAll(
+          compare(
+              "queue",
+              name,
+              declared,
+              channel -> channel.queueDeclarePassive(name),
+              channel -> {
+                Map<String, Object> arguments = new HashMap<>(declared);
+                boolean durable = (Boolean) arguments.remove("durable");
+                boolean autoDelete = (Boolean) arguments.remove("auto_delete");
+                channel.queueDeclare(name, durable, false, autoDelete, arguments);
+              }));
     }
     return List.copyOf(differences);
   }
@@ -76,113 +117,57 @@ public final class TopologyVerifier {
     List<Difference> absent = new ArrayList<>();
     for (ExchangeSpec exchange : exchanges) {
       attempt(channel -> channel.exchangeDeclarePassive(exchange.name()))
-          .ifPresent(refusal -> absent.add(unlessMissing(refusal, "exchange", exchange.name())));
+          .ifPresent(refusal -> absent.add(refusal.difference("exchange", exchange.name())));
     }
     for (QueueSpec queue : queues) {
       attempt(channel -> channel.queueDeclarePassive(queue.name()))
-          .ifPresent(refusal -> absent.add(unlessMissing(refusal, "queue", queue.name())));
+          .ifPresent(refusal -> absent.add(refusal.difference("queue", queue.name())));
     }
     if (!absent.isEmpty()) {
       throw new MissingTopologyException(absent);
     }
   }
 
-  List<Difference> compare(ExchangeSpec spec) throws IOException {
-    String name = spec.name();
-    Optional<Refusal> passive = attempt(channel -> channel.exchangeDeclarePassive(name));
-    if (passive.isPresent()) {
-      return List.of(unlessMissing(passive.get(), "exchange", name));
-    }
-    Map<String, Object> flags = new HashMap<>();
-    flags.put("type", spec.type());
-    flags.put("durable", true);
-    flags.put("auto_delete", false);
-    flags.put("internal", false);
-    return probe(
-        "exchange",
-        name,
-        flags,
-        channel ->
-            channel.exchangeDeclare(
-                name,
-                (String) flags.get("type"),
-                (Boolean) flags.get("durable"),
-                (Boolean) flags.get("auto_delete"),
-                (Boolean) flags.get("internal"),
-                null));
-  }
-
-  List<Difference> compare(QueueSpec spec) throws IOException {
-    String name = spec.name();
-    Optional<Refusal> passive = attempt(channel -> channel.queueDeclarePassive(name));
-    if (passive.isPresent()) {
-      return List.of(unlessMissing(passive.get(), "queue", name));
-    }
-    // Flags and arguments share one map so a probe can adopt the broker's value for either.
-    Map<String, Object> declared = new HashMap<>(spec.arguments());
-    declared.put("durable", spec.durable());
-    declared.put("auto_delete", false);
-    return probe(
-        "queue",
-        name,
-        declared,
-        channel -> {
-          Map<String, Object> arguments = new HashMap<>(declared);
-          boolean durable = (Boolean) arguments.remove("durable");
-          boolean autoDelete = (Boolean) arguments.remove("auto_delete");
-          channel.queueDeclare(name, durable, false, autoDelete, arguments);
-        });
-  }
-
-  private List<Difference> probe(
-      String resource, String name, Map<String, Object> declared, ChannelAction declare)
+  private List<Difference> compare(
+      String resource,
+      String name,
+      Map<String, Object> declared,
+      ChannelAction passive,
+      ChannelAction declare)
       throws IOException {
+    Optional<Refusal> absent = attempt(passive);
+    if (absent.isPresent()) {
+      return List.of(absent.get().difference(resource, name));
+    }
     List<Difference> differences = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int probe = 0; probe < MAX_PROBES; probe++) {
-      Optional<Refusal> refusal = attempt(declare);
-      if (refusal.isEmpty()) {
+      Refusal refused = attempt(declare).orElse(null);
+      if (refused == null) {
         break;
       }
-      Refusal refused = refusal.get();
-      if (refused.code() == RESOURCE_LOCKED) {
-        differences.add(new Difference(resource, name, Difference.Kind.LOCKED, null, null, null));
-        break;
-      }
-      Optional<Inequivalence> inequivalence =
+      Optional<Inequivalence> found =
           refused.code() == PRECONDITION_FAILED
               ? Inequivalence.parse(refused.text())
               : Optional.empty();
-      if (inequivalence.isEmpty() || !seen.add(inequivalence.get().argument())) {
-        differences.add(
-            new Difference(
-                resource, name, Difference.Kind.UNVERIFIABLE, null, null, refused.text()));
+      if (found.isEmpty() || !seen.add(found.get().argument())) {
+        differences.add(refused.difference(resource, name));
         break;
       }
-      Inequivalence found = inequivalence.get();
+      Inequivalence inequivalence = found.get();
       differences.add(
           new Difference(
               resource,
               name,
               Difference.Kind.MISMATCH,
-              found.argument(),
-              found.received().display(),
-              found.current().display()));
-      if (!found.current().adoptInto(declared, found.argument())) {
+              inequivalence.argument(),
+              inequivalence.received().display(),
+              inequivalence.current().display()));
+      if (!inequivalence.current().adoptInto(declared, inequivalence.argument())) {
         break;
       }
     }
     return differences;
-  }
-
-  private static Difference unlessMissing(Refusal refusal, String resource, String name) {
-    if (refusal.code() == NOT_FOUND) {
-      return Difference.missing(resource, name);
-    }
-    if (refusal.code() == RESOURCE_LOCKED) {
-      return new Difference(resource, name, Difference.Kind.LOCKED, null, null, null);
-    }
-    return new Difference(resource, name, Difference.Kind.UNVERIFIABLE, null, null, refusal.text());
   }
 
   /** Runs one operation on a fresh channel; a channel-level refusal is returned, not thrown. */
@@ -211,5 +196,93 @@ public final class TopologyVerifier {
     void run(Channel channel) throws IOException;
   }
 
-  private record Refusal(int code, String text) {}
+  private record Refusal(int code, String text) {
+    /** Missing (404), locked (405), or why it could not be compared. */
+    Difference difference(String resource, String name) {
+      Difference.Kind kind =
+          code == NOT_FOUND
+              ? Difference.Kind.MISSING
+              : code == RESOURCE_LOCKED ? Difference.Kind.LOCKED : Difference.Kind.UNVERIFIABLE;
+      return new Difference(
+          resource, name, kind, null, null, kind == Difference.Kind.UNVERIFIABLE ? text : null);
+    }
+  }
+
+  /**
+   * A 406 "inequivalent arg" reply, e.g. {@code inequivalent arg 'x-queue-type' for queue 'q' in
+   * vhost '/': received the value 'quorum' of type 'longstr' but current is none}.
+   */
+  record Inequivalence(String argument, Value received, Value current) {
+    private static final Pattern REPLY =
+        Pattern.compile(
+            "inequivalent arg '([^']+)' for \\w+ '.*' in vhost '.*': received (.+?) but current"
+                + " is (.+)$");
+
+    static Optional<Inequivalence> parse(String replyText) {
+      Matcher matcher = REPLY.matcher(replyText == null ? "" : replyText);
+      return matcher.find()
+          ? Optional.of(
+              new Inequivalence(
+                  matcher.group(1), Value.parse(matcher.group(2)), Value.parse(matcher.group(3))))
+          : Optional.empty();
+    }
+  }
+
+  /**
+   * A value as the broker prints it: {@code none}, {@code 'true'}, or {@code the value 'V' of type
+   * 'T'}.
+   *
+   * @param text null for none
+   * @param type the AMQP field type, or null for a bare flag
+   */
+  record Value(String text, String type) {
+    private static final Pattern PRINTED =
+        Pattern.compile("the value '(.*)' of type '([^']+)'|'(.*)'|none");
+
+    static Value parse(String printed) {
+      Matcher matcher = PRINTED.matcher(printed.trim());
+      if (!matcher.matches()) {
+        return new Value(printed.trim(), null);
+      }
+      return matcher.group(1) != null
+          ? new Value(matcher.group(1), matcher.group(2))
+          : new Value(matcher.group(3), null);
+    }
+
+    String display() {
+      return text == null ? "none" : text;
+    }
+
+    /**
+     * Puts this value into {@code declared} as the Java type the client sends with the same AMQP
+     * type, so the next declare agrees with the broker on it.
+     *
+     * @return false when the type cannot be reproduced (probing stops there)
+     */
+    boolean adoptInto(Map<String, Object> declared, String key) {
+      if (text == null) {
+        declared.remove(key);
+        return true;
+      }
+      Object value =
+          switch (type == null ? "flag" : type) {
+            case "flag" -> declared.get(key) instanceof Boolean ? Boolean.valueOf(text) : text;
+            case "longstr", "shortstr" -> text;
+            case "bool" -> Boolean.valueOf(text);
+            case "long",
+                "signedint",
+                "short",
+                "byte",
+                "unsignedbyte",
+                "unsignedshort",
+                "unsignedint" ->
+                text.matches("-?[0-9]{1,18}") ? Long.parseLong(text) : null;
+            default -> null;
+          };
+      if (value != null) {
+        declared.put(key, value);
+      }
+      return value != null;
+    }
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ class BrokerConnectorTest {
   void amqpsUsesTlsWithHostnameVerificationOnTheTlsPort() {
     ConnectionFactory factory =
         new BrokerConnector(BrokerSettings.of("amqps://u:secret@broker.example", ""), "test")
-            .factory();
+            .factory("t");
     assertTrue(factory.isSSL());
     assertEquals(5671, factory.getPort());
   }
@@ -28,7 +29,7 @@ class BrokerConnectorTest {
   void plainAmqpRecoversAutomaticallyWithTopology() {
     ConnectionFactory factory =
         new BrokerConnector(BrokerSettings.of("amqp://u:secret@localhost:5672/%2F", ""), "test")
-            .factory();
+            .factory("t");
     assertFalse(factory.isSSL());
     assertTrue(factory.isAutomaticRecoveryEnabled());
     assertTrue(factory.isTopologyRecoveryEnabled());
@@ -40,7 +41,7 @@ class BrokerConnectorTest {
         new BrokerConnector(
                 BrokerSettings.of("amqp://us%40er:S3cr%3A%40%25%2F%C3%ABt@localhost:5672/%2F", ""),
                 "test")
-            .factory();
+            .factory("t");
 
     assertEquals("us@er", factory.getUsername());
     assertEquals("S3cr:@%/ët", factory.getPassword());
@@ -78,7 +79,7 @@ class BrokerConnectorTest {
             () ->
                 new BrokerConnector(
                         BrokerSettings.of("amqps://u:secret@broker.example:5999/%2F", ""), "test")
-                    .factory());
+                    .factory("t"));
 
     assertFalse(logged.contains("SECURITY ALERT"), logged);
     assertFalse(logged.contains("trusts every certificate"), logged);
@@ -88,7 +89,7 @@ class BrokerConnectorTest {
   void amqpsKeepsAnExplicitPortAndTheVirtualHost() {
     ConnectionFactory factory =
         new BrokerConnector(BrokerSettings.of("amqps://u:secret@broker.example:5999/v1", ""), "t")
-            .factory();
+            .factory("t");
     assertTrue(factory.isSSL());
     assertEquals(5999, factory.getPort());
     assertEquals("v1", factory.getVirtualHost());
@@ -103,7 +104,7 @@ class BrokerConnectorTest {
 
     IllegalArgumentException error =
         assertThrows(
-            IllegalArgumentException.class, () -> new BrokerConnector(settings, "t").factory());
+            IllegalArgumentException.class, () -> new BrokerConnector(settings, "t").factory("t"));
     assertTrue(error.getMessage().contains("--tls-ca " + notPem), error.getMessage());
     assertFalse(error.getMessage().contains("secret"), error.getMessage());
   }
@@ -141,7 +142,7 @@ class BrokerConnectorTest {
                 BrokerSettings.of(
                     "amqp://u:p@localhost/%2F?heartbeat=5&connection_timeout=3000", ""),
                 "t")
-            .factory();
+            .factory("t");
 
     assertEquals(5, factory.getRequestedHeartbeat());
     assertEquals(3000, factory.getConnectionTimeout());
@@ -150,7 +151,7 @@ class BrokerConnectorTest {
   @Test
   void withoutAHeartbeatInTheUriTheDefaultIsTenSeconds() {
     ConnectionFactory factory =
-        new BrokerConnector(BrokerSettings.of("amqp://u:p@localhost/%2F", ""), "t").factory();
+        new BrokerConnector(BrokerSettings.of("amqp://u:p@localhost/%2F", ""), "t").factory("t");
 
     assertEquals(10, factory.getRequestedHeartbeat());
     assertEquals(BrokerConnector.DEFAULT_HEARTBEAT_SECONDS, factory.getRequestedHeartbeat());
@@ -164,9 +165,28 @@ class BrokerConnectorTest {
             () ->
                 new BrokerConnector(
                         BrokerSettings.of("amqp://u:s3cret@localhost/%2F?heartbeat=soon", ""), "t")
-                    .factory());
+                    .factory("t"));
 
     assertTrue(error.getMessage().contains("heartbeat"), error.getMessage());
     assertFalse(error.getMessage().contains("s3cret"), error.getMessage());
+  }
+
+  @Test
+  void eachConnectionKeepsItsOwnClientMetersTaggedByPurpose() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    String logged =
+        StandardErr.capture(
+            () -> {
+              BrokerConnector connector =
+                  new BrokerConnector(
+                      BrokerSettings.of("amqp://u:p@localhost/%2F", ""), "t", registry);
+              connector.factory("consumer");
+              connector.factory("publisher");
+            });
+
+    assertEquals(2, registry.find("rabbitmq.connections").gauges().size());
+    assertEquals(
+        1, registry.find("rabbitmq.connections").tag("connection", "publisher").gauges().size());
+    assertFalse(logged.contains("already registered"), logged);
   }
 }

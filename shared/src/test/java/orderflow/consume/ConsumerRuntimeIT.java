@@ -93,6 +93,27 @@ class ConsumerRuntimeIT {
   }
 
   @Test
+  void aLoneDeliveryIsHandledAtOnceWithoutWaitingForABatchToFill(TestBroker broker)
+      throws Exception {
+    Topology topology =
+        start(broker, ConsumerSettings.builder().tiers(FAST_TIERS).batchSize(500).build());
+    long fastest = Long.MAX_VALUE;
+    for (int n = 0; n < 5; n++) {
+      EventEnvelope order = TestOrders.order("ok");
+      long started = System.nanoTime();
+      TestOrders.publish(broker, topology, List.of(order));
+      long deadline = started + DEADLINE.toNanos();
+      while (!ScriptedService.attempts.containsKey(order.payload().orderId())) {
+        assertTrue(System.nanoTime() < deadline, "delivery " + n + " never handled");
+        Thread.sleep(1);
+      }
+      fastest = Math.min(fastest, System.nanoTime() - started);
+    }
+    // A timer waiting for more deliveries would hold every one of them for its whole delay.
+    assertTrue(fastest < Duration.ofMillis(100).toNanos(), "fastest lone delivery: " + fastest);
+  }
+
+  @Test
   void deadLettersMalformedAndUnknownVersionMessagesAfterOneDeliveryWithoutRetry(TestBroker broker)
       throws Exception {
     Topology topology = start(broker, settings(3));

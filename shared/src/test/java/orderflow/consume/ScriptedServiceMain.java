@@ -21,9 +21,9 @@ public final class ScriptedServiceMain implements Callable<Integer> {
     return ServiceMain.run(
         broker.settings(),
         run.settings(),
-        run.httpBind(),
         database.url(ScriptedService.NAME),
-        ScriptedService.definition());
+        ScriptedService.definition(),
+        ServiceMain.NO_API);
   }
 
   public static void main(String[] args) {

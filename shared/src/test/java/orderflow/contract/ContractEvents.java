@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import orderflow.envelope.CancellationRefused;
+import orderflow.envelope.CustomerDataErased;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
 import orderflow.envelope.InventoryRejected;
@@ -52,14 +53,7 @@ final class ContractEvents {
             reserved,
             new OrderShipped(orderId, "ship-1", "Kühne + Nagel ✈", "TRK-" + "9".repeat(124)),
             "consumer-shipping");
-    EventEnvelope addressed =
-        EventEnvelope.first(
-            OrderCreated.of(
-                "o-3",
-                "c-3",
-                List.of(new OrderItem("sku-1", 1, BigDecimal.ONE)),
-                new ShippingAddress("Damrak 1", "Amsterdam", "1012 LG", "NL")),
-            "order-service");
+    EventEnvelope addressed = EventEnvelope.first(addressedOrder(), "order-service");
     EventEnvelope reservedWithAddress =
         EventEnvelope.causedBy(
             addressed,
@@ -101,7 +95,24 @@ final class ContractEvents {
         refused,
         shipmentCancelled,
         failed,
-        released);
+        released,
+        EventEnvelope.first(new CustomerDataErased(UUID.randomUUID().toString(), "c-3"), "orders"));
+  }
+
+  /**
+   * An encrypted value of the shortest and of the longest length ({@link ShippingAddress#SEALED}).
+   */
+  static final String SHORTEST_SEALED = "enc1.k." + "A".repeat(39);
+
+  static final String LONGEST_SEALED = "enc1." + "K-_9".repeat(16) + "." + "z_-0".repeat(180);
+
+  /** An order whose address's personal fields are encrypted (values of the right shape). */
+  static OrderCreated addressedOrder() {
+    return OrderCreated.of(
+        "o-3",
+        "c-3",
+        List.of(new OrderItem("sku-1", 1, BigDecimal.ONE)),
+        new ShippingAddress(SHORTEST_SEALED, LONGEST_SEALED, null, "NL"));
   }
 
   static OrderCreated ordinaryOrder() {

@@ -39,7 +39,22 @@ final class RefusalCases {
     JsonNode seed = BadMessage.encoded(CODEC.decode(SEED_ORDER.getBytes()));
     JsonNode legacy = legacy();
     String longId = "\"" + "x".repeat(129) + "\"";
+    JsonNode addressed =
+        BadMessage.encoded(EventEnvelope.first(ContractEvents.addressedOrder(), "p"));
+    JsonNode erased = BadMessage.encoded(ContractEvents.all().get(ContractEvents.all().size() - 1));
     return Stream.of(
+        replaced("a street in clear", addressed, "/payload/shippingAddress/street", "\"Damrak 1\""),
+        replaced(
+            "an encrypted value one character too long",
+            addressed,
+            "/payload/shippingAddress/city",
+            "\"" + ContractEvents.LONGEST_SEALED + "x\""),
+        replaced(
+            "an encrypted value of another scheme",
+            addressed,
+            "/payload/shippingAddress/street",
+            "\"" + ContractEvents.SHORTEST_SEALED.replace("enc1", "enc2") + "\""),
+        removed("an erasure without customerId", erased, "/payload/customerId"),
         raw("a JSON array", "[]"),
         raw("a JSON string", "\"OrderCreated\""),
         raw("a JSON number", "42"),

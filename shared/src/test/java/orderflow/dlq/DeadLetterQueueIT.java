@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import orderflow.broker.BrokerConnector;
 import orderflow.deadletter.DeadLetterHeaders;
@@ -38,6 +36,7 @@ import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
 import orderflow.topology.TopologyDeclarer;
+import orderflow.trace.Tracing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
@@ -60,7 +59,8 @@ class DeadLetterQueueIT {
     }
     dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
     work = topology.queue(Topology.INVENTORY_QUEUE);
-    return new DeadLetterQueue(broker.connection(), topology, Topology.INVENTORY_QUEUE);
+    return new DeadLetterQueue(
+        broker.connection(), topology, Topology.INVENTORY_QUEUE, Tracing.OFF);
   }
 
   @Test
@@ -71,7 +71,7 @@ class DeadLetterQueueIT {
     deadLetter("e-2", "OrderCreated", "invalid-event");
     deadLetter("e-3", "OrderCreated", "permanent-failure");
 
-    List<DeadLetter> letters = queue.list(DeadLetterFilter.ALL);
+    List<DeadLetter> letters = queue.list(FilterOptions.all());
 
     assertEquals(List.of("e-1", "e-2", "e-3"), ids(letters));
     DeadLetter first = letters.get(0);
@@ -88,13 +88,9 @@ class DeadLetterQueueIT {
     awaitDepth(dlq, 3);
     assertEquals(
         List.of("e-2"),
-        ids(
-            queue.list(
-                new DeadLetterFilter(null, Pattern.compile("invalid"), null, null, null, null))),
+        ids(queue.list(DeadLetterReaderTest.filter(null, "invalid", null, null))),
         "a second browse sees the letters again");
-    assertEquals(
-        List.of("e-1", "e-2"),
-        ids(queue.list(new DeadLetterFilter(null, null, null, null, null, 2))));
+    assertEquals(List.of("e-1", "e-2"), ids(queue.list(limit(2))));
     awaitDepth(dlq, 3);
   }
 
@@ -120,7 +116,7 @@ class DeadLetterQueueIT {
     deadLetter("e-1", "OrderCreated", "retries-exhausted");
     deadLetter("e-2", "OrderCreated", "invalid-event");
 
-    ReplayResult result = queue.replay(DeadLetterFilter.ALL, true);
+    DlqCommand.Replay result = queue.replay(FilterOptions.all(), true);
 
     assertTrue(result.dryRun());
     assertEquals(List.of("e-1", "e-2"), ids(result.replayed()));
@@ -136,9 +132,8 @@ class DeadLetterQueueIT {
     deadLetter("e-2", "OrderCreated", "invalid-event");
     deadLetter("e-3", "OrderCreated", "retries-exhausted");
 
-    ReplayResult result =
-        queue.replay(
-            new DeadLetterFilter(null, Pattern.compile("^retries"), null, null, null, null), false);
+    DlqCommand.Replay result =
+        queue.replay(DeadLetterReaderTest.filter(null, "^retries", null, null), false);
 
     assertEquals(List.of("e-1", "e-3"), ids(result.replayed()));
     assertTrue(result.failed().isEmpty());
@@ -160,7 +155,7 @@ class DeadLetterQueueIT {
           body(response.getProps().getMessageId()),
           new String(response.getBody(), StandardCharsets.UTF_8));
     }
-    assertEquals(List.of("e-2"), ids(queue.list(DeadLetterFilter.ALL)));
+    assertEquals(List.of("e-2"), ids(queue.list(FilterOptions.all())));
   }
 
   @Test
@@ -169,13 +164,13 @@ class DeadLetterQueueIT {
     deadLetter("e-1", "OrderCreated", "permanent-failure");
     deadLetter("e-2", "LegacyThing", "invalid-event");
 
-    ReplayResult result =
-        queue.replay(new DeadLetterFilter("OrderCreated", null, null, null, null, null), false);
+    DlqCommand.Replay result =
+        queue.replay(DeadLetterReaderTest.filter("OrderCreated", null, null, null), false);
 
     assertEquals(List.of("e-1"), ids(result.replayed()));
     awaitDepth(work, 1);
     assertEquals("e-1", broker.get(work).getProps().getMessageId());
-    assertEquals(List.of("e-2"), ids(queue.list(DeadLetterFilter.ALL)));
+    assertEquals(List.of("e-2"), ids(queue.list(FilterOptions.all())));
   }
 
   @Test
@@ -183,7 +178,7 @@ class DeadLetterQueueIT {
     DeadLetterQueue queue = setUp(broker);
     deadLetter("e-1", "OrderCreated", "permanent-failure", "no.queue.bound");
 
-    ReplayResult result = queue.replay(DeadLetterFilter.ALL, false);
+    DlqCommand.Replay result = queue.replay(FilterOptions.all(), false);
 
     assertTrue(result.replayed().isEmpty());
     assertEquals(1, result.failed().size());
@@ -198,19 +193,17 @@ class DeadLetterQueueIT {
     deadLetter("e-2", "OrderCreated", "retries-exhausted");
     deadLetter("e-3", "OrderCreated", "invalid-event");
 
-    PurgeResult dryRun =
-        queue.purge(
-            new DeadLetterFilter(null, Pattern.compile("invalid"), null, null, null, null), true);
+    DlqCommand.Purge dryRun =
+        queue.purge(DeadLetterReaderTest.filter(null, "invalid", null, null), true);
     assertEquals(List.of("e-1", "e-3"), ids(dryRun.purged()));
     awaitDepth(dlq, 3);
 
-    PurgeResult result =
-        queue.purge(
-            new DeadLetterFilter(null, Pattern.compile("invalid"), null, null, null, null), false);
+    DlqCommand.Purge result =
+        queue.purge(DeadLetterReaderTest.filter(null, "invalid", null, null), false);
 
     assertEquals(List.of("e-1", "e-3"), ids(result.purged()));
     awaitDepth(dlq, 1);
-    assertEquals(List.of("e-2"), ids(queue.list(DeadLetterFilter.ALL)));
+    assertEquals(List.of("e-2"), ids(queue.list(FilterOptions.all())));
     assertEquals(0, broker.messageCount(work));
   }
 
@@ -219,7 +212,8 @@ class DeadLetterQueueIT {
     setUp(broker);
     deadLetter("e-1", "OrderCreated", "retries-exhausted");
     Connection doomed = new BrokerConnector(broker.settings(), "dlq-it").connect("replay");
-    DeadLetterQueue queue = new DeadLetterQueue(doomed, topology, Topology.INVENTORY_QUEUE);
+    DeadLetterQueue queue =
+        new DeadLetterQueue(doomed, topology, Topology.INVENTORY_QUEUE, Tracing.OFF);
     queue.afterConfirmHook(
         letter -> {
           try {
@@ -229,7 +223,7 @@ class DeadLetterQueueIT {
           }
         });
 
-    assertThrows(Exception.class, () -> queue.replay(DeadLetterFilter.ALL, false));
+    assertThrows(Exception.class, () -> queue.replay(FilterOptions.all(), false));
 
     awaitDepth(work, 1);
     awaitDepth(dlq, 1);
@@ -265,7 +259,7 @@ class DeadLetterQueueIT {
           });
     }
 
-    DeadLetter letter = queue.list(DeadLetterFilter.ALL).get(0);
+    DeadLetter letter = queue.list(FilterOptions.all()).get(0);
 
     assertEquals("e-9", letter.eventId());
     assertEquals("delivery_limit", letter.reason());
@@ -273,7 +267,7 @@ class DeadLetterQueueIT {
     assertEquals("order.created", letter.originalRoutingKey());
     assertNotNull(letter.lastFailureAt());
 
-    ReplayResult result = queue.replay(DeadLetterFilter.ALL, false);
+    DlqCommand.Replay result = queue.replay(FilterOptions.all(), false);
     assertEquals(List.of("e-9"), ids(result.replayed()));
     awaitDepth(work, 1);
     GetResponse replayed = broker.get(work);
@@ -318,7 +312,7 @@ class DeadLetterQueueIT {
     AMQP.BasicProperties forged = reasonOnly().builder().messageId("e-1").build();
     publishToDlq(forged, body("e-2").getBytes(StandardCharsets.UTF_8));
 
-    List<DeadLetter> letters = queue.list(DeadLetterFilter.ALL);
+    List<DeadLetter> letters = queue.list(FilterOptions.all());
 
     List<String> ids = ids(letters);
     assertEquals("e-5", ids.get(0));
@@ -327,7 +321,7 @@ class DeadLetterQueueIT {
     assertEquals("e-1", letters.get(3).messageId());
     assertEquals("e-1", queue.show("e-2").orElseThrow().messageId());
     DeadLetter undecodable = queue.show(ids.get(1)).orElseThrow();
-    assertEquals("base64", undecodable.content().encoding());
+    assertEquals("base64", undecodable.bodyEncoding());
 
     StringWriter shown = new StringWriter();
     assertEquals(0, command(shown, "show", ids.get(1)));
@@ -348,24 +342,25 @@ class DeadLetterQueueIT {
     try (Connection other = new BrokerConnector(broker.settings(), "dlq-it").connect("second")) {
       DeadLetterQueue second =
           new DeadLetterQueue(
-              other, topology, Topology.INVENTORY_QUEUE, Clock.systemUTC(), Duration.ZERO);
+              other, topology, Topology.INVENTORY_QUEUE, Tracing.OFF, Duration.ZERO);
       List<Exception> whileFirstRuns = new ArrayList<>();
 
       first.list(
-          DeadLetterFilter.ALL,
+          FilterOptions.all(),
           letter -> {
             if (whileFirstRuns.isEmpty()) {
               whileFirstRuns.add(
-                  assertThrows(
-                      DeadLetterQueueBusyException.class, () -> second.list(DeadLetterFilter.ALL)));
+                  assertThrows(DeadLetterQueue.Busy.class, () -> second.list(FilterOptions.all())));
             }
           });
 
       assertEquals(1, whileFirstRuns.size());
-      assertEquals(5, second.list(DeadLetterFilter.ALL).size(), "once the first is done");
+      assertEquals(5, second.list(FilterOptions.all()).size(), "once the first is done");
     }
 
-    try (DeadLetterLock held = DeadLetterLock.acquire(broker.connection(), dlq, Duration.ZERO)) {
+    try (DeadLetterScan held =
+        DeadLetterScan.open(
+            broker.connection(), dlq, DeadLetterQueue.DEFAULT_MAX_SCAN, Duration.ZERO)) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       assertEquals(1, command(out, err, "list"));
@@ -518,6 +513,12 @@ class DeadLetterQueueIT {
             throw new IllegalStateException(e);
           }
         });
+  }
+
+  private static FilterOptions limit(int limit) {
+    FilterOptions filter = FilterOptions.all();
+    filter.limit = limit;
+    return filter;
   }
 
   private static List<String> ids(List<DeadLetter> letters) {

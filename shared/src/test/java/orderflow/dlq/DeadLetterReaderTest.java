@@ -34,7 +34,7 @@ class DeadLetterReaderTest {
     headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, text("order.created"));
     headers.put(DeadLetterHeaders.CONSUMER, text("consumer-inventory"));
 
-    DeadLetter letter = DeadLetterReader.read(properties("e-1", "OrderCreated", headers), BODY);
+    DeadLetter letter = read(properties("e-1", "OrderCreated", headers), BODY);
 
     assertEquals("e-1", letter.eventId());
     assertEquals("OrderCreated", letter.eventType());
@@ -68,7 +68,7 @@ class DeadLetterReaderTest {
     headers.put("x-first-death-exchange", text("ns.orders"));
     headers.put("x-delivery-count", 5L);
 
-    DeadLetter letter = DeadLetterReader.read(properties("e-2", "OrderCreated", headers), BODY);
+    DeadLetter letter = read(properties("e-2", "OrderCreated", headers), BODY);
 
     assertEquals("delivery_limit", letter.reason());
     assertEquals("ns.orders", letter.originalExchange());
@@ -82,7 +82,7 @@ class DeadLetterReaderTest {
   @Test
   void filtersByTypeReasonTimeAndId() {
     DeadLetter letter =
-        DeadLetterReader.read(
+        read(
             properties(
                 "e-3",
                 "InventoryReserved",
@@ -93,20 +93,24 @@ class DeadLetterReaderTest {
             "{\"eventId\":\"e-3\"}".getBytes(StandardCharsets.UTF_8));
     Instant at = Instant.parse("2026-11-22T10:00:00Z");
 
-    assertTrue(DeadLetterFilter.ALL.matches(letter));
+    assertTrue(FilterOptions.all().matches(letter));
     assertTrue(filter("InventoryReserved", "perm", null, null).matches(letter));
     assertFalse(filter("OrderCreated", null, null, null).matches(letter));
     assertFalse(filter(null, "^retries", null, null).matches(letter));
     assertTrue(filter(null, null, at, at.plusSeconds(1)).matches(letter));
     assertFalse(filter(null, null, at.plusSeconds(1), null).matches(letter));
     assertFalse(filter(null, null, null, at).matches(letter));
-    assertTrue(DeadLetterFilter.eventId("e-3").matches(letter));
-    assertFalse(DeadLetterFilter.eventId("e-4").matches(letter));
+    assertTrue(FilterOptions.eventId("e-3").matches(letter));
+    assertFalse(FilterOptions.eventId("e-4").matches(letter));
   }
 
-  private static DeadLetterFilter filter(String type, String reason, Instant since, Instant until) {
-    return new DeadLetterFilter(
-        type, reason == null ? null : Pattern.compile(reason), since, until, null, null);
+  static FilterOptions filter(String type, String reason, Instant since, Instant until) {
+    FilterOptions filter = FilterOptions.all();
+    filter.type = type;
+    filter.reason = reason == null ? null : Pattern.compile(reason);
+    filter.since = since;
+    filter.until = until;
+    return filter;
   }
 
   private static AMQP.BasicProperties properties(
@@ -116,5 +120,9 @@ class DeadLetterReaderTest {
 
   private static LongString text(String value) {
     return LongStringHelper.asLongString(value);
+  }
+
+  private static DeadLetter read(AMQP.BasicProperties properties, byte[] body) {
+    return DeadLetter.read(properties, body, LetterBody.WHOLE);
   }
 }

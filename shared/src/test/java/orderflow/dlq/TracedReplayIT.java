@@ -61,10 +61,10 @@ class TracedReplayIT {
     Topology topology = declare(broker);
     deadLetter(broker, topology, "e-traced");
 
-    ReplayResult result =
+    DlqCommand.Replay result =
         new DeadLetterQueue(
                 broker.connection(), topology, Topology.INVENTORY_QUEUE, Tracing.with(sdk))
-            .replay(DeadLetterFilter.ALL, false);
+            .replay(FilterOptions.all(), false);
 
     assertEquals(1, result.replayed().size());
     TestBroker.await(
@@ -88,8 +88,8 @@ class TracedReplayIT {
     Topology topology = declare(broker);
     deadLetter(broker, topology, "e-untraced");
 
-    new DeadLetterQueue(broker.connection(), topology, Topology.INVENTORY_QUEUE)
-        .replay(DeadLetterFilter.ALL, false);
+    new DeadLetterQueue(broker.connection(), topology, Topology.INVENTORY_QUEUE, Tracing.OFF)
+        .replay(FilterOptions.all(), false);
 
     GetResponse replayed = replayed(broker, topology);
     assertEquals(

@@ -1,6 +1,7 @@
 package orderflow.envelope;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,19 +112,47 @@ class EventCodecTest {
   }
 
   @Test
-  void anOrderWithAShippingAddressRoundTripsAsVersionThree() {
+  void anOrderWithAnEncryptedShippingAddressRoundTripsAsVersionThree() {
+    String sealed = "enc1.key-1." + "x".repeat(40);
     OrderCreated order =
         OrderCreated.of(
             "o-12",
             "c",
             java.util.List.of(new OrderItem("sku-1", 1, BigDecimal.ONE)),
-            new ShippingAddress("Damrak 1", "Amsterdam", "1012 LG", "NL"));
+            new ShippingAddress(sealed, null, sealed, "NL"));
     EventEnvelope event = EventEnvelope.first(order, "producer");
 
     EventEnvelope decoded = codec.decode(codec.encode(event));
 
     assertEquals(event, decoded);
     assertEquals("NL", decoded.payloadAs(OrderCreated.class).shippingAddress().country());
+  }
+
+  @Test
+  void anAddressInClearIsRefusedInEveryEventAndNeverQuoted() {
+    ShippingAddress clear = new ShippingAddress("Damrak 1", "Amsterdam", null, "NL");
+    java.util.List<OrderItem> items = java.util.List.of(new OrderItem("sku-1", 1, BigDecimal.ONE));
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class, () -> OrderCreated.of("o", "c", items, clear));
+    assertFalse(refused.getMessage().contains("Damrak"), refused.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new InventoryReserved(
+                "o", "r", java.util.List.of(new ReservedItem("sku-1", 1)), clear));
+    EventEnvelope order =
+        EventEnvelope.first(OrderCreated.of("o", "c", items, ShippingAddress.country("NL")), "p");
+    InvalidEventException invalid =
+        assertThrows(
+            InvalidEventException.class,
+            () ->
+                codec.decode(
+                    rewrite(
+                        order,
+                        root ->
+                            ((ObjectNode) root.get("payload").get("shippingAddress"))
+                                .put("street", "Secret Lane 7\u0007"))));
+    assertFalse(invalid.getMessage().contains("Secret"), invalid.getMessage());
   }
 
   @Test

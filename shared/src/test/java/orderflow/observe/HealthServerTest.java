@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import orderflow.trace.Tracing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +129,29 @@ class HealthServerTest {
   }
 
   @Test
+  void headOnAProbeAnswersItsStatusWithoutABody() throws Exception {
+    HttpResponse<String> head =
+        client.send(
+            HttpRequest.newBuilder(uri(server, "/health/ready"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, head.statusCode());
+    assertEquals("", head.body());
+  }
+
+  @Test
+  void withoutRoutesEveryOtherPathIsA404Problem() throws Exception {
+    HttpResponse<String> response = get("/orders");
+
+    assertEquals(404, response.statusCode());
+    assertEquals(Problem.CONTENT_TYPE, response.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(
+        "urn:orderflow:problem:not-found", JSON.readTree(response.body()).get("type").asText());
+  }
+
+  @Test
   void closingReleasesThePort() throws Exception {
     int port = server.port();
     server.close();
@@ -188,13 +212,15 @@ class HealthServerTest {
     assertTrue(server.bindAddress().isLoopbackAddress(), server.bindAddress().toString());
 
     try (HealthServer everywhere =
-        HealthServer.start("0.0.0.0", 0, () -> Map.of(), metrics, List.of())) {
+        HealthServer.start("0.0.0.0", 0, () -> Map.of(), metrics, null, Tracing.OFF)) {
       assertTrue(everywhere.bindAddress().isAnyLocalAddress(), everywhere.bindAddress().toString());
       assertEquals(200, get(everywhere, "/health/live").statusCode());
     }
     assertThrows(
         IllegalArgumentException.class,
-        () -> HealthServer.start("no-such-host.invalid", 0, () -> Map.of(), metrics, List.of()));
+        () ->
+            HealthServer.start(
+                "no-such-host.invalid", 0, () -> Map.of(), metrics, null, Tracing.OFF));
   }
 
   /** A connection that sent the start of a request and then nothing more. */
@@ -210,7 +236,7 @@ class HealthServerTest {
   /** A server on the loopback interface with no routes of its own. */
   private HealthServer start(int port, ReadinessCheck readiness) {
     return HealthServer.start(
-        HealthServer.DEFAULT_BIND_ADDRESS, port, readiness, metrics, List.of());
+        HealthServer.DEFAULT_BIND_ADDRESS, port, readiness, metrics, null, Tracing.OFF);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -36,7 +36,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.publish.EventMessages;
-import orderflow.publish.PublishSpans;
+import orderflow.publish.PublishOutcome;
 import orderflow.store.Database;
 import orderflow.store.Inbox;
 import orderflow.store.Outbox;
@@ -279,13 +279,10 @@ class OutboxPublisherIT {
     // A publisher killed between the broker's confirm and marking the row sent.
     try (Channel channel = broker.connection().createChannel();
         Connection db = database.open()) {
-      BatchPublisher crashing =
-          new BatchPublisher(
-              new ConfirmingPublisher(channel, 10),
-              Duration.ofSeconds(10),
-              new PublishSpans(Tracing.OFF));
-      BatchPublisher.Outcome outcome = crashing.publish(OutboxRows.unsent(db, 10, false));
-      assertEquals(1, outcome.settled().size());
+      ConfirmingPublisher crashing = new ConfirmingPublisher(channel, 10);
+      OutboxEntry row = OutboxRows.unsent(db, 10, false).get(0);
+      assertEquals(
+          PublishOutcome.CONFIRMED, crashing.publishAndWait(row.message(), Duration.ofSeconds(10)));
     }
     assertEquals(1, backlog(database));
     assertEquals(1, broker.messageCount(inventory));

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class InequivalenceTest {
   @Test
   void argumentTheBrokerLacksIsParsedAsNone() {
-    Inequivalence found =
-        Inequivalence.parse(
+    TopologyVerifier.Inequivalence found =
+        TopologyVerifier.Inequivalence.parse(
                 "PRECONDITION_FAILED - inequivalent arg 'x-overflow' for queue 'ns.shipping' in"
                     + " vhost '/': received the value 'reject-publish' of type 'longstr' but"
                     + " current is none")
@@ -29,8 +29,8 @@ class InequivalenceTest {
 
   @Test
   void typedValueOfTheBrokerIsAdoptedWithItsType() {
-    Inequivalence found =
-        Inequivalence.parse(
+    TopologyVerifier.Inequivalence found =
+        TopologyVerifier.Inequivalence.parse(
                 "PRECONDITION_FAILED - inequivalent arg 'x-message-ttl' for queue 'q' in vhost"
                     + " '/': received none but current is the value '1000' of type 'long'")
             .orElseThrow();
@@ -42,8 +42,8 @@ class InequivalenceTest {
 
   @Test
   void flagsAndExchangeTypesAreParsed() {
-    Inequivalence durable =
-        Inequivalence.parse(
+    TopologyVerifier.Inequivalence durable =
+        TopologyVerifier.Inequivalence.parse(
                 "inequivalent arg 'durable' for queue 'q' in vhost '/': received 'false' but"
                     + " current is 'true'")
             .orElseThrow();
@@ -51,8 +51,8 @@ class InequivalenceTest {
     assertTrue(durable.current().adoptInto(declared, "durable"));
     assertEquals(Boolean.TRUE, declared.get("durable"));
 
-    Inequivalence type =
-        Inequivalence.parse(
+    TopologyVerifier.Inequivalence type =
+        TopologyVerifier.Inequivalence.parse(
                 "inequivalent arg 'type' for exchange 'x' in vhost 'v': received 'topic' but"
                     + " current is 'direct'")
             .orElseThrow();
@@ -62,8 +62,9 @@ class InequivalenceTest {
 
   @Test
   void otherRepliesAreNotInequivalences() {
-    assertTrue(Inequivalence.parse("NOT_FOUND - no queue 'q' in vhost '/'").isEmpty());
-    assertTrue(Inequivalence.parse(null).isEmpty());
+    assertTrue(
+        TopologyVerifier.Inequivalence.parse("NOT_FOUND - no queue 'q' in vhost '/'").isEmpty());
+    assertTrue(TopologyVerifier.Inequivalence.parse(null).isEmpty());
   }
 
   @Test
@@ -74,6 +75,8 @@ class InequivalenceTest {
 
     assertEquals(
         "queue 'ns.shipping': x-queue-type is none, expected quorum", difference.describe());
-    assertEquals("exchange 'x' is missing", Difference.missing("exchange", "x").describe());
+    assertEquals(
+        "exchange 'x' is missing",
+        new Difference("exchange", "x", Difference.Kind.MISSING, null, null, null).describe());
   }
 }

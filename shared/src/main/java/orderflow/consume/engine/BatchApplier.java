@@ -1,67 +1,113 @@
 package orderflow.consume.engine;
 
+import io.opentelemetry.api.trace.Span;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import orderflow.consume.EventHandler;
+import orderflow.consume.HandlerContext;
+import orderflow.consume.PermanentFailureException;
 import orderflow.consume.ServiceDefinition;
+import orderflow.consume.TransientFailureException;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventPayload;
 import orderflow.envelope.InvalidEventException;
+import orderflow.envelope.PayloadDigest;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.store.Database;
+import orderflow.store.Inbox;
+import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
+import orderflow.trace.TraceParent;
 
 /**
- * Applies a batch of deliveries in one database transaction: record their eventIds in the inbox,
- * run the handlers, write what they emit to the outbox. Touches no broker: handing the committed
- * outbox entries to the publisher and settling the deliveries happen after this returns, i.e. after
- * commit.
+ * Applies a batch of deliveries as one {@link GroupTransaction} (docs/architecture.md, section
+ * 5.2): each handler prepares the batch, the inbox records the eventIds (a few rows per statement
+ * while the batch runs whole, else one per delivery in its savepoint), the handlers run, and what
+ * they emit goes to the outbox. Touches no broker: the caller hands the committed outbox entries to
+ * the publisher and settles the deliveries after this returns, i.e. after commit.
  *
- * <p>A batch is applied whole, with the inbox and outbox written a few rows per statement and no
- * savepoints. When a delivery fails, the transaction rolls back and the batch is applied again
- * without it (its handler is not called again for this batch); after {@value #WHOLE_BATCH_ROUNDS}
- * such rounds, or when the transaction itself failed, one savepoint per delivery undoes each
- * failing one alone (docs/architecture.md, section 5). A delivery its handler knows as {@linkplain
- * EventHandler#alreadyApplied already applied} takes no part in the transaction, and a batch of
- * only such deliveries (or undecodable ones) opens none.
+ * <p>Decided outside the transaction: an undecodable body (invalid event), an event type without a
+ * handler (permanent failure), and an event its handler knows as {@linkplain
+ * EventHandler#alreadyApplied already applied}; a batch of only those opens no transaction.
  *
  * <p>Not thread-safe: one instance per consumer loop.
  */
 final class BatchApplier {
-  /**
-   * Whole-batch attempts, each without the deliveries that failed before, until the batch is
-   * applied one delivery per savepoint: a batch with many failing deliveries is not re-run many
-   * times.
-   */
-  static final int WHOLE_BATCH_ROUNDS = 3;
-
-  private final EventCodec codec;
+  private final Database database;
   private final ServiceDefinition service;
-  private final BatchTransaction.Resources resources;
+  private final String ordersExchange;
+  private final EventCodec codec;
+  private final double injectFailureRate;
+  private final RandomGenerator random;
+  private final ConsumerMetrics metrics;
 
-  /** What a batch's transaction committed. */
+  /** One outcome per delivery, in order, and the outbox entries committed with them. */
   record Result(List<Outcome> outcomes, List<OutboxEntry> committedEvents) {}
 
+  /**
+   * @param injectFailureRate the fraction of handler calls that fail transiently ({@code
+   *     --inject-failures})
+   */
   BatchApplier(
       Database database,
       ServiceDefinition service,
       String ordersExchange,
       EventCodec codec,
-      FailureInjector injector,
+      double injectFailureRate,
+      RandomGenerator random,
       ConsumerMetrics metrics) {
-    this.codec = codec;
+    this.database = database;
     this.service = service;
-    this.resources =
-        new BatchTransaction.Resources(database, service, ordersExchange, injector, metrics);
+    this.ordersExchange = ordersExchange;
+    this.codec = codec;
+    this.injectFailureRate = injectFailureRate;
+    this.random = random;
+    this.metrics = metrics;
   }
 
   /**
-   * One outcome per delivery, in order, and the outbox entries committed with them. Applied and
-   * duplicate outcomes are committed.
+   * One delivery in the transaction, and its handler's context: what an attempt sets is reset by
+   * the next one, and its events reach the outbox only if it is applied.
    */
+  private final class Item implements HandlerContext {
+    final int index;
+    final EventEnvelope event;
+    final EventHandler handler;
+    Connection transaction;
+    Inbox.Recorded recorded;
+    Outcome outcome;
+    final List<Outbox.Pending> emitted = new ArrayList<>(1);
+    long handlerNanos;
+
+    Item(int index, EventEnvelope event, EventHandler handler) {
+      this.index = index;
+      this.event = event;
+      this.handler = handler;
+    }
+
+    @Override
+    public Connection connection() {
+      return transaction;
+    }
+
+    @Override
+    public void emit(EventPayload payload) {
+      // The handler's span is current: the emitted event continues the delivery's trace.
+      emitted.add(
+          new Outbox.Pending(
+              EventEnvelope.causedBy(event, payload, service.name()), TraceParent.current()));
+    }
+  }
+
   Result apply(List<ReceivedDelivery> batch) {
     return apply(batch, DeliverySpans.OFF);
   }
@@ -70,44 +116,145 @@ final class BatchApplier {
    * As {@link #apply(List)}, with the handlers' and the transaction's spans under {@code spans}.
    */
   Result apply(List<ReceivedDelivery> batch, DeliverySpans spans) {
-    List<EventEnvelope> decoded = new ArrayList<>(batch.size());
-    Map<Integer, Outcome> decided = new HashMap<>();
-    for (ReceivedDelivery delivery : batch) {
+    Outcome[] outcomes = new Outcome[batch.size()];
+    List<Item> items = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      ReceivedDelivery delivery = batch.get(i);
       try {
         EventEnvelope event = codec.decode(delivery.body());
         EventHandler handler = service.handlers().get(event.eventType());
-        if (handler != null && handler.alreadyApplied(event, delivery.body())) {
-          decided.put(decoded.size(), new Outcome.AlreadyApplied(event));
+        if (handler == null) {
+          outcomes[i] =
+              new Outcome.DeadLetter(
+                  DeadLetterHeaders.REASON_PERMANENT_FAILURE,
+                  new PermanentFailureException(
+                      "service " + service.name() + " has no handler for " + event.eventType()));
+        } else if (handler.alreadyApplied(event, delivery.body())) {
+          outcomes[i] = new Outcome.AlreadyApplied(event);
+        } else {
+          items.add(new Item(i, event, handler));
         }
-        decoded.add(event);
       } catch (InvalidEventException e) {
-        decided.put(
-            decoded.size(), new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e));
-        decoded.add(null);
+        outcomes[i] = new Outcome.DeadLetter(DeadLetterHeaders.REASON_INVALID_EVENT, e);
       }
     }
-    if (decided.size() == batch.size()) {
-      // Nothing to write: no transaction (on SQLite it would take the write lock and sync).
-      List<Outcome> outcomes = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        outcomes.add(decided.get(i));
-      }
-      return new Result(outcomes, List.of());
+    if (items.isEmpty()) {
+      return new Result(List.of(outcomes), List.of());
     }
-    boolean savepointEach = false;
-    for (int round = 1; ; round++) {
-      // Nothing of a failed attempt was committed: the next one starts from what is decided.
-      BatchTransaction.Attempt attempt =
-          new BatchTransaction(resources, decoded, Map.copyOf(decided), savepointEach, spans).run();
-      if (attempt instanceof BatchTransaction.Attempt.Settled settled) {
-        return new Result(settled.outcomes(), settled.emitted());
+    Work work = new Work(spans);
+    Map<Item, Exception> failed;
+    Span span = spans.transaction(items.stream().map(item -> item.index).toList(), database);
+    try {
+      failed = GroupTransaction.run(database, items, work);
+    } finally {
+      span.end();
+    }
+    Instant now = Instant.now();
+    for (Item item : items) {
+      Exception failure = failed.get(item);
+      if (failure instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
       }
-      if (attempt instanceof BatchTransaction.Attempt.DeliveryFailed failed) {
-        decided.put(failed.index(), failed.outcome());
-        savepointEach = round >= WHOLE_BATCH_ROUNDS;
+      if (failure instanceof PermanentFailureException permanent) {
+        outcomes[item.index] =
+            new Outcome.DeadLetter(DeadLetterHeaders.REASON_PERMANENT_FAILURE, permanent);
+      } else if (failure != null) {
+        outcomes[item.index] = new Outcome.Retry(failure);
       } else {
-        savepointEach = true;
+        outcomes[item.index] = item.outcome;
+        if (item.outcome instanceof Outcome.Applied) {
+          String type = item.event.eventType().wireName();
+          metrics.handlerTime(type, Duration.ofNanos(item.handlerNanos));
+          metrics.endToEndLatency(type, Duration.between(item.event.timestamp(), now));
+        }
       }
+    }
+    boolean committed = failed.size() < items.size();
+    return new Result(List.of(outcomes), committed ? work.committed : List.of());
+  }
+
+  /** The batch's writes in one attempt of its transaction. */
+  private final class Work implements GroupTransaction.Work<Item> {
+    private final DeliverySpans spans;
+    List<OutboxEntry> committed = List.of();
+
+    Work(DeliverySpans spans) {
+      this.spans = spans;
+    }
+
+    /** Lets each handler lock what the batch touches, in one order for the whole batch. */
+    @Override
+    public void begin(Connection tx, List<Item> items, boolean savepointEach) throws SQLException {
+      Map<EventHandler, List<EventEnvelope>> byHandler = new LinkedHashMap<>();
+      List<Inbox.Arrival> arrivals = new ArrayList<>(items.size());
+      for (Item item : items) {
+        byHandler.computeIfAbsent(item.handler, h -> new ArrayList<>()).add(item.event);
+        arrivals.add(new Inbox.Arrival(item.event.eventId(), PayloadDigest.of(item.event)));
+        item.transaction = tx;
+        item.recorded = null;
+        item.outcome = null;
+        item.emitted.clear();
+      }
+      for (Map.Entry<EventHandler, List<EventEnvelope>> handled : byHandler.entrySet()) {
+        handled.getKey().prepareBatch(handled.getValue(), tx);
+      }
+      if (!savepointEach) {
+        List<Inbox.Recorded> recorded = Inbox.recordAll(tx, service.name(), arrivals);
+        for (int i = 0; i < items.size(); i++) {
+          items.get(i).recorded = recorded.get(i);
+        }
+      }
+    }
+
+    @Override
+    public void apply(Connection tx, Item item) throws Exception {
+      EventEnvelope event = item.event;
+      Inbox.Recorded recorded =
+          item.recorded != null
+              ? item.recorded
+              : Inbox.record(tx, service.name(), event.eventId(), PayloadDigest.of(event));
+      if (recorded.status() == Inbox.Status.DUPLICATE) {
+        item.outcome = new Outcome.Duplicate(event);
+        return;
+      }
+      if (recorded.status() == Inbox.Status.CONFLICT) {
+        item.outcome =
+            new Outcome.DeadLetter(
+                DeadLetterHeaders.REASON_EVENT_ID_CONFLICT,
+                new PermanentFailureException(
+                    "event "
+                        + event.eventId()
+                        + " was applied with payload digest "
+                        + recorded.storedDigest()
+                        + "; this one has "
+                        + PayloadDigest.of(event)));
+        return;
+      }
+      long started = System.nanoTime();
+      try (DeliverySpans.HandlerSpan span =
+          spans.handler(item.index, event.eventType().wireName())) {
+        try {
+          if (injectFailureRate > 0 && random.nextDouble() < injectFailureRate) {
+            throw new TransientFailureException(
+                "injected failure (--inject-failures " + injectFailureRate + ")");
+          }
+          item.handler.handle(event, item);
+        } catch (Exception e) {
+          span.failed(e);
+          throw e;
+        }
+      }
+      item.handlerNanos = System.nanoTime() - started;
+      item.outcome = new Outcome.Applied(event);
+    }
+
+    @Override
+    public void end(Connection tx, List<Item> applied) throws SQLException {
+      List<Outbox.Pending> emitted = new ArrayList<>();
+      for (Item item : applied) {
+        emitted.addAll(item.emitted);
+      }
+      committed = Outbox.addTraced(tx, ordersExchange, emitted);
     }
   }
 }

@@ -77,6 +77,11 @@ public final class CircuitBreaker {
     return left.isNegative() ? Duration.ZERO : left;
   }
 
+  /** Deliveries at once (prefetch, batch): one, the probe, while half-open; else configured. */
+  int limit(int configured) {
+    return state == State.HALF_OPEN ? 1 : configured;
+  }
+
   /** Moves an open breaker whose timeout has passed to half-open. */
   public boolean tryHalfOpen() {
     if (state == State.OPEN && untilProbe().isZero()) {

@@ -1,12 +1,19 @@
 package orderflow.consume.engine;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import orderflow.broker.FailureLine;
 import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
@@ -15,6 +22,7 @@ import orderflow.outbox.OutboxPublisher;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.store.Database;
 import orderflow.topology.Topology;
+import orderflow.topology.TopologyDeclarer;
 import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,18 +32,41 @@ import org.slf4j.LoggerFactory;
  * commit, inbox deduplication, outbox emission, delayed retries, dead letters that explain
  * themselves, a circuit breaker, and a bounded drain on {@link #stop}.
  *
+ * <p>One thread ({@code <name>-consumer}) takes what has arrived, up to {@code --batch-size}, and
+ * never waits for a batch to fill: a lone delivery is applied at once. It applies the batch ({@link
+ * BatchApplier}), hands what was committed to the outbox publisher and settles ({@link
+ * DeliverySettler}). Its {@link Subscription}'s one consumer follows the circuit breaker: none
+ * while it is open (what was delivered waits, unacked, in the buffer), prefetch 1 when started
+ * half-open (the probe is one delivery), the configured prefetch when closed; a consumer whose
+ * prefetch does not fit is cancelled and replaced once its deliveries are settled. A closed channel
+ * is replaced; a consumer cancelled by the broker is started again.
+ *
  * <p>This class is thread-safe: start and stop may be called from any thread, once each.
  */
 public final class ConsumerRuntime implements ReadinessCheck {
   private static final Logger log = LoggerFactory.getLogger(ConsumerRuntime.class);
+  private static final long IDLE_POLL_MILLIS = 200;
+  private static final long RESUBSCRIBE_BACKOFF_MILLIS = 1000;
 
   private final Connection connection;
   private final Database database;
-  private final String name;
+  private final Topology topology;
+  private final ConsumerSettings settings;
+  private final ServiceDefinition service;
+  private final ConsumerMetrics metrics;
+  private final OutboxPublisher publisher;
+  private final Tracing tracing;
+  private final String queue;
   private final CircuitBreaker breaker;
   private final ConfirmingPublisher failurePublisher;
-  private final ConsumerLoop loop;
+  private final BatchApplier applier;
+  private final DeliverySettler settler;
   private final Thread thread;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object wakeUp = new Object();
+  private volatile boolean stopping;
+  private volatile Subscription subscription;
+  private boolean subscribeFailed;
 
   /**
    * @param publisher the process's outbox publisher, to which each batch hands what it committed
@@ -53,42 +84,37 @@ public final class ConsumerRuntime implements ReadinessCheck {
       throws IOException {
     this.connection = connection;
     this.database = database;
-    this.name = service.name();
+    this.topology = topology;
+    this.settings = settings;
+    this.service = service;
+    this.metrics = metrics;
+    this.publisher = publisher;
+    this.tracing = tracing;
+    this.queue = topology.queue(service.workQueue());
     Clock clock = Clock.systemUTC();
     this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerReset(), clock);
     this.failurePublisher =
-        new ConfirmingPublisher(connection.createChannel(), Math.max(settings.batchSize(), 1));
-    BatchApplier applier =
+        new ConfirmingPublisher(connection.createChannel(), settings.batchSize());
+    this.applier =
         new BatchApplier(
             database,
             service,
             topology.ordersExchange(),
             new EventCodec(),
-            new FailureInjector(settings.injectFailureRate(), new Random()),
+            settings.injectFailureRate(),
+            new Random(),
             metrics);
-    DeliverySettler settler =
-        new DeliverySettler(
-            new FailureRouter(failurePublisher, topology, service, settings, clock), metrics);
-    this.loop =
-        new ConsumerLoop(
-            connection,
-            topology,
-            service.workQueue(),
-            settings,
-            applier,
-            settler,
-            breaker,
-            metrics,
-            publisher,
-            tracing);
-    this.thread = new Thread(loop, service.name() + "-consumer");
-    metrics.inFlight(loop::inFlight);
+    this.settler =
+        new DeliverySettler(failurePublisher, topology, service, settings, clock, metrics);
+    this.thread = new Thread(this::run, service.name() + "-consumer");
+    metrics.inFlight(this::inFlight);
     metrics.breakerState(() -> breaker.state().gaugeValue());
   }
 
   /** Subscribes to the work queue and starts the consumer loop. */
   public void start() throws IOException {
-    loop.subscribe();
+    subscription = new Subscription(connection, queue, metrics);
+    consume(subscription, settings.prefetch());
     thread.start();
   }
 
@@ -98,15 +124,25 @@ public final class ConsumerRuntime implements ReadinessCheck {
    * @return true if the loop finished within {@code timeout}
    */
   public boolean stop(Duration timeout) throws InterruptedException {
-    log.info("draining {}: no new deliveries, finishing in-flight work", name);
-    loop.stop();
+    log.info("draining {}: no new deliveries, finishing in-flight work", service.name());
+    stopping = true;
+    cancelConsumer();
+    synchronized (wakeUp) {
+      wakeUp.notifyAll();
+    }
     thread.join(timeout.toMillis());
     boolean finished = !thread.isAlive();
     if (!finished) {
-      log.warn("{} did not drain within {}; unacked deliveries return to the queue", name, timeout);
+      log.warn(
+          "{} did not drain within {}; unacked deliveries return to the queue",
+          service.name(),
+          timeout);
       thread.interrupt();
     }
-    loop.closeChannel();
+    Subscription current = subscription;
+    if (current != null) {
+      current.close();
+    }
     try {
       failurePublisher.close();
     } catch (IOException e) {
@@ -121,12 +157,13 @@ public final class ConsumerRuntime implements ReadinessCheck {
   }
 
   public boolean stopping() {
-    return loop.stopping();
+    return stopping;
   }
 
   /** Deliveries taken from the broker and not yet settled: at most one consumer's prefetch. */
   public int inFlight() {
-    return loop.inFlight();
+    Subscription current = subscription;
+    return inFlight.get() + (current == null ? 0 : current.buffer.size());
   }
 
   public CircuitBreaker.State breakerState() {
@@ -135,25 +172,168 @@ public final class ConsumerRuntime implements ReadinessCheck {
 
   @Override
   public Map<String, String> components() {
+    Subscription current = subscription;
+    CircuitBreaker.State state = breaker.state();
     Map<String, String> components = new LinkedHashMap<>();
     components.put("connection", connection.isOpen() ? "ok" : "closed");
-    components.put("channel", loop.channelIsOpen() ? "ok" : "closed");
-    String consumer;
-    if (breaker.state() != CircuitBreaker.State.CLOSED) {
-      consumer = "paused by the circuit breaker";
-    } else if (loop.consumerRegistered()) {
-      consumer = "ok";
-    } else {
-      consumer = "not registered";
-    }
-    components.put("consumer", consumer);
+    components.put("channel", current != null && current.getChannel().isOpen() ? "ok" : "closed");
+    components.put(
+        "consumer",
+        state != CircuitBreaker.State.CLOSED
+            ? "paused by the circuit breaker"
+            : current != null && current.registered ? "ok" : "not registered");
     components.put("database", database.ping() ? "ok" : "not answering");
     components.put(
         "breaker",
-        breaker.state() == CircuitBreaker.State.CLOSED
-            ? "ok"
-            : breaker.state().name().toLowerCase());
-    components.put("draining", loop.stopping() ? "draining after shutdown signal" : "ok");
+        state == CircuitBreaker.State.CLOSED ? "ok" : state.name().toLowerCase(Locale.ROOT));
+    components.put("draining", stopping ? "draining after shutdown signal" : "ok");
     return components;
+  }
+
+  private void run() {
+    try {
+      while (!(stopping && drained())) {
+        if (breaker.state() == CircuitBreaker.State.OPEN) {
+          waitWhileOpen();
+          continue;
+        }
+        List<ReceivedDelivery> batch = nextBatch(ensureSubscribed());
+        if (!batch.isEmpty()) {
+          process(batch);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stopping may end: nothing left to settle, or the breaker keeps the rest for the queue. */
+  private boolean drained() {
+    Subscription current = subscription;
+    return current == null
+        || breaker.state() == CircuitBreaker.State.OPEN
+        || (current.buffer.size() == 0 && (current.finished || !current.getChannel().isOpen()));
+  }
+
+  /** What has arrived, up to the batch size (one while half-open); waits only for the first. */
+  private List<ReceivedDelivery> nextBatch(Subscription from) throws InterruptedException {
+    ReceivedDelivery first =
+        from == null ? null : from.buffer.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    if (first == null) {
+      return List.of();
+    }
+    int limit = breaker.limit(settings.batchSize());
+    List<ReceivedDelivery> batch = new ArrayList<>(limit);
+    batch.add(first);
+    from.buffer.drainTo(batch, limit - 1);
+    return batch;
+  }
+
+  private void process(List<ReceivedDelivery> batch) throws InterruptedException {
+    Channel settling = subscription.getChannel();
+    inFlight.set(batch.size());
+    DeliverySpans spans = DeliverySpans.start(tracing, queue, batch);
+    try {
+      BatchApplier.Result result = applier.apply(batch, spans);
+      publisher.submit(result.committedEvents());
+      settler.settle(settling, batch, result.outcomes(), spans);
+      updateBreaker(result.outcomes());
+    } catch (IOException | RuntimeException e) {
+      spans.abandon(e);
+      // Not acked: they come again, and the inbox recognises what was committed.
+      log.warn("could not settle {} deliveries: {}", batch.size(), FailureLine.describe(e));
+    } finally {
+      inFlight.set(0);
+    }
+  }
+
+  private void updateBreaker(List<Outcome> outcomes) {
+    for (Outcome outcome : outcomes) {
+      if (outcome instanceof Outcome.Retry) {
+        if (breaker.recordFailure()) {
+          log.warn(
+              "circuit breaker open after {} transient failures in a row; pausing consumption for {}",
+              settings.breakerThreshold(),
+              settings.breakerReset());
+          cancelConsumer();
+          return; // the rest of the batch came before the breaker opened
+        }
+      } else if (!(outcome instanceof Outcome.DeadLetter)) {
+        if (breaker.state() == CircuitBreaker.State.HALF_OPEN) {
+          log.info("circuit breaker closed: the probe succeeded");
+        }
+        breaker.recordSuccess();
+      }
+    }
+  }
+
+  private void waitWhileOpen() throws InterruptedException {
+    cancelConsumer();
+    synchronized (wakeUp) {
+      long millis = breaker.untilProbe().toMillis();
+      if (millis > 0 && !stopping) {
+        wakeUp.wait(millis);
+      }
+    }
+    if (!stopping && breaker.tryHalfOpen()) {
+      log.info("circuit breaker half-open: probing with one delivery");
+    }
+  }
+
+  /**
+   * The subscription to take deliveries from, with a consumer whose prefetch fits the breaker's
+   * state, or on its way to one; null when no channel can be opened yet.
+   */
+  private Subscription ensureSubscribed() throws InterruptedException {
+    Subscription current = subscription;
+    if (stopping) {
+      return current;
+    }
+    if (!connection.isOpen()) {
+      // Automatic recovery is reconnecting; it restores the channel and the consumer itself.
+      Thread.sleep(RESUBSCRIBE_BACKOFF_MILLIS);
+      return current;
+    }
+    try {
+      if (current == null || !current.getChannel().isOpen()) {
+        if (current != null) {
+          current.close(); // Its deliveries can no longer be acked; they come again.
+        }
+        subscription = null;
+        current = new Subscription(connection, queue, metrics);
+        subscription = current;
+      }
+      int prefetch = breaker.state() == CircuitBreaker.State.HALF_OPEN ? 1 : settings.prefetch();
+      if (current.consuming() && current.prefetch != prefetch) {
+        current.cancel(); // The probe's consumer; the next one starts once its deliveries settle.
+      } else if (current.idle()) {
+        // Under --no-declare the account may not configure: the admin restores what is missing.
+        if ((current.cancelledByBroker || subscribeFailed) && settings.declareTopology()) {
+          TopologyDeclarer.declare(current.getChannel(), topology);
+        }
+        consume(current, prefetch);
+        subscribeFailed = false;
+        if (stopping) {
+          current.cancel(); // stop() may have come before the consumer existed.
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      subscribeFailed = true; // the queue may be gone (a non-durable one after a restart)
+      log.warn("cannot subscribe to {} yet: {}", service.workQueue(), FailureLine.describe(e));
+      Thread.sleep(RESUBSCRIBE_BACKOFF_MILLIS);
+    }
+    return subscription;
+  }
+
+  private void consume(Subscription on, int prefetch) throws IOException {
+    on.consume(prefetch);
+    log.info("consuming {} (prefetch {}, batch {})", queue, prefetch, settings.batchSize());
+  }
+
+  private void cancelConsumer() {
+    Subscription current = subscription;
+    if (current != null) {
+      current.cancel();
+    }
   }
 }

@@ -15,6 +15,7 @@ import orderflow.trace.Tracing;
  * it into its flag).
  *
  * @param httpPort null for no HTTP server, 0 for any free port
+ * @param httpBind the address the HTTP server listens on
  * @param declareTopology true to declare the whole topology at start and on resubscribe; false
  *     ({@code --no-declare}) to only check, passively, that this service's resources exist, so the
  *     service's account needs no configure permission
@@ -32,6 +33,7 @@ public record ConsumerSettings(
     int batchSize,
     Duration shutdownTimeout,
     Integer httpPort,
+    String httpBind,
     boolean declareTopology,
     Duration dedupWindow,
     Duration outboxRetention,
@@ -55,6 +57,9 @@ public record ConsumerSettings(
   public static final String DEFAULT_BREAKER_RESET = "10s";
 
   public static final int DEFAULT_BATCH_SIZE = 500;
+
+  /** This host only. */
+  public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
 
   /** As the command line writes it (see {@link Durations}). */
   public static final String DEFAULT_SHUTDOWN_TIMEOUT = "30s";
@@ -97,6 +102,7 @@ public record ConsumerSettings(
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     Objects.requireNonNull(dedupWindow, "dedupWindow");
     Objects.requireNonNull(outboxRetention, "outboxRetention");
+    Objects.requireNonNull(httpBind, "httpBind");
     check(
         prefetch >= 1 && prefetch <= MAX_PREFETCH,
         "prefetch",
@@ -142,6 +148,7 @@ public record ConsumerSettings(
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Duration shutdownTimeout = Durations.parse(DEFAULT_SHUTDOWN_TIMEOUT);
     private Integer httpPort;
+    private String httpBind = DEFAULT_HTTP_BIND;
     private boolean declareTopology = true;
     private Duration dedupWindow = Durations.parse(DEFAULT_DEDUP_WINDOW);
     private Duration outboxRetention = Durations.parse(DEFAULT_OUTBOX_RETENTION);
@@ -196,6 +203,11 @@ public record ConsumerSettings(
       return this;
     }
 
+    public Builder httpBind(String httpBind) {
+      this.httpBind = httpBind;
+      return this;
+    }
+
     public Builder declareTopology(boolean declareTopology) {
       this.declareTopology = declareTopology;
       return this;
@@ -235,6 +247,7 @@ public record ConsumerSettings(
           batchSize,
           shutdownTimeout,
           httpPort,
+          httpBind,
           declareTopology,
           dedupWindow,
           outboxRetention,

@@ -2,180 +2,184 @@ package orderflow.consume.engine;
 
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import orderflow.config.LogSafe;
+import orderflow.consume.ServiceDefinition;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.publish.ConfirmingPublisher;
+import orderflow.publish.OutgoingMessage;
+import orderflow.publish.PublishOutcome;
+import orderflow.topology.RetryTiers;
+import orderflow.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The one place where outcomes become broker actions. Called after the batch's transaction
- * committed: applied, already applied and duplicate deliveries are acked; retries and dead letters
- * are first published (and confirmed) to their queue, then acked. When every publish is confirmed
- * the whole batch is settled with one multiple ack; a delivery whose publish was not confirmed is
- * instead returned to its queue (nack with requeue), so nothing is ever acked that is not safe
- * elsewhere.
+ * The one place where outcomes become broker actions, called after the batch's transaction
+ * committed. Applied, already applied and duplicate deliveries are acked. A retry is copied to the
+ * retry queue of its attempt's tier, or past {@code --max-retries} to the DLQ ({@code
+ * retries-exhausted}); a dead letter to the DLQ with its reason; both through the service's own
+ * failure exchange (its account needs no write permission on the default exchange), with the
+ * headers of {@link DeadLetterHeaders}. Every copy is confirmed before anything is acked: then the
+ * whole batch is acked with one multiple ack; otherwise each delivery on its own, and one whose
+ * copy was not confirmed is nacked with requeue, so nothing is acked that is not safe elsewhere.
  */
 final class DeliverySettler {
   private static final Logger log = LoggerFactory.getLogger(DeliverySettler.class);
   static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
 
-  private final FailureRouter router;
+  private final ConfirmingPublisher publisher;
+  private final Topology topology;
+  private final ServiceDefinition service;
+  private final ConsumerSettings settings;
+  private final Clock clock;
   private final ConsumerMetrics metrics;
 
-  DeliverySettler(FailureRouter router, ConsumerMetrics metrics) {
-    this.router = router;
+  DeliverySettler(
+      ConfirmingPublisher publisher,
+      Topology topology,
+      ServiceDefinition service,
+      ConsumerSettings settings,
+      Clock clock,
+      ConsumerMetrics metrics) {
+    this.publisher = publisher;
+    this.topology = topology;
+    this.service = service;
+    this.settings = settings;
+    this.clock = clock;
     this.metrics = metrics;
   }
 
   /**
-   * One delivery on its way out: what became of it, its retry or dead-letter publish (null for
-   * applied and duplicate deliveries), and whether it was acked (false: nacked back to its queue).
+   * One delivery on its way out.
+   *
+   * @param reason the dead letter's reason, or null
+   * @param tier the retry's tier, or null
+   * @param acked false when it was nacked back to its queue
    */
   record Settlement(
-      ReceivedDelivery delivery, Outcome outcome, FailureRouter.Routed route, boolean acked) {
-    /** Routed, its publish (if any) not yet answered: not acked yet. */
-    static Settlement routed(
-        ReceivedDelivery delivery, Outcome outcome, FailureRouter.Routed route) {
-      return new Settlement(delivery, outcome, route, false);
-    }
-
-    /** Once its publish is confirmed, or not within the timeout; at once without a publish. */
-    Settlement awaitConfirm() throws InterruptedException {
-      boolean ok =
-          route == null || ConfirmingPublisher.await(route.confirm(), CONFIRM_TIMEOUT).confirmed();
-      return new Settlement(delivery, outcome, route, ok);
-    }
-  }
+      ReceivedDelivery delivery, Outcome outcome, String reason, String tier, boolean acked) {}
 
   /**
    * @param outcomes one per delivery of {@code batch}, in the same order
-   * @return one settlement per delivery, in order
+   * @return one settlement per delivery, in order, each delivery's span ended with it
    */
-  List<Settlement> settle(Channel channel, List<ReceivedDelivery> batch, List<Outcome> outcomes)
-      throws IOException, InterruptedException {
-    return settle(channel, batch, outcomes, DeliverySpans.OFF);
-  }
-
-  /** As {@link #settle(Channel, List, List)}, ending each delivery's span with its outcome. */
   List<Settlement> settle(
       Channel channel, List<ReceivedDelivery> batch, List<Outcome> outcomes, DeliverySpans spans)
       throws IOException, InterruptedException {
-    List<Settlement> routed = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
+    int size = batch.size();
+    String[] reasons = new String[size];
+    String[] tiers = new String[size];
+    List<CompletableFuture<PublishOutcome>> copies = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
       ReceivedDelivery delivery = batch.get(i);
       Outcome outcome = outcomes.get(i);
-      routed.add(Settlement.routed(delivery, outcome, route(delivery, outcome)));
+      int attempts = delivery.previousAttempts() + 1;
+      String queue = null;
+      if (outcome instanceof Outcome.DeadLetter dead) {
+        reasons[i] = dead.reason();
+      } else if (outcome instanceof Outcome.Retry && attempts > settings.maxRetries()) {
+        reasons[i] = DeadLetterHeaders.REASON_RETRIES_EXHAUSTED;
+      } else if (outcome instanceof Outcome.Retry) {
+        Duration delay = settings.tiers().delayFor(attempts);
+        tiers[i] = RetryTiers.label(delay);
+        queue = topology.retryQueue(service.failureQueue(), delay);
+      }
+      if (reasons[i] != null) {
+        queue = topology.deadLetterQueue(service.failureQueue());
+      }
+      copies.add(
+          queue == null ? null : copy(delivery, outcome.cause(), attempts, reasons[i], queue));
     }
-    List<Settlement> settled = new ArrayList<>(batch.size());
+    List<Settlement> settled = new ArrayList<>(size);
     boolean allConfirmed = true;
-    for (Settlement s : routed) {
-      Settlement answered = s.awaitConfirm();
-      settled.add(answered);
-      allConfirmed &= answered.acked();
+    for (int i = 0; i < size; i++) {
+      boolean safe =
+          copies.get(i) == null
+              || ConfirmingPublisher.await(copies.get(i), CONFIRM_TIMEOUT).confirmed();
+      settled.add(new Settlement(batch.get(i), outcomes.get(i), reasons[i], tiers[i], safe));
+      allConfirmed &= safe;
     }
     if (allConfirmed) {
-      channel.basicAck(batch.get(batch.size() - 1).tag(), true);
-    } else {
-      for (int i = 0; i < settled.size(); i++) {
-        Settlement s = settled.get(i);
-        if (s.acked()) {
+      channel.basicAck(batch.get(size - 1).tag(), true);
+    }
+    for (int i = 0; i < size; i++) {
+      Settlement s = settled.get(i);
+      String traceId = spans.traceId(i);
+      if (traceId != null && (s.reason() != null || s.tier() != null || !s.acked())) {
+        MDC.put(DeliverySpans.MDC_TRACE_ID, traceId);
+      }
+      try {
+        if (!allConfirmed && s.acked()) {
           channel.basicAck(s.delivery().tag(), false);
-        } else {
+        } else if (!s.acked()) {
           log.warn(
               "could not move delivery {} ({}) to its retry or dead-letter queue; returning it{}",
               LogSafe.escape(s.delivery().properties().getMessageId()),
               LogSafe.escape(s.delivery().eventTypeLabel()),
-              traceSuffix(spans.traceId(i)));
+              traceSuffix(traceId));
           channel.basicNack(s.delivery().tag(), false, true);
         }
+        if (s.acked()) {
+          count(s, traceSuffix(traceId));
+        }
+      } finally {
+        MDC.remove(DeliverySpans.MDC_TRACE_ID);
       }
-    }
-    for (int i = 0; i < settled.size(); i++) {
-      record(settled.get(i), spans.traceId(i));
-      spans.settled(i, settled.get(i));
+      spans.settled(i, s);
     }
     return settled;
   }
 
-  private FailureRouter.Routed route(ReceivedDelivery delivery, Outcome outcome)
+  /** Keeps every property of the original (message id, type, timestamp...) and persists it. */
+  private CompletableFuture<PublishOutcome> copy(
+      ReceivedDelivery delivery, Throwable cause, int attempts, String reason, String queue)
       throws IOException, InterruptedException {
-    if (outcome instanceof Outcome.Retry retry) {
-      return router.retryOrDeadLetter(delivery, retry.cause());
+    Map<String, Object> headers =
+        DeadLetterHeaders.describe(
+            delivery.headers(),
+            delivery.envelope().getExchange(),
+            delivery.envelope().getRoutingKey(),
+            cause,
+            attempts,
+            service.name(),
+            clock.instant());
+    if (reason != null) {
+      headers.put(DeadLetterHeaders.REASON, reason);
     }
-    if (outcome instanceof Outcome.DeadLetter dead) {
-      return router.deadLetter(
-          delivery, dead.reason(), dead.cause(), delivery.previousAttempts() + 1);
-    }
-    return null;
-  }
-
-  /**
-   * @param traceId the delivery's trace id, or null: named in its log line and in the MDC, set only
-   *     when there is a line (not for every acked delivery)
-   */
-  private void record(Settlement s, String traceId) {
-    if (!s.acked()) {
-      return;
-    }
-    if (traceId == null || !logged(s)) {
-      count(s, "");
-      return;
-    }
-    MDC.put(DeliverySpans.MDC_TRACE_ID, traceId);
-    try {
-      count(s, traceSuffix(traceId));
-    } finally {
-      MDC.remove(DeliverySpans.MDC_TRACE_ID);
-    }
-  }
-
-  /** Whether {@link #count} writes a line about it: only a retry or a dead letter is routed. */
-  private static boolean logged(Settlement s) {
-    return s.route() != null;
+    return publisher.publish(
+        new OutgoingMessage(
+            topology.failureExchange(service.failureQueue()),
+            queue,
+            delivery.properties().builder().headers(headers).deliveryMode(2).build(),
+            delivery.body()));
   }
 
   private void count(Settlement s, String trace) {
     String type = s.delivery().eventTypeLabel();
     metrics.acked(type);
-    FailureRouter.Routed r = s.route();
+    Throwable cause = s.outcome().cause();
+    String why = cause == null ? "" : LogSafe.escape(cause, DeadLetterHeaders.MAX_MESSAGE_CHARS);
+    String id = LogSafe.escape(s.delivery().properties().getMessageId());
     if (s.outcome() instanceof Outcome.Duplicate) {
       metrics.duplicate(type);
-    } else if (r != null && r.reason() != null) {
-      metrics.deadLettered(type, r.reason());
-      log.warn(
-          "dead-lettered {} {}: {} ({}){}",
-          LogSafe.escape(type),
-          LogSafe.escape(s.delivery().properties().getMessageId()),
-          r.reason(),
-          causeOf(s.outcome()),
-          trace);
-    } else if (r != null) {
-      metrics.retried(type, r.tier());
-      log.info(
-          "retrying {} {} after {}: {}{}",
-          LogSafe.escape(type),
-          LogSafe.escape(s.delivery().properties().getMessageId()),
-          r.tier(),
-          causeOf(s.outcome()),
-          trace);
+    } else if (s.reason() != null) {
+      metrics.deadLettered(type, s.reason());
+      log.warn("dead-lettered {} {}: {} ({}){}", LogSafe.escape(type), id, s.reason(), why, trace);
+    } else if (s.tier() != null) {
+      metrics.retried(type, s.tier());
+      log.info("retrying {} {} after {}: {}{}", LogSafe.escape(type), id, s.tier(), why, trace);
     }
   }
 
   private static String traceSuffix(String traceId) {
     return traceId == null ? "" : " trace " + traceId;
-  }
-
-  private static String causeOf(Outcome outcome) {
-    Throwable cause =
-        outcome instanceof Outcome.Retry retry
-            ? retry.cause()
-            : outcome instanceof Outcome.DeadLetter dead ? dead.cause() : null;
-    return cause == null ? "" : LogSafe.escape(cause, DeadLetterHeaders.MAX_MESSAGE_CHARS);
   }
 }

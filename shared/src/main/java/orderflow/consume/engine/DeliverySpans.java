@@ -5,13 +5,13 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import orderflow.store.Dialect;
+import orderflow.store.Database;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
@@ -21,85 +21,34 @@ import org.slf4j.MDC;
  * The CONSUMER span of each delivery of one batch ({@code <queue> process}), parented on the
  * context its message carries, with the handler's span and the batch transaction's span under it. A
  * span ends when its delivery is settled: a dead letter marks it as an error, a retry is an event
- * on it. {@link #OFF} does nothing and allocates nothing.
+ * on it. {@link #OFF} records nothing and allocates nothing.
  *
  * <p>Confined to the consumer loop's thread.
  */
-class DeliverySpans {
+final class DeliverySpans {
   /** MDC key of the delivery's trace id, set while its handler runs and its outcome is logged. */
   static final String MDC_TRACE_ID = "trace_id";
 
-  static final DeliverySpans OFF = new DeliverySpans();
+  static final DeliverySpans OFF = new DeliverySpans(null, List.of());
 
-  private DeliverySpans() {}
+  private final Tracer tracer;
+  private final List<Span> spans;
+
+  private DeliverySpans(Tracer tracer, List<Span> spans) {
+    this.tracer = tracer;
+    this.spans = spans;
+  }
 
   static DeliverySpans start(Tracing tracing, String queue, List<ReceivedDelivery> batch) {
-    return tracing.on() ? new Recording(tracing, queue, batch) : OFF;
-  }
-
-  /** The trace id of delivery {@code index}, or null. */
-  String traceId(int index) {
-    return null;
-  }
-
-  /** A span for the handler of delivery {@code index}, current until closed. */
-  HandlerSpan handler(int index, String eventType) {
-    return HandlerSpan.NONE;
-  }
-
-  /**
-   * The span of a transaction over a batch of {@code size} deliveries, applying those not in {@code
-   * decided}.
-   */
-  Span transaction(int size, Map<Integer, Outcome> decided, Dialect database) {
-    return Span.getInvalid();
-  }
-
-  /** Delivery {@code index} was settled: acked (or returned to its queue) with its outcome. */
-  void settled(int index, DeliverySettler.Settlement settlement) {}
-
-  /** Ends every span not yet ended: the batch could not be settled. */
-  void abandon(Exception cause) {}
-
-  /** The handler's span and its scope; closing ends both. */
-  static class HandlerSpan implements AutoCloseable {
-    static final HandlerSpan NONE = new HandlerSpan();
-
-    void failed(Throwable cause) {}
-
-    @Override
-    public void close() {}
-  }
-
-  /** Each outcome's name, made once per type rather than per delivery. */
-  private static final ClassValue<String> OUTCOME_NAMES =
-      new ClassValue<>() {
-        @Override
-        protected String computeValue(Class<?> type) {
-          return type.getSimpleName().toLowerCase(Locale.ROOT);
-        }
-      };
-
-  private static final class Recording extends DeliverySpans {
-    private final Tracing tracing;
-    private final List<Span> spans;
-    private final boolean[] ended;
-
-    Recording(Tracing tracing, String queue, List<ReceivedDelivery> batch) {
-      this.tracing = tracing;
-      this.spans = new ArrayList<>(batch.size());
-      this.ended = new boolean[batch.size()];
-      String name = queue + " process";
-      for (ReceivedDelivery delivery : batch) {
-        spans.add(start(name, queue, delivery));
-      }
+    if (!tracing.on()) {
+      return OFF;
     }
-
-    private Span start(String name, String queue, ReceivedDelivery delivery) {
+    List<Span> spans = new ArrayList<>(batch.size());
+    for (ReceivedDelivery delivery : batch) {
       Span span =
           tracing
               .tracer()
-              .spanBuilder(name)
+              .spanBuilder(queue + " process")
               .setSpanKind(SpanKind.CONSUMER)
               .setParent(TraceParent.fromHeaders(delivery.properties().getHeaders()).context())
               .setAttribute(MessagingAttributes.SYSTEM, MessagingAttributes.RABBITMQ)
@@ -122,103 +71,90 @@ class DeliverySpans {
       if (delivery.envelope().isRedeliver()) {
         span.addEvent("redelivered");
       }
-      return span;
+      spans.add(span);
     }
+    return new DeliverySpans(tracing.tracer(), spans);
+  }
 
-    @Override
-    String traceId(int index) {
-      return spans.get(index).getSpanContext().getTraceId();
+  /** The trace id of delivery {@code index}, or null. */
+  String traceId(int index) {
+    return tracer == null ? null : spans.get(index).getSpanContext().getTraceId();
+  }
+
+  /** A span for the handler of delivery {@code index}, current until closed. */
+  HandlerSpan handler(int index, String eventType) {
+    if (tracer == null) {
+      return HandlerSpan.NONE;
     }
+    Span span =
+        tracer
+            .spanBuilder("handle " + eventType)
+            .setParent(Context.root().with(spans.get(index)))
+            .startSpan();
+    MDC.put(MDC_TRACE_ID, traceId(index));
+    return new HandlerSpan(span, span.makeCurrent());
+  }
 
-    @Override
-    HandlerSpan handler(int index, String eventType) {
-      Span span =
-          tracing
-              .tracer()
-              .spanBuilder("handle " + eventType)
-              .setParent(Context.root().with(spans.get(index)))
-              .startSpan();
-      return new Current(span, span.makeCurrent(), traceId(index));
+  /**
+   * The span of the transaction applying deliveries {@code indexes}: a child of the first, linked
+   * to the others.
+   */
+  Span transaction(List<Integer> indexes, Database database) {
+    if (tracer == null) {
+      return Span.getInvalid();
     }
+    SpanBuilder builder =
+        tracer
+            .spanBuilder("transaction")
+            .setAttribute(
+                MessagingAttributes.DB_SYSTEM, database.dialect().name().toLowerCase(Locale.ROOT))
+            .setAttribute(MessagingAttributes.BATCH_COUNT, (long) indexes.size())
+            .setParent(Context.root().with(spans.get(indexes.get(0))));
+    for (int index : indexes.subList(1, indexes.size())) {
+      builder.addLink(spans.get(index).getSpanContext());
+    }
+    return builder.startSpan();
+  }
 
-    @Override
-    Span transaction(int size, Map<Integer, Outcome> decided, Dialect database) {
-      SpanBuilder builder =
-          tracing
-              .tracer()
-              .spanBuilder("transaction")
-              .setAttribute(MessagingAttributes.DB_SYSTEM, database.name().toLowerCase(Locale.ROOT))
-              .setAttribute(MessagingAttributes.BATCH_COUNT, (long) (size - decided.size()));
-      boolean parented = false;
-      for (int index = 0; index < size; index++) {
-        if (decided.containsKey(index)) {
-          continue;
-        }
-        if (!parented) {
-          builder.setParent(Context.root().with(spans.get(index)));
-          parented = true;
-        } else {
-          builder.addLink(spans.get(index).getSpanContext());
-        }
+  /** Delivery {@code index} was settled: acked (or returned to its queue) with its outcome. */
+  void settled(int index, DeliverySettler.Settlement settlement) {
+    if (tracer == null) {
+      return;
+    }
+    Span span = spans.get(index);
+    Outcome outcome = settlement.outcome();
+    span.setAttribute(
+        MessagingAttributes.OUTCOME, outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+    if (outcome.cause() != null) {
+      span.recordException(outcome.cause());
+    }
+    if (!settlement.acked()) {
+      span.setStatus(StatusCode.ERROR, "returned to its queue: its move was not confirmed");
+    } else if (settlement.reason() != null) {
+      span.setAttribute(MessagingAttributes.ERROR_TYPE, settlement.reason());
+      span.setStatus(StatusCode.ERROR, "dead-lettered: " + settlement.reason());
+    } else if (settlement.tier() != null) {
+      span.addEvent(
+          "retry scheduled", Attributes.of(MessagingAttributes.RETRY_TIER, settlement.tier()));
+    }
+    span.end();
+  }
+
+  /** Ends every span not yet ended: the batch could not be settled. */
+  void abandon(Exception cause) {
+    for (Span span : spans) {
+      if (span.isRecording()) {
+        span.recordException(cause);
+        span.setStatus(StatusCode.ERROR, "not settled");
+        span.end();
       }
-      if (!parented) {
-        builder.setNoParent();
-      }
-      return builder.startSpan();
-    }
-
-    @Override
-    void settled(int index, DeliverySettler.Settlement settlement) {
-      Span span = spans.get(index);
-      Outcome outcome = settlement.outcome();
-      FailureRouter.Routed route = settlement.route();
-      span.setAttribute(MessagingAttributes.OUTCOME, outcomeName(outcome));
-      if (outcome instanceof Outcome.Retry retry) {
-        span.recordException(retry.cause());
-      } else if (outcome instanceof Outcome.DeadLetter dead) {
-        span.recordException(dead.cause());
-      }
-      if (!settlement.acked()) {
-        span.setStatus(StatusCode.ERROR, "returned to its queue: its move was not confirmed");
-      } else if (route != null && route.reason() != null) {
-        span.setAttribute(MessagingAttributes.ERROR_TYPE, route.reason());
-        span.setStatus(StatusCode.ERROR, "dead-lettered: " + route.reason());
-      } else if (route != null) {
-        span.addEvent(
-            "retry scheduled", Attributes.of(MessagingAttributes.RETRY_TIER, route.tier()));
-      }
-      span.end();
-      ended[index] = true;
-    }
-
-    @Override
-    void abandon(Exception cause) {
-      for (int i = 0; i < spans.size(); i++) {
-        if (!ended[i]) {
-          spans.get(i).recordException(cause);
-          spans.get(i).setStatus(StatusCode.ERROR, "not settled");
-          spans.get(i).end();
-          ended[i] = true;
-        }
-      }
-    }
-
-    private static String outcomeName(Outcome outcome) {
-      return OUTCOME_NAMES.get(outcome.getClass());
     }
   }
 
-  private static final class Current extends HandlerSpan {
-    private final Span span;
-    private final Scope scope;
+  /** The handler's span and its scope; closing ends both. */
+  record HandlerSpan(Span span, Scope scope) implements AutoCloseable {
+    static final HandlerSpan NONE = new HandlerSpan(Span.getInvalid(), null);
 
-    Current(Span span, Scope scope, String traceId) {
-      this.span = span;
-      this.scope = scope;
-      MDC.put(MDC_TRACE_ID, traceId);
-    }
-
-    @Override
     void failed(Throwable cause) {
       span.recordException(cause);
       span.setStatus(StatusCode.ERROR);
@@ -226,9 +162,11 @@ class DeliverySpans {
 
     @Override
     public void close() {
-      MDC.remove(MDC_TRACE_ID);
-      scope.close();
-      span.end();
+      if (scope != null) {
+        MDC.remove(MDC_TRACE_ID);
+        scope.close();
+        span.end();
+      }
     }
   }
 }

@@ -8,6 +8,11 @@ import orderflow.envelope.EventEnvelope;
  * a delay queue, dead letter to the DLQ.
  */
 sealed interface Outcome {
+  /** What failed, for a retry or a dead letter; else null. */
+  default Throwable cause() {
+    return null;
+  }
+
   /** The effect was committed. */
   record Applied(EventEnvelope event) implements Outcome {}
 

@@ -1,52 +1,66 @@
 package orderflow.consume.engine;
 
-import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import orderflow.config.LogSafe;
+import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consuming channel, the buffer of what it delivered, and at most one consumer on it at a time.
- * A new consumer starts only once the previous one is finished and its buffer is empty: a quorum
- * queue keeps a cancelled consumer registered while it holds unsettled deliveries, so starting
- * earlier would make two, and two prefetches in memory. Hence the broker never counts more than one
- * consumer of this channel, and the buffer never holds more than one consumer's prefetch. Nothing
- * is returned to the queue on the way (a quorum queue counts every return against the delivery
- * limit); closing the channel returns what is unsettled.
+ * The consuming channel, the buffer of what it delivered, and at most one consumer on it at a time
+ * (this object, started again after each cancel). A new consumer starts only once the previous one
+ * is finished and the buffer is empty: a quorum queue keeps a cancelled consumer registered while
+ * it holds unsettled deliveries, so starting earlier would make two, and two prefetches in memory.
+ * Nothing is returned to the queue on the way (a quorum queue counts every return against the
+ * delivery limit); closing the channel returns what is unsettled. A cancel from the broker (queue
+ * deleted, leader change) is flagged for the loop to resubscribe.
  *
- * <p>{@link #cancel} may be called from any thread; the rest from the consumer loop's thread.
+ * <p>A body over the size limit never reaches the buffer: it is rejected without requeue on the
+ * dispatch thread, before any later delivery reaches the loop (so no multiple ack can cover it),
+ * and the broker dead-letters it ({@code rejected} in {@code x-death}).
+ *
+ * <p>{@link #cancel} may be called from any thread, the broker's callbacks come on the dispatch
+ * thread, the rest from the consumer loop's thread.
  */
-final class Subscription {
+final class Subscription extends DefaultConsumer {
   private static final Logger log = LoggerFactory.getLogger(Subscription.class);
 
-  private final Channel channel;
   private final String queue;
   private final ConsumerMetrics metrics;
-  private final BlockingQueue<ReceivedDelivery> buffer = new LinkedBlockingQueue<>();
-  private volatile BufferingConsumer consumer;
+  final BlockingQueue<ReceivedDelivery> buffer = new LinkedBlockingQueue<>();
   private volatile String tag;
   private volatile boolean cancelled;
-  private int prefetch;
 
-  private Subscription(Channel channel, String queue, ConsumerMetrics metrics) {
-    this.channel = channel;
-    this.queue = queue;
-    this.metrics = metrics;
-  }
+  /** The broker knows the consumer. */
+  volatile boolean registered;
+
+  /** The broker cancelled the consumer (queue deleted or moved). */
+  volatile boolean cancelledByBroker;
+
+  /**
+   * Cancelled or shut down: it delivers nothing more, and everything it delivered is in the buffer
+   * (the client dispatches a consumer's deliveries before its cancel-ok, in order).
+   */
+  volatile boolean finished = true;
+
+  /** The prefetch of the last consumer started. */
+  int prefetch;
 
   /** Opens a channel for consuming {@code queue}; no consumer yet. */
-  static Subscription open(Connection connection, String queue, ConsumerMetrics metrics)
-      throws IOException {
-    return new Subscription(connection.createChannel(), queue, metrics);
+  Subscription(Connection connection, String queue, ConsumerMetrics metrics) throws IOException {
+    super(connection.createChannel());
+    this.queue = queue;
+    this.metrics = metrics;
   }
 
   /** Starts a consumer with manual acks and {@code prefetch}; only when {@link #idle}. */
@@ -54,65 +68,27 @@ final class Subscription {
     if (!idle()) {
       throw new IllegalStateException("the previous consumer still has deliveries");
     }
-    BufferingConsumer next =
-        new BufferingConsumer(channel, buffer, metrics, queue, EventCodec.DEFAULT_MAX_BODY_BYTES);
-    channel.basicQos(prefetch);
+    getChannel().basicQos(prefetch);
     this.prefetch = prefetch;
     cancelled = false;
-    consumer = next;
-    tag = channel.basicConsume(queue, false, next);
+    cancelledByBroker = false;
+    finished = false;
+    try {
+      tag = getChannel().basicConsume(queue, false, this);
+    } catch (IOException | RuntimeException e) {
+      finished = true;
+      throw e;
+    }
   }
 
   /** A consumer is delivering: started, not cancelled by us, not finished. */
   boolean consuming() {
-    BufferingConsumer current = consumer;
-    return current != null && !cancelled && !current.finished();
+    return !cancelled && !finished;
   }
 
   /** No consumer delivers and nothing it delivered waits: a new consumer may start. */
   boolean idle() {
-    BufferingConsumer current = consumer;
-    return (current == null || current.finished()) && buffer.isEmpty();
-  }
-
-  /** The prefetch of the last consumer started. */
-  int prefetch() {
-    return prefetch;
-  }
-
-  Channel channel() {
-    return channel;
-  }
-
-  ReceivedDelivery poll(Duration timeout) throws InterruptedException {
-    return buffer.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  void drainTo(List<ReceivedDelivery> batch, int max) {
-    buffer.drainTo(batch, max);
-  }
-
-  int buffered() {
-    return buffer.size();
-  }
-
-  boolean isOpen() {
-    return channel.isOpen();
-  }
-
-  boolean registered() {
-    BufferingConsumer current = consumer;
-    return current != null && current.registered();
-  }
-
-  boolean finished() {
-    BufferingConsumer current = consumer;
-    return current == null || current.finished();
-  }
-
-  boolean cancelledByBroker() {
-    BufferingConsumer current = consumer;
-    return current != null && current.cancelledByBroker();
+    return finished && buffer.isEmpty();
   }
 
   /** Stops the consumer's deliveries; what it buffered is still settled on this channel. */
@@ -122,26 +98,84 @@ final class Subscription {
       return;
     }
     cancelled = true;
-    if (channel.isOpen()) {
-      try {
-        channel.basicCancel(current);
-      } catch (IOException | RuntimeException e) {
-        log.debug("cancel of {} failed: {}", current, e.toString());
+    try {
+      if (getChannel().isOpen()) {
+        getChannel().basicCancel(current);
       }
+    } catch (IOException | RuntimeException e) {
+      log.debug("cancel of {} failed: {}", current, e.toString());
     }
   }
 
   /** Closes the channel: every unsettled delivery goes back to the queue. */
   void close() {
     buffer.clear();
-    closeQuietly(channel);
-  }
-
-  static void closeQuietly(Channel channel) {
     try {
-      channel.close();
+      getChannel().close();
     } catch (IOException | TimeoutException | RuntimeException e) {
       log.debug("closing the consumer channel: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void handleConsumeOk(String consumerTag) {
+    super.handleConsumeOk(consumerTag);
+    registered = true;
+  }
+
+  @Override
+  public void handleRecoverOk(String consumerTag) {
+    registered = true;
+    finished = false;
+    log.info("consumer on {} recovered after a connection failure", queue);
+  }
+
+  @Override
+  public void handleCancelOk(String consumerTag) {
+    registered = false;
+    finished = true;
+  }
+
+  @Override
+  public void handleCancel(String consumerTag) {
+    registered = false;
+    cancelledByBroker = true;
+    finished = true;
+    log.warn(
+        "the broker cancelled the consumer on {} (queue deleted or moved); resubscribing", queue);
+  }
+
+  @Override
+  public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
+    registered = false;
+    finished = true;
+    if (!signal.isInitiatedByApplication()) {
+      log.warn("consumer on {} lost its channel: {}", queue, signal.getMessage());
+    }
+  }
+
+  @Override
+  public void handleDelivery(
+      String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+    ReceivedDelivery delivery = new ReceivedDelivery(envelope, properties, body);
+    metrics.delivered(delivery.eventTypeLabel());
+    if (body.length <= EventCodec.DEFAULT_MAX_BODY_BYTES) {
+      buffer.add(delivery);
+      return;
+    }
+    try {
+      getChannel().basicReject(delivery.tag(), false);
+      metrics.deadLettered(delivery.eventTypeLabel(), DeadLetterHeaders.REASON_TOO_LARGE);
+      log.warn(
+          "dead-lettered {} {}: {} ({} bytes, over the limit of {})",
+          LogSafe.escape(delivery.eventTypeLabel()),
+          LogSafe.escape(properties.getMessageId()),
+          DeadLetterHeaders.REASON_TOO_LARGE,
+          body.length,
+          EventCodec.DEFAULT_MAX_BODY_BYTES);
+    } catch (IOException | RuntimeException e) {
+      // Unsettled, it comes back after the channel closes, and is rejected then.
+      log.warn("could not reject an oversized delivery: {}", e.toString());
     }
   }
 }

@@ -2,31 +2,19 @@ package orderflow.consume.options;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Map;
+import java.time.Duration;
+import java.util.Locale;
 import orderflow.config.Durations;
 import orderflow.consume.engine.ConsumerSettings;
-import orderflow.observe.HealthServer;
 import orderflow.topology.RetryTiers;
 import picocli.CommandLine.Option;
 
 /**
- * The options of every consumer service's {@code run} command. Use as a picocli {@code @Mixin}.
- * Defaults come from {@link ConsumerSettings}'s {@code DEFAULT_*} constants; the flag names live
- * here only, so a {@link ConsumerSettings.InvalidSetting} is reported under its flag.
+ * The options of every consumer service's {@code run} command, typed. Use as a picocli
+ * {@code @Mixin}. Defaults are {@link ConsumerSettings}'s {@code DEFAULT_*} constants; a value out
+ * of range is reported under its flag.
  */
 public final class RunOptions {
-  /** The flag of each {@link ConsumerSettings} component that one sets. */
-  private static final Map<String, String> FLAGS =
-      Map.of(
-          "prefetch", "--prefetch",
-          "maxRetries", "--max-retries",
-          "injectFailureRate", "--inject-failures",
-          "breakerThreshold", "--breaker-threshold",
-          "batchSize", "--batch-size",
-          "httpPort", "--http-port",
-          "dedupWindow", "--dedup-window",
-          "outboxRetention", "--outbox-retention");
-
   @Option(
       names = "--http-port",
       paramLabel = "PORT",
@@ -38,7 +26,7 @@ public final class RunOptions {
   @Option(
       names = "--http-bind",
       paramLabel = "ADDRESS",
-      defaultValue = HealthServer.DEFAULT_BIND_ADDRESS,
+      defaultValue = ConsumerSettings.DEFAULT_HTTP_BIND,
       description =
           "Address the HTTP server listens on; 0.0.0.0 for every interface (default"
               + " ${DEFAULT-VALUE}: this host only)")
@@ -87,9 +75,10 @@ public final class RunOptions {
   @Option(
       names = "--breaker-reset",
       paramLabel = "DURATION",
+      converter = Durations.class,
       defaultValue = ConsumerSettings.DEFAULT_BREAKER_RESET,
       description = "How long the breaker stays open before probing (default ${DEFAULT-VALUE})")
-  String breakerReset;
+  Duration breakerReset;
 
   @Option(
       names = "--batch-size",
@@ -102,26 +91,29 @@ public final class RunOptions {
   @Option(
       names = "--shutdown-timeout",
       paramLabel = "DURATION",
+      converter = Durations.class,
       defaultValue = ConsumerSettings.DEFAULT_SHUTDOWN_TIMEOUT,
       description =
           "How long SIGTERM waits for in-flight work and the outbox (default ${DEFAULT-VALUE})")
-  String shutdownTimeout;
+  Duration shutdownTimeout;
 
   @Option(
       names = "--dedup-window",
       paramLabel = "DURATION",
+      converter = Durations.class,
       defaultValue = ConsumerSettings.DEFAULT_DEDUP_WINDOW,
       description =
           "How long the inbox remembers an applied event id; a repeat older than that is refused"
               + " by the service's own keys instead (default ${DEFAULT-VALUE})")
-  String dedupWindow;
+  Duration dedupWindow;
 
   @Option(
       names = "--outbox-retention",
       paramLabel = "DURATION",
+      converter = Durations.class,
       defaultValue = ConsumerSettings.DEFAULT_OUTBOX_RETENTION,
       description = "How long a sent outbox row is kept for inspection (default ${DEFAULT-VALUE})")
-  String outboxRetention;
+  Duration outboxRetention;
 
   @Option(
       names = "--tracing",
@@ -139,50 +131,38 @@ public final class RunOptions {
   boolean noDeclare;
 
   /**
-   * The address given to {@code --http-bind}, for {@link
-   * orderflow.consume.process.ServiceMain#run}.
-   */
-  public String httpBind() {
-    return httpBind;
-  }
-
-  /**
    * @throws IllegalArgumentException naming the bad option
    */
   public ConsumerSettings settings() {
-    requireResolvable(httpBind);
     try {
-      return validated();
-    } catch (ConsumerSettings.InvalidSetting e) {
-      String flag = FLAGS.getOrDefault(e.setting(), e.setting());
-      throw new IllegalArgumentException(flag + " " + e.problem(), e);
-    }
-  }
-
-  private ConsumerSettings validated() {
-    return ConsumerSettings.builder()
-        .prefetch(prefetch)
-        .tiers(RetryTiers.parse(retryDelays))
-        .maxRetries(maxRetries)
-        .injectFailureRate(injectFailures)
-        .breakerThreshold(breakerThreshold)
-        .breakerReset(Durations.parse(breakerReset))
-        .batchSize(batchSize)
-        .shutdownTimeout(Durations.parse(shutdownTimeout))
-        .httpPort(httpPort)
-        .declareTopology(!noDeclare)
-        .dedupWindow(Durations.parse(dedupWindow))
-        .outboxRetention(Durations.parse(outboxRetention))
-        .tracing(tracing)
-        .build();
-  }
-
-  /** Checked here so a bad address is a usage error before anything connects. */
-  private static void requireResolvable(String address) {
-    try {
-      InetAddress.getByName(address);
+      InetAddress.getByName(httpBind);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--http-bind: unknown address '" + address + "'", e);
+      throw new IllegalArgumentException("--http-bind: unknown address '" + httpBind + "'", e);
+    }
+    try {
+      return ConsumerSettings.builder()
+          .prefetch(prefetch)
+          .tiers(RetryTiers.parse(retryDelays))
+          .maxRetries(maxRetries)
+          .injectFailureRate(injectFailures)
+          .breakerThreshold(breakerThreshold)
+          .breakerReset(breakerReset)
+          .batchSize(batchSize)
+          .shutdownTimeout(shutdownTimeout)
+          .httpPort(httpPort)
+          .httpBind(httpBind)
+          .declareTopology(!noDeclare)
+          .dedupWindow(dedupWindow)
+          .outboxRetention(outboxRetention)
+          .tracing(tracing)
+          .build();
+    } catch (ConsumerSettings.InvalidSetting e) {
+      // The flag is the component's name in kebab case, but for --inject-failures.
+      String flag =
+          e.setting().equals("injectFailureRate")
+              ? "inject-failures"
+              : e.setting().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+      throw new IllegalArgumentException("--" + flag + " " + e.problem(), e);
     }
   }
 }

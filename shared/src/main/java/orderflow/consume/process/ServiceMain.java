@@ -2,25 +2,22 @@ package orderflow.consume.process;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import orderflow.broker.BrokerConnector;
-import orderflow.broker.BrokerRefusal;
-import orderflow.broker.WatchedConnection;
 import orderflow.config.BrokerSettings;
-import orderflow.consume.Ingress;
 import orderflow.consume.ServiceDefinition;
 import orderflow.consume.engine.ConsumerRuntime;
 import orderflow.consume.engine.ConsumerSettings;
+import orderflow.observe.ApiRoutes;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.HealthServer;
-import orderflow.observe.HttpRoute;
-import orderflow.observe.ReadinessCheck;
 import orderflow.observe.ReadinessChecks;
-import orderflow.observe.TracedRoute;
 import orderflow.outbox.OutboxPublisher;
 import orderflow.store.Database;
 import orderflow.topology.QueueSpec;
@@ -34,62 +31,34 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a consumer service until SIGTERM or SIGINT: opens and migrates the database, connects,
  * declares the topology (or, with {@code --no-declare}, checks that its own part exists), starts
- * the outbox publisher, the work-queue consumer, the ingresses and the HTTP server. On the signal
- * it drains (docs/architecture.md section 5.8) and the process exits 0.
+ * the outbox publisher, the work-queue consumer, the ingresses' consumers and the HTTP server. On
+ * the signal it drains (docs/architecture.md section 5.8) and the process exits 0.
  */
 public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
 
-  private static final BiFunction<Database, OutboxPublisher, List<HttpRoute>> NO_ROUTES =
-      (database, publisher) -> List.of();
+  /** For a service without an API of its own: health and metrics only. */
+  public static final BiFunction<Database, OutboxPublisher, ApiRoutes> NO_API =
+      (database, publisher) -> null;
 
   private ServiceMain() {}
 
   /**
-   * {@link #run(BrokerSettings, ConsumerSettings, String, String, ServiceDefinition)} on loopback.
-   */
-  public static int run(
-      BrokerSettings broker,
-      ConsumerSettings settings,
-      String databaseUrl,
-      ServiceDefinition service)
-      throws Exception {
-    return run(broker, settings, HealthServer.DEFAULT_BIND_ADDRESS, databaseUrl, service);
-  }
-
-  /**
-   * Blocks until the process is asked to stop (SIGTERM/SIGINT) and has drained.
+   * Starts the service, with its own HTTP endpoints made by {@code routes} from its started
+   * database beside health and metrics (when {@code settings.httpPort()} is set), and blocks until
+   * the process is asked to stop (SIGTERM/SIGINT) and has drained.
    *
-   * @param httpBind the address the HTTP server (if {@code settings.httpPort()} is set) listens on
    * @return the exit code: 1 if the consumer loop ended on its own (it never should)
    * @throws Exception if the service cannot start (broker unreachable, database unusable...)
    */
   public static int run(
       BrokerSettings broker,
       ConsumerSettings settings,
-      String httpBind,
-      String databaseUrl,
-      ServiceDefinition service)
-      throws Exception {
-    return run(broker, settings, httpBind, databaseUrl, service, NO_ROUTES);
-  }
-
-  /**
-   * Like {@link #run(BrokerSettings, ConsumerSettings, String, String, ServiceDefinition)}, with
-   * the service's own HTTP endpoints beside health and metrics (when {@code settings.httpPort()} is
-   * set).
-   *
-   * @param routes makes the service's routes from its started database
-   */
-  public static int run(
-      BrokerSettings broker,
-      ConsumerSettings settings,
-      String httpBind,
       String databaseUrl,
       ServiceDefinition service,
-      BiFunction<Database, OutboxPublisher, List<HttpRoute>> routes)
+      BiFunction<Database, OutboxPublisher, ApiRoutes> routes)
       throws Exception {
-    RunningService running = start(broker, settings, httpBind, databaseUrl, service, routes);
+    RunningService running = start(broker, settings, databaseUrl, service, routes);
     CountDownLatch exited = new CountDownLatch(1);
     int[] exitStatus = {0};
     Runtime.getRuntime()
@@ -97,12 +66,12 @@ public final class ServiceMain {
             new Thread(
                 () -> {
                   Thread watchdog =
-                      ShutdownWatchdog.arm(
+                      armWatchdog(
                           service.name(),
-                          ShutdownWatchdog.limit(settings.shutdownTimeout()),
+                          watchdogLimit(settings.shutdownTimeout()),
                           () -> {
                             System.err.flush();
-                            Runtime.getRuntime().halt(ShutdownWatchdog.EXIT_CODE);
+                            Runtime.getRuntime().halt(1);
                           });
                   running.stop();
                   watchdog.interrupt();
@@ -124,38 +93,52 @@ public final class ServiceMain {
     return 0;
   }
 
-  /** Starts everything, HTTP on loopback; the caller stops it. For in-process tests. */
-  public static RunningService start(
-      BrokerSettings broker,
-      ConsumerSettings settings,
-      String databaseUrl,
-      ServiceDefinition service)
-      throws Exception {
-    return start(broker, settings, HealthServer.DEFAULT_BIND_ADDRESS, databaseUrl, service);
-  }
-
-  /** Starts everything; the caller stops it. Exposed for tests that run a service in-process. */
-  public static RunningService start(
-      BrokerSettings broker,
-      ConsumerSettings settings,
-      String httpBind,
-      String databaseUrl,
-      ServiceDefinition service)
-      throws Exception {
-    return start(broker, settings, httpBind, databaseUrl, service, NO_ROUTES);
-  }
-
   /**
-   * Starts everything, with the service's own HTTP endpoints made by {@code routes} from the
-   * service's database; the caller stops it.
+   * Halts the process after {@code limit} unless interrupted first. Each drain step has its own
+   * timeout, but a broker that stops answering can leave a client call (a consumer cancel) waiting
+   * forever; ending without a full drain loses nothing: unacked deliveries return to their queue,
+   * committed outbox rows are sent at the next start, the inbox absorbs what comes twice.
    */
+  static Thread armWatchdog(String serviceName, Duration limit, Runnable halt) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(limit.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              log.error("{} did not finish draining within {}; exiting now", serviceName, limit);
+              halt.run();
+            },
+            serviceName + "-shutdown-watchdog");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** The consumer and the outbox flush each get {@code shutdownTimeout}; the rest a margin. */
+  static Duration watchdogLimit(Duration shutdownTimeout) {
+    return shutdownTimeout.multipliedBy(2).plusSeconds(30);
+  }
+
+  /** Starts everything without routes of its own; the caller stops it. For in-process tests. */
   public static RunningService start(
       BrokerSettings broker,
       ConsumerSettings settings,
-      String httpBind,
+      String databaseUrl,
+      ServiceDefinition service)
+      throws Exception {
+    return start(broker, settings, databaseUrl, service, NO_API);
+  }
+
+  /** Starts everything, as {@link #run} does; the caller stops it. */
+  public static RunningService start(
+      BrokerSettings broker,
+      ConsumerSettings settings,
       String databaseUrl,
       ServiceDefinition service,
-      BiFunction<Database, OutboxPublisher, List<HttpRoute>> routes)
+      BiFunction<Database, OutboxPublisher, ApiRoutes> routes)
       throws Exception {
     ShutdownRegistry registry = new ShutdownRegistry();
     try {
@@ -170,8 +153,7 @@ public final class ServiceMain {
 
       ConsumerMetrics metrics = ConsumerMetrics.create(service.name());
       BrokerConnector connector = new BrokerConnector(broker, service.name(), metrics.registry());
-      WatchedConnection watched = connector.connectWatched("consumer");
-      Connection connection = watched.connection();
+      Connection connection = connector.connect("consumer");
       registry.register("connection", () -> connection.close(5_000));
       Topology topology = new Topology(broker.namespace(), settings.tiers());
       prepareTopology(connection, topology, settings, service);
@@ -179,10 +161,10 @@ public final class ServiceMain {
       // The outbox publishes on a connection of its own: when the broker holds back a publishing
       // connection (flow control), it stops reading that socket, acks included, and a consumer on
       // it would wait for deliveries while its queue has a backlog.
-      WatchedConnection publishing = connector.connectWatched("publisher");
-      registry.register("publisher connection", () -> publishing.connection().close(5_000));
+      Connection publishing = connector.connect("publisher");
+      registry.register("publisher connection", () -> publishing.close(5_000));
       OutboxPublisher publisher =
-          new OutboxPublisher(database, publishing.connection(), service.name(), tracing);
+          new OutboxPublisher(database, publishing, service.name(), tracing);
       publisher.start();
       registry.register(
           "outbox publisher",
@@ -211,35 +193,42 @@ public final class ServiceMain {
       ReadinessChecks readiness =
           new ReadinessChecks(
               runtime,
-              () -> Map.of("heartbeat", watched.silence().state()),
               () ->
                   Map.of(
                       "outbox publisher",
                       publisher.running() ? "ok" : "stopped",
                       "publisher connection",
-                      publishing.connection().isOpen() ? "ok" : "closed",
-                      "publisher heartbeat",
-                      publishing.silence().state()));
+                      publishing.isOpen() ? "ok" : "closed"));
       Integer httpPort = null;
       if (settings.httpPort() != null) {
         HealthServer server =
             HealthServer.start(
-                httpBind,
+                settings.httpBind(),
                 settings.httpPort(),
                 readiness,
                 metrics,
-                TracedRoute.all(routes.apply(database, publisher), tracing));
+                routes.apply(database, publisher),
+                tracing);
         registry.register("http server", server::close);
         httpPort = server.port();
       }
       runtime.start();
       registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
-      for (Ingress ingress : service.ingresses()) {
-        AutoCloseable handle = ingress.start(connection, topology, tracing);
-        if (handle instanceof ReadinessCheck check) {
-          readiness.add(check);
-        }
-        registry.register("ingress " + ingress.getClass().getSimpleName(), handle::close);
+      for (ServiceDefinition ingress : service.ingresses()) {
+        ConsumerRuntime beside =
+            new ConsumerRuntime(
+                connection,
+                database,
+                topology,
+                settings,
+                ingress,
+                ConsumerMetrics.create(ingress.name()),
+                publisher,
+                tracing);
+        String queue = topology.queue(ingress.workQueue());
+        readiness.add(() -> Map.of(ingress.name(), consuming(beside, queue)));
+        beside.start();
+        registry.register(ingress.name(), () -> beside.stop(settings.shutdownTimeout()));
       }
       log.info(
           "{} running on {} namespace '{}', database {}",
@@ -248,13 +237,20 @@ public final class ServiceMain {
           broker.namespace(),
           database.describe());
       return new RunningService(runtime, registry, httpPort);
-    } catch (Exception e) {
-      registry.closeAll();
-      throw BrokerRefusal.explain(e, "starting " + service.name());
-    } catch (Error e) {
+    } catch (Throwable e) {
       registry.closeAll();
       throw e;
     }
+  }
+
+  /** "ok", or why a runtime beside the service is not consuming {@code queue}, for readiness. */
+  private static String consuming(ConsumerRuntime runtime, String queue) {
+    String problems =
+        runtime.components().entrySet().stream()
+            .filter(component -> !"ok".equals(component.getValue()))
+            .map(component -> component.getKey() + " " + component.getValue())
+            .collect(Collectors.joining(", "));
+    return problems.isEmpty() ? "ok" : "not consuming " + queue + ": " + problems;
   }
 
   /**
@@ -274,34 +270,21 @@ public final class ServiceMain {
       return;
     }
     List<QueueSpec> queues = new ArrayList<>(topology.queuesOf(service.workQueue()));
-    for (Ingress ingress : service.ingresses()) {
-      queues.addAll(ingress.queues(topology));
+    for (ServiceDefinition ingress : service.ingresses()) {
+      String queue = topology.queue(ingress.workQueue());
+      topology.queues().stream().filter(q -> q.name().equals(queue)).forEach(queues::add);
     }
     new TopologyVerifier(connection)
         .requirePresent(topology.exchangesOf(service.workQueue()), queues);
   }
 
-  /** A started service. */
-  public static final class RunningService {
-    private final ConsumerRuntime runtime;
-    private final ShutdownRegistry registry;
-    private final Integer httpPort;
-
-    RunningService(ConsumerRuntime runtime, ShutdownRegistry registry, Integer httpPort) {
-      this.runtime = runtime;
-      this.registry = registry;
-      this.httpPort = httpPort;
-    }
-
-    /** The port of the health and metrics server, or null when it was not started. */
-    public Integer httpPort() {
-      return httpPort;
-    }
-
-    public ConsumerRuntime runtime() {
-      return runtime;
-    }
-
+  /**
+   * A started service.
+   *
+   * @param httpPort the port of the HTTP server, or null when it was not started
+   */
+  public record RunningService(
+      ConsumerRuntime runtime, ShutdownRegistry registry, Integer httpPort) {
     /** Drains and closes everything, last started first. Idempotent. */
     public void stop() {
       registry.closeAll();

@@ -70,7 +70,7 @@ class BatchApplierTest {
   void aBatchWithoutFailuresIsAppliedWholeWithItsEvents() throws SQLException {
     List<EventEnvelope> events = orders(10);
 
-    BatchApplier.Result result = applier().apply(deliveries(events));
+    BatchApplier.Result result = applier().apply(deliveries(events), DeliverySpans.OFF);
 
     for (Outcome outcome : result.outcomes()) {
       assertInstanceOf(Outcome.Applied.class, outcome);
@@ -86,7 +86,7 @@ class BatchApplierTest {
     transientFailures = Set.of(orderId(events.get(3)));
     permanentFailures = Set.of(orderId(events.get(7)));
 
-    BatchApplier.Result result = applier().apply(deliveries(events));
+    BatchApplier.Result result = applier().apply(deliveries(events), DeliverySpans.OFF);
 
     for (int i = 0; i < events.size(); i++) {
       Class<?> expected =
@@ -107,7 +107,7 @@ class BatchApplierTest {
         Set.of(orderId(events.get(0)), orderId(events.get(4)), orderId(events.get(5)));
     permanentFailures = Set.of(orderId(events.get(9)), orderId(events.get(11)));
 
-    BatchApplier.Result result = applier().apply(deliveries(events));
+    BatchApplier.Result result = applier().apply(deliveries(events), DeliverySpans.OFF);
 
     int applied = 0;
     for (int i = 0; i < events.size(); i++) {
@@ -129,7 +129,7 @@ class BatchApplierTest {
     List<ReceivedDelivery> batch = new ArrayList<>(deliveries(List.of(order, order)));
     batch.add(1, delivery("{not json".getBytes(StandardCharsets.UTF_8)));
 
-    BatchApplier.Result result = applier().apply(batch);
+    BatchApplier.Result result = applier().apply(batch, DeliverySpans.OFF);
 
     assertInstanceOf(Outcome.Applied.class, result.outcomes().get(0));
     Outcome.DeadLetter invalid =
@@ -145,7 +145,7 @@ class BatchApplierTest {
     List<EventEnvelope> events = orders(3);
     knownApplied = Set.of(events.get(1).eventId().toString());
 
-    BatchApplier.Result result = applier().apply(deliveries(events));
+    BatchApplier.Result result = applier().apply(deliveries(events), DeliverySpans.OFF);
 
     assertInstanceOf(Outcome.Applied.class, result.outcomes().get(0));
     Outcome.AlreadyApplied known =
@@ -173,7 +173,9 @@ class BatchApplierTest {
     BatchApplier.Result result;
     // The write turn is held: a batch that began a transaction would wait 10 s for it.
     try (Connection held = database.open()) {
-      result = assertTimeoutPreemptively(Duration.ofSeconds(3), () -> applier.apply(batch));
+      result =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(3), () -> applier.apply(batch, DeliverySpans.OFF));
     }
 
     assertInstanceOf(Outcome.AlreadyApplied.class, result.outcomes().get(0));
@@ -211,7 +213,8 @@ class BatchApplierTest {
         service,
         "orders",
         new EventCodec(),
-        new FailureInjector(0, new Random(1)),
+        0,
+        new Random(1),
         ConsumerMetrics.create("batch"));
   }
 

@@ -90,7 +90,11 @@ class CircuitBreakerTest {
 
   @Test
   void theHalfOpenProbeTakesOneDeliveryTheOtherStatesTheConfiguredPrefetch() {
-    assertEquals(1, ConsumerLoop.prefetchFor(CircuitBreaker.State.HALF_OPEN, 1000));
-    assertEquals(1000, ConsumerLoop.prefetchFor(CircuitBreaker.State.CLOSED, 1000));
+    CircuitBreaker breaker = new CircuitBreaker(1, Duration.ofSeconds(10), clock);
+    assertEquals(1000, breaker.limit(1000));
+    assertTrue(breaker.recordFailure());
+    now = now.plusSeconds(10);
+    assertTrue(breaker.tryHalfOpen());
+    assertEquals(1, breaker.limit(1000));
   }
 }

@@ -48,12 +48,10 @@ class DeliverySettlerTest {
     RecordingChannel channel = new RecordingChannel(Set.of());
     List<ReceivedDelivery> batch = deliveries(1, 2, 3);
 
-    settler(channel)
-        .settle(
-            channel.proxy(),
-            batch,
-            List.of(
-                new Outcome.Applied(null), new Outcome.Duplicate(null), new Outcome.Applied(null)));
+    settle(
+        channel,
+        batch,
+        List.of(new Outcome.Applied(null), new Outcome.Duplicate(null), new Outcome.Applied(null)));
 
     assertEquals(List.of("ack 3 multiple"), channel.acks);
     assertEquals(List.of(), channel.published);
@@ -65,16 +63,15 @@ class DeliverySettlerTest {
     List<ReceivedDelivery> batch = deliveries(1, 2, 3);
 
     List<DeliverySettler.Settlement> settled =
-        settler(channel)
-            .settle(
-                channel.proxy(),
-                batch,
-                List.of(
-                    new Outcome.Retry(new TransientFailureException("down")),
-                    new Outcome.Applied(null),
-                    new Outcome.DeadLetter(
-                        DeadLetterHeaders.REASON_PERMANENT_FAILURE,
-                        new PermanentFailureException("never"))));
+        settle(
+            channel,
+            batch,
+            List.of(
+                new Outcome.Retry(new TransientFailureException("down")),
+                new Outcome.Applied(null),
+                new Outcome.DeadLetter(
+                    DeadLetterHeaders.REASON_PERMANENT_FAILURE,
+                    new PermanentFailureException("never"))));
 
     String failures = topology.failureExchange(Topology.INVENTORY_QUEUE);
     assertEquals(
@@ -86,8 +83,8 @@ class DeliverySettlerTest {
         channel.published);
     assertEquals(List.of("ack 3 multiple"), channel.acks);
     assertTrue(settled.stream().allMatch(DeliverySettler.Settlement::acked));
-    assertEquals("1s", settled.get(0).route().tier());
-    assertEquals(DeadLetterHeaders.REASON_PERMANENT_FAILURE, settled.get(2).route().reason());
+    assertEquals("1s", settled.get(0).tier());
+    assertEquals(DeadLetterHeaders.REASON_PERMANENT_FAILURE, settled.get(2).reason());
   }
 
   @Test
@@ -97,14 +94,13 @@ class DeliverySettlerTest {
     List<ReceivedDelivery> batch = deliveries(1, 2, 3);
 
     List<DeliverySettler.Settlement> settled =
-        settler(channel)
-            .settle(
-                channel.proxy(),
-                batch,
-                List.of(
-                    new Outcome.Applied(null),
-                    new Outcome.Retry(new TransientFailureException("down")),
-                    new Outcome.Applied(null)));
+        settle(
+            channel,
+            batch,
+            List.of(
+                new Outcome.Applied(null),
+                new Outcome.Retry(new TransientFailureException("down")),
+                new Outcome.Applied(null)));
 
     assertEquals(List.of("ack 1", "nack 2 requeue", "ack 3"), channel.acks);
     assertFalse(settled.get(1).acked());
@@ -116,13 +112,12 @@ class DeliverySettlerTest {
     ReceivedDelivery tired = delivery(7, Map.of(DeadLetterHeaders.ATTEMPTS, settings.maxRetries()));
 
     List<DeliverySettler.Settlement> settled =
-        settler(channel)
-            .settle(
-                channel.proxy(),
-                List.of(tired),
-                List.of(new Outcome.Retry(new TransientFailureException("still down"))));
+        settle(
+            channel,
+            List.of(tired),
+            List.of(new Outcome.Retry(new TransientFailureException("still down"))));
 
-    assertEquals(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, settled.get(0).route().reason());
+    assertEquals(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, settled.get(0).reason());
     assertEquals(
         List.of(
             topology.failureExchange(Topology.INVENTORY_QUEUE)
@@ -132,11 +127,20 @@ class DeliverySettlerTest {
     assertEquals(List.of("ack 7 multiple"), channel.acks);
   }
 
+  private List<DeliverySettler.Settlement> settle(
+      RecordingChannel channel, List<ReceivedDelivery> batch, List<Outcome> outcomes)
+      throws Exception {
+    return settler(channel).settle(channel.proxy(), batch, outcomes, DeliverySpans.OFF);
+  }
+
   private DeliverySettler settler(RecordingChannel channel) throws IOException {
     Clock clock = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
     return new DeliverySettler(
-        new FailureRouter(
-            new ConfirmingPublisher(channel.proxy(), 10), topology, service, settings, clock),
+        new ConfirmingPublisher(channel.proxy(), 10),
+        topology,
+        service,
+        settings,
+        clock,
         ConsumerMetrics.create("settler"));
   }
 

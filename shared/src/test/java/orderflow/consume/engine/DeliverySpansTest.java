@@ -52,9 +52,12 @@ class DeliverySpansTest {
     DeliverySpans spans = DeliverySpans.start(Tracing.with(sdk), "ns.inventory", batch);
 
     spans.settled(
-        0, new DeliverySettler.Settlement(batch.get(0), new Outcome.Applied(null), null, true));
+        0,
+        new DeliverySettler.Settlement(batch.get(0), new Outcome.Applied(null), null, null, true));
     spans.settled(
-        1, new DeliverySettler.Settlement(batch.get(1), new Outcome.Duplicate(null), null, true));
+        1,
+        new DeliverySettler.Settlement(
+            batch.get(1), new Outcome.Duplicate(null), null, null, true));
 
     List<SpanData> ended = exporter.getFinishedSpanItems();
     assertEquals(2, ended.size());

@@ -14,7 +14,7 @@ class ShutdownWatchdogTest {
   void haltsWhenTheDrainOutlastsTheLimit() throws InterruptedException {
     CountDownLatch halted = new CountDownLatch(1);
 
-    ShutdownWatchdog.arm("test", Duration.ofMillis(50), halted::countDown);
+    ServiceMain.armWatchdog("test", Duration.ofMillis(50), halted::countDown);
 
     assertTrue(halted.await(5, TimeUnit.SECONDS));
   }
@@ -23,7 +23,7 @@ class ShutdownWatchdogTest {
   void staysQuietWhenDisarmedInTime() throws InterruptedException {
     CountDownLatch halted = new CountDownLatch(1);
 
-    Thread watchdog = ShutdownWatchdog.arm("test", Duration.ofMillis(300), halted::countDown);
+    Thread watchdog = ServiceMain.armWatchdog("test", Duration.ofMillis(300), halted::countDown);
     watchdog.interrupt();
     watchdog.join(5_000);
 
@@ -33,6 +33,6 @@ class ShutdownWatchdogTest {
 
   @Test
   void limitCoversBothDrainStepsAndAMargin() {
-    assertEquals(Duration.ofSeconds(90), ShutdownWatchdog.limit(Duration.ofSeconds(30)));
+    assertEquals(Duration.ofSeconds(90), ServiceMain.watchdogLimit(Duration.ofSeconds(30)));
   }
 }

@@ -1,0 +1,172 @@
+package orderflow.privacy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The customers' data keys in the order service's database ({@code customer_keys}): one AES-256 key
+ * per customer, stored only wrapped by a master key and bound to its customer and key id, so a
+ * wrapped key copied to another row does not unwrap. Erasure nulls the wrapped key and keeps the
+ * row as a tombstone with the time of the erasure; a later order of the same customer gets a new
+ * key under a new id, which never opens the values of the erased one. Works inside the caller's
+ * transaction.
+ *
+ * <p>Thread-safe: stateless apart from the master keys.
+ */
+public final class CustomerKeys {
+  /** A data key and the id every value sealed by it carries. */
+  record DataKey(String id, SecretKeySpec key) {}
+
+  /**
+   * What an erasure found.
+   *
+   * @param erasedAt when the customer's data was erased: the first erasure's time when it was
+   *     already
+   * @param first true when this call erased (a key, or a customer never seen), false when the
+   *     customer's data was already erased
+   */
+  public record Erasure(Instant erasedAt, boolean first) {}
+
+  private final MasterKeys master;
+
+  public CustomerKeys(MasterKeys master) {
+    this.master = Objects.requireNonNull(master, "master");
+  }
+
+  /** The customer's data key, made and stored wrapped when they have none. */
+  DataKey forWriting(Connection connection, String customerId) throws SQLException {
+    Optional<DataKey> held = current(connection, customerId);
+    if (held.isPresent()) {
+      return held.get();
+    }
+    String keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(MasterKeys.random(12));
+    SecretKeySpec key = MasterKeys.newDataKey();
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            "INSERT INTO customer_keys (customer_id, key_id, master_key_id, wrapped_key,"
+                + " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id) DO UPDATE SET"
+                + " key_id = excluded.key_id, master_key_id = excluded.master_key_id,"
+                + " wrapped_key = excluded.wrapped_key, created_at = excluded.created_at,"
+                + " erased_at = NULL WHERE customer_keys.wrapped_key IS NULL")) {
+      upsert.setString(1, customerId);
+      upsert.setString(2, keyId);
+      upsert.setString(3, master.currentId());
+      upsert.setString(4, master.wrap(key.getEncoded(), binding(customerId, keyId)));
+      upsert.setLong(5, System.currentTimeMillis());
+      upsert.executeUpdate();
+    }
+    // Another writer may have stored its key first: every order of the customer uses that one.
+    return current(connection, customerId)
+        .orElseThrow(() -> new SQLException("the data key of a customer was erased meanwhile"));
+  }
+
+  /** The key {@code keyId} of the customer, or empty when it is gone (erased, or not held here). */
+  Optional<SecretKeySpec> find(Connection connection, String customerId, String keyId)
+      throws SQLException {
+    return current(connection, customerId).filter(k -> k.id().equals(keyId)).map(DataKey::key);
+  }
+
+  private Optional<DataKey> current(Connection connection, String customerId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT key_id, master_key_id, wrapped_key FROM customer_keys"
+                + " WHERE customer_id = ? AND wrapped_key IS NOT NULL")) {
+      select.setString(1, customerId);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        String keyId = row.getString(1);
+        byte[] key = master.unwrap(row.getString(2), row.getString(3), binding(customerId, keyId));
+        return Optional.of(new DataKey(keyId, new SecretKeySpec(key, "AES")));
+      }
+    }
+  }
+
+  /**
+   * Destroys the customer's data key, leaving a tombstone; an unknown customer gets one too, so
+   * erasing again answers the same. Needs no master key.
+   */
+  public static Erasure erase(Connection connection, String customerId, Instant now)
+      throws SQLException {
+    int changed;
+    try (PreparedStatement destroy =
+        connection.prepareStatement(
+            "UPDATE customer_keys SET master_key_id = NULL, wrapped_key = NULL, erased_at = ?"
+                + " WHERE customer_id = ? AND wrapped_key IS NOT NULL")) {
+      destroy.setLong(1, now.toEpochMilli());
+      destroy.setString(2, customerId);
+      changed = destroy.executeUpdate();
+    }
+    if (changed == 0) {
+      try (PreparedStatement tombstone =
+          connection.prepareStatement(
+              "INSERT INTO customer_keys (customer_id, created_at, erased_at) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (customer_id) DO NOTHING")) {
+        tombstone.setString(1, customerId);
+        tombstone.setLong(2, now.toEpochMilli());
+        tombstone.setLong(3, now.toEpochMilli());
+        changed = tombstone.executeUpdate();
+      }
+    }
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT erased_at FROM customer_keys WHERE customer_id = ?")) {
+      select.setString(1, customerId);
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return new Erasure(Instant.ofEpochMilli(row.getLong(1)), changed > 0);
+      }
+    }
+  }
+
+  /**
+   * Wraps every data key not wrapped by the current master key again with it.
+   *
+   * @return how many were wrapped again
+   */
+  public int rewrap(Connection connection) throws SQLException {
+    record Wrapped(String customerId, String keyId, String masterId, String wrapped) {}
+    List<Wrapped> stale = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT customer_id, key_id, master_key_id, wrapped_key FROM customer_keys"
+                + " WHERE wrapped_key IS NOT NULL AND master_key_id <> ?")) {
+      select.setString(1, master.currentId());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          stale.add(
+              new Wrapped(
+                  rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+        }
+      }
+    }
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE customer_keys SET master_key_id = ?, wrapped_key = ?"
+                + " WHERE customer_id = ? AND key_id = ? AND wrapped_key IS NOT NULL")) {
+      for (Wrapped w : stale) {
+        String binding = binding(w.customerId(), w.keyId());
+        update.setString(1, master.currentId());
+        update.setString(
+            2, master.wrap(master.unwrap(w.masterId(), w.wrapped(), binding), binding));
+        update.setString(3, w.customerId());
+        update.setString(4, w.keyId());
+        update.executeUpdate();
+      }
+    }
+    return stale.size();
+  }
+
+  private static String binding(String customerId, String keyId) {
+    return "customer-key\n" + customerId + "\n" + keyId;
+  }
+}

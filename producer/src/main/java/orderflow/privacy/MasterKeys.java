@@ -1,0 +1,177 @@
+package orderflow.privacy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master keys (AES-256) that wrap the customers' data keys, by id. The last one configured is
+ * current: new data keys are wrapped by it; data keys wrapped by an older one still unwrap until
+ * {@code producer keys rotate} wraps them again with the current one, after which the older entry
+ * can go. Read from {@value #KEYS_ENV} (the entries themselves) or from the file {@value
+ * #FILE_ENV}; an entry is {@code ID:BASE64} (32 bytes, e.g. {@code openssl rand -base64 32}),
+ * entries separated by white space or commas. With neither, a development key is made in {@link
+ * #DEVELOPMENT_FILE} with a WARN, unless {@value #REQUIRE_ENV}{@code =true} refuses to start. A KMS
+ * or Vault would take this class's place: it only wraps and unwraps.
+ *
+ * <p>Immutable and thread-safe. Also the one place of the AES-GCM primitive: a fresh random 96-bit
+ * nonce per value (a data key seals few values, far below GCM's 2^32 bound), a 128-bit tag.
+ */
+public final class MasterKeys {
+  public static final String KEYS_ENV = "ORDERS_MASTER_KEY";
+  public static final String FILE_ENV = "ORDERS_MASTER_KEY_FILE";
+  public static final String REQUIRE_ENV = "ORDERS_REQUIRE_MASTER_KEY";
+
+  /** The development key's file, in the services' data directory. */
+  public static final Path DEVELOPMENT_FILE = Path.of("data", "master.key");
+
+  static final int NONCE_BYTES = 12;
+  private static final int TAG_BITS = 128;
+  private static final int KEY_BYTES = 32;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger LOG = LoggerFactory.getLogger(MasterKeys.class);
+
+  private final Map<String, SecretKeySpec> keys;
+  private final String currentId;
+
+  private MasterKeys(Map<String, SecretKeySpec> keys, String currentId) {
+    this.keys = Map.copyOf(keys);
+    this.currentId = currentId;
+  }
+
+  /** The keys the environment names, or the development key ({@link MasterKeys class comment}). */
+  public static MasterKeys load(Function<String, String> env) throws IOException {
+    String inline = env.apply(KEYS_ENV);
+    if (inline != null && !inline.isBlank()) {
+      return parse(inline, KEYS_ENV);
+    }
+    String file = env.apply(FILE_ENV);
+    if (file != null && !file.isBlank()) {
+      return parse(Files.readString(Path.of(file)), file);
+    }
+    if (Boolean.parseBoolean(env.apply(REQUIRE_ENV))) {
+      throw new IllegalStateException(
+          "no master key: set " + KEYS_ENV + " or " + FILE_ENV + " (" + REQUIRE_ENV + " is true)");
+    }
+    return development(DEVELOPMENT_FILE);
+  }
+
+  static MasterKeys development(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, "dev:" + Base64.getEncoder().encodeToString(random(KEY_BYTES)));
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX file system: the directory's permissions protect it.
+      }
+      LOG.warn("made a development master key in {}: not for production", file);
+    } else {
+      LOG.warn("using the development master key in {}: not for production", file);
+    }
+    return parse(Files.readString(file), file.toString());
+  }
+
+  /**
+   * @param origin where the text came from, for the error (never the text)
+   */
+  static MasterKeys parse(String text, String origin) {
+    Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
+    String current = null;
+    for (String entry : text.strip().split("[\\s,]+")) {
+      int colon = entry.indexOf(':');
+      byte[] key;
+      try {
+        key = colon > 0 ? Base64.getDecoder().decode(entry.substring(colon + 1)) : new byte[0];
+      } catch (IllegalArgumentException e) {
+        key = new byte[0];
+      }
+      current = colon > 0 ? entry.substring(0, colon) : "";
+      if (key.length != KEY_BYTES || !current.matches("[A-Za-z0-9_-]{1,32}")) {
+        throw new IllegalStateException(
+            "master keys in " + origin + ": each entry must be ID:BASE64 of 32 bytes");
+      }
+      keys.put(current, new SecretKeySpec(key, "AES"));
+    }
+    return new MasterKeys(keys, current);
+  }
+
+  public String currentId() {
+    return currentId;
+  }
+
+  /** {@code dataKey} sealed by the current master key, bound to {@code binding}. */
+  String wrap(byte[] dataKey, String binding) {
+    return Base64.getEncoder().encodeToString(seal(keys.get(currentId), dataKey, binding));
+  }
+
+  /**
+   * @throws IllegalStateException when the master key is not configured or the wrap does not open
+   */
+  byte[] unwrap(String masterId, String wrapped, String binding) {
+    SecretKeySpec master = keys.get(masterId);
+    if (master == null) {
+      throw new IllegalStateException(
+          "data keys are wrapped by master key '" + masterId + "', which is not configured");
+    }
+    try {
+      return open(master, Base64.getDecoder().decode(wrapped), binding);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalStateException("a data key does not unwrap with master key " + masterId);
+    }
+  }
+
+  /** Nonce, ciphertext and tag of {@code plain} under {@code key}, bound to {@code binding}. */
+  static byte[] seal(SecretKeySpec key, byte[] plain, String binding) {
+    byte[] nonce = random(NONCE_BYTES);
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(binding.getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plain.length)];
+      System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
+      cipher.doFinal(plain, 0, plain.length, sealed, NONCE_BYTES);
+      return sealed;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is not available", e);
+    }
+  }
+
+  /**
+   * @throws GeneralSecurityException when the value was changed, or sealed with another key or
+   *     binding
+   */
+  static byte[] open(SecretKeySpec key, byte[] sealed, String binding)
+      throws GeneralSecurityException {
+    if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
+      throw new javax.crypto.AEADBadTagException("too short");
+    }
+    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+    cipher.updateAAD(binding.getBytes(StandardCharsets.UTF_8));
+    return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
+  }
+
+  static byte[] random(int bytes) {
+    byte[] value = new byte[bytes];
+    RANDOM.nextBytes(value);
+    return value;
+  }
+
+  static SecretKeySpec newDataKey() {
+    return new SecretKeySpec(random(KEY_BYTES), "AES");
+  }
+}
