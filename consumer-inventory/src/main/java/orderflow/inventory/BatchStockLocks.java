@@ -1,7 +1,6 @@
 package orderflow.inventory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.SortedSet;
@@ -13,15 +12,9 @@ import orderflow.envelope.ShipmentCancelled;
 import orderflow.envelope.ShipmentFailed;
 
 /**
- * Takes, at the start of a batch's transaction, the row of every product the batch's orders name,
- * in product id order, creating the products not yet known on the way. Without it each order locked
- * its products as it came, so two instances on one PostgreSQL applying batches of the same products
- * in different orders deadlocked (and inserting the same new product from both raced on the index).
- * One pass in one order: a product is created and locked before the next is touched, so no instance
- * holds a later product while waiting for an earlier one. On SQLite, which has one writer at a
- * time, it only creates the new products earlier than the orders would have.
- *
- * <p>Stateless and thread-safe.
+ * Locks, at the start of a batch's transaction, the row of every product the batch touches, in
+ * product id order, creating unknown products on the way: two instances on one PostgreSQL never
+ * hold a later product while waiting for an earlier one, so they cannot deadlock. Stateless.
  */
 final class BatchStockLocks {
   private final int defaultStock;
@@ -40,32 +33,23 @@ final class BatchStockLocks {
         }
       } else if (event.payload() instanceof ShipmentCancelled
           || event.payload() instanceof ShipmentFailed) {
-        // A release puts back what the order's reservation holds.
         reservations
             .forOrder(event.payload().orderId())
             .ifPresent(held -> held.items().forEach(item -> products.add(item.productId())));
       }
     }
-    StockLedger ledger = new StockLedger(connection);
     for (String productId : products) {
-      // A known product costs one statement; a new one is created, then locked.
       if (!lockRow(connection, productId)) {
-        ledger.ensureKnown(productId, defaultStock, now);
+        new StockLedger(connection).ensureKnown(productId, defaultStock, now);
         lockRow(connection, productId);
       }
     }
   }
 
-  /**
-   * A write that changes nothing: it takes the row lock (PostgreSQL) until commit.
-   *
-   * @return false if the product has no row yet
-   */
+  /** A write that changes nothing: it holds the row lock until commit. False if no row yet. */
   private static boolean lockRow(Connection connection, String productId) throws SQLException {
-    try (PreparedStatement lock =
-        connection.prepareStatement("UPDATE stock SET version = version WHERE product_id = ?")) {
-      lock.setString(1, productId);
-      return lock.executeUpdate() == 1;
-    }
+    return Sql.update(
+            connection, "UPDATE stock SET version = version WHERE product_id = ?", productId)
+        == 1;
   }
 }

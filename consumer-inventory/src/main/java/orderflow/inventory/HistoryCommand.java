@@ -39,7 +39,6 @@ final class HistoryCommand implements Callable<Integer> {
   @Mixin private DatabaseOptions database;
   @Spec private CommandSpec spec;
 
-  /** The report: the ledger, its replay, and the read model. */
   record History(
       String productId,
       List<StockQueries.Movement> movements,
@@ -47,7 +46,6 @@ final class HistoryCommand implements Callable<Integer> {
       Figure readModel,
       boolean consistent) {}
 
-  /** Available and reserved quantities. */
   record Figure(int available, int reserved) {}
 
   @Override
@@ -71,13 +69,8 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       JsonOutput.print(out, history);
-    } else {
-      print(out, history);
+      return 0;
     }
-    return 0;
-  }
-
-  private static void print(PrintWriter out, History history) {
     out.printf("%-6s %-24s %-11s %7s %-36s %s%n", "#", "AT", "KIND", "DELTA", "ORDER", "REASON");
     for (StockQueries.Movement m : history.movements()) {
       out.printf(
@@ -98,5 +91,6 @@ final class HistoryCommand implements Callable<Integer> {
         history.readModel().reserved(),
         history.consistent() ? "consistent" : "DIFFERENT from the ledger");
     out.flush();
+    return 0;
   }
 }

@@ -21,7 +21,7 @@ final class InventoryDatabase {
 
   static <T> T inTransaction(String jdbcUrl, Work<T> work) throws SQLException {
     try (Database database = Database.open(jdbcUrl)) {
-      database.migrate(InventoryService.NAME, InventorySchema.migrations());
+      database.migrate(InventoryService.NAME);
       try (Connection connection = database.open()) {
         try {
           T result = work.apply(connection);

@@ -12,15 +12,11 @@ public final class InventoryService {
 
   private InventoryService() {}
 
-  /**
-   * @param defaultStock the stock a product never seen starts with
-   */
   public static ServiceDefinition definition(int defaultStock) {
     ReleaseReservationHandler release = new ReleaseReservationHandler();
     return new ServiceDefinition(
         NAME,
         Topology.INVENTORY_QUEUE,
-        InventorySchema.migrations(),
         Map.of(
             EventType.ORDER_CREATED,
             new ReserveInventoryHandler(defaultStock),

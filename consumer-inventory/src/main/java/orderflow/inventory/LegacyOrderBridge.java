@@ -7,15 +7,11 @@ import orderflow.envelope.EventType;
 import orderflow.topology.Topology;
 
 /**
- * Bridges seed 000's legacy queue {@code order_events} into the event flow, as a service of the
- * consumer runtime beside inventory: each message there (version 1 {@code {"type","data"}}, upcast
- * by the codec, or a current envelope) is recorded in its inbox and its {@code OrderCreated}
- * emitted through the outbox to the orders exchange, in one transaction, then acked. A version 1
- * message carries no id; the codec derives it from the order id, so a redelivery is a duplicate.
- * Anything else is dead-lettered to {@code inventory.dlq} (its headers name this consumer and the
- * legacy queue as origin), and a transient failure retries through inventory's retry queues, from
- * which inventory takes the message itself. A consumer lost with its queue (non-durable, gone after
- * a broker restart) subscribes again, declaring the queue.
+ * Bridges the legacy queue {@code order_events} into the event flow, as a second service beside
+ * inventory: each {@code OrderCreated} there (version 1, upcast by the codec, or current) is
+ * recorded in its inbox and emitted through the outbox in one transaction. A version 1 message's id
+ * derives from its order id, so a redelivery is a duplicate. Failures dead-letter to {@code
+ * inventory.dlq} or retry through inventory's retry queues.
  */
 public final class LegacyOrderBridge {
   /** The inbox and the {@code x-consumer} header of its dead letters. */
@@ -27,7 +23,6 @@ public final class LegacyOrderBridge {
     return new ServiceDefinition(
         CONSUMER_NAME,
         Topology.LEGACY_QUEUE,
-        List.of(),
         Map.of(EventType.ORDER_CREATED, (event, context) -> context.emit(event.payload())),
         List.of(),
         Topology.INVENTORY_QUEUE);

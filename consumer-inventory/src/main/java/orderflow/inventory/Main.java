@@ -21,7 +21,6 @@ public final class Main {
     System.exit(commandLine().execute(arguments));
   }
 
-  /** The command line with every subcommand mounted and one-line error reporting. */
   static CommandLine commandLine() {
     return OneLineErrors.install(
         new CommandLine(new InventoryCommand())
@@ -29,7 +28,7 @@ public final class Main {
         "consumer-inventory");
   }
 
-  /** {@code run} is the default: no arguments, or options only, mean {@code run} with them. */
+  /** No arguments, or options only, mean {@code run}. */
   static String[] withDefaultSubcommand(String[] args) {
     return DefaultSubcommand.prepend(RunCommand.NAME, args);
   }

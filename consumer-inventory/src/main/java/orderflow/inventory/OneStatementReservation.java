@@ -1,20 +1,13 @@
 package orderflow.inventory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * On PostgreSQL, the whole decision for an order of one product in one round trip instead of six
- * (docs/architecture.md, section 8): the check that the order was never decided, the conditional
- * decrement, the claim, the reservation item and the ledger movement, as data-modifying CTEs of one
- * statement. Each part keeps its own guard: the decrement only where enough is available and the
- * order is undecided, the claim on the order's unique key, the item and movement only for a claim
- * made. What the statement could not settle it reports, and {@link ReserveInventoryHandler} takes
- * the general path for it, which is also the only path on SQLite.
- *
- * <p>Not thread-safe: one instance per connection.
+ * On PostgreSQL, the whole decision for an order of one product in one round trip: the undecided
+ * check, the conditional decrement, the claim, the item and the movement as data-modifying CTEs,
+ * each with its own guard. What it could not settle it reports, and {@link ReserveInventoryHandler}
+ * takes the general path (the only one on SQLite).
  */
 final class OneStatementReservation {
   private static final String SQL =
@@ -43,56 +36,54 @@ final class OneStatementReservation {
           + " (SELECT yes FROM decided), (SELECT available FROM stock WHERE product_id = ?)";
 
   /**
-   * What the statement did. {@code available} is the quantity before it (all sub-statements see one
-   * snapshot), or null for a product never seen.
+   * {@code available} is the quantity before the statement (one snapshot), null for a new product.
    */
   record Result(boolean taken, boolean claimed, boolean decidedBefore, Integer available) {
-    /** Reserved, with its item and movement: nothing is left to do. */
     boolean reserved() {
       return taken && claimed;
     }
   }
 
-  private final Connection connection;
-
-  OneStatementReservation(Connection connection) {
-    this.connection = connection;
-  }
+  private OneStatementReservation() {}
 
   /** Whether the connection is PostgreSQL's (the statement uses data-modifying CTEs). */
   static boolean supports(Connection connection) throws SQLException {
     return connection.isWrapperFor(org.postgresql.PGConnection.class);
   }
 
-  Result reserve(String orderId, String reservationId, String productId, int quantity, long now)
+  static Result reserve(
+      Connection connection,
+      String orderId,
+      String reservationId,
+      String productId,
+      int quantity,
+      long now)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(SQL)) {
-      int at = 1;
-      statement.setString(at++, orderId);
-      statement.setString(at++, orderId);
-      statement.setInt(at++, quantity);
-      statement.setInt(at++, quantity);
-      statement.setString(at++, productId);
-      statement.setInt(at++, quantity);
-      statement.setString(at++, reservationId);
-      statement.setString(at++, orderId);
-      statement.setLong(at++, now);
-      statement.setString(at++, productId);
-      statement.setInt(at++, quantity);
-      statement.setString(at++, productId);
-      statement.setInt(at++, -quantity);
-      statement.setString(at++, orderId);
-      statement.setLong(at++, now);
-      statement.setString(at, productId);
-      try (ResultSet row = statement.executeQuery()) {
-        row.next();
-        Object available = row.getObject(4);
-        return new Result(
-            row.getLong(1) == 1,
-            row.getLong(2) == 1,
-            row.getBoolean(3),
-            available == null ? null : ((Number) available).intValue());
-      }
-    }
+    return Sql.first(
+            connection,
+            SQL,
+            row ->
+                new Result(
+                    row.getLong(1) == 1,
+                    row.getLong(2) == 1,
+                    row.getBoolean(3),
+                    row.getObject(4) == null ? null : row.getInt(4)),
+            orderId,
+            orderId,
+            quantity,
+            quantity,
+            productId,
+            quantity,
+            reservationId,
+            orderId,
+            now,
+            productId,
+            quantity,
+            productId,
+            -quantity,
+            orderId,
+            now,
+            productId)
+        .orElseThrow();
   }
 }

@@ -3,7 +3,6 @@ package orderflow.inventory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Optional;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
 import orderflow.consume.TransientFailureException;
@@ -16,18 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The saga's compensation (docs/architecture.md section 2): when shipping says an order will never
- * ship ({@code ShipmentCancelled} or {@code ShipmentFailed}), gives its reservation back to
- * available stock with one {@code release} movement per product and emits {@code
- * InventoryReleased}. Only shipping's word releases stock: shipping alone knows whether the order
- * has shipped.
- *
- * <p>Idempotent: a reservation is released once ({@link Reservations#markReleased} in the same
- * transaction); a repeat changes nothing and announces the same release again. An order not
- * reserved yet gets a mark instead, so its {@code OrderCreated}, if it comes later, reserves
- * nothing.
- *
- * <p>Thread-safe: it keeps no state between calls.
+ * The saga's compensation: when shipping says an order will never ship ({@code ShipmentCancelled},
+ * {@code ShipmentFailed}), gives its reservation back with one {@code release} movement per product
+ * and emits {@code InventoryReleased}; only shipping knows whether the order shipped. Idempotent: a
+ * repeat releases nothing and announces the same release. An order not reserved yet gets a mark, so
+ * its later {@code OrderCreated} reserves nothing. Stateless.
  */
 public final class ReleaseReservationHandler implements EventHandler {
   private static final Logger log = LoggerFactory.getLogger(ReleaseReservationHandler.class);
@@ -57,17 +49,14 @@ public final class ReleaseReservationHandler implements EventHandler {
         reservations
             .forOrder(orderId)
             .orElseThrow(
+                // Only a concurrent writer rolling back can cause this: try again later.
                 () ->
-                    // Only a concurrent writer rolling back can cause this: try again later.
                     new TransientFailureException("reservation of order " + orderId + " vanished"));
     if (reservation.items().isEmpty()) {
       return; // Marked before: nothing was ever held.
     }
-    Optional<String> releasedBefore =
-        reservations.markReleased(orderId, reason, now)
-            ? Optional.empty()
-            : Optional.of(reservation.releaseReason());
-    if (releasedBefore.isEmpty()) {
+    boolean releasing = reservations.markReleased(orderId, reason, now);
+    if (releasing) {
       StockLedger ledger = new StockLedger(connection);
       for (ReservedItem item : reservation.items()) {
         ledger.release(
@@ -81,7 +70,7 @@ public final class ReleaseReservationHandler implements EventHandler {
             orderId,
             reservation.reservationId(),
             reservation.items(),
-            releasedBefore.orElse(reason)));
+            releasing ? reason : reservation.releaseReason()));
   }
 
   private static String reasonOf(EventEnvelope event) {

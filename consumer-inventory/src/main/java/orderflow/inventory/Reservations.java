@@ -3,27 +3,45 @@ package orderflow.inventory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.ReservedItem;
 import orderflow.envelope.Shortage;
 
 /**
- * The decision taken for each order: a reservation with its items, or a rejection with its
- * shortages. At most one of each per order, enforced by unique keys. A reservation may later be
- * released ({@code released_at}); a released reservation without items is the mark of an order
- * cancelled before it was reserved. Because that mark takes the order's one reservation row, a
- * cancellation and a reservation of the same order serialise on the unique key, on PostgreSQL too.
- *
- * <p>Not thread-safe: one instance per connection.
+ * The one decision per order: a reservation with its items, or a rejection with its shortages, each
+ * unique per order. A released reservation without items marks an order cancelled before it was
+ * reserved; since it takes the order's one reservation row, a cancellation and a reservation of the
+ * same order serialise on the unique key. Not thread-safe: one instance per connection.
  */
 final class Reservations {
   private static final TypeReference<List<Shortage>> SHORTAGES = new TypeReference<>() {};
+  private static final String DECIDED =
+      "SELECT 1 FROM reservations WHERE order_id = ?"
+          + " UNION ALL SELECT 1 FROM rejected_orders WHERE order_id = ?";
+  private static final String RESERVATION =
+      "SELECT reservation_id, release_reason FROM reservations WHERE order_id = ?";
+  private static final String ITEMS =
+      "SELECT product_id, quantity FROM reservation_items WHERE reservation_id = ?"
+          + " ORDER BY product_id";
+  private static final String MARK =
+      "INSERT INTO reservations"
+          + " (reservation_id, order_id, created_at, released_at, release_reason)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING";
+  private static final String RELEASE =
+      "UPDATE reservations SET released_at = ?, release_reason = ?"
+          + " WHERE order_id = ? AND released_at IS NULL";
+  private static final String CLAIM =
+      "INSERT INTO reservations (reservation_id, order_id, created_at) VALUES (?, ?, ?)"
+          + " ON CONFLICT (order_id) DO NOTHING";
+  private static final String ADD_ITEM =
+      "INSERT INTO reservation_items (reservation_id, product_id, quantity) VALUES (?, ?, ?)";
+  private static final String REJECT =
+      "INSERT INTO rejected_orders (order_id, shortages, created_at) VALUES (?, ?, ?)"
+          + " ON CONFLICT (order_id) DO NOTHING";
 
   private final Connection connection;
 
@@ -32,8 +50,6 @@ final class Reservations {
   }
 
   /**
-   * A reservation recorded for an order.
-   *
    * @param releaseReason null while it holds its items
    * @param items empty for the mark of an order cancelled before it was reserved
    */
@@ -43,156 +59,72 @@ final class Reservations {
     }
   }
 
-  /**
-   * Whether the order has a reservation (or a cancellation mark) or a rejection: one query, so the
-   * common case, an order never seen, costs one round trip instead of two.
-   */
+  /** Whether the order has a reservation, a cancellation mark or a rejection, in one query. */
   boolean everDecided(String orderId) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT 1 FROM reservations WHERE order_id = ?"
-                + " UNION ALL SELECT 1 FROM rejected_orders WHERE order_id = ?")) {
-      select.setString(1, orderId);
-      select.setString(2, orderId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next();
-      }
-    }
+    return !Sql.query(connection, DECIDED, row -> 1, orderId, orderId).isEmpty();
   }
 
   Optional<Reservation> forOrder(String orderId) throws SQLException {
-    String reservationId;
-    String releaseReason;
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT reservation_id, release_reason FROM reservations WHERE order_id = ?")) {
-      select.setString(1, orderId);
-      try (ResultSet rows = select.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        reservationId = rows.getString(1);
-        releaseReason = rows.getString(2);
-      }
+    Optional<Reservation> found =
+        Sql.first(
+            connection,
+            RESERVATION,
+            row -> new Reservation(row.getString(1), List.of(), row.getString(2)),
+            orderId);
+    if (found.isEmpty()) {
+      return found;
     }
-    List<ReservedItem> items = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT product_id, quantity FROM reservation_items WHERE reservation_id = ?"
-                + " ORDER BY product_id")) {
-      select.setString(1, reservationId);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          items.add(new ReservedItem(rows.getString(1), rows.getInt(2)));
-        }
-      }
-    }
-    return Optional.of(new Reservation(reservationId, items, releaseReason));
+    String id = found.get().reservationId();
+    List<ReservedItem> items =
+        Sql.query(connection, ITEMS, row -> new ReservedItem(row.getString(1), row.getInt(2)), id);
+    return Optional.of(new Reservation(id, items, found.get().releaseReason()));
   }
 
   /**
-   * Marks an order that has no reservation as cancelled before it was reserved: a released
-   * reservation without items, so that a later claim for it fails.
-   *
-   * @return false if the order already has a reservation (held, released or such a mark)
+   * Marks an order without a reservation as cancelled before it was reserved, so a later claim for
+   * it fails. False if the order already has a reservation (held, released or such a mark).
    */
   boolean markCancelledBeforeReserved(String orderId, String reason, long now) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO reservations"
-                + " (reservation_id, order_id, created_at, released_at, release_reason)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING")) {
-      insert.setString(1, java.util.UUID.randomUUID().toString());
-      insert.setString(2, orderId);
-      insert.setLong(3, now);
-      insert.setLong(4, now);
-      insert.setString(5, reason);
-      return insert.executeUpdate() == 1;
-    }
+    String id = UUID.randomUUID().toString();
+    return Sql.update(connection, MARK, id, orderId, now, now, reason) == 1;
   }
 
-  /**
-   * Marks the order's reservation released, once.
-   *
-   * @return true if this call released it; false if it was released before
-   */
+  /** True if this call released the order's reservation; false if it was released before. */
   boolean markReleased(String orderId, String reason, long now) throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE reservations SET released_at = ?, release_reason = ?"
-                + " WHERE order_id = ? AND released_at IS NULL")) {
-      update.setLong(1, now);
-      update.setString(2, reason);
-      update.setString(3, orderId);
-      return update.executeUpdate() == 1;
-    }
+    return Sql.update(connection, RELEASE, now, reason, orderId) == 1;
   }
 
   /**
-   * Claims the order for a new reservation. When another transaction holds or committed a
-   * reservation for the same order, PostgreSQL waits for it and then does nothing.
-   *
-   * @return false if the order already has a reservation
+   * Claims the order for a new reservation; false if it has one. PostgreSQL makes a concurrent
+   * claim of the same order wait for the other transaction, then do nothing.
    */
   boolean claim(String orderId, String reservationId, long now) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO reservations (reservation_id, order_id, created_at) VALUES (?, ?, ?)"
-                + " ON CONFLICT (order_id) DO NOTHING")) {
-      insert.setString(1, reservationId);
-      insert.setString(2, orderId);
-      insert.setLong(3, now);
-      return insert.executeUpdate() == 1;
-    }
+    return Sql.update(connection, CLAIM, reservationId, orderId, now) == 1;
   }
 
   void addItem(String reservationId, ReservedItem item) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO reservation_items (reservation_id, product_id, quantity)"
-                + " VALUES (?, ?, ?)")) {
-      insert.setString(1, reservationId);
-      insert.setString(2, item.productId());
-      insert.setInt(3, item.quantity());
-      insert.executeUpdate();
-    }
+    Sql.update(connection, ADD_ITEM, reservationId, item.productId(), item.quantity());
   }
 
   Optional<List<Shortage>> rejectionOf(String orderId) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement("SELECT shortages FROM rejected_orders WHERE order_id = ?")) {
-      select.setString(1, orderId);
-      try (ResultSet rows = select.executeQuery()) {
-        if (!rows.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(EventCodec.mapper().readValue(rows.getString(1), SHORTAGES));
-      }
+    String sql = "SELECT shortages FROM rejected_orders WHERE order_id = ?";
+    Optional<String> json = Sql.first(connection, sql, row -> row.getString(1), orderId);
+    try {
+      return json.isEmpty()
+          ? Optional.empty()
+          : Optional.of(EventCodec.mapper().readValue(json.get(), SHORTAGES));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable shortages stored for order " + orderId, e);
     }
   }
 
-  /**
-   * Records a rejection.
-   *
-   * @return false if the order was already rejected (by a concurrent transaction)
-   */
+  /** Records a rejection; false if the order was already rejected (by a concurrent transaction). */
   boolean reject(String orderId, List<Shortage> shortages, long now) throws SQLException {
-    String json;
     try {
-      json = EventCodec.mapper().writeValueAsString(shortages);
+      String json = EventCodec.mapper().writeValueAsString(shortages);
+      return Sql.update(connection, REJECT, orderId, json, now) == 1;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode shortages of order " + orderId, e);
-    }
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO rejected_orders (order_id, shortages, created_at) VALUES (?, ?, ?)"
-                + " ON CONFLICT (order_id) DO NOTHING")) {
-      insert.setString(1, orderId);
-      insert.setString(2, json);
-      insert.setLong(3, now);
-      return insert.executeUpdate() == 1;
     }
   }
 }

@@ -26,23 +26,11 @@ import orderflow.envelope.ReservedItem;
 import orderflow.envelope.Shortage;
 
 /**
- * Reserves stock for an {@code OrderCreated}: the whole order or nothing. Emits {@code
- * InventoryReserved} or, when an item is short, {@code InventoryRejected} listing every shortage (a
- * business outcome, not a failure). Runs inside the runtime's transaction, so the reservation, the
- * ledger rows, the read model and the emitted event commit together.
- *
- * <p>An order that shipping cancelled before it got here ({@link ReleaseReservationHandler} left a
- * mark) is not reserved at all: the cancellation wins, and nothing is emitted.
- *
- * <p>Each order gets exactly one decision. The inbox stops a redelivered event (same eventId) from
- * reaching this handler twice, but the same order can also arrive under another eventId (the legacy
- * bridge and the producer both sent it, or an operator replayed it). Such a repeat changes no
- * stock: it re-emits the decision already taken (the same reservationId, or the same shortages), so
- * a saga waiting for an answer still completes and shipping, which is idempotent per order, ships
- * once.
- *
- * <p>Thread-safe: it keeps no state between calls; concurrent calls (also from other processes on
- * the same PostgreSQL) never oversell, because every decrement is conditional.
+ * Reserves stock for an {@code OrderCreated}, the whole order or nothing: emits {@code
+ * InventoryReserved}, or {@code InventoryRejected} with every shortage, in the runtime's
+ * transaction. Each order gets one decision: a repeat under another eventId changes no stock and
+ * re-emits the decision taken; an order cancelled before it got here emits nothing. Stateless;
+ * concurrent calls never oversell, because every decrement is conditional.
  */
 public final class ReserveInventoryHandler implements EventHandler {
   public static final int DEFAULT_STOCK = 100;
@@ -94,13 +82,13 @@ public final class ReserveInventoryHandler implements EventHandler {
   }
 
   /**
-   * The decision for one order in the caller's transaction. Each method answers the events to emit
-   * (none for an order cancelled before it was reserved), or empty when no decision could be made.
+   * The decision for one order in the caller's transaction: each method answers the events to emit
+   * (none for an order cancelled before it was reserved), or empty when it could not decide.
    */
   private static final class OrderDecision {
     final OrderCreated order;
     final String orderId;
-    SortedMap<String, Integer> wanted;
+    final SortedMap<String, Integer> wanted;
     final Connection connection;
     final Reservations reservations;
     final StockLedger ledger;
@@ -109,6 +97,7 @@ public final class ReserveInventoryHandler implements EventHandler {
     OrderDecision(OrderCreated order, Connection connection, long now) {
       this.order = order;
       this.orderId = order.orderId();
+      this.wanted = quantitiesByProduct(order);
       this.connection = connection;
       this.reservations = new Reservations(connection);
       this.ledger = new StockLedger(connection);
@@ -116,12 +105,10 @@ public final class ReserveInventoryHandler implements EventHandler {
     }
 
     /**
-     * On PostgreSQL, an order of one product decided in one round trip ({@link
-     * OneStatementReservation}) when it is reserved, or rejected for a known product; empty for
-     * whatever that statement leaves to the general path (it then changed nothing).
+     * On PostgreSQL, an order of one product reserved, or rejected for a known product, in one
+     * round trip; empty (nothing changed) for what that statement leaves to the general path.
      */
     Optional<List<EventPayload>> inOneStatement() throws SQLException {
-      wanted = quantitiesByProduct(order);
       if (wanted.size() != 1 || !OneStatementReservation.supports(connection)) {
         return Optional.empty();
       }
@@ -129,16 +116,10 @@ public final class ReserveInventoryHandler implements EventHandler {
       int quantity = wanted.get(productId);
       String reservationId = UUID.randomUUID().toString();
       OneStatementReservation.Result result =
-          new OneStatementReservation(connection)
-              .reserve(orderId, reservationId, productId, quantity, now);
+          OneStatementReservation.reserve(
+              connection, orderId, reservationId, productId, quantity, now);
       if (result.reserved()) {
-        return Optional.of(
-            List.of(
-                new InventoryReserved(
-                    orderId,
-                    reservationId,
-                    List.of(new ReservedItem(productId, quantity)),
-                    order.shippingAddress())));
+        return reserved(reservationId, List.of(new ReservedItem(productId, quantity)));
       }
       if (result.taken()) {
         // Another transaction claimed (or cancelled) the order after the statement's snapshot.
@@ -148,16 +129,11 @@ public final class ReserveInventoryHandler implements EventHandler {
       if (result.decidedBefore() || result.available() == null || result.available() >= quantity) {
         return Optional.empty();
       }
-      List<Shortage> shortages = List.of(new Shortage(productId, quantity, result.available()));
-      if (!reservations.reject(orderId, shortages, now)) {
-        return earlier();
-      }
-      return Optional.of(List.of(new InventoryRejected(orderId, shortages)));
+      return rejected(List.of(new Shortage(productId, quantity, result.available())));
     }
 
     /** Reserves or rejects the order never decided; empty if stock kept changing meanwhile. */
     Optional<List<EventPayload>> decide(int defaultStock) throws SQLException {
-      wanted = quantitiesByProduct(order);
       for (String productId : wanted.keySet()) {
         ledger.ensureKnown(productId, defaultStock, now);
       }
@@ -170,15 +146,23 @@ public final class ReserveInventoryHandler implements EventHandler {
       return Optional.empty();
     }
 
-    /** One try; empty if stock changed in between: try again. */
     private Optional<List<EventPayload>> take() throws SQLException {
       String reservationId = UUID.randomUUID().toString();
       if (wanted.size() == 1) {
-        return takeOneProduct(reservationId);
+        // No savepoint: take the stock, then claim; only a lost claim puts the stock back.
+        String productId = wanted.firstKey();
+        int quantity = wanted.get(productId);
+        if (!ledger.tryReserve(productId, quantity)) {
+          return reject();
+        }
+        if (!reservations.claim(orderId, reservationId, now)) {
+          ledger.undoReserve(productId, quantity);
+          return earlier();
+        }
+        return record(reservationId);
       }
       Savepoint beforeReserving = connection.setSavepoint();
       if (!reservations.claim(orderId, reservationId, now)) {
-        // Another transaction reserved (or cancelled) this order between our check and our claim.
         connection.rollback(beforeReserving);
         connection.releaseSavepoint(beforeReserving);
         return earlier();
@@ -194,24 +178,6 @@ public final class ReserveInventoryHandler implements EventHandler {
       Optional<List<EventPayload>> reserved = record(reservationId);
       connection.releaseSavepoint(beforeReserving);
       return reserved;
-    }
-
-    /**
-     * The common order, one product, without a savepoint (two round trips on PostgreSQL): take the
-     * stock first, then claim the order; only a claim lost to a concurrent decision (another
-     * instance, or a cancellation mark) has the stock put back by hand.
-     */
-    private Optional<List<EventPayload>> takeOneProduct(String reservationId) throws SQLException {
-      String productId = wanted.firstKey();
-      int quantity = wanted.get(productId);
-      if (!ledger.tryReserve(productId, quantity)) {
-        return reject();
-      }
-      if (!reservations.claim(orderId, reservationId, now)) {
-        ledger.undoReserve(productId, quantity);
-        return earlier();
-      }
-      return record(reservationId);
     }
 
     /** Records the stock taken as the order's reservation, with its movements. */
@@ -230,8 +196,7 @@ public final class ReserveInventoryHandler implements EventHandler {
             now);
         items.add(reserved);
       }
-      return Optional.of(
-          List.of(new InventoryReserved(orderId, reservationId, items, order.shippingAddress())));
+      return reserved(reservationId, items);
     }
 
     private Optional<List<EventPayload>> reject() throws SQLException {
@@ -242,52 +207,50 @@ public final class ReserveInventoryHandler implements EventHandler {
           shortages.add(new Shortage(item.getKey(), item.getValue(), available));
         }
       }
-      if (shortages.isEmpty()) {
-        return Optional.empty();
-      }
+      return shortages.isEmpty() ? Optional.empty() : rejected(shortages);
+    }
+
+    /** The rejection, or the decision a concurrent transaction took first. */
+    private Optional<List<EventPayload>> rejected(List<Shortage> shortages) throws SQLException {
       if (!reservations.reject(orderId, shortages, now)) {
         return earlier();
       }
       return Optional.of(List.of(new InventoryRejected(orderId, shortages)));
     }
 
+    private Optional<List<EventPayload>> reserved(String reservationId, List<ReservedItem> items) {
+      return Optional.of(
+          List.of(new InventoryReserved(orderId, reservationId, items, order.shippingAddress())));
+    }
+
     /**
-     * The decision already taken for the order, as the events that announce it again: its
-     * reservation, its release if it was released since, its rejection, or nothing for an order
-     * cancelled before it was reserved (the cancellation won; it holds no stock). Empty if the
-     * order was never decided.
+     * The decision already taken, announced again: the reservation (or its release), the rejection,
+     * or nothing for an order cancelled before it was reserved. Empty if never decided.
      */
     Optional<List<EventPayload>> earlier() throws SQLException {
       if (!reservations.everDecided(orderId)) {
         return Optional.empty();
       }
       Optional<Reservations.Reservation> found = reservations.forOrder(orderId);
-      if (found.isEmpty()) {
-        return reservations
-            .rejectionOf(orderId)
-            .map(shortages -> List.of(new InventoryRejected(orderId, shortages)));
-      }
-      Reservations.Reservation reservation = found.get();
-      if (reservation.items().isEmpty()) {
-        return Optional.of(
+      if (found.isEmpty() || found.get().items().isEmpty()) {
+        Optional<List<EventPayload>> rejection =
             reservations
                 .rejectionOf(orderId)
-                .<List<EventPayload>>map(s -> List.of(new InventoryRejected(orderId, s)))
-                .orElse(List.of()));
+                .<List<EventPayload>>map(
+                    shortages -> List.of(new InventoryRejected(orderId, shortages)));
+        return found.isEmpty() ? rejection : Optional.of(rejection.orElse(List.of()));
+      }
+      Reservations.Reservation reservation = found.get();
+      if (!reservation.released()) {
+        return reserved(reservation.reservationId(), reservation.items());
       }
       return Optional.of(
           List.of(
-              reservation.released()
-                  ? new InventoryReleased(
-                      orderId,
-                      reservation.reservationId(),
-                      reservation.items(),
-                      reservation.releaseReason())
-                  : new InventoryReserved(
-                      orderId,
-                      reservation.reservationId(),
-                      reservation.items(),
-                      order.shippingAddress())));
+              new InventoryReleased(
+                  orderId,
+                  reservation.reservationId(),
+                  reservation.items(),
+                  reservation.releaseReason())));
     }
   }
 

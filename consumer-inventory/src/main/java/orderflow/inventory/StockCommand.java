@@ -55,16 +55,11 @@ final class StockCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       JsonOutput.print(out, productId == null ? levels : levels.get(0));
-    } else {
-      printTable(out, levels);
+      return 0;
     }
-    return 0;
-  }
-
-  private static void printTable(PrintWriter out, List<StockQueries.StockLevel> levels) {
     if (levels.isEmpty()) {
       out.println("no products yet (a product appears with its first order or 'stock set')");
-      return;
+      return 0;
     }
     out.printf("%-36s %10s %10s%n", "PRODUCT", "AVAILABLE", "RESERVED");
     for (StockQueries.StockLevel level : levels) {
@@ -74,6 +69,7 @@ final class StockCommand implements Callable<Integer> {
           LogSafe.escape(level.productId()), level.available(), level.reserved());
     }
     out.flush();
+    return 0;
   }
 
   /** {@code stock set PRODUCT QTY}: an adjustment movement, never an overwrite of the ledger. */
@@ -107,7 +103,6 @@ final class StockCommand implements Callable<Integer> {
     @Mixin private DatabaseOptions database;
     @Spec private CommandSpec spec;
 
-    /** What {@code stock set} did. */
     record Result(
         String productId, int previous, int available, int reserved, int delta, String reason) {}
 
@@ -127,30 +122,30 @@ final class StockCommand implements Callable<Integer> {
           InventoryDatabase.inTransaction(
               database.url(InventoryService.NAME),
               c -> {
-                StockLedger.Adjustment adjustment =
+                StockLedger.Adjustment adjusted =
                     new StockLedger(c).adjust(productId, quantity, reason, now);
                 int reserved = new StockQueries(c).of(productId).orElseThrow().reserved();
                 return new Result(
                     productId,
-                    adjustment.previous(),
-                    adjustment.available(),
+                    adjusted.previous(),
+                    adjusted.available(),
                     reserved,
-                    adjustment.delta(),
+                    adjusted.delta(),
                     reason);
               });
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         JsonOutput.print(out, result);
-      } else {
-        out.printf(
-            "%s: available %d -> %d (adjustment %+d), reserved %d%n",
-            LogSafe.escape(productId),
-            result.previous(),
-            result.available(),
-            result.delta(),
-            result.reserved());
-        out.flush();
+        return 0;
       }
+      out.printf(
+          "%s: available %d -> %d (adjustment %+d), reserved %d%n",
+          LogSafe.escape(productId),
+          result.previous(),
+          result.available(),
+          result.delta(),
+          result.reserved());
+      out.flush();
       return 0;
     }
   }

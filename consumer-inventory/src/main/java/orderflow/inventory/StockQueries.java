@@ -1,31 +1,27 @@
 package orderflow.inventory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the inventory: the read model for current stock, the ledger for history and for the figure
- * rebuilt from it (event sourcing).
- *
- * <p>Not thread-safe: one instance per connection.
+ * Reads the inventory: the read model for current stock, the ledger for history and for the stock
+ * rebuilt from it. Not thread-safe: one instance per connection.
  */
 final class StockQueries {
+  private static final String LEVELS = "SELECT product_id, available, reserved FROM stock";
+
   private final Connection connection;
 
   StockQueries(Connection connection) {
     this.connection = connection;
   }
 
-  /** A product's stock: available to reserve, and held by reservations. */
   record StockLevel(String productId, int available, int reserved) {}
 
-  /** One ledger row. */
   record Movement(
       long id,
       String kind,
@@ -36,59 +32,34 @@ final class StockQueries {
       String createdAt) {}
 
   List<StockLevel> all() throws SQLException {
-    List<StockLevel> levels = new ArrayList<>();
-    try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT product_id, available, reserved FROM stock ORDER BY product_id");
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        levels.add(new StockLevel(rows.getString(1), rows.getInt(2), rows.getInt(3)));
-      }
-    }
-    return levels;
+    return Sql.query(connection, LEVELS + " ORDER BY product_id", StockQueries::level);
   }
 
   /** The read model's figure for one product, or empty if it was never seen. */
   Optional<StockLevel> of(String productId) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT product_id, available, reserved FROM stock WHERE product_id = ?")) {
-      select.setString(1, productId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next()
-            ? Optional.of(new StockLevel(rows.getString(1), rows.getInt(2), rows.getInt(3)))
-            : Optional.empty();
-      }
-    }
+    return Sql.first(connection, LEVELS + " WHERE product_id = ?", StockQueries::level, productId);
   }
 
   List<Movement> movements(String productId) throws SQLException {
-    List<Movement> movements = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT id, kind, delta, order_id, reservation_id, reason, created_at"
-                + " FROM stock_movements WHERE product_id = ? ORDER BY id")) {
-      select.setString(1, productId);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          movements.add(
-              new Movement(
-                  rows.getLong(1),
-                  rows.getString(2),
-                  rows.getInt(3),
-                  rows.getString(4),
-                  rows.getString(5),
-                  rows.getString(6),
-                  Instant.ofEpochMilli(rows.getLong(7)).toString()));
-        }
-      }
-    }
-    return movements;
+    return Sql.query(
+        connection,
+        "SELECT id, kind, delta, order_id, reservation_id, reason, created_at"
+            + " FROM stock_movements WHERE product_id = ? ORDER BY id",
+        row ->
+            new Movement(
+                row.getLong(1),
+                row.getString(2),
+                row.getInt(3),
+                row.getString(4),
+                row.getString(5),
+                row.getString(6),
+                Instant.ofEpochMilli(row.getLong(7)).toString()),
+        productId);
   }
 
   /**
-   * The stock rebuilt from the ledger alone: available is the sum of every delta, reserved the sum
-   * of what reservations took less what releases gave back.
+   * The stock rebuilt from the ledger alone: available is the sum of every delta, reserved what
+   * reservations took less what releases gave back.
    */
   static StockLevel replay(String productId, List<Movement> movements) {
     int available = 0;
@@ -101,5 +72,9 @@ final class StockQueries {
       }
     }
     return new StockLevel(productId, available, reserved);
+  }
+
+  private static StockLevel level(ResultSet row) throws SQLException {
+    return new StockLevel(row.getString(1), row.getInt(2), row.getInt(3));
   }
 }

@@ -15,7 +15,7 @@ final class TestInventoryDatabase implements AutoCloseable {
   TestInventoryDatabase(String url) throws SQLException {
     this.url = url;
     this.database = Database.open(url);
-    database.migrate(InventoryService.NAME, InventorySchema.migrations());
+    database.migrate(InventoryService.NAME);
   }
 
   String url() {

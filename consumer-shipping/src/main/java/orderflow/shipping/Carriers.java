@@ -11,7 +11,6 @@ import orderflow.envelope.ShippingAddress;
  * every instance and every redelivery picks the same carrier for the same order.
  */
 final class Carriers {
-  /** A carrier and the prefix of its tracking numbers. */
   record Carrier(String name, String trackingPrefix) {}
 
   static final List<Carrier> ALL =
@@ -23,10 +22,7 @@ final class Carriers {
 
   private static final int TRACKING_DIGITS = 16;
 
-  /**
-   * Destinations none of the carriers delivers to: an order to one is refused (a business outcome,
-   * {@code ShipmentFailed}). Antarctica: a rule a test and the demo can trigger on purpose.
-   */
+  /** Countries no carrier serves (a rule tests and the demo trigger on purpose). */
   static final Set<String> UNSERVED_COUNTRIES = Set.of("AQ");
 
   private Carriers() {}
@@ -36,10 +32,7 @@ final class Carriers {
     return ALL.get(Math.floorMod(orderId.hashCode(), ALL.size()));
   }
 
-  /**
-   * Why no carrier can take the order, or empty if one can. An order without an address (version 2
-   * and older) ships as before.
-   */
+  /** Why no carrier can take the order, or empty if one can (or it has no address). */
   static Optional<String> refusal(ShippingAddress address) {
     return Optional.ofNullable(address)
         .map(ShippingAddress::country)

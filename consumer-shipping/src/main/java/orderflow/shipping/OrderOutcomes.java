@@ -10,23 +10,17 @@ import orderflow.envelope.ShipmentCancelled;
 import orderflow.envelope.ShipmentFailed;
 
 /**
- * Shipping's one decision per order, on a connection the caller owns (and commits). The first
- * {@link #claim} of an order wins; every later event of the order finds that outcome and answers
- * from it. The SQL runs unchanged on SQLite and PostgreSQL.
+ * Shipping's one decision per order, in the caller's transaction: the first {@link #claim} wins;
+ * every later event of the order answers from that outcome.
  */
 final class OrderOutcomes {
-  /** What shipping decided for an order. */
   enum Outcome {
     SHIPPED,
     CANCELLED,
     FAILED
   }
 
-  /**
-   * The decision recorded for an order.
-   *
-   * @param reason null for a shipped order
-   */
+  /** {@code reason} is null for a shipped order. */
   record Decision(Outcome outcome, String reason) {
     /** The event that announces an unshipped outcome again, for a late or repeated event. */
     EventPayload announcement(String orderId) {
@@ -41,10 +35,8 @@ final class OrderOutcomes {
   private OrderOutcomes() {}
 
   /**
-   * Records the order's outcome unless it has one. On PostgreSQL a concurrent claim of the same
-   * order waits for the other transaction, then does nothing.
-   *
-   * @return true if this call decided the order
+   * True if this call decided the order. On PostgreSQL a concurrent claim of the same order waits
+   * for the other transaction, then does nothing.
    */
   static boolean claim(
       Connection connection, String orderId, Outcome outcome, String reason, long now)
@@ -61,11 +53,7 @@ final class OrderOutcomes {
     }
   }
 
-  /**
-   * The outcome of an order whose {@link #claim} failed.
-   *
-   * @throws TransientFailureException if it has none (deleted meanwhile): try again
-   */
+  /** The outcome of an order whose {@link #claim} failed; transient failure if it has none. */
   static Decision earlier(Connection connection, String orderId) throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(

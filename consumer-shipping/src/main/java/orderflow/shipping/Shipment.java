@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.util.List;
 
-/**
- * One shipment as stored, and as {@code shipments --json} prints it: the order it carries, its
- * carrier and tracking number, its items. Every shipment is handed to its carrier at once: its
- * status is {@link #SHIPPED}.
- */
+/** One shipment as stored and as {@code shipments --json} prints it; always {@link #SHIPPED}. */
 record Shipment(
     String shipmentId,
     String orderId,
@@ -22,6 +18,5 @@ record Shipment(
     List<Item> items) {
   static final String SHIPPED = "SHIPPED";
 
-  /** A quantity of one product in the parcel. */
   record Item(String productId, int quantity) {}
 }

@@ -11,10 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * Reads and writes shipments on a connection the caller owns (and commits). The SQL runs unchanged
- * on SQLite and PostgreSQL.
- */
+/** Reads and writes shipments in the caller's transaction. */
 final class ShipmentStore {
   private static final String SELECT =
       "SELECT s.shipment_id, s.order_id, s.reservation_id, s.carrier, s.tracking_number, s.status,"
@@ -24,11 +21,7 @@ final class ShipmentStore {
 
   private ShipmentStore() {}
 
-  /**
-   * Inserts the shipment and its items unless its order already has one.
-   *
-   * @return true if inserted; false if the order already had a shipment (nothing was written)
-   */
+  /** Inserts the shipment and its items; false (nothing written) if its order has a shipment. */
   static boolean insertIfAbsent(Connection connection, Shipment shipment) throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
@@ -83,14 +76,6 @@ final class ShipmentStore {
                 + " ORDER BY s.created_at DESC, s.shipment_id, i.line_no")) {
       query.setInt(1, limit);
       return read(query);
-    }
-  }
-
-  static long count(Connection connection) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM shipments");
-        ResultSet rows = query.executeQuery()) {
-      rows.next();
-      return rows.getLong(1);
     }
   }
 

@@ -17,8 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code consumer-shipping shipments}: the shipments in the service's database, newest first. Safe
- * while the service runs on the same database.
+ * {@code consumer-shipping shipments}: the shipments, newest first; safe while the service runs.
  */
 @Command(
     name = "shipments",

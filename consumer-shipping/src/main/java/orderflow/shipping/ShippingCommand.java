@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 public final class ShippingCommand {
   static final String NAME = "consumer-shipping";
 
-  /** The configured command line, with the {@code dlq} tools for the shipping queue. */
   public static CommandLine commandLine() {
     return OneLineErrors.install(
         new CommandLine(new ShippingCommand())
@@ -29,10 +28,7 @@ public final class ShippingCommand {
         NAME);
   }
 
-  /**
-   * {@code run} is the default subcommand: arguments that do not start with a subcommand (none, or
-   * only {@code run}'s options) get {@code run} in front.
-   */
+  /** No arguments, or options only, mean {@code run}. */
   public static String[] withDefaultSubcommand(String[] args) {
     return DefaultSubcommand.prepend(RunCommand.NAME, args);
   }

@@ -20,32 +20,19 @@ import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ShipmentCancelled;
 import orderflow.envelope.ShipmentFailed;
-import orderflow.envelope.ShippingAddress;
 import orderflow.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shipping service for the consumer runtime: its queue, its schema, and its two handlers, which
- * run inside the runtime's transaction (the inbox has already absorbed exact duplicates). Each
- * order's outcome is claimed first ({@link OrderOutcomes}): an order already decided keeps its
- * outcome and has it announced again. Thread-safe: it keeps no state of its own.
- *
- * <p>A reservation ships: one shipment and {@code OrderShipped}; or, when no carrier serves its
- * destination ({@link Carriers#refusal}), {@code ShipmentFailed} (a business outcome: inventory
- * releases the stock). So a reservation that arrives after the order was cancelled does not ship
- * (it announces {@code ShipmentCancelled} again), and one redelivered under another eventId, or
- * taken by a second instance first, gets no second shipment.
- *
- * <p>A cancellation is decided here (docs/architecture.md section 2): shipping is the step that
- * cannot be undone, so it is where the race between a cancellation and a shipment ends. An order
- * not shipped yet, even one whose reservation has not arrived, is cancelled ({@code
- * ShipmentCancelled}); a shipped order stays shipped and the cancellation is refused with the
- * reason ({@code CancellationRefused}), as is one whose shipment already failed. A repeated
- * cancellation gets the same answer.
+ * The shipping service: each order's outcome is claimed first ({@link OrderOutcomes}) and an order
+ * already decided has its outcome announced again. A reservation ships ({@code OrderShipped}) or,
+ * when no carrier serves its country, fails ({@code ShipmentFailed}). Shipping cannot be undone, so
+ * the race between a cancellation and a shipment ends here: an order not shipped is cancelled
+ * ({@code ShipmentCancelled}), a shipped or failed one refuses ({@code CancellationRefused}).
+ * Stateless.
  */
 public final class ShippingService {
-  /** The consumer's name: in dead letters, the inbox, and the default {@code data/shipping.db}. */
   public static final String NAME = "shipping";
 
   private static final Logger log = LoggerFactory.getLogger(ShippingService.class);
@@ -61,7 +48,6 @@ public final class ShippingService {
     return new ServiceDefinition(
         NAME,
         Topology.SHIPPING_QUEUE,
-        ShippingSchema.MIGRATIONS,
         Map.of(
             EventType.INVENTORY_RESERVED, service::ship,
             EventType.ORDER_CANCELLED, service::cancel),
@@ -72,9 +58,7 @@ public final class ShippingService {
     InventoryReserved reserved = event.payloadAs(InventoryReserved.class);
     String orderId = reserved.orderId();
     Connection connection = context.connection();
-    // The one place shipping reads the address: only its country decides.
-    ShippingAddress address = reserved.shippingAddress();
-    Optional<String> refusal = Carriers.refusal(address);
+    Optional<String> refusal = Carriers.refusal(reserved.shippingAddress());
     OrderOutcomes.Outcome proposed =
         refusal.isPresent() ? OrderOutcomes.Outcome.FAILED : OrderOutcomes.Outcome.SHIPPED;
     if (!OrderOutcomes.claim(connection, orderId, proposed, refusal.orElse(null), clock.millis())) {
@@ -90,7 +74,22 @@ public final class ShippingService {
       context.emit(new ShipmentFailed(orderId, refusal.get()));
       return;
     }
-    Shipment shipment = newShipment(reserved);
+    String shipmentId = UUID.randomUUID().toString();
+    Carriers.Carrier carrier = Carriers.forOrder(orderId);
+    Instant now = clock.instant();
+    Shipment shipment =
+        new Shipment(
+            shipmentId,
+            orderId,
+            reserved.reservationId(),
+            carrier.name(),
+            Carriers.trackingNumber(carrier, shipmentId),
+            Shipment.SHIPPED,
+            now,
+            now,
+            reserved.items().stream()
+                .map(item -> new Shipment.Item(item.productId(), item.quantity()))
+                .toList());
     if (ShipmentStore.insertIfAbsent(connection, shipment)) {
       log.info("order {} shipped: shipment {}", orderId, shipment.shipmentId());
     } else {
@@ -104,24 +103,6 @@ public final class ShippingService {
     context.emit(
         new OrderShipped(
             orderId, shipment.shipmentId(), shipment.carrier(), shipment.trackingNumber()));
-  }
-
-  private Shipment newShipment(InventoryReserved reserved) {
-    String shipmentId = UUID.randomUUID().toString();
-    Carriers.Carrier carrier = Carriers.forOrder(reserved.orderId());
-    Instant now = clock.instant();
-    return new Shipment(
-        shipmentId,
-        reserved.orderId(),
-        reserved.reservationId(),
-        carrier.name(),
-        Carriers.trackingNumber(carrier, shipmentId),
-        Shipment.SHIPPED,
-        now,
-        now,
-        reserved.items().stream()
-            .map(item -> new Shipment.Item(item.productId(), item.quantity()))
-            .toList());
   }
 
   private void cancel(EventEnvelope event, HandlerContext context) throws SQLException {

@@ -83,9 +83,9 @@ class SagaRaceTest {
       ServiceDefinition inventoryService = InventoryService.definition(DEFAULT_STOCK);
       ServiceDefinition shippingService = ShippingService.definition(Clock.systemUTC());
       inventory = Database.open(TestDatabases.sqlite(dir));
-      inventory.migrate(inventoryService.name(), inventoryService.migrations());
+      inventory.migrate(inventoryService.name());
       shipping = Database.open(TestDatabases.sqlite(dir));
-      shipping.migrate(shippingService.name(), shippingService.migrations());
+      shipping.migrate(shippingService.name());
       inventoryHandlers = inventoryService.handlers();
       shippingHandlers = shippingService.handlers();
     }

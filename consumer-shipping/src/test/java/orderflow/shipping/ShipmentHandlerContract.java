@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,7 +50,7 @@ abstract class ShipmentHandlerContract {
   @BeforeEach
   void migrate() throws SQLException {
     database = Database.open(databaseUrl());
-    database.migrate(ShippingService.NAME, ShippingSchema.MIGRATIONS);
+    database.migrate(ShippingService.NAME);
   }
 
   @AfterEach
@@ -248,8 +249,11 @@ abstract class ShipmentHandlerContract {
   }
 
   long shipmentCount() throws SQLException {
-    try (Connection connection = database.open()) {
-      return ShipmentStore.count(connection);
+    try (Connection connection = database.open();
+        ResultSet rows =
+            connection.createStatement().executeQuery("SELECT COUNT(*) FROM shipments")) {
+      rows.next();
+      return rows.getLong(1);
     }
   }
 }

@@ -38,7 +38,7 @@ class ShipmentsCommandTest {
   void migrate() throws Exception {
     url = TestDatabases.sqlite(dir);
     database = Database.open(url);
-    database.migrate(ShippingService.NAME, ShippingSchema.MIGRATIONS);
+    database.migrate(ShippingService.NAME);
   }
 
   @Test
@@ -185,7 +185,7 @@ class ShipmentsCommandTest {
   @Test
   void aDatabaseWithoutTheShippingSchemaFailsWithOneClearLine() throws Exception {
     String other = TestDatabases.sqlite(dir);
-    Database.open(other).migrate("something-else", List.of());
+    Database.open(other).migrate("something-else");
 
     CommandRun run = CommandRun.of("shipments", "--db", other);
 

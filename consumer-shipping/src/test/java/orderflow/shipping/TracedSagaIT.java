@@ -370,8 +370,7 @@ class TracedSagaIT {
             reserve.prepareBatch(events, connection);
           }
         });
-    return new ServiceDefinition(
-        real.name(), real.workQueue(), real.migrations(), handlers, real.ingresses());
+    return new ServiceDefinition(real.name(), real.workQueue(), handlers, real.ingresses());
   }
 
   private String place(String base, String customer) throws Exception {

@@ -11,7 +11,7 @@ final class InvalidRequestException extends RuntimeException {
     this.field = field;
   }
 
-  /** The field, parameter or header at fault, e.g. {@code items[0].quantity}. */
+  /** e.g. {@code items[0].quantity} */
   String field() {
     return field;
   }

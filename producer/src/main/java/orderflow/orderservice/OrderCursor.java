@@ -4,10 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
 
-/**
- * Where a page of {@code GET /orders} ended: the last order's first-event time and id, in the
- * list's order (newest first, then by id). Opaque to clients (base64url). Immutable.
- */
+/** Where a page of {@code GET /orders} ended, in the list's order; opaque (base64url). */
 record OrderCursor(long firstEventAtMillis, String orderId) {
   OrderCursor {
     Objects.requireNonNull(orderId, "orderId");
@@ -23,9 +20,6 @@ record OrderCursor(long firstEventAtMillis, String orderId) {
         .encodeToString((firstEventAtMillis + ":" + orderId).getBytes(StandardCharsets.UTF_8));
   }
 
-  /**
-   * @throws InvalidRequestException naming {@code cursor} when it is not one of ours
-   */
   static OrderCursor decode(String text) {
     try {
       String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);

@@ -20,14 +20,11 @@ import orderflow.privacy.AddressCipher;
 
 /**
  * An order's state and its events in causal order, each with its hop latency (its timestamp minus
- * that of the event that caused it). The JSON shapes of {@code orders show --json} and {@code GET
- * /orders/{id}} ({@link #toJson}) and of one element of {@code orders list --json} and {@code GET
- * /orders} ({@link #summaryJson}) are made here only, so the CLI and the API never drift apart.
- * Immutable.
+ * its cause's). The one place of the JSON of an order ({@link #toJson}) and of a list element
+ * ({@link #summaryJson}), so the CLI and the API never drift apart. Immutable.
  *
- * @param shippingAddress in clear, shown to the order's owner and admins only; null when not asked
- *     for ({@link #withAddress}) or the order has none
- * @param erased true when the customer's personal data was erased: the address has its country only
+ * @param shippingAddress in clear, for the order's owner and admins only; null when not asked for
+ * @param erased the customer's personal data was erased: the address has its country only
  */
 public record OrderDetails(
     OrderState state, List<EventLine> events, ShippingAddress shippingAddress, boolean erased) {
@@ -35,15 +32,7 @@ public record OrderDetails(
     events = List.copyOf(events);
   }
 
-  /** Without the address: as anyone who may see the order but not its owner's data sees it. */
-  public OrderDetails(OrderState state, List<EventLine> events) {
-    this(state, events, null, false);
-  }
-
-  /**
-   * As the order's owner or an admin sees it: with the address of its {@code OrderCreated} in
-   * clear, or only its country when the customer's data was erased.
-   */
+  /** With the address in clear, or its country only when the customer's data was erased. */
   public OrderDetails withAddress(Connection connection, AddressCipher cipher) throws SQLException {
     for (EventLine line : events) {
       if (line.event().payload() instanceof OrderCreated order && order.shippingAddress() != null) {
@@ -58,36 +47,28 @@ public record OrderDetails(
     return this;
   }
 
-  /**
-   * One event of the order as shown.
-   *
-   * @param hopLatency null for an event whose cause is not among the order's events
-   */
+  /** One event as shown; {@code hopLatency} is null when its cause is not among the events. */
   public record EventLine(
       EventEnvelope event, Instant storedAt, Duration hopLatency, String traceId) {}
 
-  /** The state with the order's stored events, put in causal order. */
-  public static OrderDetails of(OrderState state, List<StoredEvent> history) {
-    Map<String, StoredEvent> byId = new HashMap<>();
+  public static OrderDetails of(OrderState state, List<OrderEventStore.StoredEvent> history) {
+    Map<String, OrderEventStore.StoredEvent> byId = new HashMap<>();
     history.forEach(stored -> byId.putIfAbsent(stored.event().eventId().toString(), stored));
     List<EventLine> lines = new ArrayList<>();
-    for (EventEnvelope event : CausalOrder.sort(OrderEventStore.events(history))) {
-      StoredEvent cause =
-          event.metadata().causationId() == null ? null : byId.get(event.metadata().causationId());
+    for (EventEnvelope event : OrderFold.sort(OrderEventStore.events(history))) {
+      OrderEventStore.StoredEvent stored = byId.get(event.eventId().toString());
+      OrderEventStore.StoredEvent cause = byId.get(event.metadata().causationId());
       lines.add(
           new EventLine(
               event,
-              byId.get(event.eventId().toString()).storedAt(),
+              stored.storedAt(),
               cause == null ? null : Duration.between(cause.event().timestamp(), event.timestamp()),
-              byId.get(event.eventId().toString()).traceId()));
+              stored.traceId()));
     }
-    return new OrderDetails(state, lines);
+    return new OrderDetails(state, lines, null, false);
   }
 
-  /**
-   * The order's trace: that of its first event stored in one (the request or delivery that placed
-   * it), or null when tracing was off.
-   */
+  /** The trace of the order's first event stored in one; null when tracing was off. */
   public String traceId() {
     return events.stream()
         .map(EventLine::traceId)
@@ -96,7 +77,6 @@ public record OrderDetails(
         .orElse(null);
   }
 
-  /** The {@code show --json} object: the summary, {@code traceId} and {@code events}. */
   public Map<String, Object> toJson() {
     Map<String, Object> json = summaryJson(state);
     json.put("traceId", traceId());
@@ -129,32 +109,16 @@ public record OrderDetails(
   /** One order as {@code list --json} shows it: every field of the state, no events. */
   public static Map<String, Object> summaryJson(OrderState state) {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("orderId", state.orderId());
-    json.put("customerId", state.customerId());
-    json.put("status", state.status().name());
-    json.put("items", state.items());
-    json.put("totalAmount", state.totalAmount());
-    json.put("rejectionReason", state.rejectionReason());
-    json.put("reservationId", state.reservationId());
-    json.put("shipmentId", state.shipmentId());
-    json.put("carrier", state.carrier());
-    json.put("trackingNumber", state.trackingNumber());
-    json.put("createdAt", text(state.createdAt()));
-    json.put("reservedAt", text(state.reservedAt()));
-    json.put("rejectedAt", text(state.rejectedAt()));
-    json.put("shippedAt", text(state.shippedAt()));
-    json.put("cancellationReason", state.cancellationReason());
-    json.put("cancellationRefusal", state.cancellationRefusal());
-    json.put("failureReason", state.failureReason());
-    json.put("cancelledAt", text(state.cancelledAt()));
-    json.put("failedAt", text(state.failedAt()));
-    json.put("releasedAt", text(state.releasedAt()));
-    json.put("updatedAt", text(state.lastEventAt()));
-    json.put("eventCount", state.eventCount());
+    state
+        .fields()
+        .forEach(
+            (name, value) -> {
+              if (!name.equals("firstEventAt")) {
+                boolean text = value instanceof Instant || value instanceof OrderStatus;
+                json.put(
+                    name.equals("lastEventAt") ? "updatedAt" : name, text ? "" + value : value);
+              }
+            });
     return json;
-  }
-
-  private static String text(Instant instant) {
-    return instant == null ? null : instant.toString();
   }
 }

@@ -8,38 +8,56 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
+import orderflow.store.Dialect;
 import orderflow.trace.TraceParent;
 
 /**
  * The append-only order event store: every event of every order, each once, as received. Nothing
- * here updates or deletes a row.
- *
- * <p>Stateless and thread-safe; each call uses only the caller's connection and transaction.
+ * here updates or deletes a row. Stateless and thread-safe; each call uses only the caller's
+ * connection and transaction.
  */
 public final class OrderEventStore {
   private static final EventCodec CODEC = new EventCodec();
 
+  /** Keeps the order service's advisory locks apart from any other user of the database. */
+  private static final long LOCK_NAMESPACE = 0x4f52_4445_5253L << 32; // "ORDERS"
+
   /**
-   * Appends {@code event} unless an event with its id is already stored, with the trace context of
-   * the current span (the API request's or the delivery's handler's).
+   * One stored event and when it was stored.
    *
-   * @return true when it was appended, false when it was already there
+   * @param traceId the OpenTelemetry trace it was stored in, or null (tracing off)
    */
-  public boolean append(Connection connection, EventEnvelope event, Instant storedAt)
-      throws SQLException {
-    return append(connection, event, CODEC.encode(event), storedAt);
+  public record StoredEvent(EventEnvelope event, Instant storedAt, String traceId) {}
+
+  /**
+   * Serialises the folds of one order until the caller's transaction ends: two transactions that
+   * each append an event and fold would otherwise each miss the other's event, and the later commit
+   * would write a state lacking one. PostgreSQL takes a transaction-scoped advisory lock per order
+   * (a CRC collision only makes two orders wait); on SQLite every write transaction holds the lock.
+   */
+  static void lock(Connection connection, Dialect dialect, String orderId) throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      return;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(orderId.getBytes(StandardCharsets.UTF_8));
+    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      lock.setLong(1, LOCK_NAMESPACE ^ crc.getValue());
+      lock.execute();
+    }
   }
 
   /**
-   * As {@link #append(Connection, EventEnvelope, Instant)}, with the event already encoded by
-   * {@link EventCodec#encode} (the outbox's body), so it is not encoded twice.
+   * Appends {@code event}, {@code body} as {@link EventCodec#encode} wrote it, with the trace
+   * context of the current span, unless an event with its id is already stored.
+   *
+   * @return true when it was appended, false when it was already there
    */
   boolean append(Connection connection, EventEnvelope event, byte[] body, Instant storedAt)
       throws SQLException {
-    // ON CONFLICT DO NOTHING (SQLite 3.24+, PostgreSQL 9.5+): a repeat never aborts the
-    // transaction.
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO order_events"
@@ -62,17 +80,15 @@ public final class OrderEventStore {
     List<StoredEvent> events = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT seq, body, stored_at, traceparent FROM order_events WHERE order_id = ?"
-                + " ORDER BY seq")) {
+            "SELECT body, stored_at, traceparent FROM order_events WHERE order_id = ? ORDER BY seq")) {
       select.setString(1, orderId);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           events.add(
               new StoredEvent(
-                  rows.getLong(1),
-                  CODEC.decode(rows.getString(2).getBytes(StandardCharsets.UTF_8)),
-                  Instant.ofEpochMilli(rows.getLong(3)),
-                  new TraceParent(rows.getString(4), null).traceId()));
+                  CODEC.decode(rows.getString(1).getBytes(StandardCharsets.UTF_8)),
+                  Instant.ofEpochMilli(rows.getLong(2)),
+                  new TraceParent(rows.getString(3), null).traceId()));
         }
       }
     }
@@ -106,7 +122,6 @@ public final class OrderEventStore {
     return ids;
   }
 
-  /** The events only, for folding. */
   static List<EventEnvelope> events(List<StoredEvent> history) {
     return history.stream().map(StoredEvent::event).toList();
   }

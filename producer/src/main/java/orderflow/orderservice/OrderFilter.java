@@ -3,7 +3,7 @@ package orderflow.orderservice;
 import java.time.Instant;
 
 /**
- * Which orders a list shows: any of the criteria may be null (no restriction). Immutable.
+ * Which orders a list shows; a null criterion does not restrict. Immutable.
  *
  * @param since orders whose first event is at or after this instant
  * @param limit at most this many, newest first; 0 for no limit (the CLI only; the API pages)
@@ -19,7 +19,6 @@ public record OrderFilter(
     }
   }
 
-  /** The first page. */
   public OrderFilter(String customerId, OrderStatus status, Instant since, int limit) {
     this(customerId, status, since, limit, null);
   }

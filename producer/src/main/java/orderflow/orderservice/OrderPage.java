@@ -10,11 +10,8 @@ import orderflow.envelope.EventCodec;
 import orderflow.store.Database;
 
 /**
- * Writes one page of {@code GET /orders} straight from the read model to the response, {@code
- * {"orders":[...],"nextCursor":..}}: rows are encoded as they are read, never collected, and a page
- * holds at most {@link #MAX_LIMIT} orders. {@code nextCursor} is null on the last page.
- *
- * <p>Thread-safe: each write uses its own read-only connection.
+ * Writes one page of {@code GET /orders}, {@code {"orders":[...],"nextCursor":..}}, encoding rows
+ * as they are read; {@code nextCursor} is null on the last page. Thread-safe.
  */
 final class OrderPage {
   static final int MAX_LIMIT = 500;
@@ -26,9 +23,7 @@ final class OrderPage {
     this.database = database;
   }
 
-  /**
-   * @param filter its limit is the page size, 1 to {@link #MAX_LIMIT}
-   */
+  /** {@code filter}'s limit is the page size, 1 to {@link #MAX_LIMIT}. */
   void write(OrderFilter filter, OutputStream out) throws IOException {
     int pageSize = filter.limit();
     // One row more than the page tells whether another page follows.

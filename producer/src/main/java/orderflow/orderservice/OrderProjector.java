@@ -8,18 +8,17 @@ import java.util.Objects;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
 import orderflow.envelope.CustomerDataErased;
+import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.store.Dialect;
 
 /**
- * The order service's handler for every order event: appends the event to the order event store
- * and, when it was new, folds all of the order's events into its read-model row, in the runtime's
- * transaction. A repeat (another eventId is the inbox's job; the same eventId written earlier by
- * the order API) changes nothing, and so does a {@code CustomerDataErased}. It emits no events.
- *
- * <p>Stateless apart from its collaborators, and thread-safe.
+ * The order service's handler for every order event: appends it to the order event store and, when
+ * it was new, folds the order's events into its read-model row, in the caller's transaction. A
+ * repeat or a {@code CustomerDataErased} changes nothing. Emits no events. Thread-safe.
  */
 public final class OrderProjector implements EventHandler {
+  private final EventCodec codec = new EventCodec();
   private final OrderEventStore store = new OrderEventStore();
   private final OrderReadModel readModel = new OrderReadModel();
   private final Dialect dialect;
@@ -44,15 +43,12 @@ public final class OrderProjector implements EventHandler {
     record(context.connection(), event);
   }
 
-  /** The order API of this process stored and folded it when it put it in the outbox. */
   @Override
   public boolean alreadyApplied(EventEnvelope event, byte[] body) {
     return ownEvents.takeCommitted(event, body);
   }
 
   /**
-   * Appends and folds inside the caller's transaction.
-   *
    * @return true when the event was new, false when the store already held it or it belongs to no
    *     order
    */
@@ -62,8 +58,8 @@ public final class OrderProjector implements EventHandler {
       return false;
     }
     String orderId = event.payload().orderId();
-    OrderLocks.lock(connection, dialect, orderId);
-    if (!store.append(connection, event, clock.instant())) {
+    OrderEventStore.lock(connection, dialect, orderId);
+    if (!store.append(connection, event, codec.encode(event), clock.instant())) {
       return false;
     }
     readModel.save(
@@ -74,17 +70,14 @@ public final class OrderProjector implements EventHandler {
 
   /**
    * Appends and folds the first event of an order whose id nobody else can know before the caller's
-   * transaction commits (the API places it under a fresh random id): its history is that one event,
-   * so it is not read back (docs/architecture.md section 5.3). {@code body} is the event as {@link
-   * orderflow.envelope.EventCodec#encode} wrote it.
+   * transaction commits (a fresh random id), so its history is that one event and is not read back.
    *
    * @throws IllegalStateException when the store already held that event
    */
   void recordFirst(Connection connection, EventEnvelope event, byte[] body) throws SQLException {
-    String orderId = event.payload().orderId();
     if (!store.append(connection, event, body, clock.instant())) {
       throw new IllegalStateException("event " + event.eventId() + " was already stored");
     }
-    readModel.save(connection, OrderFold.fold(orderId, List.of(event)));
+    readModel.save(connection, OrderFold.fold(event.payload().orderId(), List.of(event)));
   }
 }

@@ -2,6 +2,8 @@ package orderflow.orderservice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,99 +12,89 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.OrderItem;
 import orderflow.store.Dialect;
 
 /**
- * The order read model (CQRS): one row per order, replaced whole by each fold and read by the
- * queries. Money is stored as its decimal text, so a total keeps its scale on both databases.
+ * The order read model (CQRS): one row per order, one column per {@link OrderState} field (its name
+ * in snake case), replaced whole by each fold. Times are epoch milliseconds; money is its decimal
+ * text, so a total keeps its scale on both databases; items are JSON.
  *
  * <p>Stateless and thread-safe; each call uses only the caller's connection.
  */
 public final class OrderReadModel {
   private static final int FETCH_SIZE = 100;
   private static final TypeReference<List<OrderItem>> ITEMS = new TypeReference<>() {};
-  private static final String COLUMNS =
-      "order_id, customer_id, status, items, total_amount, rejection_reason, reservation_id,"
-          + " shipment_id, carrier, tracking_number, created_at, reserved_at, rejected_at,"
-          + " shipped_at, first_event_at, last_event_at, event_count, cancellation_reason,"
-          + " cancellation_refusal, failure_reason, cancelled_at, failed_at, released_at";
+  private static final RecordComponent[] FIELDS = OrderState.class.getRecordComponents();
+  private static final List<String> COLUMNS =
+      Arrays.stream(FIELDS)
+          .map(f -> f.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))
+          .toList();
+  private static final String SELECT = "SELECT " + String.join(", ", COLUMNS) + " FROM orders";
+  private static final String UPSERT =
+      "INSERT INTO orders ("
+          + String.join(", ", COLUMNS)
+          + ") VALUES ("
+          + "?, ".repeat(FIELDS.length - 1)
+          + "?) ON CONFLICT (order_id) DO UPDATE SET "
+          + COLUMNS.stream()
+              .skip(1)
+              .map(c -> c + " = excluded." + c)
+              .collect(Collectors.joining(", "));
+  private static final Constructor<OrderState> CONSTRUCTOR;
+
+  static {
+    try {
+      CONSTRUCTOR =
+          OrderState.class.getDeclaredConstructor(
+              Arrays.stream(FIELDS).map(RecordComponent::getType).toArray(Class<?>[]::new));
+    } catch (NoSuchMethodException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Writes the order's row, replacing what was there. */
   public void save(Connection connection, OrderState state) throws SQLException {
-    try (PreparedStatement upsert =
-        connection.prepareStatement(
-            "INSERT INTO orders ("
-                + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (order_id) DO UPDATE SET customer_id = excluded.customer_id,"
-                + " status = excluded.status, items = excluded.items,"
-                + " total_amount = excluded.total_amount,"
-                + " rejection_reason = excluded.rejection_reason,"
-                + " reservation_id = excluded.reservation_id, shipment_id = excluded.shipment_id,"
-                + " carrier = excluded.carrier, tracking_number = excluded.tracking_number,"
-                + " created_at = excluded.created_at, reserved_at = excluded.reserved_at,"
-                + " rejected_at = excluded.rejected_at, shipped_at = excluded.shipped_at,"
-                + " first_event_at = excluded.first_event_at,"
-                + " last_event_at = excluded.last_event_at, event_count = excluded.event_count,"
-                + " cancellation_reason = excluded.cancellation_reason,"
-                + " cancellation_refusal = excluded.cancellation_refusal,"
-                + " failure_reason = excluded.failure_reason, cancelled_at = excluded.cancelled_at,"
-                + " failed_at = excluded.failed_at, released_at = excluded.released_at")) {
-      upsert.setString(1, state.orderId());
-      upsert.setString(2, state.customerId());
-      upsert.setString(3, state.status().name());
-      upsert.setString(4, itemsJson(state.items()));
-      upsert.setString(5, state.totalAmount() == null ? null : state.totalAmount().toPlainString());
-      upsert.setString(6, state.rejectionReason());
-      upsert.setString(7, state.reservationId());
-      upsert.setString(8, state.shipmentId());
-      upsert.setString(9, state.carrier());
-      upsert.setString(10, state.trackingNumber());
-      setInstant(upsert, 11, state.createdAt());
-      setInstant(upsert, 12, state.reservedAt());
-      setInstant(upsert, 13, state.rejectedAt());
-      setInstant(upsert, 14, state.shippedAt());
-      setInstant(upsert, 15, state.firstEventAt());
-      setInstant(upsert, 16, state.lastEventAt());
-      upsert.setInt(17, state.eventCount());
-      upsert.setString(18, state.cancellationReason());
-      upsert.setString(19, state.cancellationRefusal());
-      upsert.setString(20, state.failureReason());
-      setInstant(upsert, 21, state.cancelledAt());
-      setInstant(upsert, 22, state.failedAt());
-      setInstant(upsert, 23, state.releasedAt());
+    try (PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
+      int index = 1;
+      for (Object value : state.fields().values()) {
+        if (value == null) {
+          upsert.setNull(
+              index, FIELDS[index - 1].getType() == Instant.class ? Types.BIGINT : Types.VARCHAR);
+        } else {
+          upsert.setObject(index, column(value));
+        }
+        index++;
+      }
       upsert.executeUpdate();
     }
   }
 
   public Optional<OrderState> find(Connection connection, String orderId) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement("SELECT " + COLUMNS + " FROM orders WHERE order_id = ?")) {
-      select.setString(1, orderId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-      }
-    }
+    return select(connection, orderId, "");
   }
 
   /**
    * Like {@link #find}, and on PostgreSQL locks the row until the transaction ends, so two
-   * transactions deciding from it one after the other (SQLite's {@code BEGIN IMMEDIATE} already
+   * transactions deciding from it run one after the other (SQLite's {@code BEGIN IMMEDIATE} already
    * serialises them).
    */
   public Optional<OrderState> findForUpdate(Connection connection, Dialect dialect, String orderId)
       throws SQLException {
-    String lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+    return select(connection, orderId, dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
+  }
+
+  private static Optional<OrderState> select(Connection connection, String orderId, String lock)
+      throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM orders WHERE order_id = ?" + lock)) {
+        connection.prepareStatement(SELECT + " WHERE order_id = ?" + lock)) {
       select.setString(1, orderId);
       try (ResultSet rows = select.executeQuery()) {
         return rows.next() ? Optional.of(read(rows)) : Optional.empty();
@@ -123,7 +115,7 @@ public final class OrderReadModel {
    */
   public void forEach(Connection connection, OrderFilter filter, Consumer<OrderState> sink)
       throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM orders WHERE 1 = 1");
+    StringBuilder sql = new StringBuilder(SELECT + " WHERE 1 = 1");
     List<Object> parameters = new ArrayList<>();
     if (filter.customerId() != null) {
       sql.append(" AND customer_id = ?");
@@ -160,48 +152,45 @@ public final class OrderReadModel {
     }
   }
 
-  /** Orders per status, for summaries (the demo's). */
-  public Map<OrderStatus, Long> countByStatus(Connection connection) throws SQLException {
-    Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
-    try (PreparedStatement select =
-            connection.prepareStatement("SELECT status, COUNT(*) FROM orders GROUP BY status");
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        counts.put(OrderStatus.valueOf(rows.getString(1)), rows.getLong(2));
-      }
+  private static Object column(Object value) {
+    if (value instanceof Instant instant) {
+      return instant.toEpochMilli();
+    } else if (value instanceof BigDecimal amount) {
+      return amount.toPlainString();
+    } else if (value instanceof OrderStatus status) {
+      return status.name();
     }
-    return counts;
+    return value instanceof List<?> items ? itemsJson(items) : value;
   }
 
   private static OrderState read(ResultSet rows) throws SQLException {
-    String total = rows.getString(5);
-    return new OrderState(
-        rows.getString(1),
-        rows.getString(2),
-        OrderStatus.valueOf(rows.getString(3)),
-        items(rows.getString(4)),
-        total == null ? null : new BigDecimal(total),
-        rows.getString(6),
-        rows.getString(7),
-        rows.getString(8),
-        rows.getString(9),
-        rows.getString(10),
-        instant(rows, 11),
-        instant(rows, 12),
-        instant(rows, 13),
-        instant(rows, 14),
-        rows.getString(18),
-        rows.getString(19),
-        rows.getString(20),
-        instant(rows, 21),
-        instant(rows, 22),
-        instant(rows, 23),
-        instant(rows, 15),
-        instant(rows, 16),
-        rows.getInt(17));
+    Object[] values = new Object[FIELDS.length];
+    for (int i = 0; i < FIELDS.length; i++) {
+      Class<?> type = FIELDS[i].getType();
+      if (type == int.class) {
+        values[i] = rows.getInt(i + 1);
+      } else if (type == Instant.class) {
+        long millis = rows.getLong(i + 1);
+        values[i] = rows.wasNull() ? null : Instant.ofEpochMilli(millis);
+      } else {
+        String text = rows.getString(i + 1);
+        if (text == null || type == String.class) {
+          values[i] = text;
+        } else if (type == OrderStatus.class) {
+          values[i] = OrderStatus.valueOf(text);
+        } else {
+          values[i] = type == BigDecimal.class ? new BigDecimal(text) : items(text);
+        }
+      }
+    }
+    try {
+      return CONSTRUCTOR.newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("unreadable order row in the read model", e);
+    }
   }
 
-  private static String itemsJson(List<OrderItem> items) {
+  private static String itemsJson(List<?> items) {
     try {
       return EventCodec.mapper().writeValueAsString(items);
     } catch (JsonProcessingException e) {
@@ -215,19 +204,5 @@ public final class OrderReadModel {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable order items in the read model", e);
     }
-  }
-
-  private static void setInstant(PreparedStatement statement, int index, Instant value)
-      throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.BIGINT);
-    } else {
-      statement.setLong(index, value.toEpochMilli());
-    }
-  }
-
-  private static Instant instant(ResultSet rows, int index) throws SQLException {
-    long millis = rows.getLong(index);
-    return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
   }
 }

@@ -10,7 +10,6 @@ import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventType;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
-import orderflow.store.Migration;
 import orderflow.store.OutboxEntry;
 import orderflow.topology.Topology;
 
@@ -36,8 +35,7 @@ public final class OrderService {
     for (EventType type : EventType.values()) {
       handlers.put(type, projector);
     }
-    return new ServiceDefinition(
-        NAME, Topology.ORDERS_VIEW_QUEUE, migrations(), handlers, List.of());
+    return new ServiceDefinition(NAME, Topology.ORDERS_VIEW_QUEUE, handlers, List.of());
   }
 
   /**
@@ -58,10 +56,5 @@ public final class OrderService {
           ownEvents.committed(committed);
           publish.accept(committed);
         });
-  }
-
-  /** The order service's schema, for the query commands that open its database. */
-  public static List<Migration> migrations() {
-    return OrderSchema.migrations();
   }
 }

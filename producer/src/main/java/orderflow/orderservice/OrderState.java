@@ -1,23 +1,18 @@
 package orderflow.orderservice;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import orderflow.envelope.OrderItem;
 
 /**
- * One order in the read model: what its events say, folded in causal order ({@link OrderFold}).
- * Fields an event has not supplied yet are null (an order whose {@code OrderCreated} has not
- * arrived has no customer). Times are the events' own timestamps. Immutable.
+ * One order in the read model, folded from its events ({@link OrderFold}). Fields no event has
+ * supplied yet are null; times are the events' own timestamps. Immutable.
  *
- * @param cancellationReason why the order was cancelled, once a cancellation was asked for
- * @param cancellationRefusal why a cancellation was refused (the order had shipped or failed)
- * @param failureReason why shipping refused the order ({@link OrderStatus#FAILED})
- * @param releasedAt when inventory gave the order's reservation back
  * @param firstEventAt the earliest event timestamp, what {@code --since} filters on
  * @param eventCount distinct events folded
  */
@@ -51,20 +46,25 @@ public record OrderState(
     items = List.copyOf(items);
   }
 
-  /** The names of the fields whose values differ between this state and {@code other}. */
-  public List<String> differences(OrderState other) {
-    List<String> names = new ArrayList<>();
+  /** Every field by name, in declaration order. */
+  Map<String, Object> fields() {
+    Map<String, Object> fields = new LinkedHashMap<>();
     for (RecordComponent component : OrderState.class.getRecordComponents()) {
       try {
-        Object mine = component.getAccessor().invoke(this);
-        Object theirs = component.getAccessor().invoke(other);
-        if (!Objects.equals(mine, theirs)) {
-          names.add(component.getName());
-        }
-      } catch (IllegalAccessException | InvocationTargetException e) {
-        throw new IllegalStateException("cannot compare " + component.getName(), e);
+        fields.put(component.getName(), component.getAccessor().invoke(this));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + component.getName(), e);
       }
     }
-    return names;
+    return fields;
+  }
+
+  /** The names of the fields whose values differ between this state and {@code other}. */
+  public List<String> differences(OrderState other) {
+    Map<String, Object> theirs = other.fields();
+    return fields().entrySet().stream()
+        .filter(field -> !Objects.equals(field.getValue(), theirs.get(field.getKey())))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 }

@@ -1,11 +1,12 @@
 package orderflow.orderservice;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -16,21 +17,17 @@ import orderflow.stream.StreamStart;
 import orderflow.stream.StreamWalk;
 
 /**
- * An order read model kept from the events stream in a database of its own: each batch of records
- * is appended to its event store and folded into its read model ({@link OrderProjector}), and the
- * next offset is written in the same transaction ({@link ProjectionOffsets}). After a crash at any
- * moment it resumes at the first offset it had not committed: every event is applied exactly once
- * (an event the stream holds twice, an outbox repeat, is absorbed by its eventId).
- *
- * <p>A message that is not a valid event is skipped (the services dead-letter it; the stream keeps
- * it for audit) and counted. Not thread-safe: one walk at a time.
+ * An order read model kept from the events stream in a database of its own: each batch is applied
+ * by {@link OrderProjector} and the next offset written in the same transaction ({@code
+ * stream_offsets}), so after a crash it resumes at the first offset it had not committed and every
+ * event is applied exactly once (a repeat is absorbed by its eventId). A message that is not a
+ * valid event is skipped and counted. Not thread-safe: one walk at a time.
  */
 public final class StreamProjection {
   /** Records applied per transaction at most. */
   public static final int MAX_BATCH = 500;
 
   private final EventCodec codec = new EventCodec();
-  private final ProjectionOffsets offsets = new ProjectionOffsets();
   private final Database database;
   private final String name;
   private final OrderProjector projector;
@@ -40,8 +37,6 @@ public final class StreamProjection {
   private long firstOffset = -1;
 
   /**
-   * What one run did.
-   *
    * @param firstOffset the first offset this run read, -1 when it read none
    */
   public record Result(long applied, long skipped, long firstOffset, long nextOffset) {}
@@ -55,22 +50,27 @@ public final class StreamProjection {
 
   /** Creates or upgrades the projection's tables: the order service's, and its offsets. */
   public void migrate() throws SQLException {
-    database.migrate(OrderService.NAME, OrderService.migrations());
-    database.migrate(ProjectionOffsets.COMPONENT, ProjectionOffsets.migrations());
+    database.migrate(OrderService.NAME);
+    database.migrate("stream-projection");
   }
 
   /** Reads the stream from where this projection stopped (its start if it never ran). */
   public Result run(StreamWalk walk, BooleanSupplier stop) throws Exception {
-    OptionalLong next;
-    try (Connection connection = database.openReadOnly()) {
-      next = offsets.next(connection, name);
-    }
-    walk.walk(
-        next.isPresent() ? new StreamStart(next.getAsLong()) : StreamStart.FIRST,
-        stop,
-        this::apply);
-    try (Connection connection = database.openReadOnly()) {
-      return new Result(applied, skipped, firstOffset, offsets.next(connection, name).orElse(0));
+    long next = nextOffset();
+    walk.walk(next < 0 ? StreamStart.FIRST : new StreamStart(next), stop, this::apply);
+    return new Result(applied, skipped, firstOffset, Math.max(nextOffset(), 0));
+  }
+
+  /** The next offset to apply; -1 when the projection has applied nothing yet. */
+  private long nextOffset() throws SQLException {
+    try (Connection connection = database.openReadOnly();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT next_offset FROM stream_offsets WHERE projection = ?")) {
+      select.setString(1, name);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : -1;
+      }
     }
   }
 
@@ -93,7 +93,16 @@ public final class StreamProjection {
           projector.record(connection, event);
           appliedHere++;
         }
-        offsets.save(connection, name, batch.get(batch.size() - 1).offset() + 1, clock.instant());
+        try (PreparedStatement upsert =
+            connection.prepareStatement(
+                "INSERT INTO stream_offsets (projection, next_offset, updated_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (projection) DO UPDATE SET next_offset = excluded.next_offset,"
+                    + " updated_at = excluded.updated_at")) {
+          upsert.setString(1, name);
+          upsert.setLong(2, batch.get(batch.size() - 1).offset() + 1);
+          upsert.setLong(3, clock.millis());
+          upsert.executeUpdate();
+        }
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

@@ -6,24 +6,18 @@ import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.crypto.spec.SecretKeySpec;
 import orderflow.config.LogSafe;
 import orderflow.envelope.EventType;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ShippingAddress;
 
 /**
- * Encrypts and decrypts the personal fields of an order's shipping address ({@link
- * ShippingAddress#SEALED}) under its customer's data key. Each value's associated data is {@code
- * OrderCreated}, the order id and the field's name, so a value moved to another order or field does
- * not decrypt; the value names its key, so one whose key is gone reads as erased, never as anyone
- * else's data. A value that was changed is refused.
- *
- * <p>Thread-safe.
+ * Encrypts and decrypts the personal fields of an order's shipping address under its customer's
+ * data key. A value's associated data is {@code OrderCreated}, the order id and the field, so a
+ * value moved to another order or field does not decrypt; a value names its key, so one whose key
+ * is gone reads as erased, never as anyone else's data. Thread-safe.
  */
 public final class AddressCipher {
   private static final String PREFIX = "enc1.";
@@ -33,17 +27,12 @@ public final class AddressCipher {
     this.keys = new CustomerKeys(Objects.requireNonNull(master, "master"));
   }
 
-  /** With the master keys the process environment names ({@link MasterKeys#load}). */
   public static AddressCipher fromEnvironment() {
     try {
       return new AddressCipher(MasterKeys.load(System::getenv));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the master key: " + e.getMessage(), e);
     }
-  }
-
-  public CustomerKeys keys() {
-    return keys;
   }
 
   /** {@code address} with its personal fields encrypted; as it is when it has none. */
@@ -82,7 +71,7 @@ public final class AddressCipher {
     if (address == null || address.hasNoPersonalData()) {
       return Optional.ofNullable(address);
     }
-    Map<String, Optional<SecretKeySpec>> found = new HashMap<>();
+    Optional<CustomerKeys.DataKey> key = keys.current(connection, order.customerId());
     String[] clear = new String[3];
     String[] fields = {"street", "city", "postalCode"};
     String[] values = {address.street(), address.city(), address.postalCode()};
@@ -91,18 +80,13 @@ public final class AddressCipher {
         continue;
       }
       String[] parts = values[i].split("\\.", 3);
-      Optional<SecretKeySpec> key = found.get(parts[1]);
-      if (key == null) {
-        key = keys.find(connection, order.customerId(), parts[1]);
-        found.put(parts[1], key);
-      }
-      if (key.isEmpty()) {
+      if (key.isEmpty() || !key.get().id().equals(parts[1])) {
         return Optional.empty();
       }
       try {
         byte[] text =
             MasterKeys.open(
-                key.get(),
+                key.get().key(),
                 Base64.getUrlDecoder().decode(parts[2]),
                 binding(order.orderId(), fields[i]));
         clear[i] = new String(text, StandardCharsets.UTF_8);

@@ -13,26 +13,17 @@ import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The customers' data keys in the order service's database ({@code customer_keys}): one AES-256 key
- * per customer, stored only wrapped by a master key and bound to its customer and key id, so a
- * wrapped key copied to another row does not unwrap. Erasure nulls the wrapped key and keeps the
- * row as a tombstone with the time of the erasure; a later order of the same customer gets a new
- * key under a new id, which never opens the values of the erased one. Works inside the caller's
- * transaction.
- *
- * <p>Thread-safe: stateless apart from the master keys.
+ * The customers' data keys ({@code customer_keys}): one AES-256 key per customer, stored only
+ * wrapped by a master key and bound to its customer and key id. Erasure nulls the wrapped key and
+ * keeps a tombstone; a later order gets a new key under a new id, which never opens the erased
+ * one's values. Works inside the caller's transaction; thread-safe.
  */
 public final class CustomerKeys {
-  /** A data key and the id every value sealed by it carries. */
   record DataKey(String id, SecretKeySpec key) {}
 
   /**
-   * What an erasure found.
-   *
-   * @param erasedAt when the customer's data was erased: the first erasure's time when it was
-   *     already
-   * @param first true when this call erased (a key, or a customer never seen), false when the
-   *     customer's data was already erased
+   * @param erasedAt the first erasure's time
+   * @param first true when this call erased (a key, or a customer never seen)
    */
   public record Erasure(Instant erasedAt, boolean first) {}
 
@@ -69,13 +60,8 @@ public final class CustomerKeys {
         .orElseThrow(() -> new SQLException("the data key of a customer was erased meanwhile"));
   }
 
-  /** The key {@code keyId} of the customer, or empty when it is gone (erased, or not held here). */
-  Optional<SecretKeySpec> find(Connection connection, String customerId, String keyId)
-      throws SQLException {
-    return current(connection, customerId).filter(k -> k.id().equals(keyId)).map(DataKey::key);
-  }
-
-  private Optional<DataKey> current(Connection connection, String customerId) throws SQLException {
+  /** The customer's data key; empty when they have none (erased, or never had one). */
+  Optional<DataKey> current(Connection connection, String customerId) throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT key_id, master_key_id, wrapped_key FROM customer_keys"
@@ -99,24 +85,16 @@ public final class CustomerKeys {
   public static Erasure erase(Connection connection, String customerId, Instant now)
       throws SQLException {
     int changed;
-    try (PreparedStatement destroy =
+    try (PreparedStatement erase =
         connection.prepareStatement(
-            "UPDATE customer_keys SET master_key_id = NULL, wrapped_key = NULL, erased_at = ?"
-                + " WHERE customer_id = ? AND wrapped_key IS NOT NULL")) {
-      destroy.setLong(1, now.toEpochMilli());
-      destroy.setString(2, customerId);
-      changed = destroy.executeUpdate();
-    }
-    if (changed == 0) {
-      try (PreparedStatement tombstone =
-          connection.prepareStatement(
-              "INSERT INTO customer_keys (customer_id, created_at, erased_at) VALUES (?, ?, ?)"
-                  + " ON CONFLICT (customer_id) DO NOTHING")) {
-        tombstone.setString(1, customerId);
-        tombstone.setLong(2, now.toEpochMilli());
-        tombstone.setLong(3, now.toEpochMilli());
-        changed = tombstone.executeUpdate();
-      }
+            "INSERT INTO customer_keys (customer_id, created_at, erased_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (customer_id) DO UPDATE SET master_key_id = NULL,"
+                + " wrapped_key = NULL, erased_at = excluded.erased_at"
+                + " WHERE customer_keys.wrapped_key IS NOT NULL")) {
+      erase.setString(1, customerId);
+      erase.setLong(2, now.toEpochMilli());
+      erase.setLong(3, now.toEpochMilli());
+      changed = erase.executeUpdate();
     }
     try (PreparedStatement select =
         connection.prepareStatement("SELECT erased_at FROM customer_keys WHERE customer_id = ?")) {
@@ -128,11 +106,7 @@ public final class CustomerKeys {
     }
   }
 
-  /**
-   * Wraps every data key not wrapped by the current master key again with it.
-   *
-   * @return how many were wrapped again
-   */
+  /** Wraps every data key not wrapped by the current master key again with it; how many. */
   public int rewrap(Connection connection) throws SQLException {
     record Wrapped(String customerId, String keyId, String masterId, String wrapped) {}
     List<Wrapped> stale = new ArrayList<>();

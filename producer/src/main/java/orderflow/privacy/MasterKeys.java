@@ -18,27 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master keys (AES-256) that wrap the customers' data keys, by id. The last one configured is
- * current: new data keys are wrapped by it; data keys wrapped by an older one still unwrap until
- * {@code producer keys rotate} wraps them again with the current one, after which the older entry
- * can go. Read from {@value #KEYS_ENV} (the entries themselves) or from the file {@value
- * #FILE_ENV}; an entry is {@code ID:BASE64} (32 bytes, e.g. {@code openssl rand -base64 32}),
- * entries separated by white space or commas. With neither, a development key is made in {@link
- * #DEVELOPMENT_FILE} with a WARN, unless {@value #REQUIRE_ENV}{@code =true} refuses to start. A KMS
- * or Vault would take this class's place: it only wraps and unwraps.
- *
- * <p>Immutable and thread-safe. Also the one place of the AES-GCM primitive: a fresh random 96-bit
- * nonce per value (a data key seals few values, far below GCM's 2^32 bound), a 128-bit tag.
+ * The master keys (AES-256) that wrap the customers' data keys, by id; the last one is current, and
+ * keys wrapped by an older one unwrap until {@code producer keys rotate}. Entries {@code ID:BASE64}
+ * (32 bytes), separated by white space or commas, from {@value #KEYS_ENV} or the file {@value
+ * #FILE_ENV}; with neither, a development key in {@code data/master.key} with a WARN, unless
+ * {@value #REQUIRE_ENV}{@code =true}. Immutable and thread-safe. Also the one place of AES-GCM: a
+ * fresh random 96-bit nonce per value (a data key seals few values, far below GCM's 2^32 bound).
  */
 public final class MasterKeys {
   public static final String KEYS_ENV = "ORDERS_MASTER_KEY";
   public static final String FILE_ENV = "ORDERS_MASTER_KEY_FILE";
   public static final String REQUIRE_ENV = "ORDERS_REQUIRE_MASTER_KEY";
 
-  /** The development key's file, in the services' data directory. */
-  public static final Path DEVELOPMENT_FILE = Path.of("data", "master.key");
-
-  static final int NONCE_BYTES = 12;
+  private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final int KEY_BYTES = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -52,7 +44,6 @@ public final class MasterKeys {
     this.currentId = currentId;
   }
 
-  /** The keys the environment names, or the development key ({@link MasterKeys class comment}). */
   public static MasterKeys load(Function<String, String> env) throws IOException {
     String inline = env.apply(KEYS_ENV);
     if (inline != null && !inline.isBlank()) {
@@ -66,7 +57,7 @@ public final class MasterKeys {
       throw new IllegalStateException(
           "no master key: set " + KEYS_ENV + " or " + FILE_ENV + " (" + REQUIRE_ENV + " is true)");
     }
-    return development(DEVELOPMENT_FILE);
+    return development(Path.of("data", "master.key"));
   }
 
   static MasterKeys development(Path file) throws IOException {
@@ -85,9 +76,7 @@ public final class MasterKeys {
     return parse(Files.readString(file), file.toString());
   }
 
-  /**
-   * @param origin where the text came from, for the error (never the text)
-   */
+  /** {@code origin} names the text's source in errors; the text is never shown. */
   static MasterKeys parse(String text, String origin) {
     Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
     String current = null;
@@ -113,14 +102,10 @@ public final class MasterKeys {
     return currentId;
   }
 
-  /** {@code dataKey} sealed by the current master key, bound to {@code binding}. */
   String wrap(byte[] dataKey, String binding) {
     return Base64.getEncoder().encodeToString(seal(keys.get(currentId), dataKey, binding));
   }
 
-  /**
-   * @throws IllegalStateException when the master key is not configured or the wrap does not open
-   */
   byte[] unwrap(String masterId, String wrapped, String binding) {
     SecretKeySpec master = keys.get(masterId);
     if (master == null) {
@@ -134,7 +119,7 @@ public final class MasterKeys {
     }
   }
 
-  /** Nonce, ciphertext and tag of {@code plain} under {@code key}, bound to {@code binding}. */
+  /** Nonce, ciphertext and tag of {@code plain}, bound to {@code binding}. */
   static byte[] seal(SecretKeySpec key, byte[] plain, String binding) {
     byte[] nonce = random(NONCE_BYTES);
     try {
@@ -150,10 +135,7 @@ public final class MasterKeys {
     }
   }
 
-  /**
-   * @throws GeneralSecurityException when the value was changed, or sealed with another key or
-   *     binding
-   */
+  /** Throws when the value was changed, or sealed with another key or binding. */
   static byte[] open(SecretKeySpec key, byte[] sealed, String binding)
       throws GeneralSecurityException {
     if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {

@@ -7,12 +7,8 @@ import java.util.function.LongSupplier;
 import orderflow.config.LogSafe;
 
 /**
- * Tells the operator when the broker blocks this connection's publishing ({@code
- * connection.blocked}, sent under a memory or disk alarm, with the alarm as its reason) and when it
- * unblocks: one line on stderr each, so a run that waits is not mistaken for one that hangs. Counts
- * the time spent blocked for the summaries.
- *
- * <p>Thread-safe: the client calls it on the connection's thread, the command reads it on its own.
+ * One line on stderr when the broker blocks this connection's publishing (a memory or disk alarm)
+ * and when it unblocks, so a waiting run is not taken for a hung one; counts the time blocked.
  */
 final class BlockedNotice implements BlockedListener {
   private final PrintWriter err;
@@ -23,25 +19,17 @@ final class BlockedNotice implements BlockedListener {
   private long blockedNanos;
   private int blocks;
 
-  /**
-   * @param overProgressLine true when a progress line ({@link ProgressLine}) may be on the current
-   *     line of {@code err}: the notice then starts a line of its own
-   */
+  /** {@code overProgressLine}: a progress line may be on err's current line; start a new one. */
   BlockedNotice(PrintWriter err, LongSupplier nanoClock, boolean overProgressLine) {
     this.err = err;
     this.nanoClock = nanoClock;
     this.overProgressLine = overProgressLine;
   }
 
-  /** Reports on {@code err}, timed by {@link System#nanoTime()}. */
-  static BlockedNotice on(PrintWriter err) {
-    return new BlockedNotice(err, System::nanoTime, System.console() != null);
-  }
-
   @Override
   public synchronized void handleBlocked(String reason) {
     if (blocked) {
-      return; // Still the same block (the broker repeats it for another alarm).
+      return; // the same block, repeated for another alarm
     }
     blocked = true;
     blocks++;
@@ -67,18 +55,15 @@ final class BlockedNotice implements BlockedListener {
             nanos / 1e9));
   }
 
-  /** Seconds blocked so far, a block still in progress included. */
   synchronized double blockedSeconds() {
     long nanos = blockedNanos + (blocked ? nanoClock.getAsLong() - blockedSince : 0);
     return nanos / 1e9;
   }
 
-  /** True while the broker blocks publishing. */
   synchronized boolean blocked() {
     return blocked;
   }
 
-  /** How many times the broker blocked publishing. */
   synchronized int blocks() {
     return blocks;
   }

@@ -1,8 +1,6 @@
 package orderflow.producer;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
@@ -12,11 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/**
- * {@code producer cancel}: publishes one OrderCancelled and waits for the broker's confirm.
- * Shipping decides whether it wins (docs/architecture.md section 2); {@code producer orders show}
- * tells.
- */
+/** {@code producer cancel}: publishes one OrderCancelled; shipping decides whether it wins. */
 @Command(
     name = "cancel",
     mixinStandardHelpOptions = true,
@@ -30,14 +24,12 @@ import picocli.CommandLine.Parameters;
       "Exits 1 if the broker nacks it, no queue takes it, or no confirm arrives within --timeout."
     })
 final class CancelCommand extends OneEventCommand {
-  static final String DEFAULT_REASON = "cancelled on request";
-
   @Parameters(index = "0", paramLabel = "ORDER_ID", description = "The order to cancel")
   String orderId;
 
   @Option(
       names = "--reason",
-      defaultValue = DEFAULT_REASON,
+      defaultValue = "cancelled on request",
       paramLabel = "TEXT",
       description = "Why (default: ${DEFAULT-VALUE})")
   String reason;
@@ -48,8 +40,7 @@ final class CancelCommand extends OneEventCommand {
   @Override
   int execute() throws Exception {
     OrderCancelled cancellation =
-        OrderRules.asUsageError(
-            spec, "invalid cancellation", () -> new OrderCancelled(orderId, reason));
+        asUsageError("invalid cancellation", () -> new OrderCancelled(orderId, reason));
     EventEnvelope event = EventEnvelope.first(cancellation, OrderCommand.SOURCE);
     Optional<String> notAccepted = publishConfirmed("cancel", event);
     if (notAccepted.isPresent()) {
@@ -58,11 +49,8 @@ final class CancelCommand extends OneEventCommand {
     }
     PrintWriter out = out();
     if (json) {
-      Map<String, String> result = new LinkedHashMap<>();
-      result.put("orderId", orderId);
-      result.put("eventId", event.eventId().toString());
-      result.put("reason", reason);
-      JsonOutput.print(out, result);
+      record Published(String orderId, String eventId, String reason) {}
+      JsonOutput.print(out, new Published(orderId, event.eventId().toString(), reason));
     } else {
       out.println("cancellation of " + orderId + " published (event " + event.eventId() + ")");
     }

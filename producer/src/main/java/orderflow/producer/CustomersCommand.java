@@ -22,9 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code producer customers erase CUSTOMER_ID}: crypto-shredding in the order service's database
- * ({@link PersonalData#erase}). The {@code CustomerDataErased} event waits in the service's outbox
- * until its publisher sends it; no broker connection is made here.
+ * {@code producer customers erase CUSTOMER_ID} ({@link PersonalData#erase}): no broker connection;
+ * the {@code CustomerDataErased} event waits in the service's outbox.
  */
 @Command(
     name = "customers",
@@ -50,7 +49,7 @@ final class CustomersCommand {
     String exchange = new Topology(broker.settings().namespace()).ordersExchange();
     PersonalData.Erased erased;
     try (Database db = Database.open(database.url(OrderService.NAME))) {
-      db.migrate(OrderService.NAME, OrderService.migrations());
+      db.migrate(OrderService.NAME);
       try (Connection connection = db.open()) {
         erased =
             PersonalData.erase(connection, exchange, customerId, Instant.now(), new ArrayList<>());

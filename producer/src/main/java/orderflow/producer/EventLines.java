@@ -19,13 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * What {@code producer watch} and {@code producer events} print, and how: the {@code --order},
- * {@code --type}, {@code --limit} and {@code --json} options, one line per event. Anything taken
- * from a message is escaped (text with {@link LogSafe}, JSON as ASCII), so a message cannot forge a
- * line or send escape sequences to the terminal. Used by one consumer thread at a time.
+ * The lines {@code watch} and {@code events} print, and their options. Message text is escaped
+ * (LogSafe, JSON as ASCII), so a message cannot forge a line or reach the terminal raw.
  */
 final class EventLines {
-  // Escapes every non-ASCII character too, which covers C1 controls the JSON default leaves raw.
+  // Non-ASCII escaped too: C1 controls the JSON default leaves raw.
   private static final ObjectWriter ASCII_JSON =
       EventCodec.mapper().writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
@@ -64,7 +62,6 @@ final class EventLines {
       Long hopMs,
       EventPayload payload) {}
 
-  /** A message that is not a valid event. */
   record InvalidLine(
       @JsonInclude(JsonInclude.Include.NON_NULL) Long offset,
       boolean invalid,
@@ -72,12 +69,7 @@ final class EventLines {
       String field,
       String reason) {}
 
-  /**
-   * Prints the message if the options select it; {@code offset} is null for a live message, whose
-   * line then tells its hop latency (now minus the event's timestamp).
-   *
-   * @return true once {@code --limit} events were printed
-   */
+  /** Prints the message if selected ({@code offset} null: live); true once at --limit. */
   boolean print(PrintWriter out, Long offset, Delivery delivery) {
     EventEnvelope event;
     try {
@@ -150,7 +142,6 @@ final class EventLines {
     }
   }
 
-  /** {@code --type} by its wire name; an unknown one is a usage error naming the known ones. */
   static final class TypeConverter implements ITypeConverter<EventType> {
     @Override
     public EventType convert(String value) {

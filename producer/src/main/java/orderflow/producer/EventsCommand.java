@@ -12,11 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/**
- * {@code producer events}: prints the events stream from any point, each event with its offset, up
- * to the end the stream had when the command started, or live with {@code --follow}
- * (docs/architecture.md section 4.1).
- */
+/** {@code producer events}: prints the events stream from any point, to its end or live. */
 @Command(
     name = "events",
     mixinStandardHelpOptions = true,
@@ -28,8 +24,7 @@ import picocli.CommandLine.ParameterException;
       "Reading takes nothing away: the stream keeps its events for its retention whoever reads."
     })
 final class EventsCommand extends BrokerCommand {
-  /** Records taken (and acked) at a time: one ack per batch, not per event. */
-  private static final int BATCH = 200;
+  private static final int BATCH = 200; // one ack per batch
 
   @Option(
       names = "--from",

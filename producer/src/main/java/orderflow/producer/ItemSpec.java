@@ -1,26 +1,21 @@
 package orderflow.producer;
 
 import java.math.BigDecimal;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import orderflow.config.LogSafe;
 import orderflow.envelope.OrderItem;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/**
- * One {@code --item PRODUCT:QTY[:PRICE]} argument: a product id, a positive whole quantity and an
- * optional unit price written as a plain decimal ({@code 19.99}), read exactly, never as a float.
- */
+/** One {@code --item PRODUCT:QTY[:PRICE]}; the price is read exactly, never as a float. */
 record ItemSpec(String productId, int quantity, BigDecimal price) {
-  static final String SYNTAX = "PRODUCT:QTY[:PRICE], e.g. sku-42:2:19.99";
   private static final Pattern QUANTITY = Pattern.compile("[0-9]{1,9}");
   private static final Pattern PRICE = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
 
   static ItemSpec parse(String text) {
     String[] parts = text.split(":", -1);
     if (parts.length < 2 || parts.length > 3) {
-      throw bad(text, "expected " + SYNTAX);
+      throw bad(text, "expected PRODUCT:QTY[:PRICE], e.g. sku-42:2:19.99");
     }
     // strip, not trim: trim would silently drop control characters at the ends.
     String product = parts[0].strip();
@@ -31,8 +26,7 @@ record ItemSpec(String productId, int quantity, BigDecimal price) {
     BigDecimal price = null;
     if (parts.length == 3) {
       String priceText = parts[2].trim();
-      Matcher matcher = PRICE.matcher(priceText);
-      if (!matcher.matches()) {
+      if (!PRICE.matcher(priceText).matches()) {
         throw bad(
             text, "price '" + priceText + "' must be a decimal like 19.99 (at most 6 decimals)");
       }
@@ -40,7 +34,7 @@ record ItemSpec(String productId, int quantity, BigDecimal price) {
     }
     ItemSpec item = new ItemSpec(product, Integer.parseInt(quantityText), price);
     try {
-      // The envelope's own rules (product id, quantity, price range), as a consumer applies them.
+      // the envelope's own rules, as a consumer applies them
       item.toOrderItem();
     } catch (IllegalArgumentException e) {
       throw bad(text, e.getMessage());
@@ -56,7 +50,6 @@ record ItemSpec(String productId, int quantity, BigDecimal price) {
     return new IllegalArgumentException("invalid item '" + LogSafe.escape(text) + "': " + why);
   }
 
-  /** Lets picocli turn a bad item into a usage error (exit 2) with the message above. */
   static final class Converter implements ITypeConverter<ItemSpec> {
     @Override
     public ItemSpec convert(String value) {

@@ -28,11 +28,8 @@ final class KeysCommand {
       name = "rotate",
       mixinStandardHelpOptions = true,
       description = {
-        "Wrap every customer's data key again with the current master key (the last entry of "
-            + MasterKeys.KEYS_ENV
-            + " or "
-            + MasterKeys.FILE_ENV
-            + ");",
+        "Wrap every customer's data key again with the current master key (the last entry of"
+            + " ORDERS_MASTER_KEY or ORDERS_MASTER_KEY_FILE);",
         "then the older entries can be removed."
       })
   int rotate(
@@ -44,7 +41,7 @@ final class KeysCommand {
     String url = database.url(OrderService.NAME);
     Database.requireExisting(url);
     try (Database db = Database.open(url)) {
-      db.migrate(OrderService.NAME, OrderService.migrations());
+      db.migrate(OrderService.NAME);
       try (Connection connection = db.open()) {
         rewrapped = new CustomerKeys(master).rewrap(connection);
         connection.commit();

@@ -5,7 +5,6 @@ import picocli.CommandLine;
 
 /** Entry point of {@code producer.jar}. */
 public final class Main {
-  /** The program name that starts every error line. */
   static final String PROGRAM = "producer";
 
   private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -20,7 +19,6 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line, also used by tests to run commands in-process. */
   public static CommandLine commandLine() {
     return OneLineErrors.install(new CommandLine(new ProducerCommand()), PROGRAM);
   }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.time.Duration;
 import java.util.Optional;
 import orderflow.broker.FailureLine;
+import orderflow.config.Durations;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.publish.ConfirmingPublisher;
@@ -15,17 +16,13 @@ import orderflow.trace.TracingOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * A command that publishes one event and waits for the broker's confirm ({@code producer order},
- * {@code producer cancel}): its {@code --timeout}, {@code --no-declare} and {@code --tracing}, and
- * the publish, in a PRODUCER span, that says why an event was not accepted.
- */
+/** A command that publishes one event and waits for its confirm ({@code order}, {@code cancel}). */
 abstract class OneEventCommand extends BrokerCommand {
   @Option(
       names = "--timeout",
       defaultValue = "10s",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = Durations.Positive.class,
       description = "How long to wait for the confirm (default ${DEFAULT-VALUE})")
   Duration timeout;
 
@@ -33,12 +30,7 @@ abstract class OneEventCommand extends BrokerCommand {
 
   @Mixin TracingOption tracing;
 
-  /**
-   * Publishes {@code event} to the orders exchange and waits for its confirm.
-   *
-   * @param connectionPurpose names the connection, e.g. {@code order}
-   * @return empty if the broker confirmed it; otherwise why not, on one line
-   */
+  /** Empty if the broker confirmed {@code event}; otherwise why not, on one line. */
   Optional<String> publishConfirmed(String connectionPurpose, EventEnvelope event)
       throws Exception {
     BlockedNotice blocks;
@@ -66,8 +58,7 @@ abstract class OneEventCommand extends BrokerCommand {
     if (outcome == PublishOutcome.CONFIRMED) {
       return Optional.empty();
     }
-    // A channel the broker closed (a refused permission, a missing exchange) ends the wait early;
-    // its reason says more than "no confirm".
+    // A channel the broker closed says more than "no confirm".
     return Optional.of(
         refusal
             .map(reply -> "refused by the broker: " + reply)

@@ -3,9 +3,7 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import orderflow.cli.JsonOutput;
@@ -14,6 +12,7 @@ import orderflow.consume.options.DatabaseOptions;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
 import orderflow.envelope.OrderCreated;
+import orderflow.envelope.OrderItem;
 import orderflow.envelope.ShippingAddress;
 import orderflow.orderservice.OrderService;
 import orderflow.privacy.AddressCipher;
@@ -23,10 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/**
- * {@code producer order}: publishes one OrderCreated and waits for the broker's confirm; the
- * address's personal fields are encrypted first (docs/architecture.md section 3.1).
- */
+/** {@code producer order}: publishes one OrderCreated, its address's personal fields encrypted. */
 @Command(
     name = "order",
     mixinStandardHelpOptions = true,
@@ -88,24 +84,12 @@ final class OrderCommand extends OneEventCommand {
     ShippingAddress address =
         shipTo == null
             ? null
-            : OrderRules.asUsageError(
-                spec,
-                "invalid address",
-                () -> new ShippingAddress(street, city, postalCode, shipTo));
-    OrderCreated unaddressed =
-        OrderRules.asUsageError(
-            spec,
-            "invalid order",
-            () ->
-                OrderCreated.of(
-                    orderId, customer.strip(), items.stream().map(ItemSpec::toOrderItem).toList()));
+            : asUsageError(
+                "invalid address", () -> new ShippingAddress(street, city, postalCode, shipTo));
+    List<OrderItem> lines = items.stream().map(ItemSpec::toOrderItem).toList();
+    asUsageError("invalid order", () -> OrderCreated.of(orderId, customer.strip(), lines));
     OrderCreated order =
-        new OrderCreated(
-            orderId,
-            unaddressed.customerId(),
-            unaddressed.items(),
-            unaddressed.totalAmount(),
-            sealed(orderId, address));
+        OrderCreated.of(orderId, customer.strip(), lines, sealed(orderId, address));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     Optional<String> notAccepted = publishConfirmed("order", event);
     if (notAccepted.isPresent()) {
@@ -113,11 +97,11 @@ final class OrderCommand extends OneEventCommand {
     }
     PrintWriter out = out();
     if (json) {
-      Map<String, String> result = new LinkedHashMap<>();
-      result.put("orderId", order.orderId());
-      result.put("eventId", event.eventId().toString());
-      result.put("correlationId", event.metadata().correlationId());
-      JsonOutput.print(out, result);
+      record Published(String orderId, String eventId, String correlationId) {}
+      JsonOutput.print(
+          out,
+          new Published(
+              order.orderId(), event.eventId().toString(), event.metadata().correlationId()));
     } else {
       out.println(order.orderId());
     }
@@ -125,16 +109,13 @@ final class OrderCommand extends OneEventCommand {
     return 0;
   }
 
-  /**
-   * The address with its personal fields encrypted under the customer's data key, which lives in
-   * the order service's database ({@code --db}); that database is opened only for such fields.
-   */
+  /** Encrypted under the customer's key in the order service's database, opened only if needed. */
   private ShippingAddress sealed(String orderId, ShippingAddress address) {
     if (address == null || address.hasNoPersonalData()) {
       return address;
     }
     try (Database db = Database.open(database.url(OrderService.NAME))) {
-      db.migrate(OrderService.NAME, OrderService.migrations());
+      db.migrate(OrderService.NAME);
       try (Connection connection = db.open()) {
         ShippingAddress sealed =
             AddressCipher.fromEnvironment().seal(connection, orderId, customer.strip(), address);

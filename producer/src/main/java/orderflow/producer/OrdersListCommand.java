@@ -54,13 +54,31 @@ final class OrdersListCommand extends OrdersQuery {
     List<OrderState> orders = read(c -> new OrderQueries().list(c, filter));
     if (json) {
       printJson(orders.stream().map(OrderDetails::summaryJson).toList());
-    } else {
-      print(out(), orders);
+      return 0;
     }
+    PrintWriter out = out();
+    if (orders.isEmpty()) {
+      out.println("no orders match");
+      out.flush();
+      return 0;
+    }
+    out.printf(
+        "%-36s %-9s %-20s %12s %-24s %s%n",
+        "ORDER", "STATUS", "CUSTOMER", "TOTAL", "UPDATED", "DETAIL");
+    for (OrderState s : orders) {
+      out.printf(
+          "%-36s %-9s %-20s %12s %-24s %s%n",
+          LogSafe.escape(s.orderId()),
+          s.status(),
+          s.customerId() == null ? "-" : LogSafe.escape(s.customerId()),
+          s.totalAmount() == null ? "-" : s.totalAmount().toPlainString(),
+          s.lastEventAt(),
+          LogSafe.escape(detail(s)));
+    }
+    out.flush();
     return 0;
   }
 
-  /** {@code --status} in any case, refused with the list of statuses. */
   static final class StatusConverter implements ITypeConverter<OrderStatus> {
     @Override
     public OrderStatus convert(String value) {
@@ -72,7 +90,6 @@ final class OrdersListCommand extends OrdersQuery {
     }
   }
 
-  /** What explains the order's status: its end state's reason, or its carrier. */
   private static String detail(OrderState s) {
     return switch (s.status()) {
       case REJECTED -> s.rejectionReason();
@@ -88,28 +105,5 @@ final class OrdersListCommand extends OrdersQuery {
       default ->
           s.cancellationReason() == null ? "" : "cancellation asked: " + s.cancellationReason();
     };
-  }
-
-  private static void print(PrintWriter out, List<OrderState> orders) {
-    if (orders.isEmpty()) {
-      out.println("no orders match");
-      out.flush();
-      return;
-    }
-    out.printf(
-        "%-36s %-9s %-20s %12s %-24s %s%n",
-        "ORDER", "STATUS", "CUSTOMER", "TOTAL", "UPDATED", "DETAIL");
-    for (OrderState s : orders) {
-      String detail = detail(s);
-      out.printf(
-          "%-36s %-9s %-20s %12s %-24s %s%n",
-          LogSafe.escape(s.orderId()),
-          s.status(),
-          s.customerId() == null ? "-" : LogSafe.escape(s.customerId()),
-          s.totalAmount() == null ? "-" : s.totalAmount().toPlainString(),
-          s.lastEventAt(),
-          LogSafe.escape(detail));
-    }
-    out.flush();
   }
 }

@@ -12,11 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code producer orders project}: keeps an order read model in a database of its own from the
- * events stream, resuming at the offset it committed with its last changes (docs/architecture.md
- * section 4.1).
- */
+/** {@code producer orders project}: an order read model of its own, kept from the events stream. */
 @Command(
     name = "project",
     mixinStandardHelpOptions = true,
@@ -28,9 +24,6 @@ import picocli.CommandLine.Option;
           + " where it stopped. Query it with `orders show/list --db` on the same database."
     })
 final class OrdersProjectCommand extends BrokerCommand {
-  /** The projection's database unless --db says otherwise: data/orders-stream.db. */
-  static final String DEFAULT_DATABASE_NAME = "orders-stream";
-
   @Mixin DatabaseOptions database;
   @Mixin TopologyOption topology;
 
@@ -48,17 +41,13 @@ final class OrdersProjectCommand extends BrokerCommand {
 
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  String url() {
-    return database.url(DEFAULT_DATABASE_NAME);
-  }
-
   @Override
   int execute() throws Exception {
     StreamProjection.Result result;
     try (SignalStop signal =
             new SignalStop(
                 "producer-project-stop", () -> stopped.set(true), Duration.ofSeconds(5));
-        Database db = Database.open(url());
+        Database db = Database.open(database.url("orders-stream"));
         BrokerSession session = BrokerSession.open(spec, broker, "project", topology.setup())) {
       StreamProjection projection = new StreamProjection(db, name, Clock.systemUTC());
       projection.migrate();

@@ -16,9 +16,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * What the {@code orders} subcommands share: {@code --db}, {@code --json}, {@code --verbose}, and
- * failures reported as one line on stderr with exit 1 (a missing database, an unknown order), so
- * they behave alike from {@link Main} and in-process.
+ * What the {@code orders} queries share: {@code --db}, {@code --json}, {@code --verbose}, and a
+ * failure as one line on stderr with exit 1, alike from {@link Main} and in-process.
  */
 abstract class OrdersQuery implements Callable<Integer> {
   @Mixin DatabaseOptions database;
@@ -45,13 +44,10 @@ abstract class OrdersQuery implements Callable<Integer> {
     }
   }
 
-  String url() {
-    return database.url(OrderService.NAME);
-  }
-
   /** Reads on a read-only connection: never waits for the service's writes, changes nothing. */
   <T> T read(QueryDatabase.Reading<T> reading) throws SQLException {
-    return QueryDatabase.read(url(), OrderService.NAME, "orders", false, reading);
+    return QueryDatabase.read(
+        database.url(OrderService.NAME), OrderService.NAME, "orders", false, reading);
   }
 
   PrintWriter out() {

@@ -11,7 +11,6 @@ import orderflow.consume.options.DatabaseOptions;
 import orderflow.orderservice.OrderRebuild;
 import orderflow.orderservice.OrderService;
 import orderflow.orderservice.StreamProjection;
-import orderflow.orderservice.StreamRebuild;
 import orderflow.store.Database;
 import orderflow.stream.StreamWalk;
 import picocli.CommandLine.Command;
@@ -21,10 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code producer orders rebuild [ORDER_ID]}: folds orders again from the event store and reports
- * (and repairs) every read-model row that differed; with {@code --from-stream}, builds a fresh read
- * model from the events stream beside the live one and swaps it in (docs/architecture.md section
- * 4.1). The broker options matter only with {@code --from-stream}.
+ * {@code producer orders rebuild [ORDER_ID]}; the broker options matter with --from-stream only.
  */
 @Command(
     name = "rebuild",
@@ -59,26 +55,44 @@ final class OrdersRebuildCommand extends BrokerCommand {
           spec.commandLine(), "--from-stream rebuilds every order: give no ORDER_ID");
     }
     try (Database db = openExisting(url)) {
-      db.migrate(OrderService.NAME, OrderService.migrations());
+      db.migrate(OrderService.NAME);
       if (fromStream) {
-        StreamRebuild.Report report;
+        OrderRebuild.StreamReport report;
         try (BrokerSession session =
             BrokerSession.open(spec, broker, "rebuild", topology.setup())) {
           report =
-              new StreamRebuild(db, url, Clock.systemUTC())
-                  .rebuild(
+              new OrderRebuild(db)
+                  .fromStream(
+                      url,
+                      Clock.systemUTC(),
                       new StreamWalk(
                           session.connection(),
                           session.topology().eventsStream(),
                           false,
                           StreamProjection.MAX_BATCH));
         }
-        print(report);
+        print(
+            report,
+            report.differences(),
+            "rebuilt %d orders from %d stream events (%d invalid skipped) and swapped them in;"
+                + " %d differed from the read model, %d kept (newer than the stream's end), %d"
+                + " kept (not in the stream)%n",
+            report.rebuilt(),
+            report.events(),
+            report.skipped(),
+            report.differences().size(),
+            report.keptNewer(),
+            report.notInStream());
       } else {
-        print(new OrderRebuild(db).rebuild(orderId));
+        OrderRebuild.Report report = new OrderRebuild(db).rebuild(orderId);
+        print(
+            report,
+            report.differences(),
+            "rebuilt %d orders, %d differed from the read model%n",
+            report.rebuilt(),
+            report.differences().size());
       }
     } catch (SQLException | IllegalStateException e) {
-      // The database's own words, as the other orders commands print them.
       return fail(FailureLine.describe(e), e);
     }
     return 0;
@@ -89,38 +103,14 @@ final class OrdersRebuildCommand extends BrokerCommand {
     return Database.open(url);
   }
 
-  private void print(OrderRebuild.Report report) {
+  private void print(
+      Object report, List<OrderRebuild.Difference> differences, String format, Object... args) {
     if (json) {
       JsonOutput.print(out(), report);
       return;
     }
-    out()
-        .printf(
-            "rebuilt %d orders, %d differed from the read model%n",
-            report.rebuilt(), report.differences().size());
-    print(out(), report.differences());
-  }
-
-  private void print(StreamRebuild.Report report) {
-    if (json) {
-      JsonOutput.print(out(), report);
-      return;
-    }
-    out()
-        .printf(
-            "rebuilt %d orders from %d stream events (%d invalid skipped) and swapped them in;"
-                + " %d differed from the read model, %d kept (newer than the stream's end), %d"
-                + " kept (not in the stream)%n",
-            report.rebuilt(),
-            report.events(),
-            report.skipped(),
-            report.differences().size(),
-            report.keptNewer(),
-            report.notInStream());
-    print(out(), report.differences());
-  }
-
-  private static void print(PrintWriter out, List<OrderRebuild.Difference> differences) {
+    PrintWriter out = out();
+    out.printf(format, args);
     for (OrderRebuild.Difference d : differences) {
       out.printf(
           "  %s: %s -> %s (%s)%n",

@@ -13,10 +13,7 @@ import orderflow.privacy.AddressCipher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/**
- * {@code producer orders show ORDER_ID}: an order's state, its shipping address in clear (an
- * operator's view, decrypted with the master key of the environment) and its whole story.
- */
+/** {@code producer orders show ORDER_ID}, with the address in clear: an operator's view. */
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
@@ -36,13 +33,9 @@ final class OrdersShowCommand extends OrdersQuery {
                         "no order '" + LogSafe.escape(orderId) + "' in the order read model"));
     if (json) {
       printJson(details.toJson());
-    } else {
-      print(out(), details);
+      return 0;
     }
-    return 0;
-  }
-
-  private static void print(PrintWriter out, OrderDetails details) {
+    PrintWriter out = out();
     OrderState s = details.state();
     out.printf("order     %s%n", LogSafe.escape(s.orderId()));
     out.printf("status    %s%n", s.status());
@@ -89,6 +82,7 @@ final class OrdersShowCommand extends OrdersQuery {
           LogSafe.escape(line.event().metadata().source()));
     }
     out.flush();
+    return 0;
   }
 
   /** A row only when there is something to say, escaped: it may come from a message. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
       CancelCommand.class,
       WatchCommand.class,
       EventsCommand.class,
-      TopologyCommand.class,
+      ProducerCommand.TopologyCommand.class,
       ServeCommand.class,
       OrdersCommand.class,
       CustomersCommand.class,
@@ -26,4 +26,13 @@ import picocli.CommandLine.Command;
       "The load drivers `load` and `saga` are in benchmarks/driver; bin/producer runs them:"
           + " bin/producer load --help, bin/producer saga --help."
     })
-public final class ProducerCommand {}
+public final class ProducerCommand {
+  @Command(
+      name = "topology",
+      mixinStandardHelpOptions = true,
+      versionProvider = ManifestVersion.class,
+      description =
+          "Declares the topology, or compares the broker's with the one the code defines.",
+      subcommands = {TopologyDeclareCommand.class, TopologyVerifyCommand.class})
+  static final class TopologyCommand {}
+}

@@ -5,10 +5,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A long-running command's answer to SIGINT/SIGTERM: once {@link #arm armed}, the JVM's shutdown
- * hook asks the command to stop, then waits at most {@code grace} for it to {@link #close finish},
- * so a signal does not cut its clean-up short (a queue deletion, a last batch, the session's
- * close). Closing also removes the hook. Declare it before the resources it should outlive.
+ * Once armed, SIGINT/SIGTERM asks the command to stop and waits at most {@code grace} for it to
+ * close, so a signal does not cut clean-up short. Declare it before the resources it outlives.
  */
 final class SignalStop implements AutoCloseable {
   private final Thread hook;
@@ -28,7 +26,6 @@ final class SignalStop implements AutoCloseable {
             name);
   }
 
-  /** From here on a signal asks the command to stop. */
   void arm() {
     Runtime.getRuntime().addShutdownHook(hook);
   }
@@ -39,7 +36,7 @@ final class SignalStop implements AutoCloseable {
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
-      // The JVM is already shutting down (we were signalled): the hook is running or has run.
+      // shutting down already: the hook is running or has run
     }
   }
 }

@@ -26,7 +26,6 @@ final class TopologyDeclareCommand extends BrokerCommand {
   @Option(names = "--json", description = "Print what was declared as one JSON object")
   boolean json;
 
-  /** What {@code --json} prints. */
   record Declared(
       String namespace,
       List<ExchangeSpec> exchanges,

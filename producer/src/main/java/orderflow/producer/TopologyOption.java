@@ -2,10 +2,7 @@ package orderflow.producer;
 
 import picocli.CommandLine.Option;
 
-/**
- * {@code --no-declare}, shared by every command that publishes or consumes: accounts without
- * configure permission use the topology an administrator declared.
- */
+/** {@code --no-declare}, for accounts without configure permission. */
 final class TopologyOption {
   @Option(
       names = "--no-declare",
@@ -15,6 +12,6 @@ final class TopologyOption {
   boolean noDeclare;
 
   BrokerSession.TopologySetup setup() {
-    return BrokerSession.TopologySetup.declareUnless(noDeclare);
+    return noDeclare ? BrokerSession.TopologySetup.REQUIRE : BrokerSession.TopologySetup.DECLARE;
   }
 }

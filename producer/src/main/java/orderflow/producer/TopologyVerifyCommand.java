@@ -10,10 +10,7 @@ import orderflow.topology.TopologyVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/**
- * {@code producer topology verify}: reports each difference between the broker and the code's
- * topology. It declares nothing: a missing resource is reported, not created.
- */
+/** {@code producer topology verify}: reports each difference; declares nothing. */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
@@ -26,14 +23,13 @@ import picocli.CommandLine.Option;
           + " `producer topology declare` re-asserts them."
     })
 final class TopologyVerifyCommand extends BrokerCommand {
-  static final String BINDINGS_NOTE =
+  private static final String BINDINGS_NOTE =
       "bindings are not verified (AMQP cannot list them without the management plugin);"
           + " `producer topology declare` re-asserts them";
 
   @Option(names = "--json", description = "Print the result as one JSON object")
   boolean json;
 
-  /** What {@code --json} prints. */
   record Verified(
       String namespace,
       boolean matches,

@@ -33,12 +33,10 @@ final class WatchCommand extends BrokerCommand {
             new SignalStop("producer-watch-stop", stop::countDown, Duration.ofSeconds(2));
         BrokerSession session = BrokerSession.open(spec, broker, "watch", topology.setup())) {
       Channel channel = session.connection().createChannel();
-      // Server-named, exclusive, auto-delete: the broker deletes it when this connection closes,
-      // even if the process is killed.
+      // Exclusive and auto-delete: gone with this connection, even if the process is killed.
       String queue = channel.queueDeclare().getQueue();
       channel.queueBind(queue, session.topology().ordersExchange(), "#");
-      // Auto-ack only because this queue is exclusive and temporary and a watcher is not a
-      // consumer of record: losing a line of display loses no order.
+      // Auto-ack: a watcher is not a consumer of record; a lost line loses no order.
       channel.basicConsume(
           queue,
           true,

@@ -6,12 +6,8 @@ import java.util.Date;
 import java.util.Objects;
 
 /**
- * Where a reader attaches to the stream: the value of the {@code x-stream-offset} consumer
- * argument. {@code first}, {@code last} (the start of the last chunk) and {@code next} (only what
- * is appended from now on) as the broker names them, an offset (a {@code long}), or a time (an AMQP
- * timestamp: the first chunk written at or after that second).
- *
- * <p>Immutable and thread-safe.
+ * Where a reader attaches to the stream: the {@code x-stream-offset} argument, {@code first},
+ * {@code last}, {@code next}, an offset or a time (the first chunk written at or after it).
  */
 public record StreamStart(Object argument) {
   public static final StreamStart FIRST = new StreamStart("first");
@@ -21,17 +17,7 @@ public record StreamStart(Object argument) {
     Objects.requireNonNull(argument, "argument");
   }
 
-  /** The offset just after {@code offset}: where a reader that applied it resumes. */
-  public static StreamStart after(long offset) {
-    return new StreamStart(offset + 1);
-  }
-
-  /**
-   * Parses {@code first}, {@code last}, {@code next}, an offset ({@code 0} or more) or an ISO-8601
-   * instant ({@code 2026-12-02T10:00:00Z}).
-   *
-   * @throws IllegalArgumentException naming what is accepted
-   */
+  /** Also an ISO-8601 instant; anything else is an IllegalArgumentException naming the forms. */
   public static StreamStart parse(String text) {
     String value = text.trim();
     if (value.equals("first") || value.equals("last") || value.equals("next")) {

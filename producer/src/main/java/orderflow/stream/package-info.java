@@ -1,6 +1,2 @@
-/**
- * Reading the events stream (docs/architecture.md section 4.1): where to start ({@link
- * orderflow.stream.StreamStart}) and the walk up to where the stream ended when reading began, or
- * live ({@link orderflow.stream.StreamWalk}).
- */
+/** Reading the events stream: where to start, and the walk to its end or live. */
 package orderflow.stream;

@@ -23,7 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.store.Database;
-import orderflow.store.Migration;
 import orderflow.store.OutboxEntry;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
@@ -44,9 +43,7 @@ class GroupCommitTest {
   @BeforeEach
   void open() throws SQLException {
     database = Database.open(TestDatabases.sqlite(dir));
-    database.migrate(
-        "group",
-        List.of(new Migration(1, "rows", List.of("CREATE TABLE written (n INTEGER PRIMARY KEY)"))));
+    database.migrate("group");
   }
 
   @AfterEach

@@ -37,7 +37,7 @@ class NewOrderTest {
                 + "\"street\":\"Oudegracht 1\",\"postalCode\":\"3511 AA\"}}");
 
     try (Database database = Database.open("jdbc:sqlite:" + dir.resolve("o.db"))) {
-      database.migrate(OrderService.NAME, OrderService.migrations());
+      database.migrate(OrderService.NAME);
       try (Connection connection = database.open()) {
         OrderCreated event = order.toEvent("o-1", CIPHER, connection);
 

@@ -127,8 +127,7 @@ class OrderFoldTest {
 
   @Test
   void causalOrderPutsCausesFirstWhateverTheTimestamps() {
-    List<EventEnvelope> sorted =
-        CausalOrder.sort(List.of(saga.shipped, saga.reserved, saga.created));
+    List<EventEnvelope> sorted = OrderFold.sort(List.of(saga.shipped, saga.reserved, saga.created));
 
     assertEquals(saga.shippedSaga(), sorted);
   }

@@ -80,7 +80,7 @@ class OrdersRebuildFromStreamIT {
     broker.topology(TIERS);
     String db = "jdbc:sqlite:" + dir.resolve("orders.db");
     try (Database database = Database.open(db)) {
-      database.migrate(OrderService.NAME, OrderService.migrations());
+      database.migrate(OrderService.NAME);
     }
     List<List<EventEnvelope>> orders = SagaMix.orders(100);
     try (Channel channel = broker.connection().createChannel()) {

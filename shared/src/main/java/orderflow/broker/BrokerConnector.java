@@ -35,29 +35,19 @@ import orderflow.config.BrokerSettings;
 import orderflow.config.LogSafe;
 
 /**
- * Opens connections with the client's automatic connection and topology recovery, named threads,
- * one-line logging of losses and recoveries ({@link RecoveryLog}), the client's meters tagged with
- * the connection's purpose, and a connection name that says which process owns it (visible in the
- * management UI and {@code rabbitmqctl list_connections}).
- *
- * <p>A broker that goes silent without closing the socket is detected by the client's heartbeat:
- * after two intervals it closes the connection, readiness reports it closed, and recovery starts.
- *
- * <p>This class is thread-safe.
+ * Opens connections with automatic connection and topology recovery, named threads, one-line
+ * logging of losses ({@link RecoveryLog}), the client's meters, and a name saying which process
+ * owns it. A silent broker is found by the heartbeat, which closes the connection. Thread-safe.
  */
 public final class BrokerConnector {
-  /** Requested heartbeat, unless the URI says {@code ?heartbeat=N}: silence found in 10 to 20 s. */
+  /** Unless the URI says {@code ?heartbeat=N}: silence found in 10 to 20 s. */
   public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
 
   public static final int DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
   public static final long DEFAULT_RECOVERY_INTERVAL_MS = 2_000;
 
-  /**
-   * Topology recovery of what was declared on channels still open: the topology is declared on a
-   * short-lived channel, and the client would fail (an error each) repeating those declarations on
-   * the closed channel. They are durable or declared again by their owner; consumers and the
-   * producer's temporary queue live on open channels and are recovered.
-   */
+  // Recovers only what was declared on channels still open: the topology is declared on a
+  // short-lived channel whose declarations are durable or declared again by their owner.
   private static final TopologyRecoveryFilter OPEN_CHANNELS_ONLY =
       new TopologyRecoveryFilter() {
         @Override
@@ -89,10 +79,7 @@ public final class BrokerConnector {
     this(settings, processName, null);
   }
 
-  /**
-   * @param registry where the client's own meters go (prefixed {@code rabbitmq}, tagged {@code
-   *     connection=<purpose>}); null for none
-   */
+  /** {@code registry} gets the client's meters (tag {@code connection}), or null. */
   public BrokerConnector(BrokerSettings settings, String processName, MeterRegistry registry) {
     this.settings = settings;
     this.processName = processName;
@@ -103,19 +90,22 @@ public final class BrokerConnector {
     return settings;
   }
 
-  /**
-   * Opens one connection to one of the nodes; the client shuffles them before every connect and
-   * recovery, so a process whose node died reconnects to another one.
-   *
-   * @throws BrokerUnavailableException with one clear line (nodes, cause) on any failure
-   */
+  /** One connection to one of the nodes; throws BrokerUnavailableException in one line. */
   public Connection connect(String purpose) {
     ConnectionFactory factory = factory(purpose);
     RecoveryLog recoveryLog = new RecoveryLog(settings);
     factory.setExceptionHandler(recoveryLog);
     String where = settings.nodes();
     try {
-      Connection connection = factory.newConnection(addresses(), connectionName(purpose));
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "unknown-host";
+      }
+      String name =
+          processName + "/" + purpose + "@" + host + " pid " + ProcessHandle.current().pid();
+      Connection connection = factory.newConnection(addresses(), name);
       ((Recoverable) connection).addRecoveryListener(recoveryLog);
       return connection;
     } catch (PossibleAuthenticationFailureException e) {
@@ -144,10 +134,8 @@ public final class BrokerConnector {
     factory.setConnectionTimeout(DEFAULT_CONNECTION_TIMEOUT_MS);
     URI uri = settings.uriWithoutUserInfo();
     try {
-      // The credentials are set apart: the client would decode them as US-ASCII, and quote a
-      // password with a raw ':' in its error message. For amqps, setUri would install a
-      // trust-everything manager (logging a SECURITY ALERT): give it the plain URI, then TLS that
-      // verifies chain and host.
+      // Credentials apart: the client decodes them as US-ASCII and may quote them. For amqps,
+      // setUri would trust everything: give it the amqp URI, then TLS verifying chain and host.
       factory.setUri(settings.tls() ? URI.create("amqp" + uri.toString().substring(5)) : uri);
     } catch (GeneralSecurityException | URISyntaxException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
@@ -188,18 +176,13 @@ public final class BrokerConnector {
     return factory;
   }
 
-  /** One address per node of {@code --uri}, in the order given. */
   List<Address> addresses() {
     return settings.uris().stream()
         .map(node -> new Address(node.getHost(), settings.portOf(node)))
         .toList();
   }
 
-  /**
-   * The JVM's own context (its trust store, {@code -Djavax.net.ssl.trustStore}, any client key
-   * store), or one trusting exactly the CA certificates of a PEM file ({@code --tls-ca}); never a
-   * trust-everything manager.
-   */
+  /** The JVM's own context, or one trusting exactly the CAs of {@code --tls-ca}. */
   private static SSLContext sslContext(Path caFile) {
     try {
       if (caFile == null) {
@@ -225,16 +208,6 @@ public final class BrokerConnector {
       throw new IllegalArgumentException(
           "--tls-ca " + caFile + ": not a readable PEM CA certificate (" + e.getMessage() + ")", e);
     }
-  }
-
-  private String connectionName(String purpose) {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown-host";
-    }
-    return processName + "/" + purpose + "@" + host + " pid " + ProcessHandle.current().pid();
   }
 
   private static boolean onOpenChannel(RecordedEntity entity) {

@@ -1,8 +1,6 @@
 package orderflow.broker;
 
-/**
- * The broker could not be reached or refused us. The message names host and port, never a password.
- */
+/** The broker could not be reached or refused us; the message never holds a password. */
 public final class BrokerUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -5,14 +5,11 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
-/** Small operations on channels. This class is stateless and thread-safe. */
+/** Small operations on channels. */
 public final class Channels {
   private Channels() {}
 
-  /**
-   * Closes {@code channel} (null allowed) if it is open; a channel the broker closed meanwhile
-   * holds nothing more, so that failure is ignored.
-   */
+  /** Closes {@code channel} (null allowed) if open; failing because it closed meanwhile is fine. */
   public static void closeQuietly(Channel channel) {
     if (channel == null) {
       return;

@@ -9,15 +9,13 @@ import orderflow.config.Redaction;
 import org.slf4j.Logger;
 
 /**
- * Any failure on one line, for an operator: the message of our own exception in the chain (it
- * carries the context, such as host and port), the broker's own words when it closed the channel or
- * connection ({@code ACCESS_REFUSED - ...}), otherwise the innermost cause's class and message.
- * Passwords masked, control characters escaped, at most 300 characters. Stateless and thread-safe.
+ * Any failure on one line: our own exception's message in the chain, the broker's words when it
+ * closed the channel or connection, else the innermost cause. Passwords masked, control characters
+ * escaped, at most 300 characters.
  */
 public final class FailureLine {
   private FailureLine() {}
 
-  /** The one line for any failure, with every URI's password in the text masked. */
   public static String describe(Throwable failure) {
     return LogSafe.escape(Redaction.redactText(text(failure)), 300);
   }
@@ -26,11 +24,7 @@ public final class FailureLine {
     return LogSafe.escape(settings.withoutSecrets(text(failure)), 300);
   }
 
-  /**
-   * The reply text of the first close the broker initiated among {@code failure} and its causes
-   * (e.g. {@code NOT_FOUND - no exchange 'x' in vhost '/'}); the client reports such a refusal as
-   * an {@code IOException} without a message, the reply in its cause.
-   */
+  /** The reply of the first close the broker initiated in the chain. */
   public static Optional<String> brokerReply(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = next(cause)) {
       if (cause instanceof ShutdownSignalException signal && !signal.isInitiatedByApplication()) {
@@ -69,7 +63,7 @@ public final class FailureLine {
     return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  /** One WARN line; its stack trace too with {@code --verbose}, else at DEBUG. */
+  /** The stack trace at WARN only with {@code --verbose}, else at DEBUG. */
   static void warn(Logger log, String line, Throwable cause, BrokerSettings settings) {
     if (settings.verbose()) {
       log.warn(line, cause);

@@ -9,13 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an operator sees of one connection's failures, through the client's own hooks: one WARN when
- * recovery starts (the cause on one line), one INFO when the connection is back; failed
- * reconnection attempts at DEBUG; anything else the client reports (a consumer that threw, an
- * entity it could not recover) one WARN line. Stack traces only at DEBUG, or at WARN with {@code
- * --verbose}. One instance per connection.
- *
- * <p>Thread-safe: the client calls it on its connection and recovery threads.
+ * One connection's failures for an operator: one WARN when recovery starts, one INFO when back,
+ * retries at DEBUG, anything else the client reports one WARN line; stack traces only at DEBUG or
+ * with {@code --verbose}. Thread-safe.
  */
 final class RecoveryLog extends DefaultExceptionHandler implements RecoveryListener {
   private static final Logger log = LoggerFactory.getLogger(RecoveryLog.class);
@@ -63,7 +59,7 @@ final class RecoveryLog extends DefaultExceptionHandler implements RecoveryListe
         exception);
   }
 
-  /** The connection's loss, which recovery reports in one line. */
+  // Recovery reports the loss in one line.
   @Override
   public void handleUnexpectedConnectionDriverException(Connection connection, Throwable e) {
     log.debug("connection '{}' failed", connection.getClientProvidedName(), e);

@@ -8,10 +8,7 @@ public final class DefaultSubcommand {
 
   private DefaultSubcommand() {}
 
-  /**
-   * {@code args} with {@code name} in front, unless they already start with a subcommand or ask for
-   * the top-level help or version.
-   */
+  /** {@code name} in front, unless args start with a subcommand or the top-level help/version. */
   public static String[] prepend(String name, String[] args) {
     if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
       return args;

@@ -7,15 +7,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import orderflow.envelope.EventCodec;
 
-/**
- * The one route of {@code --json} output: exactly one JSON value on stdout, written with the
- * codec's mapper ({@link EventCodec#mapper()}), so decimals keep their scale and instants are
- * ISO-8601 wherever they are printed.
- */
+/** The one route of {@code --json} output, with the codec's mapper (decimals keep their scale). */
 public final class JsonOutput {
   private JsonOutput() {}
 
-  /** Prints {@code value} as one JSON value on one line and flushes. */
   public static void print(PrintWriter out, Object value) {
     try {
       out.println(EventCodec.mapper().writeValueAsString(value));
@@ -25,9 +20,7 @@ public final class JsonOutput {
     out.flush();
   }
 
-  /**
-   * A streaming JSON writer on {@code out}, for values too large to build first; leaves it open.
-   */
+  /** A streaming writer for values too large to build first; leaves {@code out} open. */
   public static JsonGenerator generator(PrintWriter out) throws IOException {
     return EventCodec.mapper()
         .getFactory()
@@ -35,7 +28,6 @@ public final class JsonOutput {
         .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   }
 
-  /** Writes {@code value} to {@code generator} and flushes it. */
   public static void write(JsonGenerator generator, Object value) {
     try {
       generator.writeObject(value);

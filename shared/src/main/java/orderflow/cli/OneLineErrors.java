@@ -12,10 +12,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * How every program ends on an error: a failed command is one line on stderr, {@code <program>:
- * <what went wrong>} ({@link FailureLine}; the stack trace only with {@code --verbose}), exit
- * {@link #FAILURE}; a usage error, an unknown command included (even followed by {@code --help}),
- * is what is wrong and where help is, exit 2.
+ * A failed command is one line on stderr, {@code <program>: <what went wrong>} (stack trace only
+ * with {@code --verbose}), exit 1; a usage error, unknown commands included, exit 2.
  */
 public final class OneLineErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
   public static final int FAILURE = 1;
@@ -26,7 +24,6 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
     this.program = Objects.requireNonNull(program, "program");
   }
 
-  /** {@code commandLine} reporting errors this way, and refusing what it did not match. */
   public static CommandLine install(CommandLine commandLine, String program) {
     OneLineErrors errors = new OneLineErrors(program);
     return commandLine
@@ -59,20 +56,14 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
   public int handleParseException(ParameterException e, String[] args) {
     CommandLine commandLine = e.getCommandLine();
     PrintWriter err = commandLine.getErr();
-    boolean unknownCommand =
-        e instanceof UnmatchedArgumentException unmatched
-            && !commandLine.getSubcommands().isEmpty()
-            && !unmatched.getUnmatched().isEmpty()
-            && !unmatched.getUnmatched().get(0).startsWith("-");
-    err.println(
-        commandLine
-            .getColorScheme()
-            .errorText(
-                unknownCommand
-                    ? "Unknown command: '"
-                        + ((UnmatchedArgumentException) e).getUnmatched().get(0)
-                        + "'"
-                    : e.getMessage()));
+    String message = e.getMessage();
+    if (e instanceof UnmatchedArgumentException unmatched
+        && !commandLine.getSubcommands().isEmpty()
+        && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      message = "Unknown command: '" + unmatched.getUnmatched().get(0) + "'";
+    }
+    err.println(commandLine.getColorScheme().errorText(message));
     UnmatchedArgumentException.printSuggestions(e, err);
     err.println(
         "Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
@@ -80,13 +71,7 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
     return commandLine.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /**
-   * The one way a command reports a failure: prints {@code <program>: <line>} on {@code err}, its
-   * lines joined and any password redacted, then the stack trace of {@code cause} when {@code
-   * verbose} (and there is a cause).
-   *
-   * @return {@link #FAILURE}, the exit code
-   */
+  /** Prints {@code <program>: <line>}, passwords redacted; returns {@link #FAILURE}. */
   public static int report(
       PrintWriter err, String program, String line, Throwable cause, boolean verbose) {
     err.println(

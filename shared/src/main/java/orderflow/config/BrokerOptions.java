@@ -7,15 +7,11 @@ import java.nio.file.Path;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
-/**
- * The broker options every command shares, with their environment fallbacks. Use as a picocli
- * {@code @Mixin}. Not thread-safe: picocli fills it, then one command reads it.
- */
+/** The broker options every command shares, with their environment fallbacks (picocli mixin). */
 public final class BrokerOptions {
-  /** A URI file holds one line; anything much longer is not the file that was meant. */
-  static final long MAX_FILE_BYTES = 64 * 1024;
+  private static final long MAX_FILE_BYTES = 64 * 1024;
 
-  // No default: uri(...) decides between the flags, the environment and the default.
+  // No default: uri(...) decides between flags, environment and default.
   @Option(
       names = "--uri",
       paramLabel = "URI",
@@ -55,15 +51,10 @@ public final class BrokerOptions {
       description = "Print stack traces with errors, and with lost connections in the log")
   private boolean verbose;
 
-  /**
-   * @throws IllegalArgumentException with a clear message, never quoting a password, when the URI,
-   *     its file or the namespace is bad
-   */
   public BrokerSettings settings() {
     return settings(System::getenv);
   }
 
-  /** {@link #settings()} with the environment given, for tests. */
   public BrokerSettings settings(Function<String, String> env) {
     return BrokerSettings.of(uri(uri, uriFile, env), namespace)
         .withTlsCa(given(tlsCa) ? tlsCa : env.apply(BrokerSettings.TLS_CA_ENV))
@@ -74,11 +65,7 @@ public final class BrokerOptions {
     return verbose;
   }
 
-  /**
-   * The URI among {@code --uri}, {@code --uri-file}, {@code RABBITMQ_URI} and {@code
-   * RABBITMQ_URI_FILE}: a flag beats the environment; two sources at one level are an error rather
-   * than a silent choice. A file keeps the password out of {@code ps} and the environment.
-   */
+  /** A flag beats the environment; two sources at one level are an error, not a silent choice. */
   static String uri(String uriFlag, Path fileFlag, Function<String, String> env) {
     if (given(uriFlag) && fileFlag != null) {
       throw new IllegalArgumentException("give either --uri or --uri-file, not both");
@@ -106,7 +93,7 @@ public final class BrokerOptions {
     return value != null && !value.isBlank();
   }
 
-  /** The file's one line, without trailing whitespace; the file's content is never quoted. */
+  /** The file's one line; its content is never quoted. */
   private static String read(Path file, String source) {
     String text;
     try {

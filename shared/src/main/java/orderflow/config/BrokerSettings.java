@@ -15,17 +15,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Where the broker is and which namespace this process works in. Every check fails with an {@link
- * IllegalArgumentException} whose message never quotes the password and has no cause (commands turn
- * it into a usage error, exit 2). Immutable and thread-safe.
- *
- * @param uris one or more {@code amqp://} or {@code amqps://} URIs, the nodes of one cluster: they
- *     may differ from the first only in host and port, since credentials, vhost, TLS and query are
- *     set once per connection. They may contain credentials: print {@link #redactedUri()}
- * @param namespace prefix of every exchange and queue name, or empty for none
- * @param tlsCa PEM file of the CA certificates an {@code amqps://} broker is verified against, or
- *     null for the JVM trust store
- * @param verbose {@code --verbose}: stack traces with the connection's failures in the log
+ * The broker's nodes (differing only in host and port; print {@link #redactedUri()}), namespace and
+ * TLS CA file. Every check fails with an IllegalArgumentException that never quotes the password.
  */
 public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boolean verbose) {
   public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/%2F";
@@ -33,26 +24,16 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
   public static final String URI_FILE_ENV = "RABBITMQ_URI_FILE";
   public static final String NAMESPACE_ENV = "ORDERS_NAMESPACE";
   public static final String TLS_CA_ENV = "RABBITMQ_TLS_CA";
-  public static final int MAX_PORT = 65_535;
-
-  /** Where to look when a user name or password does not fit in a URI as it is. */
-  public static final String ENCODING_HINT =
+  private static final int MAX_PORT = 65_535;
+  private static final String ENCODING_HINT =
       "percent-encode ':', '@', '/', '%' and spaces in the user name and password"
           + " (%3A, %40, %2F, %25, %20)";
 
-  /**
-   * A comma followed by the next URI's {@code scheme://}: a comma elsewhere, such as in a password,
-   * is part of a URI.
-   */
+  // A comma followed by the next URI's scheme://: any other comma (a password's) is part of a URI.
   private static final Pattern SEPARATOR =
       Pattern.compile("\\s*,\\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)");
 
-  /**
-   * The user name and password of a broker URI, percent-decoded as UTF-8 (the client would decode
-   * them as US-ASCII). Its {@code toString} masks the password.
-   *
-   * @param password null when the URI names a user without a password
-   */
+  /** Percent-decoded as UTF-8 (the client would decode US-ASCII); password may be null. */
   public record UserInfo(String username, String password) {
     @Override
     public String toString() {
@@ -66,14 +47,6 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
 
   public BrokerSettings(URI uri, String namespace) {
     this(List.of(uri), namespace, null, false);
-  }
-
-  public BrokerSettings(URI uri, String namespace, Path tlsCa) {
-    this(List.of(uri), namespace, tlsCa, false);
-  }
-
-  public BrokerSettings(List<URI> uris, String namespace, Path tlsCa) {
-    this(uris, namespace, tlsCa, false);
   }
 
   public BrokerSettings {
@@ -143,10 +116,13 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
         : "query (e.g. ?heartbeat=)";
   }
 
-  /** Settings from one URI or several separated by commas ({@code amqp://n1,amqp://n2}). */
+  /** From one URI or several separated by commas ({@code amqp://n1,amqp://n2}). */
   public static BrokerSettings of(String uris, String namespace) {
     return new BrokerSettings(
-        SEPARATOR.splitAsStream(uris.strip()).map(BrokerSettings::parse).toList(), namespace, null);
+        SEPARATOR.splitAsStream(uris.strip()).map(BrokerSettings::parse).toList(),
+        namespace,
+        null,
+        false);
   }
 
   private static URI parse(String uri) {
@@ -169,21 +145,13 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     }
   }
 
-  /**
-   * Settings from {@code RABBITMQ_URI_FILE} or {@code RABBITMQ_URI}, {@code ORDERS_NAMESPACE} and
-   * {@code RABBITMQ_TLS_CA}, with the defaults.
-   */
+  /** From the environment variables named above, with the defaults. */
   public static BrokerSettings fromEnv(Function<String, String> env) {
     return of(BrokerOptions.uri(null, null, env), env.apply(NAMESPACE_ENV))
         .withTlsCa(env.apply(TLS_CA_ENV));
   }
 
-  /**
-   * These settings verifying TLS against the CA certificates of {@code pemFile} (blank or null: the
-   * JVM trust store).
-   *
-   * @throws IllegalArgumentException when the file cannot be read
-   */
+  /** Verifying TLS against the CAs of {@code pemFile} (blank or null: the JVM trust store). */
   public BrokerSettings withTlsCa(String pemFile) {
     Path path = pemFile == null || pemFile.isBlank() ? null : Path.of(pemFile);
     if (path != null && !Files.isReadable(path)) {
@@ -201,15 +169,10 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     return uris.get(0);
   }
 
-  /** The user name and password, percent-decoded (UTF-8); empty when the URI has none. */
   public Optional<UserInfo> userInfo() {
     return userInfo(uri());
   }
 
-  /**
-   * @throws IllegalArgumentException without quoting any of it, when the user info has more than
-   *     one raw {@code :}
-   */
   static Optional<UserInfo> userInfo(URI uri) {
     String raw = uri.getRawUserInfo();
     if (raw == null) {
@@ -245,32 +208,22 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     return "amqps".equals(uri().getScheme());
   }
 
-  /** The first node's host. */
-  public String host() {
-    return uri().getHost();
-  }
-
-  /** The first node's port. */
   public int port() {
     return portOf(uri());
   }
 
-  /** The port of one of {@link #uris()}, the scheme's default when it names none. */
   public int portOf(URI node) {
     return node.getPort() > 0 ? node.getPort() : tls() ? 5671 : 5672;
   }
 
-  /** Every node as {@code host:port}, comma-separated, for messages. */
   public String nodes() {
     return uris.stream().map(node -> node.getHost() + ":" + portOf(node)).collect(joining(", "));
   }
 
-  /** Every URI with any password replaced by {@code ****}, comma-separated. */
   public String redactedUri() {
     return uris.stream().map(Redaction::redact).collect(joining(","));
   }
 
-  /** {@link Redaction#withoutSecrets} for the credentials of every URI. */
   public String withoutSecrets(String text) {
     String safe = text;
     for (URI node : uris) {

@@ -6,11 +6,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/**
- * Durations as the command lines write them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h},
- * {@code 7d}. The one parser of every duration option (as a picocli converter) and of retry delays.
- * Stateless and thread-safe.
- */
+/** Durations as command lines write them ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 7d}). */
 public final class Durations implements ITypeConverter<Duration> {
   private static final Pattern FORM = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
@@ -23,9 +19,6 @@ public final class Durations implements ITypeConverter<Duration> {
     }
   }
 
-  /**
-   * @throws IllegalArgumentException naming the text and the accepted forms
-   */
   public static Duration parse(String text) {
     Matcher form = FORM.matcher(text.trim());
     if (!form.matches()) {
@@ -40,5 +33,17 @@ public final class Durations implements ITypeConverter<Duration> {
       case "h" -> Duration.ofHours(amount);
       default -> Duration.ofDays(amount);
     };
+  }
+
+  /** The converter of options that must be above zero, such as a timeout. */
+  public static final class Positive implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      Duration duration = new Durations().convert(text);
+      if (duration.isZero()) {
+        throw new TypeConversionException("duration must be positive, was '" + text + "'");
+      }
+      return duration;
+    }
   }
 }

@@ -1,27 +1,19 @@
 package orderflow.config;
 
 /**
- * Makes text from outside (message fields, AMQP properties, rows written from messages) safe on a
- * log line or a terminal: control and format characters, line separators and lone surrogates are
- * escaped ({@code \n}, {@code \r}, {@code \t}, else {@code \}{@code uXXXX}), so a value can neither
- * forge a log line nor move a terminal's cursor, and the text is cut to a bound. A backslash is
- * kept, so escaping twice changes nothing. Stateless and thread-safe.
+ * Makes outside text safe on a log line or terminal: control and format characters, line separators
+ * and lone surrogates escaped ({@code \n}, {@code \}{@code uXXXX}), the text cut to a bound.
  */
 public final class LogSafe {
-  /** Enough for any id or reason of ours; a longer value is cut. */
-  public static final int DEFAULT_MAX_CHARS = 200;
+  private static final int DEFAULT_MAX_CHARS = 200;
 
   private LogSafe() {}
 
-  /** {@link #escape(Object, int)} with {@link #DEFAULT_MAX_CHARS}. */
   public static String escape(Object value) {
     return escape(value, DEFAULT_MAX_CHARS);
   }
 
-  /**
-   * The value's text with every unsafe character escaped, at most {@code maxChars} characters of
-   * it, followed by {@code ...(N more chars)} when it was cut; {@code null} for a null value.
-   */
+  /** At most {@code maxChars} characters, then {@code ...(N more chars)}; "null" for null. */
   public static String escape(Object value, int maxChars) {
     if (maxChars <= 0) {
       throw new IllegalArgumentException("maxChars must be positive, was " + maxChars);
@@ -59,10 +51,6 @@ public final class LogSafe {
     };
   }
 
-  /**
-   * Whether a character is escaped here: a control or format character, a line or paragraph
-   * separator, or a lone surrogate (none can be seen, several move a terminal's cursor).
-   */
   public static boolean unsafe(int codePoint) {
     return switch (Character.getType(codePoint)) {
       case Character.CONTROL,

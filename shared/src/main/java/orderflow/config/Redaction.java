@@ -2,35 +2,24 @@ package orderflow.config;
 
 import java.net.URI;
 
-/**
- * Hides passwords in URIs, and in any text about one, before they reach any output. Stateless and
- * thread-safe.
- */
+/** Hides passwords in URIs, and in any text about one, before they reach any output. */
 public final class Redaction {
   static final String MASK = "****";
 
   private Redaction() {}
 
-  /** The URI with its password replaced by {@code ****}, the user name kept. */
   public static String redact(URI uri) {
     return redactText(uri.toString());
   }
 
-  /**
-   * Redacts every {@code scheme://user:password@} occurrence inside free text. The password runs to
-   * the last {@code @} of the line, since a raw {@code :}, {@code @}, {@code /} or space may be
-   * part of it: this can hide more than the password, never less.
-   */
+  /** Masks each {@code scheme://user:password@}; the password runs to the line's last {@code @}. */
   public static String redactText(String text) {
     return text == null
         ? null
         : text.replaceAll("(\\w+://[^:/@\\s]+):[^\\r\\n]*@", "$1:" + MASK + "@");
   }
 
-  /**
-   * {@link #redactText} of {@code text}, with this URI's raw user info and its password, raw or
-   * decoded, masked wherever they occur: for messages of libraries that quote them in any form.
-   */
+  /** Also masks this URI's user info and password, raw or decoded, wherever they occur. */
   public static String withoutSecrets(String text, URI uri) {
     if (text == null) {
       return null;

@@ -1,6 +1,2 @@
-/**
- * Settings shared by every process (broker URI, namespace, and their environment fallbacks), and
- * the helpers that keep output safe: {@link orderflow.config.Redaction} for secrets, {@link
- * orderflow.config.LogSafe} for text that came from a message.
- */
+/** Broker settings shared by every process, and keeping output safe (secrets, message text). */
 package orderflow.config;

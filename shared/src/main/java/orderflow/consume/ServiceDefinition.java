@@ -4,21 +4,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import orderflow.envelope.EventType;
-import orderflow.store.Migration;
 
 /**
  * What a consumer service is: its name (its inbox, its dead letters' {@code x-consumer}, its
- * threads and metrics), its work queue (the base name, see {@link orderflow.topology.Topology}),
- * its schema, a handler per event type it accepts, the definitions it runs beside itself on the
- * same database and outbox publisher (e.g. inventory's legacy {@code order_events} bridge), and the
- * work queue whose retry and dead-letter queues take its failures (its own, unless it consumes a
- * queue that has none). An event of another type on its queue is a permanent failure. How it runs
- * is {@link orderflow.consume.engine.ConsumerSettings}.
+ * threads and metrics, its schema in {@code db/migration/<dialect>/<name>/} beside the runtime's
+ * inbox and outbox), its work queue (the base name, see {@link orderflow.topology.Topology}), a
+ * handler per event type it accepts, the definitions it runs beside itself on the same database and
+ * outbox publisher (e.g. inventory's legacy {@code order_events} bridge, whose inbox rows are the
+ * runtime's), and the work queue whose retry and dead-letter queues take its failures (its own,
+ * unless it consumes a queue that has none). An event of another type on its queue is a permanent
+ * failure. How it runs is {@link orderflow.consume.engine.ConsumerSettings}.
  */
 public record ServiceDefinition(
     String name,
     String workQueue,
-    List<Migration> migrations,
     Map<EventType, EventHandler> handlers,
     List<ServiceDefinition> ingresses,
     String failureQueue) {
@@ -26,7 +25,6 @@ public record ServiceDefinition(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(workQueue, "workQueue");
     Objects.requireNonNull(failureQueue, "failureQueue");
-    migrations = List.copyOf(migrations);
     handlers = Map.copyOf(handlers);
     ingresses = List.copyOf(ingresses);
     if (handlers.isEmpty()) {
@@ -38,9 +36,8 @@ public record ServiceDefinition(
   public ServiceDefinition(
       String name,
       String workQueue,
-      List<Migration> migrations,
       Map<EventType, EventHandler> handlers,
       List<ServiceDefinition> ingresses) {
-    this(name, workQueue, migrations, handlers, ingresses, workQueue);
+    this(name, workQueue, handlers, ingresses, workQueue);
   }
 }

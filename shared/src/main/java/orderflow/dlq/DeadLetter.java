@@ -7,7 +7,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Date;
@@ -19,22 +18,9 @@ import java.util.TreeMap;
 import orderflow.deadletter.DeadLetterHeaders;
 
 /**
- * One message of a dead-letter queue and the failure its headers describe: our failure headers
- * ({@link DeadLetterHeaders}) when present, else the broker's {@code x-death} family (a message
- * dead-lettered at the work queue's delivery limit). Fields the message does not carry are null.
- *
- * <p>A letter is known by its body ({@link LetterBody}); {@code messageId} and {@code typeProperty}
- * keep what the AMQP properties said, so a disagreement shows. Jackson writes the components in
- * order; the {@link Summary} view leaves out the headers and the body.
- *
- * <p>Immutable, so thread-safe.
- *
- * @param eventId the body's eventId, or {@code sha256-<32 hex digits>} of a body without one
- * @param eventType the body's eventType, else the {@code type} property
- * @param reason our {@code x-failure-reason}, or the broker's {@code x-first-death-reason}
- * @param attempts failed deliveries (ours), or the broker's {@code x-delivery-count}
- * @param headers every header as a JSON-friendly value, sorted by name
- * @param body the body as printable text, whole or cut (see {@link LetterBody})
+ * One dead letter and the failure its headers describe: ours ({@link DeadLetterHeaders}), else the
+ * broker's {@code x-death} family. Known by its body ({@link LetterBody}); the {@link Summary} view
+ * leaves out headers and body.
  */
 public record DeadLetter(
     String eventId,
@@ -57,10 +43,8 @@ public record DeadLetter(
     @JsonView(Whole.class) int bodyBytes,
     @JsonView(Whole.class) boolean bodyTruncated) {
 
-  /** Jackson view: every field. */
   public interface Whole {}
 
-  /** Jackson view: without headers and body, as replay and purge report letters. */
   public interface Summary {}
 
   public DeadLetter {
@@ -108,9 +92,6 @@ public record DeadLetter(
         content.truncated());
   }
 
-  /**
-   * The {@code x-death} entry naming {@code x-first-death-queue}, else the first; empty if none.
-   */
   private static Map<?, ?> firstDeath(Map<String, Object> headers) {
     if (!(headers.get("x-death") instanceof List<?> deaths) || deaths.isEmpty()) {
       return Map.of();
@@ -148,7 +129,6 @@ public record DeadLetter(
     }
   }
 
-  /** A header value as a JSON-friendly value: long strings as text, timestamps as ISO-8601. */
   private static Object plain(Object value) {
     if (value instanceof LongString || value instanceof Date) {
       return value instanceof Date date ? date.toInstant().toString() : value.toString();
@@ -157,9 +137,7 @@ public record DeadLetter(
       return Base64.getEncoder().encodeToString(bytes);
     }
     if (value instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>();
-      list.forEach(item -> copy.add(plain(item)));
-      return copy;
+      return list.stream().map(DeadLetter::plain).toList();
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();

@@ -23,26 +23,17 @@ import orderflow.topology.Topology;
 import orderflow.trace.Tracing;
 
 /**
- * The dead-letter queue of one work queue ({@code <queue>.dlq}): list, show, replay and purge.
- *
- * <p>Every operation goes through a {@link DeadLetterScan}: it holds the letters it reads, acts on
- * those the filter matches and returns the others; one operation per queue at a time. A replay
- * removes a letter only after the broker confirmed its republish, so a replay interrupted at any
- * point loses nothing: at worst the event is both back in the work queue and still in the DLQ, and
- * the consumer's inbox absorbs the second copy.
- *
- * <p>Not thread-safe; the connection is the caller's (not closed here).
+ * List, show, replay and purge the dead-letter queue of one work queue, one operation at a time
+ * ({@link DeadLetterScan}). A replay removes a letter only after the broker confirmed its
+ * republish: an interrupted replay loses nothing, at worst the inbox absorbs a second copy.
  */
 public final class DeadLetterQueue {
-  /** The most dead letters one operation examines. */
   public static final int DEFAULT_MAX_SCAN = 10_000;
-
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
 
   /** Body characters kept per letter in listings and results; {@code show} keeps the whole body. */
   public static final int LISTED_BODY_CHARS = 2000;
 
-  /** Another {@code dlq} operation holds the queue; trying again later will work. */
   public static final class Busy extends IOException {
     private static final long serialVersionUID = 1L;
 
@@ -61,10 +52,6 @@ public final class DeadLetterQueue {
   private final Duration lockWait;
   private Consumer<DeadLetter> afterConfirmHook = letter -> {};
 
-  /**
-   * @param tracing makes each replay a PRODUCER span, the child of the trace context the dead
-   *     letter carries, whose own context the replayed message carries on
-   */
   public DeadLetterQueue(
       Connection connection, Topology topology, String workQueue, Tracing tracing) {
     this(connection, topology, workQueue, tracing, DEFAULT_LOCK_WAIT);
@@ -83,31 +70,21 @@ public final class DeadLetterQueue {
     this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
   }
 
-  /** The queue's name on the broker, e.g. {@code inventory.dlq}. */
   public String queueName() {
     return topology.deadLetterQueue(workQueue);
   }
 
-  /** The matching dead letters, oldest first, all left in the queue; bodies cut. */
   public List<DeadLetter> list(FilterOptions filter) throws IOException, InterruptedException {
     List<DeadLetter> found = new ArrayList<>();
     list(filter, found::add);
     return found;
   }
 
-  /**
-   * Hands each matching dead letter to {@code each} as it is read, oldest first, leaving all in the
-   * queue. One body in memory at a time, cut to {@link #LISTED_BODY_CHARS}.
-   *
-   * @return how many letters matched
-   * @throws Busy when another dlq operation holds the queue
-   */
   public int list(FilterOptions filter, Consumer<DeadLetter> each)
       throws IOException, InterruptedException {
     return scan(filter, (scan, message, letter) -> each.accept(letter)).matched();
   }
 
-  /** The dead letter of this {@link DeadLetter#eventId()}, with its whole body; left in place. */
   public Optional<DeadLetter> show(String eventId) throws IOException, InterruptedException {
     List<DeadLetter> found = new ArrayList<>(1);
     FilterOptions filter = FilterOptions.eventId(eventId);
@@ -119,15 +96,6 @@ public final class DeadLetterQueue {
     return found.stream().findFirst();
   }
 
-  /**
-   * Republishes each matching dead letter to its original exchange and routing key (persistent,
-   * same properties and body, failure headers dropped, {@code x-replayed-at} set, {@code
-   * x-replay-count} incremented, its {@code traceparent} kept or continued by the replay's span),
-   * and removes it once the broker confirmed; an unconfirmed one stays, reported as failed.
-   *
-   * @throws IOException if the channel fails mid-way: letters replayed are gone from the DLQ, the
-   *     one in progress may be in both queues, the others are untouched
-   */
   public DlqCommand.Replay replay(FilterOptions filter, boolean dryRun)
       throws IOException, InterruptedException {
     List<DeadLetter> replayed = new ArrayList<>();
@@ -158,7 +126,6 @@ public final class DeadLetterQueue {
     }
   }
 
-  /** Removes the matching dead letters for good; the others stay. */
   public DlqCommand.Purge purge(FilterOptions filter, boolean dryRun)
       throws IOException, InterruptedException {
     List<DeadLetter> purged = new ArrayList<>();
@@ -174,12 +141,10 @@ public final class DeadLetterQueue {
     return new DlqCommand.Purge(dryRun, scanned.taken(), purged);
   }
 
-  /** Test hook: runs after a replay's confirm arrived and before the dead letter is removed. */
   void afterConfirmHook(Consumer<DeadLetter> hook) {
     this.afterConfirmHook = Objects.requireNonNull(hook, "hook");
   }
 
-  @FunctionalInterface
   private interface Action {
     void apply(DeadLetterScan scan, GetResponse message, DeadLetter letter)
         throws IOException, InterruptedException;
@@ -187,7 +152,6 @@ public final class DeadLetterQueue {
 
   private record Scanned(int taken, int matched) {}
 
-  /** Applies {@code action} to each matching letter, up to the filter's limit. */
   private Scanned scan(FilterOptions filter, Action action)
       throws IOException, InterruptedException {
     try (DeadLetterScan scan =
@@ -210,7 +174,6 @@ public final class DeadLetterQueue {
     AMQP.BasicProperties original = message.getProps();
     Map<String, Object> headers =
         new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
-    // Drop what described the failure: ours, and the broker's dead-lettering.
     headers.keySet().removeAll(DeadLetterHeaders.FAILURE_HEADERS);
     headers
         .keySet()
@@ -220,7 +183,6 @@ public final class DeadLetterQueue {
     headers.put(DeadLetterHeaders.REPLAYED_AT, Instant.now().toString());
     AMQP.BasicProperties properties =
         original.builder().headers(headers).deliveryMode(EventMessages.PERSISTENT).build();
-    // Without a recorded origin, straight back to the work queue.
     boolean knownOrigin = letter.originalExchange() != null && letter.originalRoutingKey() != null;
     return new OutgoingMessage(
         knownOrigin ? letter.originalExchange() : "",

@@ -30,10 +30,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dlq list | show | replay | purge}, which each consumer service mounts for its own work
- * queue: {@code addSubcommand("dlq", new DlqCommand("inventory", "consumer-inventory"))}. Exit 0 on
- * success, 2 on a usage error (no subcommand, bad filters), 1 on any other failure with one line on
- * stderr. Everything printed from a message is escaped, so it cannot drive the terminal.
+ * {@code dlq list | show | replay | purge} for one service's work queue. Exit 0, 2 on a usage
+ * error, 1 on any other failure with one line on stderr; everything printed from a message is
+ * escaped.
  */
 @Command(
     name = "dlq",
@@ -42,14 +41,11 @@ import picocli.CommandLine.Spec;
 public final class DlqCommand {
   private static final String JSON = "Print one JSON value on stdout";
 
-  /** What {@code replay} did, or with {@code dryRun} would do. */
   public record Replay(
       boolean dryRun, int scanned, List<DeadLetter> replayed, List<Failure> failed) {}
 
-  /** A dead letter left in the DLQ because its republish was not confirmed, and why. */
   public record Failure(@JsonUnwrapped DeadLetter letter, String outcome) {}
 
-  /** What {@code purge} removed, or with {@code dryRun} would remove. */
   public record Purge(boolean dryRun, int scanned, List<DeadLetter> purged) {}
 
   @Spec CommandSpec spec;
@@ -57,10 +53,6 @@ public final class DlqCommand {
   private final String workQueue;
   private final String processName;
 
-  /**
-   * @param workQueue the work queue's base name, e.g. {@code inventory}
-   * @param processName names the connection and prefixes error lines
-   */
   public DlqCommand(String workQueue, String processName) {
     this.workQueue = Objects.requireNonNull(workQueue, "workQueue");
     this.processName = Objects.requireNonNull(processName, "processName");
@@ -86,7 +78,6 @@ public final class DlqCommand {
         null,
         (queue, out) -> {
           if (json) {
-            // Written as each letter is read: the array never has to fit in memory.
             try (JsonGenerator array = JsonOutput.generator(out)) {
               array.writeStartArray();
               queue.list(filter, letter -> JsonOutput.write(array, letter));
@@ -226,10 +217,6 @@ public final class DlqCommand {
         });
   }
 
-  /**
-   * eventId, type, order, reason, attempts and failure time on one line, then the {@code
-   * message_id} and {@code type} properties where they disagree with the body.
-   */
   static String summary(DeadLetter letter) {
     String line =
         String.format(
@@ -249,12 +236,10 @@ public final class DlqCommand {
     return line;
   }
 
-  @FunctionalInterface
   private interface Operation {
     int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException;
   }
 
-  /** Validates before connecting, runs {@code operation} on one connection, maps failures. */
   private int run(
       String name,
       BrokerOptions broker,
@@ -295,7 +280,6 @@ public final class DlqCommand {
     return spec.subcommands().get(name).getErr();
   }
 
-  /** Replay and purge results as JSON, each letter without its headers and body. */
   private static void printSummaries(PrintWriter out, Object result) throws IOException {
     out.println(
         EventCodec.mapper().writerWithView(DeadLetter.Summary.class).writeValueAsString(result));

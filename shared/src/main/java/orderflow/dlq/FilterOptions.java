@@ -4,11 +4,7 @@ import java.time.Instant;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
-/**
- * Which dead letters an operation takes: the options of {@code dlq list}, {@code replay} and {@code
- * purge} (a picocli mixin). An option left out matches everything. Not thread-safe: picocli fills
- * it, then one operation reads it.
- */
+/** Which dead letters an operation takes (a picocli mixin); an option left out matches all. */
 public final class FilterOptions {
   @Option(names = "--type", paramLabel = "TYPE", description = "Only this event type")
   String type;
@@ -34,21 +30,16 @@ public final class FilterOptions {
   @Option(names = "--limit", paramLabel = "N", description = "At most N dead letters")
   Integer limit;
 
-  /** Every dead letter. */
   public static FilterOptions all() {
     return new FilterOptions();
   }
 
-  /** The dead letter whose {@link DeadLetter#eventId()} is {@code eventId}. */
   public static FilterOptions eventId(String eventId) {
     FilterOptions filter = new FilterOptions();
     filter.eventId = eventId;
     return filter;
   }
 
-  /**
-   * @throws IllegalArgumentException when the options contradict each other
-   */
   void validate() {
     if (limit != null && limit <= 0) {
       throw new IllegalArgumentException("--limit must be positive, was " + limit);
@@ -68,7 +59,6 @@ public final class FilterOptions {
         && (until == null || (at != null && at.isBefore(until)));
   }
 
-  /** True once {@code taken} letters have been taken and the limit says stop. */
   boolean limitReached(int taken) {
     return limit != null && taken >= limit;
   }

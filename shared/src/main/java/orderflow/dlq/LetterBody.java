@@ -19,19 +19,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The one reading of a dead letter's body: who it is and its printable text. The body, not the AMQP
- * properties (which the publisher chose freely), names the letter: its {@code eventId} and {@code
- * eventType} (a version 1 body's {@code type}), and its order ({@code metadata.correlationId}, else
- * {@code payload.orderId}, else {@code data.order_id}). A body without a usable eventId gets {@code
- * sha256-} and the first 32 hex digits of its SHA-256, the same for the same bytes. The text is
- * UTF-8 when the bytes shown are, else Base64, either way at most {@code maxChars} characters; the
- * body is parsed as a stream and only the bytes shown are decoded, so a 20 MB body never becomes a
- * 20 MB string.
- *
- * @param orderId null when none is usable
- * @param encoding {@code utf-8} or {@code base64}
- * @param bytes the body's full length
- * @param truncated true when {@code text} covers only the start of the body
+ * A dead letter's identity and printable text, read from its body (not the AMQP properties): its
+ * eventId (else {@code sha256-} and 32 hex digits of the body), type and order. The body is parsed
+ * as a stream and only the bytes shown are decoded, UTF-8 or else Base64.
  */
 record LetterBody(
     String eventId,
@@ -42,10 +32,7 @@ record LetterBody(
     int bytes,
     boolean truncated) {
   static final int WHOLE = Integer.MAX_VALUE;
-
-  /** Longer ids, or ids with spaces or control characters, are not taken from the body. */
   static final int MAX_ID_CHARS = 128;
-
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> TOP_LEVEL = Set.of("eventId", "eventType", "type");
   private static final Map<String, String> NESTED =
@@ -72,10 +59,6 @@ record LetterBody(
     return new LetterBody(eventId, type, orderId, text, "base64", body.length, shown < body.length);
   }
 
-  /**
-   * The identifying strings of a body that is one JSON object, keyed by path ({@code
-   * payload.orderId}); empty otherwise. Streaming: other values are skipped, never built.
-   */
   private static Map<String, String> ids(byte[] body) {
     Map<String, String> found = new HashMap<>();
     try (JsonParser parser = JSON.createParser(body)) {
@@ -122,10 +105,6 @@ record LetterBody(
     }
   }
 
-  /**
-   * The text of the body's first bytes, more than {@code maxChars} characters when there are more,
-   * or null when they are not UTF-8 (a sequence cut by the end of those bytes is not an error).
-   */
   private static String utf8(byte[] body, int maxChars) {
     int length = (int) Math.min(body.length, 4L * maxChars + 8);
     CharBuffer text = CharBuffer.allocate(length);

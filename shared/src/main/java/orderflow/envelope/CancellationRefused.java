@@ -1,9 +1,6 @@
 package orderflow.envelope;
 
-/**
- * A cancellation came too late: the order had already shipped (or already failed), and stays as it
- * was. A business outcome, not a failure.
- */
+/** A cancellation came too late (shipped or failed already): a business outcome. */
 public record CancellationRefused(String orderId, String reason) implements EventPayload {
   public CancellationRefused {
     Require.id(orderId, "orderId");

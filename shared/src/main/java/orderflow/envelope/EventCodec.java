@@ -1,41 +1,33 @@
 package orderflow.envelope;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import orderflow.config.LogSafe;
 
 /**
- * Encodes envelopes to UTF-8 JSON and decodes bytes into validated envelopes of the current version
- * of their type ({@link EventType#version}). Version 1 messages (the seed's {@code {"type","data"}}
- * format) and version 2 {@code OrderCreated} are upcast on the way in.
- *
- * <p>This class is thread-safe.
+ * Encodes envelopes to UTF-8 JSON and decodes bytes into validated envelopes of the current
+ * version, upcasting version 1 messages and version 2 {@code OrderCreated}. Thread-safe.
  */
 public final class EventCodec {
-  /** Bodies larger than this are rejected unless a codec is built with another limit. */
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-
-  /** An order with one line encodes to about 400 bytes. */
-  private static final int ENCODE_BUFFER_BYTES = 512;
-
-  /** How much of a bad value an error message quotes. */
   private static final int QUOTED_CHARS = 64;
 
   private static final ObjectMapper MAPPER =
@@ -47,16 +39,11 @@ public final class EventCodec {
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          // Keep a decimal's scale through JSON trees: 10.00 stays 10.00, never 1E+1.
+          // 10.00 stays 10.00 through JSON trees, never 1E+1.
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
-  // Writes a payload inside the envelope's generator; flushing there would only copy bytes early.
-  private static final ObjectWriter PAYLOAD_WRITER =
-      MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
-
   private final int maxBodyBytes;
-  private final LegacyUpcaster upcaster = new LegacyUpcaster();
 
   public EventCodec() {
     this(DEFAULT_MAX_BODY_BYTES);
@@ -69,49 +56,18 @@ public final class EventCodec {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** The shared, configured mapper, for code that must write JSON the same way. */
   public static ObjectMapper mapper() {
     return MAPPER;
   }
 
-  /**
-   * Writes the envelope as UTF-8 JSON, streaming: the same fields in the same order as a tree of
-   * the envelope would give, and decimals with their scale (10.00 stays 10.00).
-   */
   public byte[] encode(EventEnvelope event) {
-    // Streaming instead of building an ObjectNode tree: encoding is on every publish's path.
-    ByteArrayBuilder buffer = new ByteArrayBuilder(ENCODE_BUFFER_BYTES);
-    try (JsonGenerator json = MAPPER.createGenerator(buffer)) {
-      json.writeStartObject();
-      json.writeStringField("eventId", event.eventId().toString());
-      json.writeStringField("eventType", event.eventType().wireName());
-      json.writeStringField("timestamp", event.timestamp().toString());
-      json.writeFieldName("payload");
-      PAYLOAD_WRITER.writeValue(json, event.payload());
-      EventMetadata metadata = event.metadata();
-      json.writeObjectFieldStart("metadata");
-      json.writeStringField("source", metadata.source());
-      json.writeStringField("version", metadata.version());
-      json.writeStringField("correlationId", metadata.correlationId());
-      if (metadata.causationId() == null) {
-        json.writeNullField("causationId");
-      } else {
-        json.writeStringField("causationId", metadata.causationId());
-      }
-      json.writeEndObject();
-      json.writeEndObject();
-    } catch (IOException e) {
+    try {
+      return MAPPER.writeValueAsBytes(event);
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + event.eventId(), e);
     }
-    return buffer.toByteArray();
   }
 
-  /**
-   * Decodes and validates a message body.
-   *
-   * @throws InvalidEventException naming the field and the reason when the body can never be
-   *     processed
-   */
   public EventEnvelope decode(byte[] body) {
     if (body == null || body.length == 0) {
       throw new InvalidEventException("body", "is empty");
@@ -123,15 +79,14 @@ public final class EventCodec {
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
-    } catch (IOException | NumberFormatException e) {
-      // NumberFormatException: a decimal whose exponent does not fit, e.g. 1e9999999999.
+    } catch (IOException | NumberFormatException e) { // NumberFormatException: 1e9999999999
       throw new InvalidEventException("body", "malformed JSON: " + firstLine(e.getMessage()), e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidEventException("body", "must be a JSON object");
     }
     if (!root.has("eventType") && root.has("type") && root.has("data")) {
-      return upcaster.upcast(root);
+      return upcastVersion1(root);
     }
     return decodeCurrent(root);
   }
@@ -165,8 +120,9 @@ public final class EventCodec {
       throw new InvalidEventException("metadata", e.getMessage(), e);
     }
     JsonNode payloadNode = object(root, "payload");
-    if (!type.version().equals(version)) {
-      payloadNode = OrderCreatedUpcaster.fromVersion2(payloadNode);
+    if (!type.version().equals(version) && payloadNode.has("shippingAddress")) {
+      // Version 2 of OrderCreated is version 3 without an address; one it carried meant nothing.
+      payloadNode = ((ObjectNode) payloadNode).deepCopy().without("shippingAddress");
     }
     EventPayload payload = payload(payloadNode, type);
     return new EventEnvelope(eventId, type, timestamp, payload, metadata);
@@ -222,8 +178,7 @@ public final class EventCodec {
   private static UUID uuid(String value, String path) {
     try {
       return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      // Not chained: the cause's message is the raw value, which a stack trace would print whole.
+    } catch (IllegalArgumentException e) { // not chained: its message is the whole raw value
       throw new InvalidEventException(path, "must be a UUID, was '" + quoted(value) + "'");
     }
   }
@@ -237,16 +192,64 @@ public final class EventCodec {
     }
   }
 
-  /** A value from the message, as an error message may quote it: escaped and short. */
   static String quoted(String value) {
     return LogSafe.escape(value, QUOTED_CHARS);
   }
 
   private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
+    return message == null ? "unreadable" : message.split("\n", 2)[0];
+  }
+
+  /**
+   * A version 1 {@code OrderCreated} ({@code {"type","data"}}): one item, no price, total zero. Its
+   * eventId derives from the order id, so the inbox absorbs a repeat.
+   */
+  private static EventEnvelope upcastVersion1(JsonNode root) {
+    String type = text(root, "type");
+    if (!EventType.ORDER_CREATED.wireName().equals(type)) {
+      throw new InvalidEventException(
+          "type",
+          "unknown version 1 event type '" + quoted(type) + "' (only OrderCreated is upcast)");
     }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    JsonNode data = object(root, "data");
+    String orderId = text(data, "order_id", "data.order_id");
+    String customerId = scalarText(data, "user_id");
+    String productId = scalarText(data, "product_id");
+    JsonNode quantity = data.get("quantity");
+    if (quantity == null || !quantity.isIntegralNumber() || !quantity.canConvertToInt()) {
+      throw new InvalidEventException("data.quantity", "must be an integer");
+    }
+    OrderCreated payload;
+    try {
+      payload =
+          new OrderCreated(
+              orderId,
+              customerId,
+              List.of(new OrderItem(productId, quantity.intValue(), null)),
+              BigDecimal.ZERO);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEventException("data", e.getMessage(), e);
+    }
+    UUID eventId =
+        UUID.nameUUIDFromBytes(("v1:OrderCreated:" + orderId).getBytes(StandardCharsets.UTF_8));
+    return new EventEnvelope(
+        eventId,
+        EventType.ORDER_CREATED,
+        Instant.now(),
+        payload,
+        new EventMetadata(
+            "legacy-order-service", EventType.ORDER_CREATED.version(), orderId, null));
+  }
+
+  /** The seed sends ids as strings or numbers ({@code user_id: 12345}). */
+  private static String scalarText(JsonNode data, String name) {
+    JsonNode node = data.get(name);
+    if (node == null || node.isNull()) {
+      throw new InvalidEventException("data." + name, "is missing");
+    }
+    if (!(node.isTextual() || node.isIntegralNumber()) || node.asText().isBlank()) {
+      throw new InvalidEventException("data." + name, "must be a string or an integer");
+    }
+    return node.asText();
   }
 }

@@ -1,20 +1,19 @@
 package orderflow.envelope;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One immutable domain event as it travels on the wire (docs/architecture.md section 3).
- *
- * @param eventId unique id; also the AMQP {@code message_id} and the inbox key
- * @param timestamp when the event was created, millisecond precision
+ * One immutable domain event as it travels; {@code eventId} is also the message id and inbox key.
  */
 public record EventEnvelope(
     UUID eventId,
-    EventType eventType,
-    Instant timestamp,
+    @JsonSerialize(using = ToStringSerializer.class) EventType eventType,
+    @JsonSerialize(using = ToStringSerializer.class) Instant timestamp,
     EventPayload payload,
     EventMetadata metadata) {
 
@@ -31,7 +30,6 @@ public record EventEnvelope(
     timestamp = timestamp.truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** The first event of a saga: its correlation id is the order's id, it has no cause. */
   public static EventEnvelope first(EventPayload payload, String source) {
     return new EventEnvelope(
         EventIds.next(),
@@ -41,7 +39,6 @@ public record EventEnvelope(
         new EventMetadata(source, EventType.of(payload).version(), payload.orderId(), null));
   }
 
-  /** An event caused by {@code cause}: same correlation id, causation id = the cause's eventId. */
   public static EventEnvelope causedBy(EventEnvelope cause, EventPayload payload, String source) {
     return new EventEnvelope(
         EventIds.next(),

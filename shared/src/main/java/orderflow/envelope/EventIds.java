@@ -4,13 +4,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * New event ids: version 7 UUIDs (RFC 9562), the creation time in milliseconds followed by 74
- * random bits. Ids made later sort later, so the inbox's and outbox's indexes grow at their right
- * edge instead of taking each insert at a random page; and no thread queues on {@code
- * SecureRandom}'s lock, which {@link UUID#randomUUID} takes for every id. An event id needs to be
- * unique, not secret: two ids collide only if made in the same millisecond with the same 74 bits.
- *
- * <p>Thread-safe.
+ * New event ids: version 7 UUIDs (RFC 9562), so later ids sort later (indexes grow at their right
+ * edge) and no thread waits on {@code SecureRandom}'s lock. Unique, not secret.
  */
 public final class EventIds {
   private EventIds() {}

@@ -1,10 +1,6 @@
 package orderflow.envelope;
 
-/**
- * Who emitted an event and where it sits in the saga: {@code correlationId} is the order's id for
- * the whole saga, {@code causationId} the eventId of the event that caused this one (null for the
- * first).
- */
+/** {@code correlationId}: the saga's order id; {@code causationId}: the causing event, or null. */
 public record EventMetadata(
     String source, String version, String correlationId, String causationId) {
   public EventMetadata {

@@ -1,8 +1,6 @@
 package orderflow.envelope;
 
-/**
- * The body of a domain event. Every implementation is an immutable record validated on creation.
- */
+/** The body of a domain event: an immutable record validated on creation. */
 public sealed interface EventPayload
     permits OrderCreated,
         InventoryReserved,
@@ -15,9 +13,5 @@ public sealed interface EventPayload
         InventoryReleased,
         CustomerDataErased {
 
-  /**
-   * The order this event belongs to; it is also the saga's correlation id ({@link
-   * CustomerDataErased}: the erasure's id).
-   */
   String orderId();
 }

@@ -3,13 +3,7 @@ package orderflow.envelope;
 import java.util.Arrays;
 import java.util.Optional;
 
-/**
- * The domain events of the order saga, each with its routing key, payload type and the version this
- * code writes (docs/architecture.md section 3): {@code OrderCreated} is at version 3 (an optional
- * shipping address), every other type at version 2. The forward steps come first, then the backward
- * ones (cancellation, failed shipment, compensation), then the erasure of a customer's personal
- * data.
- */
+/** The saga's event types, each with routing key, payload type and the version this code writes. */
 public enum EventType {
   ORDER_CREATED("OrderCreated", "order.created", OrderCreated.class, "3"),
   INVENTORY_RESERVED("InventoryReserved", "inventory.reserved", InventoryReserved.class, "2"),
@@ -29,30 +23,21 @@ public enum EventType {
   private final String version;
 
   EventType(
-      String wireName,
-      String routingKey,
-      Class<? extends EventPayload> payloadType,
-      String version) {
+      String wireName, String routingKey, Class<? extends EventPayload> type, String version) {
     this.wireName = wireName;
     this.routingKey = routingKey;
-    this.payloadType = payloadType;
+    this.payloadType = type;
     this.version = version;
   }
 
-  /** The version this code writes in {@code metadata.version} and {@code x-event-version}. */
   public String version() {
     return version;
   }
 
-  /**
-   * True if the codec reads {@code candidate} of this type: the current version, or an older one an
-   * upcaster turns into it (version 2 of {@code OrderCreated}).
-   */
   public boolean reads(String candidate) {
     return version.equals(candidate) || (this == ORDER_CREATED && "2".equals(candidate));
   }
 
-  /** The name carried in {@code eventType} and in the AMQP {@code type} property. */
   public String wireName() {
     return wireName;
   }

@@ -2,10 +2,7 @@ package orderflow.envelope;
 
 import java.util.List;
 
-/**
- * A reservation was given back: its items are available again (compensation for a cancelled or
- * failed shipment). Emitted once per reservation; a repeated release emits it again unchanged.
- */
+/** A reservation was given back (compensation); a repeated release emits it again unchanged. */
 public record InventoryReleased(
     String orderId, String reservationId, List<ReservedItem> items, String reason)
     implements EventPayload {

@@ -3,12 +3,7 @@ package orderflow.envelope;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/**
- * Every item of the order is held; nothing of it can be sold twice. {@code shippingAddress} is the
- * order's, its personal fields still encrypted, passed on so that shipping can decide without
- * reading the order (an optional field added without a new version: absent, it is null, and a
- * reader that does not know it ignores it).
- */
+/** Every item of the order is held; the address (still encrypted) is passed on to shipping. */
 public record InventoryReserved(
     String orderId,
     String reservationId,
@@ -22,7 +17,6 @@ public record InventoryReserved(
     Require.sealed(shippingAddress);
   }
 
-  /** A reservation for an order without a shipping address. */
   public InventoryReserved(String orderId, String reservationId, List<ReservedItem> items) {
     this(orderId, reservationId, items, null);
   }

@@ -5,11 +5,8 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * Version 3 payload of {@code OrderCreated}: at most {@link EventLimits#MAX_ITEMS} lines, each
- * checked by {@link OrderItem}, and an optional shipping address whose personal fields are
- * encrypted ({@link ShippingAddress#isSealed}). Version 2 had no address; it is upcast to this
- * record with none ({@link OrderCreatedUpcaster}), and an order without one is written without the
- * field, so its payload (and digest) is the same as in version 2.
+ * Version 3 of {@code OrderCreated}; without an address it writes the same payload (and digest) as
+ * version 2.
  */
 public record OrderCreated(
     String orderId,
@@ -29,18 +26,15 @@ public record OrderCreated(
     Require.sealed(shippingAddress);
   }
 
-  /** An order without a shipping address (as every order of version 2 was). */
   public OrderCreated(
       String orderId, String customerId, List<OrderItem> items, BigDecimal totalAmount) {
     this(orderId, customerId, items, totalAmount, null);
   }
 
-  /** An order whose total is the sum of its lines, without a shipping address. */
   public static OrderCreated of(String orderId, String customerId, List<OrderItem> items) {
     return of(orderId, customerId, items, null);
   }
 
-  /** An order whose total is the sum of its lines. */
   public static OrderCreated of(
       String orderId, String customerId, List<OrderItem> items, ShippingAddress shippingAddress) {
     BigDecimal total =

@@ -2,10 +2,7 @@ package orderflow.envelope;
 
 import java.math.BigDecimal;
 
-/**
- * One line of an order. {@code price} is the unit price, a decimal; it is null for orders upcast
- * from version 1, which carried none. The limits on each field are those of {@link EventLimits}.
- */
+/** One line of an order; {@code price} is null for orders upcast from version 1. */
 public record OrderItem(String productId, int quantity, BigDecimal price) {
   public OrderItem {
     Require.productId(productId, "productId");

@@ -7,12 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A SHA-256 digest of an event's type and payload, hex-encoded: what the inbox keeps beside an
- * event id, so that a second event under the same id but with another content is recognised as a
- * conflict instead of being dropped as a harmless repeat. A redelivered or republished event
- * decodes to the same payload and so to the same digest.
- *
- * <p>This class is stateless and thread-safe.
+ * SHA-256 of an event's type and payload: kept by the inbox beside the event id, so the same id
+ * with another content is a conflict, not a repeat.
  */
 public final class PayloadDigest {
   private PayloadDigest() {}

@@ -6,30 +6,20 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import orderflow.config.LogSafe;
 
-/**
- * Validation used by the payload records, by the limits of {@link EventLimits}; each failure names
- * the field, and shows a bad value only escaped and shortened.
- */
+/** The payload records' checks; a failure names the field and quotes a bad value escaped. */
 final class Require {
   private static final Pattern PRODUCT_ID =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-/]{0," + (EventLimits.MAX_ID_CHARS - 1) + "}");
 
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
-
-  /** How much of a bad value an error message quotes. */
   private static final int QUOTED_CHARS = 40;
 
   private Require() {}
 
-  /**
-   * An id: 1 to {@link EventLimits#MAX_ID_CHARS} characters, not blank, and none of them invisible
-   * or able to move a terminal's cursor (control, format, separator, lone surrogate).
-   */
   static String id(String value, String field) {
     return text(value, field, EventLimits.MAX_ID_CHARS);
   }
 
-  /** A reason: like an id, but up to {@link EventLimits#MAX_REASON_CHARS} characters. */
   static String reason(String value, String field) {
     return text(value, field, EventLimits.MAX_REASON_CHARS);
   }
@@ -49,7 +39,6 @@ final class Require {
     return value;
   }
 
-  /** An address in an event: its personal fields only as encrypted values. */
   static void sealed(ShippingAddress address) {
     if (address != null && !address.isSealed()) {
       throw new IllegalArgumentException(
@@ -57,7 +46,6 @@ final class Require {
     }
   }
 
-  /** An ISO 3166-1 alpha-2 country code: two upper-case ASCII letters. */
   static String country(String value, String field) {
     if (value == null || !COUNTRY.matcher(value).matches()) {
       throw new IllegalArgumentException(
@@ -98,10 +86,6 @@ final class Require {
     return value;
   }
 
-  /**
-   * A plain decimal (no exponent on the wire) from 0 to just under {@code limit}, with at most
-   * {@link EventLimits#MAX_MONEY_DECIMALS} decimals; null passes (a price the order did not give).
-   */
   static BigDecimal money(BigDecimal value, String field, BigDecimal limit) {
     if (value == null) {
       return null;

@@ -1,10 +1,6 @@
 package orderflow.envelope;
 
-/**
- * Shipping refused a reserved order for a business reason (e.g. no carrier serves its destination):
- * the order ends failed, and inventory releases its reservation. A business outcome, not a dead
- * letter.
- */
+/** Shipping refused a reserved order for a business reason; inventory releases it. */
 public record ShipmentFailed(String orderId, String reason) implements EventPayload {
   public ShipmentFailed {
     Require.id(orderId, "orderId");

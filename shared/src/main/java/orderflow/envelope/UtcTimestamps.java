@@ -4,12 +4,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * Reads the timestamps this codec writes ({@code 2026-11-29T22:33:41.123Z}, or without the
- * fraction) by hand: {@link Instant#parse} took a twelfth of a consumer thread's time per event.
- * Anything else, which is rarer and may be valid ISO-8601 still (an offset, a longer fraction), is
- * left to {@link Instant#parse}, so what is accepted and refused does not change.
- *
- * <p>Stateless and thread-safe.
+ * Parses the two timestamp shapes the codec writes by hand, being on every event's path; anything
+ * else goes to {@link Instant#parse}, so what is accepted and refused is the same.
  */
 final class UtcTimestamps {
   private static final int WITHOUT_FRACTION = "2026-11-29T22:33:41Z".length();
@@ -17,15 +13,11 @@ final class UtcTimestamps {
 
   private UtcTimestamps() {}
 
-  /**
-   * @throws java.time.format.DateTimeParseException as {@link Instant#parse} does
-   */
   static Instant parse(String text) {
     Instant fast = parseCanonical(text);
     return fast != null ? fast : Instant.parse(text);
   }
 
-  /** The instant, or null if {@code text} is not in one of the two canonical shapes. */
   static Instant parseCanonical(String text) {
     int length = text.length();
     if (length != WITHOUT_FRACTION && length != WITH_MILLIS) {
@@ -59,7 +51,6 @@ final class UtcTimestamps {
         || second < 0
         || second > 59
         || millis < 0) {
-      // Out of range (or not digits): Instant.parse gives the precise error.
       return null;
     }
     long epochDay = LocalDate.of(year, month, day).toEpochDay();
@@ -67,7 +58,6 @@ final class UtcTimestamps {
     return Instant.ofEpochSecond(seconds, millis * 1_000_000L);
   }
 
-  /** The number written with {@code count} ASCII digits from {@code from}, or -1. */
   private static int digits(String text, int from, int count) {
     int value = 0;
     for (int i = from; i < from + count; i++) {

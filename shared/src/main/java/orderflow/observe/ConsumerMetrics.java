@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -14,10 +13,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,21 +23,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import orderflow.deadletter.DeadLetterHeaders;
+import orderflow.envelope.EventType;
 
 /**
  * The consumer runtime's meters in a Prometheus registry, every one labelled {@code
- * consumer=<name>}. Meter names are Micrometer's dotted names (the constants below); the Prometheus
- * exposition turns them into {@code orderflow_deliveries_total}, {@code orderflow_handler_seconds}
- * and so on.
- *
- * <p>Label values come from a closed set whatever the callers pass: event types known to {@link
- * orderflow.envelope.EventType}, the dead-letter reasons of {@link
- * orderflow.deadletter.DeadLetterHeaders}, retry tiers shaped like {@code 5s}; anything else (a
- * forged AMQP {@code type}, for instance) is counted under {@code unknown}, so no message can grow
- * the number of series.
- *
- * <p>Handler time and end-to-end latency are histograms with fixed buckets (so they aggregate
- * across instances) plus client-side p50/p95/p99.
+ * consumer=<name>} (Micrometer's dotted names below become {@code orderflow_deliveries_total} and
+ * so on). Label values that may come from a message (event type, dead-letter reason, retry tier)
+ * are kept to a closed set, anything else counted as {@code unknown}, so no message can grow the
+ * number of series. Timers are histograms with fixed buckets plus client-side p50/p95/p99.
  *
  * <p>This class is thread-safe.
  */
@@ -56,12 +50,30 @@ public final class ConsumerMetrics {
   public static final String OUTBOX_MARK_FAILURES = "orderflow.outbox.mark.failures";
   public static final String BREAKER_STATE = "orderflow.breaker.state";
 
-  static final String CONSUMER_TAG = "consumer";
-  static final String EVENT_TYPE_TAG = "event_type";
-  static final String TIER_TAG = "tier";
-  static final String REASON_TAG = "reason";
-  static final String QUANTILE_TAG = "quantile";
-  static final String UNKNOWN = MetricLabels.UNKNOWN;
+  private static final String UNKNOWN = "unknown";
+  private static final String EVENT_TYPE_TAG = "event_type";
+
+  private static final Set<String> EVENT_TYPES =
+      Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toSet());
+
+  /** Every {@code DeadLetterHeaders.REASON_*} constant, so a new reason is counted by its name. */
+  private static final Set<String> REASONS =
+      Arrays.stream(DeadLetterHeaders.class.getFields())
+          .filter(field -> field.getName().startsWith("REASON_"))
+          .filter(field -> Modifier.isStatic(field.getModifiers()))
+          .filter(field -> field.getType() == String.class)
+          .map(
+              field -> {
+                try {
+                  return (String) field.get(null);
+                } catch (IllegalAccessException e) {
+                  throw new IllegalStateException("cannot read " + field, e);
+                }
+              })
+          .collect(Collectors.toUnmodifiableSet());
+
+  /** The shape of a retry tier's label: {@code 5s}, {@code 500ms}. */
+  private static final Pattern TIER = Pattern.compile("[0-9]{1,9}(ms|s)");
 
   private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
   private static final Duration[] HANDLER_BUCKETS =
@@ -70,9 +82,9 @@ public final class ConsumerMetrics {
       durations(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900);
 
   private final PrometheusMeterRegistry registry;
-  private final Set<Meter.Id> percentileGauges = ConcurrentHashMap.newKeySet();
-  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
-  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+  // Looked up per delivery: registering a meter each time costs more than recording into it.
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final AtomicReference<Supplier<Number>> inFlight = new AtomicReference<>(() -> 0);
   private final AtomicReference<Supplier<Number>> outboxBacklog = new AtomicReference<>(() -> 0);
   private final AtomicReference<Supplier<Number>> breakerState = new AtomicReference<>(() -> 0);
@@ -91,11 +103,11 @@ public final class ConsumerMetrics {
         .register(registry);
   }
 
-  /** Meters registered in a new Prometheus registry, with the JVM's memory and thread meters. */
+  /** Meters registered in a new Prometheus registry, with the JVM's and process's meters. */
   public static ConsumerMetrics create(String consumer) {
     Objects.requireNonNull(consumer, "consumer");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags(CONSUMER_TAG, consumer);
+    registry.config().commonTags("consumer", consumer);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -103,44 +115,34 @@ public final class ConsumerMetrics {
     return new ConsumerMetrics(registry);
   }
 
-  /**
-   * The registry itself, for other collectors to share (e.g. the amqp-client's {@code
-   * MicrometerMetricsCollector}).
-   */
+  /** The registry itself, for other collectors (e.g. the amqp-client's) to share. */
   public MeterRegistry registry() {
     return registry;
   }
 
   public void delivered(String eventType) {
-    counter(DELIVERIES, "Deliveries received", EVENT_TYPE_TAG, MetricLabels.eventType(eventType))
-        .increment();
+    counter(DELIVERIES, "Deliveries received", EVENT_TYPE_TAG, eventType(eventType)).increment();
   }
 
   public void acked(String eventType) {
-    counter(ACKS, "Deliveries acknowledged", EVENT_TYPE_TAG, MetricLabels.eventType(eventType))
-        .increment();
+    counter(ACKS, "Deliveries acknowledged", EVENT_TYPE_TAG, eventType(eventType)).increment();
   }
 
   public void duplicate(String eventType) {
-    counter(
-            DUPLICATES,
-            "Events already in the inbox, acknowledged without effect",
-            EVENT_TYPE_TAG,
-            MetricLabels.eventType(eventType))
-        .increment();
+    String description = "Events already in the inbox, acknowledged without effect";
+    counter(DUPLICATES, description, EVENT_TYPE_TAG, eventType(eventType)).increment();
   }
 
-  /**
-   * @param tier the retry queue's delay label, e.g. {@code 5s}
-   */
+  /** {@code tier} is the retry queue's delay label, e.g. {@code 5s}. */
   public void retried(String eventType, String tier) {
+    String label = tier != null && TIER.matcher(tier).matches() ? tier : UNKNOWN;
     counter(
             RETRIES,
             "Events sent to a retry queue",
             EVENT_TYPE_TAG,
-            MetricLabels.eventType(eventType),
-            TIER_TAG,
-            MetricLabels.tier(tier))
+            eventType(eventType),
+            "tier",
+            label)
         .increment();
   }
 
@@ -149,9 +151,9 @@ public final class ConsumerMetrics {
             DEAD_LETTERS,
             "Events sent to the dead-letter queue",
             EVENT_TYPE_TAG,
-            MetricLabels.eventType(eventType),
-            REASON_TAG,
-            MetricLabels.reason(reason))
+            eventType(eventType),
+            "reason",
+            reason != null && REASONS.contains(reason) ? reason : UNKNOWN)
         .increment();
   }
 
@@ -163,13 +165,12 @@ public final class ConsumerMetrics {
   /** Now minus the event's timestamp, recorded when the event is applied. */
   public void endToEndLatency(String eventType, Duration latency) {
     // Clock skew between hosts can make this negative; a histogram cannot hold that.
-    Duration recorded = latency.isNegative() ? Duration.ZERO : latency;
     timer(
             END_TO_END_LATENCY,
             "Time from the event's timestamp until it was applied",
             LATENCY_BUCKETS,
             eventType)
-        .record(recorded);
+        .record(latency.isNegative() ? Duration.ZERO : latency);
   }
 
   public void inFlight(Supplier<Number> count) {
@@ -180,7 +181,6 @@ public final class ConsumerMetrics {
     outboxBacklog.set(Objects.requireNonNull(rows, "rows"));
   }
 
-  /** Times the outbox publisher could not mark published rows sent. */
   public void outboxMarkFailures(Supplier<Number> count) {
     outboxMarkFailures.set(Objects.requireNonNull(count, "count"));
   }
@@ -191,11 +191,8 @@ public final class ConsumerMetrics {
   }
 
   /**
-   * Sum of the counters (or, for a timer, of the recorded events) named {@code name} whose labels
-   * include every given key/value pair; 0 when none matches.
-   *
-   * @param name a Micrometer name such as {@link #DELIVERIES}
-   * @param tags alternating label keys and values, e.g. {@code "event_type", "OrderCreated"}
+   * Sum of the counters (or timers' event counts) named {@code name} whose labels include every
+   * given key/value pair ({@code tags} alternate keys and values); 0 when none matches.
    */
   public double count(String name, String... tags) {
     double total = 0;
@@ -220,25 +217,21 @@ public final class ConsumerMetrics {
     return registry.scrape();
   }
 
+  private static String eventType(String value) {
+    return value != null && EVENT_TYPES.contains(value) ? value : UNKNOWN;
+  }
+
   private Counter counter(String name, String description, String... tags) {
-    // Looked up per delivery; tag values come from closed sets (MetricLabels), so the map is small.
-    List<String> key = new ArrayList<>(tags.length + 1);
-    key.add(name);
-    key.addAll(Arrays.asList(tags));
     return counters.computeIfAbsent(
-        key,
-        k -> Counter.builder(name).description(description).tags(Tags.of(tags)).register(registry));
+        name + String.join(",", tags),
+        key -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   private Timer timer(String name, String description, Duration[] buckets, String eventType) {
-    // Looked up per applied event: building and registering the meter each time cost more than
-    // recording into it.
-    String type = MetricLabels.eventType(eventType);
+    String type = eventType(eventType);
     return timers.computeIfAbsent(
-        new TimerKey(name, type), key -> newTimer(name, description, buckets, type));
+        name + "," + type, key -> newTimer(name, description, buckets, type));
   }
-
-  private record TimerKey(String name, String eventType) {}
 
   private Timer newTimer(String name, String description, Duration[] buckets, String type) {
     Timer timer =
@@ -248,17 +241,15 @@ public final class ConsumerMetrics {
             .serviceLevelObjectives(buckets)
             .publishPercentiles(PERCENTILES)
             .register(registry);
-    // The Prometheus registry exposes a timer with buckets as a histogram and drops its
-    // client-side percentiles, so they get gauges of their own: <name>_percentile_seconds.
-    if (percentileGauges.add(timer.getId())) {
-      for (double percentile : PERCENTILES) {
-        Gauge.builder(name + ".percentile", timer, t -> percentileSeconds(t, percentile))
-            .description(description + ", percentile over the last minutes")
-            .baseUnit("seconds")
-            .tags(EVENT_TYPE_TAG, type, QUANTILE_TAG, Double.toString(percentile))
-            .strongReference(true)
-            .register(registry);
-      }
+    // The Prometheus registry drops a histogram timer's client-side percentiles, so they get
+    // gauges of their own: <name>_percentile_seconds.
+    for (double percentile : PERCENTILES) {
+      Gauge.builder(name + ".percentile", timer, t -> percentileSeconds(t, percentile))
+          .description(description + ", percentile over the last minutes")
+          .baseUnit("seconds")
+          .tags(EVENT_TYPE_TAG, type, "quantile", Double.toString(percentile))
+          .strongReference(true)
+          .register(registry);
     }
     return timer;
   }
@@ -290,10 +281,8 @@ public final class ConsumerMetrics {
   }
 
   private static Duration[] durations(double... seconds) {
-    Duration[] result = new Duration[seconds.length];
-    for (int i = 0; i < seconds.length; i++) {
-      result[i] = Duration.ofNanos(Math.round(seconds[i] * 1_000_000_000L));
-    }
-    return result;
+    return Arrays.stream(seconds)
+        .mapToObj(s -> Duration.ofNanos(Math.round(s * 1_000_000_000L)))
+        .toArray(Duration[]::new);
   }
 }

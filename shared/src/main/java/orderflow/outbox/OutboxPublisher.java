@@ -33,27 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's one publisher of outbox rows (docs/architecture.md section 5.3). Whoever commits
- * rows hands them over ({@link #submit}), which wakes this thread at once; it publishes them on a
- * confirming channel without waiting for the answers to earlier batches, and marks answered batches
- * sent in order, in a transaction that does not wait for the disk (a lost mark only sends a row
- * again). At start, when nothing was handed over for {@link #IDLE_SWEEP}, after a failure and when
- * a hand-off found no room, it reads the rows left unsent instead (a sweep).
- *
- * <p>Invariant: a row is published only while this publisher holds it, from reading it unsent to
- * committing its mark. On PostgreSQL each batch's transaction keeps its rows locked ({@code FOR
- * UPDATE SKIP LOCKED}) until their mark commits, so instances sharing a database skip each other's
- * rows. On SQLite (one process per file) this thread alone publishes and marks, and sweeps only
- * once everything it published is settled and marked. So a row marked sent is never published
- * again, and two publishers never publish one row at once. Rows nacked, unanswered or not published
- * because the channel failed stay unsent and go again after {@link #RETRY_BACKOFF}; a crash between
- * publish and mark sends a row again with the same event id, for the next inbox to absorb.
- * Confirmed rows whose mark failed are marked before anything else is published. A returned
- * (unroutable) row is marked sent and counted. On SQLite confirmed rows wait up to {@link
- * #MARK_DELAY} to be marked together: one write for many batches. No timing is a condition of
- * correctness.
- *
- * <p>This class is thread-safe.
+ * The process's one publisher of outbox rows: publishes handed-over rows (and, in sweeps, rows left
+ * unsent) on a confirming channel without waiting for earlier answers, and marks answered batches
+ * sent in order. A row is published only while this publisher holds it (PostgreSQL: locked {@code
+ * FOR UPDATE SKIP LOCKED} until its mark commits; SQLite: this thread alone publishes and marks),
+ * so a row marked sent is never published again. Unconfirmed rows stay unsent and go again; a crash
+ * between publish and mark resends with the same event id. Returned rows are marked sent and
+ * counted. Thread-safe.
  */
 public final class OutboxPublisher implements AutoCloseable {
   static final int MAX_BATCH = 1_000;
@@ -61,23 +47,15 @@ public final class OutboxPublisher implements AutoCloseable {
   static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
   static final Duration MARK_DELAY = Duration.ofMillis(50);
   static final Duration BACKLOG_COUNT_INTERVAL = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration CONFIRM_TIMEOUT = ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT;
 
-  /** Hand-offs waiting; beyond this the rows wait in the table for a sweep. */
-  private static final int HANDOFF_BATCHES = 64;
-
-  /**
-   * Batches published and not settled, beyond which the oldest is waited for. On PostgreSQL each
-   * holds a pooled connection, so fewer.
-   */
+  private static final int HANDOFF_BATCHES = 64; // beyond this, rows wait for a sweep
+  // Unsettled batches before the oldest is awaited; on PostgreSQL each holds a pooled connection.
   private static final int SQLITE_IN_FLIGHT = 8;
-
   private static final int POSTGRESQL_IN_FLIGHT = 2;
-
-  /** Hand-offs that carry no rows, told apart by identity. */
+  // Hand-offs that carry no rows, told apart by identity.
   private static final List<OutboxEntry> WAKE_UP = Collections.unmodifiableList(new ArrayList<>());
-
   private static final List<OutboxEntry> ANSWERED = Collections.unmodifiableList(new ArrayList<>());
   private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
 
@@ -108,18 +86,10 @@ public final class OutboxPublisher implements AutoCloseable {
   private long nextBacklogCount = System.nanoTime();
   private ConfirmingPublisher channel;
   private Connection reader;
+  private Connection holding; // PostgreSQL: the transaction of rows read and not yet in flight
   private boolean failing;
 
-  public OutboxPublisher(
-      Database database, com.rabbitmq.client.Connection connection, String name) {
-    this(database, connection, name, Tracing.OFF);
-  }
-
-  /**
-   * @param connection the broker connection to open the publisher's channel on
-   * @param name thread name prefix, e.g. {@code inventory}
-   * @param tracing makes a PRODUCER span per row, parented on the trace context stored with it
-   */
+  /** {@code tracing}: a PRODUCER span per row, parented on the context stored with it. */
   public OutboxPublisher(
       Database database, com.rabbitmq.client.Connection connection, String name, Tracing tracing) {
     this.database = database;
@@ -136,20 +106,19 @@ public final class OutboxPublisher implements AutoCloseable {
     thread.start();
   }
 
-  /** Hands over rows whose transaction committed; never blocks. Without room a sweep finds them. */
+  /** Hands over committed rows; never blocks. Without room a sweep finds them. */
   public void submit(List<OutboxEntry> committed) {
     if (!committed.isEmpty() && !handed.offer(List.copyOf(committed))) {
       sweepNeeded = true;
     }
   }
 
-  /** Rows were committed outside any hand-off: look for them now. */
   public void wakeUp() {
     sweepNeeded = true;
     handed.offer(WAKE_UP);
   }
 
-  /** False once the publishing thread has ended, for whatever reason: readiness turns down. */
+  /** False once the publishing thread has ended: readiness turns down. */
   public boolean running() {
     return thread.isAlive() && !stopping;
   }
@@ -163,27 +132,19 @@ public final class OutboxPublisher implements AutoCloseable {
     return unroutable.get();
   }
 
-  /** Times published rows could not be marked sent: nothing more goes out until they are. */
   public long markFailures() {
     return markFailures.get();
   }
 
-  /** Cycles that failed (broker, channel, database) and were retried after a back-off. */
   public long failures() {
     return failures.get();
   }
 
-  /** Rows published and marked sent since start. */
   public long published() {
     return published.get();
   }
 
-  /**
-   * Publishes what was handed over and every row left unsent, then stops; rows still unsent after
-   * {@code timeout} stay for the next start.
-   *
-   * @return true if nothing was left unsent
-   */
+  /** Publishes every row left unsent, then stops; returns true if nothing was left unsent. */
   public boolean drainAndClose(Duration timeout) throws InterruptedException {
     drainDeadlineNanos = System.nanoTime() + timeout.toNanos();
     stopping = true;
@@ -241,11 +202,7 @@ public final class OutboxPublisher implements AutoCloseable {
     }
   }
 
-  /**
-   * One step: a sweep, or what was handed over published and the answered batches settled.
-   *
-   * @return false when stopping and nothing is left to publish
-   */
+  /** A sweep, or the hand-offs published and answered batches settled; false: stop. */
   private boolean cycle() throws IOException, SQLException, InterruptedException {
     if (markFailed) {
       markConfirmed();
@@ -273,18 +230,14 @@ public final class OutboxPublisher implements AutoCloseable {
       return true;
     }
     if (!rows.isEmpty()) {
-      Connection holder = lockRows ? holder() : null;
-      send(holdUnsent(holder, rows), holder);
+      hold();
+      send(holdUnsent(rows));
     }
     settle(false);
     return true;
   }
 
-  /**
-   * The waiting hand-offs, up to about {@link #MAX_BATCH} rows, as soon as one comes; empty when
-   * woken up or told of answers; null when nothing came within {@link #IDLE_SWEEP}, or by the time
-   * confirmed rows are due to be marked.
-   */
+  /** The waiting hand-offs' rows; null when none came before a sweep or marks are due. */
   private List<OutboxEntry> nextHandOff() throws InterruptedException {
     long wait =
         toMark.isEmpty() ? IDLE_SWEEP.toNanos() : Math.max(0, marksDueNanos - System.nanoTime());
@@ -305,64 +258,41 @@ public final class OutboxPublisher implements AutoCloseable {
     return rows;
   }
 
-  /** Settles everything in flight, then publishes up to {@link #MAX_BATCH} unsent rows. */
   private int sweep() throws IOException, SQLException, InterruptedException {
     settle(true);
-    Connection holder = lockRows ? holder() : null;
-    List<OutboxEntry> rows;
-    try {
-      rows = OutboxRows.unsent(lockRows ? holder : reader(), MAX_BATCH, lockRows);
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(holder);
-      throw e;
-    }
+    hold();
+    List<OutboxEntry> rows = OutboxRows.unsent(lockRows ? holding : reader(), MAX_BATCH, lockRows);
     if (!rows.isEmpty()) {
       sweptThrough = Math.max(sweptThrough, rows.get(rows.size() - 1).id());
     }
-    send(rows, holder);
+    send(rows);
     settle(true);
     return rows.size();
   }
 
-  /** PostgreSQL: a transaction of its own, in which the rows read stay locked until marked. */
-  private Connection holder() throws SQLException {
-    Connection holder = database.openUnsynced();
-    try {
-      OutboxRows.allowPublisherIdle(holder);
-      return holder;
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(holder);
-      throw e;
+  /** PostgreSQL: a transaction in which the rows read stay locked until marked. */
+  private void hold() throws SQLException {
+    if (lockRows) {
+      holding = database.openUnsynced();
+      OutboxRows.allowPublisherIdle(holding);
     }
   }
 
-  /**
-   * The handed-over rows still unsent: on PostgreSQL locked in {@code holder}; on SQLite only rows
-   * a sweep may have read are looked up, since this thread alone publishes and marks.
-   */
-  private List<OutboxEntry> holdUnsent(Connection holder, List<OutboxEntry> rows)
-      throws SQLException {
+  /** The rows still unsent; on SQLite only rows a sweep may have read are looked up. */
+  private List<OutboxEntry> holdUnsent(List<OutboxEntry> rows) throws SQLException {
     List<Long> ids =
         rows.stream().map(OutboxEntry::id).filter(id -> lockRows || id <= sweptThrough).toList();
     if (ids.isEmpty()) {
       return rows;
     }
-    Set<Long> unsent;
-    try {
-      unsent = OutboxRows.stillUnsent(lockRows ? holder : reader(), ids, lockRows);
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(holder);
-      throw e;
-    }
+    Set<Long> unsent = OutboxRows.stillUnsent(lockRows ? holding : reader(), ids, lockRows);
     return rows.stream()
         .filter(row -> unsent.contains(row.id()) || !(lockRows || row.id() <= sweptThrough))
         .toList();
   }
 
-  /** One row handed to the channel, with its PRODUCER span and the broker's answer to come. */
   private record Sent(OutboxEntry row, Span span, CompletableFuture<PublishOutcome> answer) {}
 
-  /** A batch published; on PostgreSQL with the transaction that holds its rows. */
   private record Batch(
       List<Sent> sent,
       int notSent,
@@ -372,34 +302,25 @@ public final class OutboxPublisher implements AutoCloseable {
       long deadlineNanos,
       CompletableFuture<Void> answered) {}
 
-  /**
-   * Publishes {@code rows} without waiting for answers; a channel failure stops at the row that met
-   * it, and the rows before it are still settled.
-   */
-  private void send(List<OutboxEntry> rows, Connection holder)
-      throws IOException, InterruptedException {
+  /** A channel failure stops at the row that met it; the rows before it are still settled. */
+  private void send(List<OutboxEntry> rows) throws IOException, InterruptedException {
     if (rows.isEmpty()) {
-      closeQuietly(holder);
+      closeQuietly(holding);
+      holding = null;
       return;
     }
     List<Sent> sent = new ArrayList<>(rows.size());
     Exception failure = null;
-    ConfirmingPublisher on;
-    try {
-      on = channel();
-      for (OutboxEntry row : rows) {
-        PublishSpans.Traced traced = spans.start(row.message());
-        try {
-          sent.add(new Sent(row, traced.span(), on.publish(traced.message())));
-        } catch (IOException | ShutdownSignalException e) {
-          PublishSpans.failed(traced.span(), e);
-          failure = e;
-          break;
-        }
+    ConfirmingPublisher on = channel();
+    for (OutboxEntry row : rows) {
+      PublishSpans.Traced traced = spans.start(row.message());
+      try {
+        sent.add(new Sent(row, traced.span(), on.publish(traced.message())));
+      } catch (IOException | ShutdownSignalException e) {
+        PublishSpans.failed(traced.span(), e);
+        failure = e;
+        break;
       }
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      closeQuietly(holder);
-      throw e;
     }
     CompletableFuture<Void> answered =
         CompletableFuture.allOf(sent.stream().map(Sent::answer).toArray(CompletableFuture[]::new));
@@ -409,25 +330,20 @@ public final class OutboxPublisher implements AutoCloseable {
             rows.size() - sent.size(),
             failure,
             on,
-            holder,
+            holding,
             System.nanoTime() + CONFIRM_TIMEOUT.toNanos(),
             answered));
+    holding = null;
     answered.thenRun(this::answered);
   }
 
-  /** Wakes the thread to settle answered batches, with at most one such hand-off waiting. */
   private void answered() {
     if (answerWaiting.compareAndSet(false, true) && !handed.offer(ANSWERED)) {
       answerWaiting.set(false);
     }
   }
 
-  /**
-   * Settles the oldest batches: every one when {@code all}, otherwise those answered and as many
-   * more as leave room for the next within {@link #maxInFlight}. Confirmed and returned rows are
-   * marked sent: on PostgreSQL in the batch's own transaction, on SQLite together, when {@code
-   * all}, when stopping, after a failure or when due.
-   */
+  /** Settles the oldest batches: all, or the answered ones and enough to make room. */
   private void settle(boolean all) throws IOException, SQLException, InterruptedException {
     IOException incomplete = null;
     Batch head;
@@ -489,7 +405,6 @@ public final class OutboxPublisher implements AutoCloseable {
     }
   }
 
-  /** SQLite, or after a failed mark: marks every confirmed row waiting, in one transaction. */
   private void markConfirmed() throws SQLException {
     if (toMark.isEmpty()) {
       markFailed = false;
@@ -503,7 +418,6 @@ public final class OutboxPublisher implements AutoCloseable {
     markFailed = false;
   }
 
-  /** Commits the marks of {@code ids} in {@code db}'s transaction, or keeps them for later. */
   private void mark(Connection db, List<Long> ids) throws SQLException {
     try {
       OutboxRows.markSent(db, ids, System.currentTimeMillis());
@@ -532,7 +446,7 @@ public final class OutboxPublisher implements AutoCloseable {
     }
   }
 
-  /** SQLite: one read-only connection kept open; reads never queue for the write turn. */
+  /** SQLite: one read-only connection kept open, so reads never queue for the write turn. */
   private Connection reader() throws SQLException {
     if (reader == null || reader.isClosed()) {
       reader = database.openReadOnly();
@@ -545,7 +459,6 @@ public final class OutboxPublisher implements AutoCloseable {
     reader = null;
   }
 
-  /** The open confirming channel, opening a new one if there is none or it closed. */
   private ConfirmingPublisher channel() throws IOException {
     if (channel != null && channel.channel().isOpen()) {
       return channel;
@@ -585,8 +498,9 @@ public final class OutboxPublisher implements AutoCloseable {
     }
   }
 
-  /** Batches in flight are given up; their rows stay unsent, for the next sweep. */
   private void abandonInFlight() {
+    closeQuietly(holding);
+    holding = null;
     Batch batch;
     while ((batch = inFlight.poll()) != null) {
       closeQuietly(batch.holder());

@@ -19,21 +19,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import orderflow.broker.FailureLine;
 
 /**
- * Publishes on one channel in confirm mode with the mandatory flag, keeping at most {@code
- * maxInFlight} messages unconfirmed. Each publish yields a future of its {@link PublishOutcome}.
- *
- * <p>The broker sends a basic.return before the basic.ack of the same message, so a returned
- * message completes as {@link PublishOutcome#RETURNED}, never as confirmed. A return is matched to
- * its publish by the message's {@code message_id}; when that id is already in flight (or absent),
- * the publish carries an {@code x-publish-seq} header with its sequence number instead, so the
- * match stays exact. If the channel closes (or recovers, which restarts sequence numbers) every
- * outstanding publish completes as {@link PublishOutcome#UNCONFIRMED}.
- *
- * <p>Futures complete on the connection's thread: callbacks attached to them must not block. This
- * class is thread-safe; publishes are serialised on the channel.
+ * Publishes mandatory messages on one confirm-mode channel, at most {@code maxInFlight}
+ * unconfirmed, each yielding a future of its {@link PublishOutcome}. A return (sent before its ack)
+ * is matched by {@code message_id}, or by an {@code x-publish-seq} header when that id is already
+ * in flight or absent. A closed channel completes every outstanding publish as UNCONFIRMED. Futures
+ * complete on the connection's thread: callbacks must not block. Thread-safe.
  */
 public final class ConfirmingPublisher implements AutoCloseable {
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
@@ -43,19 +37,12 @@ public final class ConfirmingPublisher implements AutoCloseable {
   private final Semaphore window;
   private final ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
 
-  /** For each message id in flight without a sequence header: its publish's sequence number. */
+  // For each message id in flight without a sequence header: its publish's sequence number.
   private final Map<String, Long> sequenceByMessageId = new ConcurrentHashMap<>();
 
-  /** One publish awaiting its answer; {@code messageId} is its key in the map above, or null. */
-  private static final class Pending {
-    final CompletableFuture<PublishOutcome> future = new CompletableFuture<>();
-    final String messageId;
-    volatile boolean returned; // set by the return listener, before the ack on the same thread
-
-    Pending(String messageId) {
-      this.messageId = messageId;
-    }
-  }
+  // returned: set by the return listener, before the ack on the same thread.
+  private record Pending(
+      CompletableFuture<PublishOutcome> future, String messageId, AtomicBoolean returned) {}
 
   public ConfirmingPublisher(Channel channel, int maxInFlight) throws IOException {
     if (maxInFlight <= 0) {
@@ -81,23 +68,17 @@ public final class ConfirmingPublisher implements AutoCloseable {
           Long sequence = sequenceOf(properties);
           Pending pending = sequence == null ? null : outstanding.get(sequence);
           if (pending != null) {
-            pending.returned = true;
+            pending.returned().set(true);
           }
         });
     channel.addShutdownListener(cause -> settle(Long.MAX_VALUE, true, PublishOutcome.UNCONFIRMED));
   }
 
-  /** The channel this publisher owns. Do not publish on it directly. */
   public Channel channel() {
     return channel;
   }
 
-  /**
-   * Publishes, blocking while the window of unconfirmed messages is full.
-   *
-   * @throws IOException if the channel is closed
-   * @throws InterruptedException if interrupted while waiting for room in the window
-   */
+  /** Blocks while the window of unconfirmed messages is full. */
   public CompletableFuture<PublishOutcome> publish(OutgoingMessage message)
       throws IOException, InterruptedException {
     window.acquire();
@@ -117,7 +98,9 @@ public final class ConfirmingPublisher implements AutoCloseable {
         withSequence.put(SEQUENCE_HEADER, sequence);
         properties = properties.builder().headers(withSequence).build();
       }
-      Pending pending = new Pending(byMessageId ? messageId : null);
+      Pending pending =
+          new Pending(
+              new CompletableFuture<>(), byMessageId ? messageId : null, new AtomicBoolean());
       outstanding.put(sequence, pending);
       try {
         channel.basicPublish(
@@ -126,22 +109,16 @@ public final class ConfirmingPublisher implements AutoCloseable {
         settle(sequence, false, PublishOutcome.UNCONFIRMED);
         throw e;
       }
-      return pending.future;
+      return pending.future();
     }
   }
 
-  /**
-   * Why the broker closed this publisher's channel, in its own words (e.g. {@code ACCESS_REFUSED -
-   * write access to topic 'inventory.reserved' in exchange 'orders' ... refused for user 'u'}), or
-   * empty while the channel is open or when this process closed it. Explains an {@link
-   * PublishOutcome#UNCONFIRMED}.
-   */
+  /** Why the broker closed the channel, in its own words; explains an UNCONFIRMED. */
   public Optional<String> refusal() {
     ShutdownSignalException reason = channel.getCloseReason();
     return reason == null ? Optional.empty() : FailureLine.brokerReply(reason);
   }
 
-  /** Publishes one message and waits for the broker's answer, at most {@code timeout}. */
   public PublishOutcome publishAndWait(OutgoingMessage message, Duration timeout)
       throws IOException, InterruptedException {
     return await(publish(message), timeout);
@@ -157,16 +134,12 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
   }
 
-  /** Number of publishes awaiting the broker's answer. */
   public int inFlight() {
     return outstanding.size();
   }
 
-  /**
-   * The publish a returned message came from. A message without the header was published while no
-   * other publish with its id was in flight, and the return precedes its ack, so the id still maps
-   * to it.
-   */
+  // Without the header, no other publish with its id was in flight, and the return precedes its
+  // ack: the id still maps to it.
   private Long sequenceOf(AMQP.BasicProperties properties) {
     Object header =
         properties.getHeaders() == null ? null : properties.getHeaders().get(SEQUENCE_HEADER);
@@ -177,25 +150,21 @@ public final class ConfirmingPublisher implements AutoCloseable {
     return messageId == null ? null : sequenceByMessageId.get(messageId);
   }
 
-  /**
-   * Completes the publishes up to {@code tag} ({@code multiple}) or at it with {@code answer}; a
-   * confirmed one that was returned as {@link PublishOutcome#RETURNED}. The window is released
-   * before the futures' callbacks run, so the publishing thread can go on meanwhile.
-   */
+  /** The window is released before the futures' callbacks run. */
   private void settle(long tag, boolean multiple, PublishOutcome answer) {
     ConcurrentNavigableMap<Long, Pending> done =
         multiple ? outstanding.headMap(tag, true) : outstanding.subMap(tag, true, tag, true);
     List<Pending> settled = new ArrayList<>();
     for (Map.Entry<Long, Pending> entry; (entry = done.pollFirstEntry()) != null; ) {
-      if (entry.getValue().messageId != null) {
-        sequenceByMessageId.remove(entry.getValue().messageId, entry.getKey());
+      if (entry.getValue().messageId() != null) {
+        sequenceByMessageId.remove(entry.getValue().messageId(), entry.getKey());
       }
       settled.add(entry.getValue());
     }
     window.release(settled.size());
     for (Pending pending : settled) {
-      boolean returned = answer == PublishOutcome.CONFIRMED && pending.returned;
-      pending.future.complete(returned ? PublishOutcome.RETURNED : answer);
+      boolean returned = answer == PublishOutcome.CONFIRMED && pending.returned().get();
+      pending.future().complete(returned ? PublishOutcome.RETURNED : answer);
     }
   }
 

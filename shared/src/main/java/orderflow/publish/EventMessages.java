@@ -8,10 +8,7 @@ import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.trace.TraceParent;
 
-/**
- * Builds the AMQP message for an event: properties mirror the envelope (docs/architecture.md
- * section 3).
- */
+/** Builds the AMQP message for an event: properties mirror the envelope. */
 public final class EventMessages {
   public static final String CONTENT_TYPE = "application/json";
   public static final String VERSION_HEADER = "x-event-version";
@@ -27,7 +24,6 @@ public final class EventMessages {
     return toMessage(event, exchange, TraceParent.NONE);
   }
 
-  /** With a trace context to continue, as {@code traceparent} headers. */
   public OutgoingMessage toMessage(EventEnvelope event, String exchange, TraceParent trace) {
     return new OutgoingMessage(
         exchange, event.routingKey(), properties(event, trace), codec.encode(event));
@@ -37,7 +33,6 @@ public final class EventMessages {
     return properties(event, TraceParent.NONE);
   }
 
-  /** With the W3C trace context the event was written in, as {@code traceparent} headers. */
   public static AMQP.BasicProperties properties(EventEnvelope event, TraceParent trace) {
     return properties(
         event.eventId().toString(),
@@ -49,10 +44,7 @@ public final class EventMessages {
         trace);
   }
 
-  /**
-   * The properties of an event from its parts, as the outbox keeps them: publishing a stored event
-   * never decodes its body. Null parts (rows stored before they were kept) are left out.
-   */
+  /** From the parts the outbox keeps, so a stored event is never decoded; nulls left out. */
   public static AMQP.BasicProperties properties(
       String eventId,
       String type,

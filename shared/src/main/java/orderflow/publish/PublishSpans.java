@@ -14,16 +14,10 @@ import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
 
 /**
- * The PRODUCER span of each publish ({@code <exchange> publish}, docs/architecture.md section 9.3).
- * Its parent is the trace context the message already carries (an outbox row's, a legacy or
- * dead-lettered message's), else the current one (a new trace when nothing is current); the message
- * then carries the span's own context, so the consumer's span is the publish's child. With tracing
- * off the message goes unchanged and nothing is allocated.
- *
- * <p>This class is thread-safe.
+ * The PRODUCER span of each publish, parented on the context the message carries, else the current
+ * one; the message then carries the span's context. Tracing off: nothing changes or is allocated.
  */
 public final class PublishSpans {
-  /** A message about to go out, with its span (invalid when tracing is off). */
   public record Traced(OutgoingMessage message, Span span) {}
 
   private final Tracing tracing;
@@ -67,10 +61,7 @@ public final class PublishSpans {
         span);
   }
 
-  /**
-   * Publishes {@code message} inside its span, which ends with the broker's answer (on the
-   * connection's thread). Without tracing it is {@code publisher.publish(message)}.
-   */
+  /** Publishes inside a span that ends with the broker's answer. */
   public CompletableFuture<PublishOutcome> publish(
       ConfirmingPublisher publisher, OutgoingMessage message)
       throws IOException, InterruptedException {
@@ -91,7 +82,6 @@ public final class PublishSpans {
     return answer;
   }
 
-  /** Ends the span with the broker's answer; anything but a confirm is an error. */
   public static void end(Span span, PublishOutcome outcome) {
     if (outcome != PublishOutcome.CONFIRMED) {
       span.setStatus(StatusCode.ERROR, outcome.name().toLowerCase());

@@ -1,6 +1,2 @@
-/**
- * Publishing that is never assumed to have worked: persistent messages, the mandatory flag, and
- * publisher confirms, each publish resolving to exactly one {@link
- * orderflow.publish.PublishOutcome}.
- */
+/** Publishing never assumed to have worked: persistent, mandatory, confirmed. */
 package orderflow.publish;

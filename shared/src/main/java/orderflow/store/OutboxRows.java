@@ -86,13 +86,13 @@ public final class OutboxRows {
 
   /**
    * Lets the caller's PostgreSQL transaction sit idle between statements for {@link
-   * PostgresPool#PUBLISHER_IDLE_IN_TRANSACTION}: it holds its rows while waiting for confirms.
+   * Database.PUBLISHER_IDLE_IN_TRANSACTION}: it holds its rows while waiting for confirms.
    */
   public static void allowPublisherIdle(Connection transaction) throws SQLException {
     try (Statement set = transaction.createStatement()) {
       set.execute(
           "SET LOCAL idle_in_transaction_session_timeout = "
-              + PostgresPool.PUBLISHER_IDLE_IN_TRANSACTION.toMillis());
+              + Database.PUBLISHER_IDLE_IN_TRANSACTION.toMillis());
     }
   }
 

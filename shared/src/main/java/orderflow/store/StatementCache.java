@@ -6,18 +6,21 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prepared statements of one long-lived connection, kept by SQL text, so that code written as
- * "prepare, run, close" prepares each statement once per connection. Closing a statement it handed
- * out only resets it (its last result set closed, parameters cleared). A statement still in use
- * when the same SQL is prepared again (nested use) is not shared: the second caller gets a
- * statement of its own, closed for real. The least recently used statement is closed beyond {@value
- * #CAPACITY}.
+ * Prepared statements of SQLite's long-lived write connection, kept by SQL text, so that code
+ * written as "prepare, run, close" prepares each statement once per connection (sqlite-jdbc keeps
+ * none; preparing costs more than running most of ours). {@link #wrap} gives the connection that
+ * HikariCP pools: its {@code prepareStatement(sql)} and savepoints ({@link CachedSavepoints}) come
+ * from here. Closing a statement handed out only resets it (its last result set closed, parameters
+ * cleared). A statement still in use when the same SQL is prepared again (nested use) is not
+ * shared: the second caller gets one of its own, closed for real. The least recently used statement
+ * is closed beyond {@value #CAPACITY}.
  *
  * <p>Confined to the thread that holds the connection's loan.
  */
@@ -51,15 +54,58 @@ final class StatementCache {
     }
   }
 
-  StatementCache(Connection connection) {
+  private StatementCache(Connection connection) {
     this.connection = connection;
+  }
+
+  /** {@code physical} with its statements and savepoints cached; closing it closes them all. */
+  static Connection wrap(Connection physical) {
+    StatementCache cache = new StatementCache(physical);
+    CachedSavepoints savepoints = new CachedSavepoints(cache);
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              int arity = args == null ? 0 : args.length;
+              switch (method.getName()) {
+                case "prepareStatement" -> {
+                  if (arity == 1) {
+                    return cache.prepare((String) args[0]);
+                  }
+                }
+                case "setSavepoint" -> {
+                  if (arity == 0) {
+                    return savepoints.set();
+                  }
+                }
+                case "releaseSavepoint" -> {
+                  savepoints.release((Savepoint) args[0]);
+                  return null;
+                }
+                case "rollback" -> {
+                  if (arity == 1) {
+                    savepoints.rollbackTo((Savepoint) args[0]);
+                    return null;
+                  }
+                  savepoints.reset();
+                }
+                case "commit", "setAutoCommit" -> savepoints.reset();
+                case "close" -> cache.close();
+                default -> {}
+              }
+              try {
+                return method.invoke(physical, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   PreparedStatement prepare(String sql) throws SQLException {
     Entry entry = entries.get(sql);
     if (entry == null) {
-      PreparedStatement statement = connection.prepareStatement(sql);
-      entry = new Entry(statement);
+      entry = new Entry(connection.prepareStatement(sql));
       entry.handle = handle(entry);
       entries.put(sql, entry);
     } else if (entry.inUse) {
@@ -87,6 +133,8 @@ final class StatementCache {
                 Object result = method.invoke(entry.statement, args);
                 if (result instanceof ResultSet rows) {
                   entry.lastResult = rows;
+                } else if (Boolean.TRUE.equals(result) && method.getName().equals("execute")) {
+                  entry.lastResult = entry.statement.getResultSet();
                 }
                 return result;
               } catch (InvocationTargetException e) {
@@ -97,6 +145,9 @@ final class StatementCache {
 
   /** Resets the statement for the next caller: an unfinished query would keep a read snapshot. */
   private void release(Entry entry) throws SQLException {
+    if (!entry.inUse) {
+      return;
+    }
     entry.inUse = false;
     if (entry.lastResult != null) {
       entry.lastResult.close();
@@ -105,8 +156,7 @@ final class StatementCache {
     entry.statement.clearParameters();
   }
 
-  /** Closes every statement; the cache is unusable afterwards. */
-  void close() {
+  private void close() {
     for (Entry entry : entries.values()) {
       closeQuietly(entry.statement);
     }

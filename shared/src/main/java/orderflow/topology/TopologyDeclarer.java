@@ -3,16 +3,10 @@ package orderflow.topology;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
 
-/**
- * Declares a {@link Topology} idempotently: declaring twice with the same definition is a no-op.
- */
+/** Declares a {@link Topology} idempotently. */
 public final class TopologyDeclarer {
   private TopologyDeclarer() {}
 
-  /**
-   * @throws IOException when the broker refuses a declaration, typically because a resource exists
-   *     with other arguments (run {@code producer topology verify} to see the differences)
-   */
   public static void declare(Channel channel, Topology topology) throws IOException {
     for (ExchangeSpec exchange : topology.exchanges()) {
       channel.exchangeDeclare(exchange.name(), exchange.type(), true, false, null);

@@ -2,10 +2,7 @@ package orderflow.trace;
 
 import io.opentelemetry.api.common.AttributeKey;
 
-/**
- * The attributes of OpenTelemetry's messaging semantic conventions that our spans set (written here
- * rather than taken from the alpha semconv artifact).
- */
+/** The messaging semantic-convention attributes our spans set (the semconv artifact is alpha). */
 public final class MessagingAttributes {
   public static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
   public static final String RABBITMQ = "rabbitmq";

@@ -10,46 +10,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A W3C trace context as text: what an outbox row keeps and an AMQP message carries in its {@code
- * traceparent} and {@code tracestate} headers. Immutable.
- *
- * @param traceparent null when there is no trace (tracing off, or a row older than the column)
- * @param tracestate null or the vendors' state, sent only beside a traceparent
+ * A W3C trace context as text, as outbox rows and AMQP headers carry it; traceparent may be null.
  */
 public record TraceParent(String traceparent, String tracestate) {
   public static final String TRACEPARENT = "traceparent";
   public static final String TRACESTATE = "tracestate";
   public static final TraceParent NONE = new TraceParent(null, null);
 
-  private static final String VERSION = "00";
   private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
-  /** The current span's context; {@link #NONE} without a valid span, with no allocation. */
   public static TraceParent current() {
-    return of(Context.current());
+    return of(Span.current().getSpanContext());
   }
 
-  public static TraceParent of(Context context) {
-    return of(Span.fromContext(context).getSpanContext());
-  }
-
-  /**
-   * The headers a receiver of {@code span} gets; {@link #NONE} when it is invalid. Without vendor
-   * state (the usual case) the W3C format is written out directly: no carrier map, no context.
-   */
+  /** Without vendor state (the usual case) written out directly: no carrier, no context. */
   public static TraceParent of(SpanContext span) {
     if (!span.isValid()) {
       return NONE;
     }
     if (span.getTraceState().isEmpty()) {
       return new TraceParent(
-          VERSION
-              + '-'
-              + span.getTraceId()
-              + '-'
-              + span.getSpanId()
-              + '-'
-              + span.getTraceFlags().asHex(),
+          String.join("-", "00", span.getTraceId(), span.getSpanId(), span.getTraceFlags().asHex()),
           null);
     }
     Map<String, String> carrier = new HashMap<>(4);
@@ -57,7 +38,6 @@ public record TraceParent(String traceparent, String tracestate) {
     return new TraceParent(carrier.get(TRACEPARENT), carrier.get(TRACESTATE));
   }
 
-  /** Read from AMQP headers (values may be the client's {@code LongString}); NONE if absent. */
   public static TraceParent fromHeaders(Map<String, Object> headers) {
     if (headers == null) {
       return NONE;
@@ -74,7 +54,7 @@ public record TraceParent(String traceparent, String tracestate) {
     return traceparent != null;
   }
 
-  /** The context to parent spans on: the root context when absent or malformed. */
+  /** The root context when absent or malformed. */
   public Context context() {
     if (traceparent == null) {
       return Context.root();
@@ -82,13 +62,11 @@ public record TraceParent(String traceparent, String tracestate) {
     return W3C.extract(Context.root(), this, Getter.INSTANCE);
   }
 
-  /** The 32 hex digits of the trace id, or null. */
   public String traceId() {
     SpanContext span = Span.fromContext(context()).getSpanContext();
     return span.isValid() ? span.getTraceId() : null;
   }
 
-  /** Puts the headers into {@code headers}; nothing when absent. */
   public void putInto(Map<String, Object> headers) {
     if (traceparent != null) {
       headers.put(TRACEPARENT, traceparent);
@@ -110,12 +88,11 @@ public record TraceParent(String traceparent, String tracestate) {
 
     @Override
     public String get(TraceParent carrier, String key) {
-      if (carrier == null) {
-        return null;
-      }
-      return TRACEPARENT.equals(key)
-          ? carrier.traceparent
-          : TRACESTATE.equals(key) ? carrier.tracestate : null;
+      return carrier == null
+          ? null
+          : TRACEPARENT.equals(key)
+              ? carrier.traceparent
+              : TRACESTATE.equals(key) ? carrier.tracestate : null;
     }
   }
 }

@@ -11,15 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The process's tracer. Off by default ({@link #OFF}: the no-op OpenTelemetry, whose spans are
- * never recorded); on with {@code --tracing} or {@code OTEL_TRACES_EXPORTER} set to an exporter,
- * then the SDK is configured by the standard {@code OTEL_*} variables (autoconfigure).
- *
- * <p>This class is thread-safe.
+ * The process's tracer: {@link #OFF} (no-op) unless {@code --tracing} or {@code
+ * OTEL_TRACES_EXPORTER} names an exporter, then the SDK configured by the {@code OTEL_*} variables.
  */
 public final class Tracing implements AutoCloseable {
-  public static final String EXPORTER_VARIABLE = "OTEL_TRACES_EXPORTER";
-  public static final String INSTRUMENTATION = "orderflow";
+  private static final String EXPORTER_VARIABLE = "OTEL_TRACES_EXPORTER";
   public static final Tracing OFF = new Tracing(OpenTelemetry.noop(), false, null);
 
   private final Tracer tracer;
@@ -27,7 +23,7 @@ public final class Tracing implements AutoCloseable {
   private final OpenTelemetrySdk owned;
 
   private Tracing(OpenTelemetry openTelemetry, boolean on, OpenTelemetrySdk owned) {
-    this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+    this.tracer = openTelemetry.getTracer("orderflow");
     this.on = on;
     this.owned = owned;
   }
@@ -37,14 +33,7 @@ public final class Tracing implements AutoCloseable {
     return new Tracing(Objects.requireNonNull(openTelemetry, "openTelemetry"), true, null);
   }
 
-  /**
-   * {@link #OFF} unless {@link #wanted}; otherwise an SDK from the {@code OTEL_*} variables, with
-   * {@code serviceName} unless {@code OTEL_SERVICE_NAME} says otherwise, OTLP over HTTP (the JDK's
-   * client; there is no gRPC sender in the jars) unless {@code OTEL_EXPORTER_OTLP_PROTOCOL} says
-   * otherwise, and no metrics or logs exported (the services export metrics to Prometheus).
-   *
-   * @throws IllegalArgumentException when the {@code OTEL_*} configuration is unusable
-   */
+  /** Defaults: {@code serviceName}, OTLP over HTTP (no gRPC sender in the jars), no metrics. */
   public static Tracing fromEnv(
       boolean flag, String serviceName, Function<String, String> environment) {
     if (!wanted(flag, environment)) {
@@ -71,8 +60,7 @@ public final class Tracing implements AutoCloseable {
     }
   }
 
-  /** The flag, or an exporter named in {@code OTEL_TRACES_EXPORTER} (not {@code none}). */
-  public static boolean wanted(boolean flag, Function<String, String> environment) {
+  static boolean wanted(boolean flag, Function<String, String> environment) {
     String exporter = environment.apply(EXPORTER_VARIABLE);
     return flag || (exporter != null && !exporter.isBlank() && !exporter.trim().equals("none"));
   }
@@ -81,12 +69,12 @@ public final class Tracing implements AutoCloseable {
     return tracer;
   }
 
-  /** False for {@link #OFF}: callers skip building spans and attributes altogether. */
+  /** False for {@link #OFF}: callers skip building spans altogether. */
   public boolean on() {
     return on;
   }
 
-  /** Exports what is buffered and stops the SDK this instance made; waits at most 5 s. */
+  /** Exports what is buffered and stops an SDK this instance made, waiting at most 5 s. */
   @Override
   public void close() {
     if (owned != null) {

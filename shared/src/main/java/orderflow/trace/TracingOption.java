@@ -2,10 +2,7 @@ package orderflow.trace;
 
 import picocli.CommandLine.Option;
 
-/**
- * The {@code --tracing} flag of a command that publishes (picocli mixin), as the services take it:
- * traces are exported when it is given or {@code OTEL_TRACES_EXPORTER} names an exporter.
- */
+/** The {@code --tracing} flag of a command that publishes (picocli mixin). */
 public final class TracingOption {
   @Option(
       names = "--tracing",
@@ -14,12 +11,7 @@ public final class TracingOption {
               + " localhost:4318 by default). Also on when OTEL_TRACES_EXPORTER names an exporter")
   boolean tracing;
 
-  /**
-   * The command's tracer, {@link Tracing#OFF} unless asked for; the caller closes it last, which
-   * exports what is buffered.
-   *
-   * @throws IllegalArgumentException when the {@code OTEL_*} configuration is unusable
-   */
+  /** The command's tracer; the caller closes it last, which exports what is buffered. */
   public Tracing open(String serviceName) {
     return Tracing.fromEnv(tracing, serviceName, System::getenv);
   }

@@ -11,9 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import orderflow.store.Database;
-import orderflow.store.Migration;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,14 +80,7 @@ class QueryDatabaseTest {
   private String databaseWithNotes() throws SQLException {
     String url = TestDatabases.sqlite(dir);
     try (Database database = Database.open(url)) {
-      database.migrate(
-          "notes",
-          List.of(
-              new Migration(
-                  1,
-                  "notes",
-                  List.of(
-                      "CREATE TABLE notes (text VARCHAR(10))", "INSERT INTO notes VALUES ('a')"))));
+      database.migrate("notes");
     }
     return url;
   }

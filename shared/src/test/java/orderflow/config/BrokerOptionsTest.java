@@ -32,7 +32,7 @@ class BrokerOptionsTest {
     BrokerSettings settings =
         parse("--uri-file", file.toString()).settings(Map.<String, String>of()::get);
 
-    assertEquals("file-host", settings.host());
+    assertEquals("file-host", settings.uri().getHost());
     assertEquals(5673, settings.port());
     assertEquals("Fr0mFile", settings.userInfo().orElseThrow().password());
   }
@@ -44,7 +44,7 @@ class BrokerOptionsTest {
     BrokerSettings settings =
         parse().settings(Map.of(BrokerSettings.URI_FILE_ENV, file.toString())::get);
 
-    assertEquals("file-host", settings.host());
+    assertEquals("file-host", settings.uri().getHost());
   }
 
   @Test
@@ -52,12 +52,14 @@ class BrokerOptionsTest {
     Path file = write(FILE_URI);
     Map<String, String> env = Map.of(BrokerSettings.URI_ENV, "amqp://env-host");
 
-    assertEquals("file-host", parse("--uri-file", file.toString()).settings(env::get).host());
+    assertEquals(
+        "file-host", parse("--uri-file", file.toString()).settings(env::get).uri().getHost());
     assertEquals(
         "flag-host",
         parse("--uri", "amqp://flag-host")
             .settings(Map.of(BrokerSettings.URI_FILE_ENV, file.toString())::get)
-            .host());
+            .uri()
+            .getHost());
   }
 
   @Test

@@ -14,7 +14,7 @@ class BrokerSettingsTest {
     BrokerSettings settings = BrokerSettings.fromEnv(Map.<String, String>of()::get);
 
     assertEquals(BrokerSettings.DEFAULT_URI, settings.uri().toString());
-    assertEquals("localhost", settings.host());
+    assertEquals("localhost", settings.uri().getHost());
     assertEquals(5672, settings.port());
     assertFalse(settings.tls());
     assertEquals("", settings.namespace());
@@ -29,7 +29,7 @@ class BrokerSettingsTest {
                     "ORDERS_NAMESPACE", "tenant-a")
                 ::get);
 
-    assertEquals("rabbit.internal", settings.host());
+    assertEquals("rabbit.internal", settings.uri().getHost());
     assertEquals(5673, settings.port());
     assertEquals("tenant-a", settings.namespace());
   }

@@ -54,7 +54,7 @@ class BrokerNodeFailoverIT {
       URI uriA = nodeA.uri(broker.uri());
       URI uriB = nodeB.uri(broker.uri());
       Topology topology =
-          start(broker, new BrokerSettings(List.of(uriA, uriB), broker.namespace(), null));
+          start(broker, new BrokerSettings(List.of(uriA, uriB), broker.namespace(), null, false));
       TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
       TestBroker.await("the first order applied", DEADLINE, () -> applied() == 1);
 
@@ -80,7 +80,7 @@ class BrokerNodeFailoverIT {
       URI dead =
           URI.create("amqp://" + alive.getRawUserInfo() + "@127.0.0.1:1" + alive.getRawPath());
       Topology topology =
-          start(broker, new BrokerSettings(List.of(dead, alive), broker.namespace(), null));
+          start(broker, new BrokerSettings(List.of(dead, alive), broker.namespace(), null, false));
 
       TestOrders.publish(broker, topology, List.of(TestOrders.order("ok")));
       TestBroker.await("the order applied", DEADLINE, () -> applied() == 1);

@@ -18,7 +18,6 @@ import orderflow.envelope.EventType;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ReservedItem;
-import orderflow.store.Migration;
 import orderflow.topology.Topology;
 
 /**
@@ -44,13 +43,6 @@ final class ScriptedService {
     return new ServiceDefinition(
         NAME,
         Topology.INVENTORY_QUEUE,
-        List.of(
-            new Migration(
-                1,
-                "applied orders",
-                List.of(
-                    "CREATE TABLE applied (id ${AUTO_ID}, order_id VARCHAR(64) NOT NULL,"
-                        + " event_id VARCHAR(64) NOT NULL)"))),
         Map.of(EventType.ORDER_CREATED, ScriptedService::handle),
         List.of());
   }

@@ -391,7 +391,7 @@ class OutboxPublisherIT {
     Database database = Database.open(url);
     toClose.add(database);
     toClose.add(() -> dropSchema(database, url));
-    database.migrate("publisher-it", List.of());
+    database.migrate("publisher-it");
     OutboxPublisher first = started(database, broker);
     OutboxPublisher second = started(database, broker);
     Set<String> expected = new HashSet<>();
@@ -461,7 +461,7 @@ class OutboxPublisherIT {
 
   private Database sqlite() throws SQLException {
     Database database = closedAfter(Database.open(TestDatabases.sqlite(dir)));
-    database.migrate("publisher-it", List.of());
+    database.migrate("publisher-it");
     return database;
   }
 
@@ -486,7 +486,8 @@ class OutboxPublisherIT {
   private OutboxPublisher started(Database database, TestBroker broker) {
     com.rabbitmq.client.Connection connection =
         closedAfter(new BrokerConnector(broker.settings(), "outbox-publisher-it").connect("it"));
-    OutboxPublisher publisher = closedAfter(new OutboxPublisher(database, connection, "it"));
+    OutboxPublisher publisher =
+        closedAfter(new OutboxPublisher(database, connection, "it", Tracing.OFF));
     publisher.start();
     return publisher;
   }

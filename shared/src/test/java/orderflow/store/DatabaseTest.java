@@ -3,7 +3,6 @@ package orderflow.store;
 import static orderflow.store.StoreFixtures.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,89 +17,13 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 class DatabaseTest {
-  private static final Migration CREATE_ITEMS =
-      new Migration(
-          1, "items", List.of("CREATE TABLE items (id ${AUTO_ID}, name TEXT, data ${BLOB})"));
-  private static final Migration SEED_ITEMS =
-      new Migration(2, "seed", List.of("INSERT INTO items (name) VALUES ('first')"));
-
   @TempDir Path dir;
-
-  @Test
-  void migratingTwiceAppliesEachMigrationOnce() throws SQLException {
-    Database database = Database.open(TestDatabases.sqlite(dir));
-    database.migrate("items", List.of(CREATE_ITEMS, SEED_ITEMS));
-    database.migrate("items", List.of(CREATE_ITEMS, SEED_ITEMS));
-
-    assertEquals(
-        MigrationHistories.migratedByThisCode("items", List.of(CREATE_ITEMS, SEED_ITEMS)),
-        MigrationHistories.applied(database, "runtime", "items"));
-    try (Connection connection = database.open()) {
-      assertEquals(List.of("first"), strings(connection, "SELECT name FROM items"));
-    }
-  }
-
-  @Test
-  void appliesMigrationsInVersionOrderWhateverTheListOrder() throws SQLException {
-    Database database = Database.open(TestDatabases.sqlite(dir));
-    database.migrate("items", List.of(SEED_ITEMS, CREATE_ITEMS));
-
-    try (Connection connection = database.open()) {
-      assertEquals(List.of("first"), strings(connection, "SELECT name FROM items"));
-    }
-  }
-
-  @Test
-  void appliesOnlyTheNewMigrationOnALaterStart() throws SQLException {
-    Database database = Database.open(TestDatabases.sqlite(dir));
-    database.migrate("items", List.of(CREATE_ITEMS));
-    database.migrate("items", List.of(CREATE_ITEMS, SEED_ITEMS));
-
-    try (Connection connection = database.open()) {
-      assertEquals(List.of("first"), strings(connection, "SELECT name FROM items"));
-    }
-  }
-
-  @Test
-  void aFailingMigrationIsRolledBackAndNotRecorded() throws SQLException {
-    Database database = Database.open(TestDatabases.sqlite(dir));
-    Migration broken =
-        new Migration(
-            2,
-            "broken",
-            List.of("INSERT INTO items (name) VALUES ('half')", "INSERT INTO nowhere VALUES (1)"));
-
-    assertThrows(
-        SQLException.class, () -> database.migrate("items", List.of(CREATE_ITEMS, broken)));
-
-    assertEquals(List.of("items:1"), MigrationHistories.applied(database, "items"));
-    try (Connection connection = database.open()) {
-      assertEquals(List.of(), strings(connection, "SELECT name FROM items"));
-    }
-  }
-
-  @Test
-  void rejectsTwoMigrationsWithTheSameVersion() {
-    Database database = Database.open(TestDatabases.sqlite(dir));
-    Migration twin = new Migration(1, "twin", List.of("SELECT 1"));
-
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> database.migrate("items", List.of(CREATE_ITEMS, twin)));
-  }
-
-  @Test
-  void rejectsTheRuntimesOwnComponentName() {
-    Database database = Database.open(TestDatabases.sqlite(dir));
-
-    assertThrows(IllegalArgumentException.class, () -> database.migrate("runtime", List.of()));
-  }
 
   @Test
   void createsTheParentDirectoriesOfASqliteFile() throws SQLException {
     Path file = dir.resolve("nested/deeper/service.db");
     Database database = Database.open("jdbc:sqlite:" + file);
-    database.migrate("items", List.of());
+    database.migrate("items");
 
     assertTrue(Files.exists(file));
   }

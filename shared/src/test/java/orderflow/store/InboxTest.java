@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +19,7 @@ class InboxTest {
   @BeforeEach
   void migrate() throws SQLException {
     database = Database.open(TestDatabases.sqlite(dir));
-    database.migrate("test", List.of());
+    database.migrate("test");
   }
 
   @Test

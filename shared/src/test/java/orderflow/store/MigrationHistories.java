@@ -2,103 +2,85 @@ package orderflow.store;
 
 import static orderflow.store.StoreFixtures.strings;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the Flyway histories and writes databases as the migrator before Flyway left them. */
+/** Reads Flyway's histories; restores databases the previous code made. */
 final class MigrationHistories {
+  /** What {@link #applied} reads after this code migrated the test component {@code items}. */
+  static final List<String> RUNTIME_AND_ITEMS =
+      List.of(
+          "runtime:1", "runtime:2", "runtime:3", "runtime:4", "runtime:5", "items:1", "items:2");
+
   private MigrationHistories() {}
 
   /** {@code component:version} of each applied migration of the components, in that order. */
   static List<String> applied(Database database, String... components) throws SQLException {
+    return select(database, "version", components);
+  }
+
+  /** {@code component:type} of each applied migration (SQL, or JDBC as the previous code wrote). */
+  static List<String> types(Database database, String... components) throws SQLException {
+    return select(database, "type", components);
+  }
+
+  private static List<String> select(Database database, String column, String... components)
+      throws SQLException {
     List<String> applied = new ArrayList<>();
-    try (Connection connection = database.open()) {
+    try (Connection connection = database.openReadOnly()) {
       for (String component : components) {
         applied.addAll(
             strings(
                 connection,
                 "SELECT '"
                     + component
-                    + ":' || version FROM "
-                    + Migrator.historyTable(component)
+                    + ":' || "
+                    + column
+                    + " FROM flyway_history_"
+                    + component
                     + " WHERE type <> 'BASELINE' AND success ORDER BY installed_rank"));
       }
     }
     return applied;
   }
 
-  /** What {@link #applied} reads after this code migrated {@code component}: runtime first. */
-  static List<String> migratedByThisCode(String component, List<Migration> migrations) {
-    List<String> history =
-        new ArrayList<>(versions(RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS));
-    history.addAll(versions(component, migrations));
-    return history;
-  }
-
-  /** {@code component:version} of each of {@code migrations}, in order. */
-  static List<String> versions(String component, List<Migration> migrations) {
-    return migrations.stream().map(m -> component + ":" + m.version()).toList();
-  }
-
-  /** The one-line refusal of a history whose {@code applied} migration was edited since. */
-  static String editedRefusal(String component, Migration applied, Migration edited) {
-    return "migrations of "
-        + component
-        + " do not match the database's history (flyway_history_"
-        + component
-        + "): v"
-        + applied.version()
-        + " \""
-        + applied.description()
-        + "\" was edited after it was applied (checksum "
-        + applied.checksum()
-        + " applied, "
-        + edited.checksum()
-        + " in the code)";
-  }
-
   /**
-   * Runs {@code migrations} and records them in {@code schema_migrations} exactly as the old
-   * migrator did, runtime tables first.
+   * A SQLite file as the previous code left it (Java migrations in Flyway's history, other
+   * checksums): the runtime's tables and the test component {@code items}, one inbox row.
    */
-  static void writeAsTheOldMigrator(Database database, String component, List<Migration> migrations)
-      throws SQLException {
-    try (Connection connection = database.open();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE schema_migrations ("
-              + " component VARCHAR(100) NOT NULL,"
-              + " version INTEGER NOT NULL,"
-              + " description VARCHAR(500) NOT NULL,"
-              + " applied_at BIGINT NOT NULL,"
-              + " PRIMARY KEY (component, version))");
-      apply(connection, database, RuntimeSchema.COMPONENT, RuntimeSchema.MIGRATIONS);
-      apply(connection, database, component, migrations);
-      connection.commit();
+  static String previousSqlite(Path dir) throws IOException {
+    Path file = dir.resolve("previous.db");
+    try (InputStream in = resource("store/previous-version.db")) {
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
     }
+    return "jdbc:sqlite:" + file;
   }
 
-  private static void apply(
-      Connection connection, Database database, String component, List<Migration> migrations)
-      throws SQLException {
-    for (Migration migration : migrations) {
-      try (Statement statement = connection.createStatement()) {
-        for (String sql : migration.statements()) {
-          statement.execute(database.expand(sql));
+  /** The same in PostgreSQL: the previous code's schema restored into the URL's schema. */
+  static void restorePreviousPostgres(Connection connection) throws IOException, SQLException {
+    String dump;
+    try (InputStream in = resource("store/previous-version-postgresql.sql")) {
+      dump = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    try (Statement statement = connection.createStatement()) {
+      for (String sql : dump.replaceAll("(?m)^--.*$", "").split(";\\s*\n")) {
+        if (!sql.isBlank()) {
+          statement.execute(sql);
         }
       }
-      try (PreparedStatement insert =
-          connection.prepareStatement("INSERT INTO schema_migrations VALUES (?, ?, ?, ?)")) {
-        insert.setString(1, component);
-        insert.setInt(2, migration.version());
-        insert.setString(3, migration.description());
-        insert.setLong(4, System.currentTimeMillis());
-        insert.executeUpdate();
-      }
     }
+  }
+
+  private static InputStream resource(String name) {
+    return MigrationHistories.class.getClassLoader().getResourceAsStream(name);
   }
 }

@@ -24,7 +24,7 @@ class OutboxTest {
   @BeforeEach
   void migrate() throws SQLException {
     database = Database.open(TestDatabases.sqlite(dir));
-    database.migrate("test", List.of());
+    database.migrate("test");
   }
 
   @Test

@@ -27,11 +27,6 @@ import org.junit.jupiter.api.Test;
 
 /** The store on a real PostgreSQL, each test in a fresh schema dropped afterwards. */
 class PostgresStoreIT {
-  private static final List<Migration> ITEMS =
-      List.of(
-          new Migration(1, "items", List.of("CREATE TABLE items (id ${AUTO_ID}, data ${BLOB})")),
-          new Migration(2, "seed", List.of("INSERT INTO items (data) VALUES ('\\x01')")));
-
   private String url;
   private Database database;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -50,11 +45,11 @@ class PostgresStoreIT {
 
   @Test
   void migratingTwiceAppliesEachMigrationOnce() throws SQLException {
-    database.migrate("items", ITEMS);
-    database.migrate("items", ITEMS);
+    database.migrate("items");
+    database.migrate("items");
 
     assertEquals(
-        MigrationHistories.migratedByThisCode("items", ITEMS),
+        MigrationHistories.RUNTIME_AND_ITEMS,
         MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
@@ -66,7 +61,7 @@ class PostgresStoreIT {
         () -> {
           Database own = Database.open(url);
           start.await(10, TimeUnit.SECONDS);
-          own.migrate("items", ITEMS);
+          own.migrate("items");
           return null;
         };
     Future<Void> first = threads.submit(migrate);
@@ -75,14 +70,14 @@ class PostgresStoreIT {
     second.get(30, TimeUnit.SECONDS);
 
     assertEquals(
-        MigrationHistories.migratedByThisCode("items", ITEMS),
+        MigrationHistories.RUNTIME_AND_ITEMS,
         MigrationHistories.applied(database, "runtime", "items"));
     assertEquals(List.of("1"), query("SELECT COUNT(*) FROM items"));
   }
 
   @Test
   void anEventIsNewOnceAndADuplicateAfterwards() throws SQLException {
-    database.migrate("items", List.of());
+    database.migrate("items");
     UUID eventId = UUID.randomUUID();
 
     assertTrue(recordAndCommit(eventId));
@@ -91,7 +86,7 @@ class PostgresStoreIT {
 
   @Test
   void twoConsumersRecordingTheSameEventAtOnceGetExactlyOneNew() throws Exception {
-    database.migrate("items", List.of());
+    database.migrate("items");
     for (int round = 0; round < 20; round++) {
       UUID eventId = UUID.randomUUID();
       CyclicBarrier together = new CyclicBarrier(2);
@@ -115,7 +110,7 @@ class PostgresStoreIT {
 
   @Test
   void committedEventsCountInTheBacklogUntilMarkedSent() throws SQLException {
-    database.migrate("items", List.of());
+    database.migrate("items");
     try (Connection connection = database.open()) {
       Outbox.add(connection, "orders", orderCreated());
       Outbox.add(connection, "orders", orderCreated());
@@ -134,7 +129,7 @@ class PostgresStoreIT {
 
   @Test
   void theRowGaugeIsThePlannersEstimateAsOfTheLastAnalyze() throws SQLException {
-    database.migrate("items", List.of());
+    database.migrate("items");
     try (Connection connection = database.open()) {
       for (int i = 0; i < 3; i++) {
         Outbox.add(connection, "orders", orderCreated());
@@ -153,7 +148,7 @@ class PostgresStoreIT {
 
   @Test
   void aSecondRelayReadingAtOnceSkipsTheRowsTheFirstHoldsLocked() throws SQLException {
-    database.migrate("items", List.of());
+    database.migrate("items");
     try (Connection connection = database.open()) {
       for (int i = 0; i < 4; i++) {
         Outbox.add(connection, "orders", orderCreated());
@@ -194,7 +189,7 @@ class PostgresStoreIT {
 
   @Test
   void batchedInboxAndOutboxWritesBehaveAsRowByRowOnPostgres() throws SQLException {
-    database.migrate("items", ITEMS);
+    database.migrate("items");
     BatchedWritesChecks.recordAllAnswersAsRecordingOneByOne(database);
     BatchedWritesChecks.addAllStoresEachEventAsAddDoes(database);
   }
@@ -205,6 +200,24 @@ class PostgresStoreIT {
       assertEquals(List.of("10s"), strings(connection, "SHOW idle_in_transaction_session_timeout"));
       assertEquals(List.of("15s"), strings(connection, "SHOW lock_timeout"));
       assertEquals(List.of("30s"), strings(connection, "SHOW statement_timeout"));
+    }
+  }
+
+  @Test
+  void thePoolLendsAsManyConnectionsAsItsUsersCanHoldAtOnce() throws SQLException {
+    List<Connection> held = new java.util.ArrayList<>();
+    try {
+      // The outbox publisher's three, a consumer loop or group commit, a cancellation, retention.
+      for (int i = 0; i < 6; i++) {
+        held.add(database.open());
+      }
+      try (Connection spare = database.open()) {
+        assertEquals(List.of("1"), strings(spare, "SELECT 1"));
+      }
+    } finally {
+      for (Connection connection : held) {
+        connection.close();
+      }
     }
   }
 

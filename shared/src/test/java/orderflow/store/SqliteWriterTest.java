@@ -13,17 +13,19 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
 
+/** SQLite's one write connection, lent in turns by the pool. */
 class SqliteWriterTest {
-  private static final Migration ITEMS =
-      new Migration(1, "items", List.of("CREATE TABLE items (name VARCHAR(50) PRIMARY KEY)"));
-
   @TempDir Path dir;
   private String url;
   private Database database;
@@ -32,27 +34,47 @@ class SqliteWriterTest {
   void createDatabase() throws SQLException {
     url = TestDatabases.sqlite(dir);
     database = Database.open(url);
-    database.migrate("items", List.of(ITEMS));
+    database.migrate("writer");
   }
 
   @Test
-  void aStatementIsPreparedOnceAcrossTransactions() throws SQLException {
-    AtomicInteger opened = new AtomicInteger();
-    SqliteWriter writer = countingWriter(opened);
+  void oneWriteConnectionKeepsAStatementPreparedOnceAcrossTransactions() throws SQLException {
+    Connection firstConnection;
     PreparedStatement first;
-    PreparedStatement second;
-    try (Connection connection = writer.lend()) {
-      first = connection.prepareStatement("SELECT COUNT(*) FROM items");
-      first.close();
+    try (Connection connection = database.open();
+        PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM items")) {
+      firstConnection = connection.unwrap(Connection.class);
+      first = statement.unwrap(PreparedStatement.class);
       connection.commit();
     }
-    try (Connection connection = writer.lend()) {
-      second = connection.prepareStatement("SELECT COUNT(*) FROM items");
-      second.close();
+    try (Connection connection = database.openUnsynced();
+        PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM items")) {
+      assertSame(firstConnection, connection.unwrap(Connection.class));
+      assertSame(first, statement.unwrap(PreparedStatement.class));
     }
-    assertSame(first, second);
-    assertEquals(1, opened.get());
-    writer.close();
+  }
+
+  @Test
+  void aSecondWriterWaitsForTheFirstToReturnItsLoan() throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<String>> second;
+      try (Connection first = database.open()) {
+        insert(first, "first");
+        second =
+            thread.submit(
+                () -> {
+                  try (Connection connection = database.open()) {
+                    return StoreFixtures.strings(connection, "SELECT name FROM items");
+                  }
+                });
+        assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS));
+        first.commit();
+      }
+      assertEquals(List.of("first"), second.get(10, TimeUnit.SECONDS));
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   @Test
@@ -60,7 +82,7 @@ class SqliteWriterTest {
     try (Connection connection = database.open();
         PreparedStatement outer = connection.prepareStatement("SELECT name FROM items");
         PreparedStatement inner = connection.prepareStatement("SELECT name FROM items")) {
-      assertNotSame(outer, inner);
+      assertNotSame(outer.unwrap(PreparedStatement.class), inner.unwrap(PreparedStatement.class));
     }
   }
 
@@ -131,15 +153,6 @@ class SqliteWriterTest {
     Connection connection = database.open();
     connection.close();
     assertThrows(SQLException.class, () -> connection.prepareStatement("SELECT 1"));
-  }
-
-  private SqliteWriter countingWriter(AtomicInteger opened) {
-    return new SqliteWriter(
-        1_000,
-        () -> {
-          opened.incrementAndGet();
-          return new SQLiteConfig().createConnection(url);
-        });
   }
 
   private static void insert(Connection connection, String name) throws SQLException {

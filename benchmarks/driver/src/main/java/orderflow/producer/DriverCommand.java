@@ -77,8 +77,7 @@ abstract class DriverCommand extends BrokerCommand {
   void requireValidOrders(String customer, List<String> products, int maxQuantity) {
     require(rate >= 0, "--rate must not be negative");
     for (String product : products) {
-      OrderRules.asUsageError(
-          spec,
+      asUsageError(
           "invalid order",
           () ->
               OrderCreated.of(

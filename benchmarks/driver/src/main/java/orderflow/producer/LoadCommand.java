@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import orderflow.broker.FailureLine;
 import orderflow.cli.ManifestVersion;
+import orderflow.config.Durations;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
@@ -68,7 +69,7 @@ final class LoadCommand extends DriverCommand {
       names = "--timeout",
       defaultValue = "30s",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = Durations.Positive.class,
       description = "How long to wait for the last confirms (default ${DEFAULT-VALUE})")
   Duration timeout;
 

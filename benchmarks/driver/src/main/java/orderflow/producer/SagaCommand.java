@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import orderflow.cli.ManifestVersion;
+import orderflow.config.Durations;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
@@ -83,7 +84,7 @@ final class SagaCommand extends DriverCommand {
       names = "--cancel-within",
       defaultValue = "2s",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = Durations.Positive.class,
       description =
           "Latest moment of a cancellation after its order (default ${DEFAULT-VALUE}): early ones"
               + " overtake the order, late ones find it shipped and are refused")
@@ -93,14 +94,14 @@ final class SagaCommand extends DriverCommand {
       names = "--timeout",
       defaultValue = "120s",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = Durations.Positive.class,
       description = "How long to wait for every order to finish (default ${DEFAULT-VALUE})")
   Duration timeout;
 
   @Option(
       names = "--warmup",
       paramLabel = "DURATION",
-      converter = DurationConverter.class,
+      converter = Durations.Positive.class,
       description =
           "Orders created in this first part of the run are left out of the latency, and"
               + " shipments seen in it out of the rate (default: none)")

@@ -149,7 +149,7 @@ public final class ServiceMain {
       }
       Database database = Database.open(databaseUrl);
       registry.register("database", database::close);
-      database.migrate(service.name(), service.migrations());
+      database.migrate(service.name());
 
       ConsumerMetrics metrics = ConsumerMetrics.create(service.name());
       BrokerConnector connector = new BrokerConnector(broker, service.name(), metrics.registry());

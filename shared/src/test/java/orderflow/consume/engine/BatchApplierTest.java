@@ -32,7 +32,6 @@ import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.ReservedItem;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.store.Database;
-import orderflow.store.Migration;
 import orderflow.store.StoreFixtures;
 import orderflow.testing.TestDatabases;
 import orderflow.topology.Topology;
@@ -58,7 +57,7 @@ class BatchApplierTest {
   @BeforeEach
   void open() throws SQLException {
     database = Database.open(TestDatabases.sqlite(dir));
-    database.migrate("batch", List.of(APPLIED));
+    database.migrate("batch");
   }
 
   @AfterEach
@@ -196,16 +195,11 @@ class BatchApplierTest {
     }
   }
 
-  private static final Migration APPLIED =
-      new Migration(
-          1, "applied orders", List.of("CREATE TABLE applied (order_id VARCHAR(64) NOT NULL)"));
-
   private BatchApplier applier() {
     ServiceDefinition service =
         new ServiceDefinition(
             "batch",
             Topology.INVENTORY_QUEUE,
-            List.of(APPLIED),
             Map.of(EventType.ORDER_CREATED, handler()),
             List.of());
     return new BatchApplier(

@@ -38,7 +38,6 @@ class DeliverySettlerTest {
       new ServiceDefinition(
           "settler",
           Topology.INVENTORY_QUEUE,
-          List.of(),
           Map.of(EventType.ORDER_CREATED, (event, context) -> {}),
           List.of());
   private final Topology topology = new Topology("settler-test", settings.tiers());

@@ -1,0 +1,1 @@
+CREATE TABLE items (id BIGSERIAL PRIMARY KEY, name TEXT, data BYTEA);

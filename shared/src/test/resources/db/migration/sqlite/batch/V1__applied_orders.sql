@@ -1,0 +1,1 @@
+CREATE TABLE applied (order_id VARCHAR(64) NOT NULL);

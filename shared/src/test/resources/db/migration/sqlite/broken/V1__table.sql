@@ -1,0 +1,1 @@
+CREATE TABLE broken_items (name TEXT);

@@ -1,0 +1,2 @@
+INSERT INTO broken_items VALUES ('half');
+INSERT INTO nowhere VALUES (1);

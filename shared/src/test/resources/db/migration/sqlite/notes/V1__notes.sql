@@ -1,0 +1,2 @@
+CREATE TABLE notes (text VARCHAR(10));
+INSERT INTO notes VALUES ('a');

@@ -1,0 +1,1 @@
+CREATE TABLE items (name VARCHAR(50) PRIMARY KEY);
