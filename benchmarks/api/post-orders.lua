@@ -1,4 +1,6 @@
 -- wrk script for bin/bench-api: POST /orders with a fresh Idempotency-Key on every request.
+-- Arguments: the pause before each request (ms), a bearer token ("" for none), and "address" to
+-- send a shipping address (its personal fields are encrypted by the service).
 local thread_id = 0
 local threads = {}
 
@@ -9,9 +11,17 @@ function setup(thread)
 end
 
 function init(args)
-  -- An optional pause before each request of a connection (ms): a fixed offered rate, so that two
-  -- builds are compared at the same rate and their groups are of the same size.
+  -- A fixed offered rate, so that two builds are compared at the same rate and group size.
   pause_ms = tonumber(args[1] or "0")
+  headers = {["Content-Type"] = "application/json"}
+  if args[2] and args[2] ~= "" then
+    headers["Authorization"] = "Bearer " .. args[2]
+  end
+  address = ""
+  if args[3] == "address" then
+    address = ',"shippingAddress":{"street":"1 Bench Street","city":"Utrecht",'
+      .. '"postalCode":"3511 AA","country":"NL"}'
+  end
   created = 0
   sequence = 0
   prefix = string.format("%d-%d-%d", os.time(), id, math.random(1000000000))
@@ -19,9 +29,10 @@ end
 
 function request()
   sequence = sequence + 1
-  local body = '{"customerId":"bench","items":[{"productId":"sku-1","quantity":1,"price":9.99}]}'
-  return wrk.format("POST", "/orders",
-    {["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. "-" .. sequence}, body)
+  headers["Idempotency-Key"] = prefix .. "-" .. sequence
+  local body = '{"customerId":"bench","items":[{"productId":"sku-1","quantity":1,"price":9.99}]'
+    .. address .. '}'
+  return wrk.format("POST", "/orders", headers, body)
 end
 
 function delay()

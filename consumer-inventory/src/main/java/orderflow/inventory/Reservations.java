@@ -4,18 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.ReservedItem;
 import orderflow.envelope.Shortage;
+import orderflow.store.Sql;
 
 /**
- * The one decision per order: a reservation with its items, or a rejection with its shortages, each
- * unique per order. A released reservation without items marks an order cancelled before it was
- * reserved; since it takes the order's one reservation row, a cancellation and a reservation of the
- * same order serialise on the unique key. Not thread-safe: one instance per connection.
+ * The one decision per order: a reservation with its items, or a rejection. A released reservation
+ * without items marks an order cancelled before it was reserved: holding the order's one
+ * reservation row, it serialises with a reservation on the unique key.
  */
 final class Reservations {
   private static final TypeReference<List<Shortage>> SHORTAGES = new TypeReference<>() {};
@@ -23,20 +24,16 @@ final class Reservations {
       "SELECT 1 FROM reservations WHERE order_id = ?"
           + " UNION ALL SELECT 1 FROM rejected_orders WHERE order_id = ?";
   private static final String RESERVATION =
-      "SELECT reservation_id, release_reason FROM reservations WHERE order_id = ?";
-  private static final String ITEMS =
-      "SELECT product_id, quantity FROM reservation_items WHERE reservation_id = ?"
-          + " ORDER BY product_id";
-  private static final String MARK =
-      "INSERT INTO reservations"
-          + " (reservation_id, order_id, created_at, released_at, release_reason)"
-          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING";
+      "SELECT r.reservation_id, r.release_reason, i.product_id, i.quantity FROM reservations r"
+          + " LEFT JOIN reservation_items i ON i.reservation_id = r.reservation_id"
+          + " WHERE r.order_id = ? ORDER BY i.product_id";
   private static final String RELEASE =
       "UPDATE reservations SET released_at = ?, release_reason = ?"
           + " WHERE order_id = ? AND released_at IS NULL";
   private static final String CLAIM =
-      "INSERT INTO reservations (reservation_id, order_id, created_at) VALUES (?, ?, ?)"
-          + " ON CONFLICT (order_id) DO NOTHING";
+      "INSERT INTO reservations"
+          + " (reservation_id, order_id, created_at, released_at, release_reason)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING";
   private static final String ADD_ITEM =
       "INSERT INTO reservation_items (reservation_id, product_id, quantity) VALUES (?, ?, ?)";
   private static final String REJECT =
@@ -59,34 +56,28 @@ final class Reservations {
     }
   }
 
-  /** Whether the order has a reservation, a cancellation mark or a rejection, in one query. */
+  /** Whether the order has a reservation, a cancellation mark or a rejection. */
   boolean everDecided(String orderId) throws SQLException {
     return !Sql.query(connection, DECIDED, row -> 1, orderId, orderId).isEmpty();
   }
 
+  /** The rows (one per item, one with none for a mark) all fill the same list of items. */
   Optional<Reservation> forOrder(String orderId) throws SQLException {
-    Optional<Reservation> found =
-        Sql.first(
-            connection,
-            RESERVATION,
-            row -> new Reservation(row.getString(1), List.of(), row.getString(2)),
-            orderId);
-    if (found.isEmpty()) {
-      return found;
-    }
-    String id = found.get().reservationId();
-    List<ReservedItem> items =
-        Sql.query(connection, ITEMS, row -> new ReservedItem(row.getString(1), row.getInt(2)), id);
-    return Optional.of(new Reservation(id, items, found.get().releaseReason()));
+    List<ReservedItem> items = new ArrayList<>();
+    Sql.Row<Reservation> reservation =
+        row -> {
+          if (row.getString(3) != null) {
+            items.add(new ReservedItem(row.getString(3), row.getInt(4)));
+          }
+          return new Reservation(row.getString(1), items, row.getString(2));
+        };
+    return Sql.query(connection, RESERVATION, reservation, orderId).stream().findFirst();
   }
 
-  /**
-   * Marks an order without a reservation as cancelled before it was reserved, so a later claim for
-   * it fails. False if the order already has a reservation (held, released or such a mark).
-   */
+  /** Marks an order never reserved so a later claim fails; false if it has a reservation row. */
   boolean markCancelledBeforeReserved(String orderId, String reason, long now) throws SQLException {
     String id = UUID.randomUUID().toString();
-    return Sql.update(connection, MARK, id, orderId, now, now, reason) == 1;
+    return Sql.update(connection, CLAIM, id, orderId, now, now, reason) == 1;
   }
 
   /** True if this call released the order's reservation; false if it was released before. */
@@ -94,12 +85,9 @@ final class Reservations {
     return Sql.update(connection, RELEASE, now, reason, orderId) == 1;
   }
 
-  /**
-   * Claims the order for a new reservation; false if it has one. PostgreSQL makes a concurrent
-   * claim of the same order wait for the other transaction, then do nothing.
-   */
+  /** Claims the order for a new reservation; false if it has one (or a concurrent claim won). */
   boolean claim(String orderId, String reservationId, long now) throws SQLException {
-    return Sql.update(connection, CLAIM, reservationId, orderId, now) == 1;
+    return Sql.update(connection, CLAIM, reservationId, orderId, now, null, null) == 1;
   }
 
   void addItem(String reservationId, ReservedItem item) throws SQLException {
@@ -118,7 +106,7 @@ final class Reservations {
     }
   }
 
-  /** Records a rejection; false if the order was already rejected (by a concurrent transaction). */
+  /** Records a rejection; false if a concurrent transaction rejected the order first. */
   boolean reject(String orderId, List<Shortage> shortages, long now) throws SQLException {
     try {
       String json = EventCodec.mapper().writeValueAsString(shortages);

@@ -1,8 +1,8 @@
 package orderflow.inventory;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import orderflow.cli.JsonOutput;
@@ -10,6 +10,8 @@ import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
 import orderflow.consume.options.DatabaseOptions;
 import orderflow.envelope.EventLimits;
+import orderflow.store.Database;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,12 +20,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code consumer-inventory stock [PRODUCT]}: current stock from the read model. */
+/** {@code consumer-inventory stock [PRODUCT]} and {@code stock set PRODUCT QTY}. */
 @Command(
     name = "stock",
     mixinStandardHelpOptions = true,
-    description = "Show available and reserved stock, of one product or of all.",
-    subcommands = StockCommand.Set.class)
+    description = "Show available and reserved stock, of one product or of all.")
 final class StockCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "PRODUCT", description = "Only this product")
   private String productId;
@@ -39,7 +40,7 @@ final class StockCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws SQLException {
-    List<StockQueries.StockLevel> levels =
+    List<StockLedger.StockLevel> levels =
         QueryDatabase.read(
             database.url(InventoryService.NAME),
             InventoryService.NAME,
@@ -47,11 +48,11 @@ final class StockCommand implements Callable<Integer> {
             false,
             c ->
                 productId == null
-                    ? new StockQueries(c).all()
+                    ? new StockLedger(c).levels()
                     : List.of(
-                        new StockQueries(c)
-                            .of(productId)
-                            .orElseThrow(() -> new UnknownProductException(productId))));
+                        new StockLedger(c)
+                            .level(productId)
+                            .orElseThrow(() -> InventoryCommand.unknown(productId))));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       JsonOutput.print(out, productId == null ? levels : levels.get(0));
@@ -62,7 +63,7 @@ final class StockCommand implements Callable<Integer> {
       return 0;
     }
     out.printf("%-36s %10s %10s%n", "PRODUCT", "AVAILABLE", "RESERVED");
-    for (StockQueries.StockLevel level : levels) {
+    for (StockLedger.StockLevel level : levels) {
       // Rows written before the envelope's limits may hold anything: show it escaped.
       out.printf(
           "%-36s %10d %10d%n",
@@ -72,7 +73,7 @@ final class StockCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code stock set PRODUCT QTY}: an adjustment movement, never an overwrite of the ledger. */
+  /** One short transaction on the migrated database: safe while the service runs. */
   @Command(
       name = "set",
       mixinStandardHelpOptions = true,
@@ -80,73 +81,53 @@ final class StockCommand implements Callable<Integer> {
         "Set a product's available quantity through an adjustment movement of the difference.",
         "Reservations already held are untouched."
       })
-  static final class Set implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PRODUCT")
-    private String productId;
-
-    @Parameters(index = "1", paramLabel = "QTY", description = "New available quantity (>= 0)")
-    private int quantity;
-
-    @Option(
-        names = "--reason",
-        paramLabel = "TEXT",
-        defaultValue = "set by operator",
-        description = "Why, recorded in the ledger (default: ${DEFAULT-VALUE})")
-    private String reason;
-
-    @Option(names = "--json", description = "Print one JSON object")
-    private boolean json;
-
-    @Option(names = "--verbose", description = "Print stack traces with errors")
-    private boolean verbose;
-
-    @Mixin private DatabaseOptions database;
-    @Spec private CommandSpec spec;
-
-    record Result(
-        String productId, int previous, int available, int reserved, int delta, String reason) {}
-
-    @Override
-    public Integer call() throws SQLException {
-      if (quantity < 0) {
-        throw new ParameterException(spec.commandLine(), "QTY must not be negative");
+  int set(
+      @Parameters(index = "0", paramLabel = "PRODUCT") String product,
+      @Parameters(index = "1", paramLabel = "QTY", description = "New available quantity (>= 0)")
+          int quantity,
+      @Option(
+              names = "--reason",
+              paramLabel = "TEXT",
+              defaultValue = "set by operator",
+              description = "Why, recorded in the ledger (default: ${DEFAULT-VALUE})")
+          String reason,
+      @Option(names = "--json", description = "Print one JSON object") boolean json,
+      @Option(names = "--verbose", description = "Print stack traces with errors") boolean verbose,
+      @Mixin DatabaseOptions database)
+      throws SQLException {
+    CommandLine self = spec.subcommands().get("set");
+    if (quantity < 0) {
+      throw new ParameterException(self, "QTY must not be negative");
+    }
+    try {
+      // The rule an order's product obeys: 'stock set' creates no product no order can name.
+      EventLimits.requireProductId(product);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(self, "PRODUCT: " + e.getMessage(), e);
+    }
+    StockLedger.Adjustment adjusted;
+    try (Database db = Database.open(database.url(InventoryService.NAME))) {
+      db.migrate(InventoryService.NAME);
+      try (Connection connection = db.open()) {
+        adjusted =
+            new StockLedger(connection)
+                .adjust(product, quantity, reason, System.currentTimeMillis());
+        connection.commit();
       }
-      try {
-        // The rule an order's product obeys, so 'stock set' creates no product no order can name.
-        EventLimits.requireProductId(productId);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "PRODUCT: " + e.getMessage(), e);
-      }
-      long now = Clock.systemUTC().millis();
-      Result result =
-          InventoryDatabase.inTransaction(
-              database.url(InventoryService.NAME),
-              c -> {
-                StockLedger.Adjustment adjusted =
-                    new StockLedger(c).adjust(productId, quantity, reason, now);
-                int reserved = new StockQueries(c).of(productId).orElseThrow().reserved();
-                return new Result(
-                    productId,
-                    adjusted.previous(),
-                    adjusted.available(),
-                    reserved,
-                    adjusted.delta(),
-                    reason);
-              });
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        JsonOutput.print(out, result);
-        return 0;
-      }
-      out.printf(
-          "%s: available %d -> %d (adjustment %+d), reserved %d%n",
-          LogSafe.escape(productId),
-          result.previous(),
-          result.available(),
-          result.delta(),
-          result.reserved());
-      out.flush();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      JsonOutput.print(out, adjusted);
       return 0;
     }
+    out.printf(
+        "%s: available %d -> %d (adjustment %+d), reserved %d%n",
+        LogSafe.escape(product),
+        adjusted.previous(),
+        adjusted.available(),
+        adjusted.delta(),
+        adjusted.reserved());
+    out.flush();
+    return 0;
   }
 }

@@ -58,11 +58,11 @@ class ConcurrentReservationPostgresIT {
       orders.add(order(List.of(item("scarce", 1))));
     }
 
-    List<EventPayload> decisions = handleConcurrently(new ReserveInventoryHandler(50), orders);
+    List<EventPayload> decisions = handleConcurrently(new InventoryHandler(50), orders);
 
     assertEquals(50, decisions.stream().filter(InventoryReserved.class::isInstance).count());
     assertEquals(150, decisions.stream().filter(InventoryRejected.class::isInstance).count());
-    assertEquals(new StockQueries.StockLevel("scarce", 0, 50), level("scarce"));
+    assertEquals(new StockLedger.StockLevel("scarce", 0, 50), level("scarce"));
     assertEquals(1, count("SELECT COUNT(*) FROM stock_movements WHERE kind = 'initial'"));
     assertEquals(50, count("SELECT COUNT(*) FROM reservations"));
     assertEquals(0, count("SELECT COALESCE(SUM(delta), 0) FROM stock_movements"));
@@ -78,11 +78,11 @@ class ConcurrentReservationPostgresIT {
       orders.add(order(items));
     }
 
-    List<EventPayload> decisions = handleConcurrently(new ReserveInventoryHandler(30), orders);
+    List<EventPayload> decisions = handleConcurrently(new InventoryHandler(30), orders);
 
     assertEquals(30, decisions.stream().filter(InventoryReserved.class::isInstance).count());
-    assertEquals(new StockQueries.StockLevel("left", 0, 30), level("left"));
-    assertEquals(new StockQueries.StockLevel("right", 0, 30), level("right"));
+    assertEquals(new StockLedger.StockLevel("left", 0, 30), level("left"));
+    assertEquals(new StockLedger.StockLevel("right", 0, 30), level("right"));
   }
 
   @Test
@@ -101,7 +101,7 @@ class ConcurrentReservationPostgresIT {
       orders.add(order(List.of(item(shuffled.get(0), 1), item(shuffled.get(1), 1))));
     }
 
-    List<EventPayload> decisions = handleConcurrently(new ReserveInventoryHandler(50), orders, 25);
+    List<EventPayload> decisions = handleConcurrently(new InventoryHandler(50), orders, 25);
 
     long reserved = decisions.stream().filter(InventoryReserved.class::isInstance).count();
     assertEquals(
@@ -109,15 +109,15 @@ class ConcurrentReservationPostgresIT {
         reserved + decisions.stream().filter(InventoryRejected.class::isInstance).count());
     assertEquals(reserved, count("SELECT COUNT(*) FROM reservations"));
     for (String product : products) {
-      StockQueries.StockLevel level = level(product);
+      StockLedger.StockLevel level = level(product);
       assertEquals(50, level.available() + level.reserved(), product);
     }
     assertEquals(2 * reserved, count("SELECT COALESCE(SUM(reserved), 0) FROM stock"));
     assertEquals(10, count("SELECT COUNT(*) FROM stock_movements WHERE kind = 'initial'"));
   }
 
-  private List<EventPayload> handleConcurrently(
-      ReserveInventoryHandler handler, List<OrderCreated> orders) throws Exception {
+  private List<EventPayload> handleConcurrently(InventoryHandler handler, List<OrderCreated> orders)
+      throws Exception {
     return handleConcurrently(handler, orders, 1);
   }
 
@@ -126,7 +126,7 @@ class ConcurrentReservationPostgresIT {
    * as the runtime applies them; fails on any exception.
    */
   private List<EventPayload> handleConcurrently(
-      ReserveInventoryHandler handler, List<OrderCreated> orders, int batchSize) throws Exception {
+      InventoryHandler handler, List<OrderCreated> orders, int batchSize) throws Exception {
     ConcurrentLinkedQueue<List<OrderCreated>> pending = new ConcurrentLinkedQueue<>();
     for (int from = 0; from < orders.size(); from += batchSize) {
       pending.add(orders.subList(from, Math.min(orders.size(), from + batchSize)));
@@ -175,9 +175,9 @@ class ConcurrentReservationPostgresIT {
     return new ArrayList<>(decisions);
   }
 
-  private StockQueries.StockLevel level(String product) throws SQLException {
+  private StockLedger.StockLevel level(String product) throws SQLException {
     try (Connection connection = database.open()) {
-      return new StockQueries(connection).of(product).orElseThrow();
+      return new StockLedger(connection).level(product).orElseThrow();
     }
   }
 

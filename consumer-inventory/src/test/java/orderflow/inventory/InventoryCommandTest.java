@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Arrays;
+import orderflow.cli.ConsumerCommand;
+import orderflow.cli.DefaultSubcommand;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
@@ -242,19 +244,23 @@ class InventoryCommandTest {
 
   @Test
   void runIsTheDefaultSubcommand() {
-    assertArrayEquals(new String[] {"run"}, Main.withDefaultSubcommand(new String[0]));
     assertArrayEquals(
-        new String[] {"run", "--db", "x"}, Main.withDefaultSubcommand(new String[] {"--db", "x"}));
-    assertArrayEquals(new String[] {"--help"}, Main.withDefaultSubcommand(new String[] {"--help"}));
+        new String[] {"run"}, DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[0]));
+    assertArrayEquals(
+        new String[] {"run", "--db", "x"},
+        DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[] {"--db", "x"}));
+    assertArrayEquals(
+        new String[] {"--help"},
+        DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[] {"--help"}));
     assertArrayEquals(
         new String[] {"stock", "--json"},
-        Main.withDefaultSubcommand(new String[] {"stock", "--json"}));
+        DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[] {"stock", "--json"}));
   }
 
   private void reserve(OrderCreated order) throws Exception {
     try (TestInventoryDatabase database = new TestInventoryDatabase(db);
         Connection connection = database.open()) {
-      new ReserveInventoryHandler(100)
+      new InventoryHandler(100)
           .handle(EventEnvelope.first(order, "producer"), new RecordingContext(connection));
       connection.commit();
     }
@@ -263,10 +269,10 @@ class InventoryCommandTest {
   private static Result execute(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
+    CommandLine commandLine = InventoryCommand.commandLine();
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(Main.withDefaultSubcommand(args));
+    int exitCode = commandLine.execute(DefaultSubcommand.prepend(ConsumerCommand.RUN, args));
     return new Result(exitCode, out.toString(), err.toString());
   }
 }

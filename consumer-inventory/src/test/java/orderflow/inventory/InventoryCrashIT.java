@@ -65,8 +65,8 @@ class InventoryCrashIT {
       assertEquals(ORDERS, inventory.count("SELECT COUNT(*) FROM reservations"));
       int reserved = 0;
       for (String product : PRODUCTS) {
-        StockQueries.StockLevel level = inventory.level(product);
-        assertEquals(level, StockQueries.replay(product, inventory.movements(product)));
+        StockLedger.StockLevel level = inventory.level(product);
+        assertEquals(level, StockLedger.replay(product, inventory.movements(product)));
         assertEquals(DEFAULT_STOCK, level.available() + level.reserved());
         reserved += level.reserved();
       }

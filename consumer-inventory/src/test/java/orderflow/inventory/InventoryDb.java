@@ -15,17 +15,17 @@ final class InventoryDb {
     this.database = Database.open(url);
   }
 
-  StockQueries.StockLevel level(String product) throws SQLException {
+  StockLedger.StockLevel level(String product) throws SQLException {
     try (Connection connection = database.open()) {
-      StockQueries.StockLevel level = new StockQueries(connection).of(product).orElseThrow();
+      StockLedger.StockLevel level = new StockLedger(connection).level(product).orElseThrow();
       connection.commit();
       return level;
     }
   }
 
-  List<StockQueries.Movement> movements(String product) throws SQLException {
+  List<StockLedger.Movement> movements(String product) throws SQLException {
     try (Connection connection = database.open()) {
-      List<StockQueries.Movement> movements = new StockQueries(connection).movements(product);
+      List<StockLedger.Movement> movements = new StockLedger(connection).movements(product);
       connection.commit();
       return movements;
     }

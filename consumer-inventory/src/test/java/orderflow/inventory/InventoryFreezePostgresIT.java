@@ -101,7 +101,7 @@ class InventoryFreezePostgresIT {
       assertEquals(orders, inventory.count("SELECT COUNT(*) FROM reservations"));
       int reserved = 0;
       for (String product : PRODUCTS) {
-        StockQueries.StockLevel level = inventory.level(product);
+        StockLedger.StockLevel level = inventory.level(product);
         assertEquals(DEFAULT_STOCK, level.available() + level.reserved(), product);
         reserved += level.reserved();
       }

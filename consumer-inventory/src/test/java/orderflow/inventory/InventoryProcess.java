@@ -14,7 +14,7 @@ final class InventoryProcess {
       throws Exception {
     return JavaProcess.start(
         logDir,
-        Main.class,
+        InventoryCommand.class,
         List.of(
             "run",
             "--uri",

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
-import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
@@ -37,8 +36,8 @@ import orderflow.store.Retention;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,15 +99,15 @@ class InventoryServiceIT {
       InventoryDb inventory = new InventoryDb(db);
       for (String product : products) {
         int reserved = reservedByProduct.getOrDefault(product, 0);
-        StockQueries.StockLevel level = inventory.level(product);
-        assertEquals(new StockQueries.StockLevel(product, start - reserved, reserved), level);
-        assertEquals(level, StockQueries.replay(product, inventory.movements(product)));
+        StockLedger.StockLevel level = inventory.level(product);
+        assertEquals(new StockLedger.StockLevel(product, start - reserved, reserved), level);
+        assertEquals(level, StockLedger.replay(product, inventory.movements(product)));
       }
       assertEquals(reservations.size(), inventory.count("SELECT COUNT(*) FROM reservations"));
 
       // The query command reads the same database while the service runs.
       StringWriter out = new StringWriter();
-      CommandLine stock = Main.commandLine();
+      CommandLine stock = InventoryCommand.commandLine();
       stock.setOut(new PrintWriter(out, true));
       assertEquals(0, stock.execute("stock", "p0", "--db", db, "--json"));
       assertEquals(
@@ -138,7 +137,7 @@ class InventoryServiceIT {
 
       assertEquals(50, distinctReservations(decisions).size());
       assertEquals(
-          new StockQueries.StockLevel("scarce", 0, 50), new InventoryDb(db).level("scarce"));
+          new StockLedger.StockLevel("scarce", 0, 50), new InventoryDb(db).level("scarce"));
     }
   }
 
@@ -158,8 +157,8 @@ class InventoryServiceIT {
       assertEquals(List.of(new Shortage("scarce", 9, 5)), rejected.shortages());
       assertEquals(order.orderId(), decision.metadata().correlationId());
       InventoryDb inventory = new InventoryDb(db);
-      assertEquals(new StockQueries.StockLevel("plenty", 5, 0), inventory.level("plenty"));
-      assertEquals(new StockQueries.StockLevel("scarce", 5, 0), inventory.level("scarce"));
+      assertEquals(new StockLedger.StockLevel("plenty", 5, 0), inventory.level("plenty"));
+      assertEquals(new StockLedger.StockLevel("scarce", 5, 0), inventory.level("scarce"));
       assertEquals(0, inventory.count("SELECT COUNT(*) FROM reservations"));
     }
   }
@@ -180,8 +179,7 @@ class InventoryServiceIT {
         Orders.publish(broker, topology, Orders.envelopes(List.of(second)));
         assertInstanceOf(
             InventoryReserved.class, awaitDecision(decisions, second.orderId()).payload());
-        assertEquals(
-            new StockQueries.StockLevel("lamp", 85, 15), new InventoryDb(db).level("lamp"));
+        assertEquals(new StockLedger.StockLevel("lamp", 85, 15), new InventoryDb(db).level("lamp"));
       }
     }
   }
@@ -200,7 +198,7 @@ class InventoryServiceIT {
       Orders.publish(broker, topology, Orders.envelopes(List.of(marker)));
       awaitDecision(decisions, marker.orderId());
 
-      assertEquals(new StockQueries.StockLevel("desk", 93, 7), new InventoryDb(db).level("desk"));
+      assertEquals(new StockLedger.StockLevel("desk", 93, 7), new InventoryDb(db).level("desk"));
       assertEquals(
           1,
           decisions.all().stream()
@@ -231,7 +229,7 @@ class InventoryServiceIT {
       Orders.publish(broker, topology, Orders.envelopes(List.of(marker)));
       awaitDecision(decisions, marker.orderId());
 
-      assertEquals(new StockQueries.StockLevel("lamp", 93, 7), new InventoryDb(db).level("lamp"));
+      assertEquals(new StockLedger.StockLevel("lamp", 93, 7), new InventoryDb(db).level("lamp"));
       List<EventEnvelope> answers =
           decisions.all().stream()
               .filter(e -> e.payload().orderId().equals(order.payload().orderId()))
@@ -262,8 +260,7 @@ class InventoryServiceIT {
       Orders.publishLikeTheSeed(broker, topology, marker.orderId(), "marker", 1);
       awaitDecision(decisions, marker.orderId());
       assertEquals(
-          new StockQueries.StockLevel("product456", 98, 2),
-          new InventoryDb(db).level("product456"));
+          new StockLedger.StockLevel("product456", 98, 2), new InventoryDb(db).level("product456"));
     }
   }
 
@@ -347,7 +344,7 @@ class InventoryServiceIT {
       return new Service(
           ServiceMain.start(
               broker.settings(),
-              ConsumerSettings.defaults(),
+              TestSettings.defaults(),
               db,
               InventoryService.definition(defaultStock)));
     }
@@ -370,7 +367,7 @@ class InventoryServiceIT {
   static Topology declare(TestBroker broker) throws Exception {
     Topology topology = broker.topology();
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     return topology;
   }

@@ -19,6 +19,7 @@ import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TcpProxy;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,10 +65,7 @@ class LegacyBridgeResubscribeIT {
             return reply.get().statusCode() == 503;
           });
       assertTrue(
-          reply
-              .get()
-              .body()
-              .contains("\"" + LegacyOrderBridge.CONSUMER_NAME + "\":\"not consuming"),
+          reply.get().body().contains("\"" + InventoryService.LEGACY_BRIDGE + "\":\"not consuming"),
           reply.get().body());
 
       holder.queueDelete(topology.legacyQueue());
@@ -139,7 +137,7 @@ class LegacyBridgeResubscribeIT {
 
   private void start(BrokerSettings settings) throws Exception {
     ConsumerSettings withHttp =
-        ConsumerSettings.builder().shutdownTimeout(Duration.ofSeconds(5)).httpPort(0).build();
+        TestSettings.builder().shutdownTimeout(Duration.ofSeconds(5)).httpPort(0).build();
     service =
         ServiceMain.start(
             settings, withHttp, TestDatabases.sqlite(directory), InventoryService.definition(100));

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
@@ -29,8 +28,8 @@ import orderflow.store.Outbox;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +110,7 @@ class LegacyOrderBridgeIT {
       assertNotNull(headers.get(DeadLetterHeaders.LAST_FAILURE_AT));
       assertEquals("", text(headers, DeadLetterHeaders.ORIGINAL_EXCHANGE));
       assertEquals(topology.legacyQueue(), text(headers, DeadLetterHeaders.ORIGINAL_ROUTING_KEY));
-      assertEquals(LegacyOrderBridge.CONSUMER_NAME, text(headers, DeadLetterHeaders.CONSUMER));
+      assertEquals(InventoryService.LEGACY_BRIDGE, text(headers, DeadLetterHeaders.CONSUMER));
       assertEquals(0, count(broker, topology.queue(Topology.INVENTORY_QUEUE)));
     }
     assertEquals(0, count(broker, topology.legacyQueue()));
@@ -157,7 +156,7 @@ class LegacyOrderBridgeIT {
   static Topology declare(TestBroker broker) throws Exception {
     Topology topology = broker.topology();
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     return topology;
   }
@@ -180,10 +179,10 @@ class LegacyOrderBridgeIT {
   }
 
   static Bridge startBridge(TestBroker broker, Path directory) throws Exception {
-    return startBridge(broker, directory, ConsumerSettings.builder());
+    return startBridge(broker, directory, TestSettings.builder());
   }
 
-  static Bridge startBridge(TestBroker broker, Path directory, ConsumerSettings.Builder settings)
+  static Bridge startBridge(TestBroker broker, Path directory, TestSettings.Builder settings)
       throws Exception {
     String url = TestDatabases.sqlite(directory);
     ServiceMain.RunningService service =
@@ -191,7 +190,7 @@ class LegacyOrderBridgeIT {
             broker.settings(),
             settings.shutdownTimeout(Duration.ofSeconds(5)).build(),
             url,
-            LegacyOrderBridge.definition());
+            InventoryService.legacyBridge());
     return new Bridge(service, Database.open(url));
   }
 

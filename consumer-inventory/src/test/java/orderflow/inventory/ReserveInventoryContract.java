@@ -35,7 +35,7 @@ abstract class ReserveInventoryContract {
 
   TestInventoryDatabase database;
   InventoryDb reads;
-  final ReserveInventoryHandler handler = new ReserveInventoryHandler(DEFAULT_STOCK);
+  final InventoryHandler handler = new InventoryHandler(DEFAULT_STOCK);
 
   abstract String databaseUrl();
 
@@ -60,15 +60,15 @@ abstract class ReserveInventoryContract {
     assertEquals(
         List.of(new ReservedItem("apple", 3), new ReservedItem("pear", 5)), reserved.items());
     UUID.fromString(reserved.reservationId());
-    assertEquals(new StockQueries.StockLevel("apple", 97, 3), level("apple"));
-    assertEquals(new StockQueries.StockLevel("pear", 95, 5), level("pear"));
+    assertEquals(new StockLedger.StockLevel("apple", 97, 3), level("apple"));
+    assertEquals(new StockLedger.StockLevel("pear", 95, 5), level("pear"));
   }
 
   @Test
   void productsNeverSeenStartWithTheDefaultStockAsAnInitialMovement() throws Exception {
     handle(order(item("kiwi", 1)));
 
-    List<StockQueries.Movement> movements = movements("kiwi");
+    List<StockLedger.Movement> movements = movements("kiwi");
     assertEquals(2, movements.size());
     assertEquals(StockLedger.INITIAL, movements.get(0).kind());
     assertEquals(DEFAULT_STOCK, movements.get(0).delta());
@@ -87,9 +87,9 @@ abstract class ReserveInventoryContract {
     assertEquals(
         List.of(new Shortage("apple", 10, 5), new Shortage("plum", 200, DEFAULT_STOCK)),
         rejected.shortages());
-    assertEquals(new StockQueries.StockLevel("apple", 5, 0), level("apple"));
-    assertEquals(new StockQueries.StockLevel("pear", DEFAULT_STOCK, 0), level("pear"));
-    assertEquals(new StockQueries.StockLevel("plum", DEFAULT_STOCK, 0), level("plum"));
+    assertEquals(new StockLedger.StockLevel("apple", 5, 0), level("apple"));
+    assertEquals(new StockLedger.StockLevel("pear", DEFAULT_STOCK, 0), level("pear"));
+    assertEquals(new StockLedger.StockLevel("plum", DEFAULT_STOCK, 0), level("plum"));
     assertEquals(0, count("SELECT COUNT(*) FROM reservations"));
     assertEquals(0, count("SELECT COUNT(*) FROM reservation_items"));
     assertEquals(0, count("SELECT COUNT(*) FROM stock_movements WHERE kind = 'reservation'"));
@@ -104,7 +104,7 @@ abstract class ReserveInventoryContract {
     InventoryReserved reserved =
         assertInstanceOf(InventoryReserved.class, handle(order(item("fig", 30), item("fig", 20))));
     assertEquals(List.of(new ReservedItem("fig", 50)), reserved.items());
-    assertEquals(new StockQueries.StockLevel("fig", 50, 50), level("fig"));
+    assertEquals(new StockLedger.StockLevel("fig", 50, 50), level("fig"));
   }
 
   @Test
@@ -114,7 +114,7 @@ abstract class ReserveInventoryContract {
     InventoryRejected rejected =
         assertInstanceOf(InventoryRejected.class, handle(order(item("lime", 1))));
     assertEquals(List.of(new Shortage("lime", 1, 0)), rejected.shortages());
-    assertEquals(new StockQueries.StockLevel("lime", 0, 4), level("lime"));
+    assertEquals(new StockLedger.StockLevel("lime", 0, 4), level("lime"));
   }
 
   @Test
@@ -126,7 +126,7 @@ abstract class ReserveInventoryContract {
     InventoryReserved again = assertInstanceOf(InventoryReserved.class, handle(order));
 
     assertEquals(first, again);
-    assertEquals(new StockQueries.StockLevel("apple", 90, 10), level("apple"));
+    assertEquals(new StockLedger.StockLevel("apple", 90, 10), level("apple"));
     assertEquals(1, count("SELECT COUNT(*) FROM reservations"));
   }
 
@@ -140,7 +140,7 @@ abstract class ReserveInventoryContract {
     InventoryRejected again = assertInstanceOf(InventoryRejected.class, handle(order));
 
     assertEquals(first, again);
-    assertEquals(new StockQueries.StockLevel("pear", 50, 0), level("pear"));
+    assertEquals(new StockLedger.StockLevel("pear", 50, 0), level("pear"));
   }
 
   @Test
@@ -149,9 +149,9 @@ abstract class ReserveInventoryContract {
 
     StockLedger.Adjustment adjustment = adjust("plum", 100);
 
-    assertEquals(new StockLedger.Adjustment("plum", 70, 100, 30), adjustment);
-    assertEquals(new StockQueries.StockLevel("plum", 100, 30), level("plum"));
-    StockQueries.Movement last = movements("plum").get(2);
+    assertEquals(new StockLedger.Adjustment("plum", 70, 100, 30, 30, "test"), adjustment);
+    assertEquals(new StockLedger.StockLevel("plum", 100, 30), level("plum"));
+    StockLedger.Movement last = movements("plum").get(2);
     assertEquals(StockLedger.ADJUSTMENT, last.kind());
     assertEquals(30, last.delta());
     assertEquals("test", last.reason());
@@ -159,10 +159,10 @@ abstract class ReserveInventoryContract {
 
   @Test
   void anAdjustmentOfAProductNeverSeenStartsFromZero() throws Exception {
-    assertEquals(new StockLedger.Adjustment("new", 0, 12, 12), adjust("new", 12));
-    assertEquals(new StockQueries.StockLevel("new", 12, 0), level("new"));
+    assertEquals(new StockLedger.Adjustment("new", 0, 12, 0, 12, "test"), adjust("new", 12));
+    assertEquals(new StockLedger.StockLevel("new", 12, 0), level("new"));
     handle(order(item("new", 2)));
-    assertEquals(new StockQueries.StockLevel("new", 10, 2), level("new"));
+    assertEquals(new StockLedger.StockLevel("new", 10, 2), level("new"));
   }
 
   @Test
@@ -180,8 +180,8 @@ abstract class ReserveInventoryContract {
       handle(order(items.toArray(OrderItem[]::new)));
     }
     for (String product : products) {
-      StockQueries.StockLevel readModel = level(product);
-      assertEquals(readModel, StockQueries.replay(product, movements(product)));
+      StockLedger.StockLevel readModel = level(product);
+      assertEquals(readModel, StockLedger.replay(product, movements(product)));
       assertTrue(readModel.available() >= 0);
     }
   }
@@ -206,11 +206,11 @@ abstract class ReserveInventoryContract {
     }
   }
 
-  StockQueries.StockLevel level(String product) throws SQLException {
+  StockLedger.StockLevel level(String product) throws SQLException {
     return reads.level(product);
   }
 
-  List<StockQueries.Movement> movements(String product) throws SQLException {
+  List<StockLedger.Movement> movements(String product) throws SQLException {
     return reads.movements(product);
   }
 
@@ -236,9 +236,9 @@ abstract class ReserveInventoryContract {
     assertEquals(reserved.items(), released.items());
     assertEquals("customer changed their mind", released.reason());
     assertEquals(released, again, "a repeated release announces the first one again");
-    assertEquals(new StockQueries.StockLevel("apple", DEFAULT_STOCK, 0), level("apple"));
-    assertEquals(new StockQueries.StockLevel("pear", DEFAULT_STOCK, 0), level("pear"));
-    List<StockQueries.Movement> apple = movements("apple");
+    assertEquals(new StockLedger.StockLevel("apple", DEFAULT_STOCK, 0), level("apple"));
+    assertEquals(new StockLedger.StockLevel("pear", DEFAULT_STOCK, 0), level("pear"));
+    List<StockLedger.Movement> apple = movements("apple");
     assertEquals(StockLedger.RELEASE, apple.get(apple.size() - 1).kind());
     assertEquals(3, apple.get(apple.size() - 1).delta());
     assertEquals(
@@ -246,7 +246,7 @@ abstract class ReserveInventoryContract {
         count(
             "SELECT COUNT(*) FROM stock_movements WHERE kind = 'release'"
                 + " AND product_id = 'apple'"));
-    assertEquals(level("apple"), StockQueries.replay("apple", apple), "ledger and read model");
+    assertEquals(level("apple"), StockLedger.replay("apple", apple), "ledger and read model");
   }
 
   @Test
@@ -258,7 +258,7 @@ abstract class ReserveInventoryContract {
     InventoryReleased repeat = assertInstanceOf(InventoryReleased.class, handle(order));
 
     assertEquals("no carrier serves AQ", repeat.reason());
-    assertEquals(new StockQueries.StockLevel("plum", DEFAULT_STOCK, 0), level("plum"));
+    assertEquals(new StockLedger.StockLevel("plum", DEFAULT_STOCK, 0), level("plum"));
   }
 
   @Test
@@ -270,7 +270,7 @@ abstract class ReserveInventoryContract {
     assertEquals(List.of(), handleAll(order));
     assertEquals(List.of(), releaseAll(new ShipmentCancelled(order.orderId(), "early, again")));
 
-    assertEquals(new StockQueries.StockLevel("fig", DEFAULT_STOCK - 1, 1), level("fig"));
+    assertEquals(new StockLedger.StockLevel("fig", DEFAULT_STOCK - 1, 1), level("fig"));
     assertEquals(0, count("SELECT COUNT(*) FROM stock_movements WHERE kind = 'release'"));
   }
 
@@ -282,7 +282,7 @@ abstract class ReserveInventoryContract {
     assertEquals(List.of(), releaseAll(new ShipmentCancelled(order.orderId(), "too late")));
 
     assertInstanceOf(InventoryRejected.class, handle(order));
-    assertEquals(new StockQueries.StockLevel("lime", DEFAULT_STOCK, 0), level("lime"));
+    assertEquals(new StockLedger.StockLevel("lime", DEFAULT_STOCK, 0), level("lime"));
   }
 
   @Test
@@ -308,7 +308,7 @@ abstract class ReserveInventoryContract {
   List<EventPayload> releaseAll(EventPayload verdict) throws Exception {
     try (Connection connection = database.open()) {
       RecordingContext context = new RecordingContext(connection);
-      new ReleaseReservationHandler().handle(EventEnvelope.first(verdict, "shipping"), context);
+      new InventoryHandler(DEFAULT_STOCK).handle(EventEnvelope.first(verdict, "shipping"), context);
       connection.commit();
       return context.emitted();
     }

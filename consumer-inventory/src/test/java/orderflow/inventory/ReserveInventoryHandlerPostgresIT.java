@@ -52,7 +52,7 @@ class ReserveInventoryHandlerPostgresIT extends ReserveInventoryContract {
 
       assertEquals(List.of(), decided.get(10, TimeUnit.SECONDS));
     }
-    assertEquals(new StockQueries.StockLevel("apple", 99, 1), level("apple"));
+    assertEquals(new StockLedger.StockLevel("apple", 99, 1), level("apple"));
     assertEquals(
         0,
         count("SELECT COUNT(*) FROM stock_movements WHERE order_id = '" + order.orderId() + "'"));

@@ -19,9 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import orderflow.consume.engine.ConsumerSettings;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
+import orderflow.testing.TestSettings;
 import orderflow.topology.Topology;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.TraceParent;
@@ -104,7 +104,7 @@ class TracedLegacyBridgeIT {
       throws Exception {
     try (LegacyOrderBridgeIT.Bridge bridge =
         LegacyOrderBridgeIT.startBridge(
-            broker, directory, ConsumerSettings.builder().tracer(tracing))) {
+            broker, directory, TestSettings.builder().tracer(tracing))) {
       AMQP.BasicProperties properties =
           new AMQP.BasicProperties.Builder()
               .headers(traceparent == null ? Map.of() : Map.of("traceparent", traceparent))

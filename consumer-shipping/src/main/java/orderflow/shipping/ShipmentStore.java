@@ -10,40 +10,87 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import orderflow.consume.TransientFailureException;
+import orderflow.envelope.EventPayload;
+import orderflow.envelope.ShipmentCancelled;
+import orderflow.envelope.ShipmentFailed;
+import orderflow.store.Sql;
 
-/** Reads and writes shipments in the caller's transaction. */
+/** Each order's one outcome (the first {@link #decide} wins) and its shipment. */
 final class ShipmentStore {
+  private static final String CLAIM =
+      "INSERT INTO order_outcomes (order_id, outcome, reason, decided_at)"
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING";
+  private static final String INSERT =
+      "INSERT INTO shipments (shipment_id, order_id, reservation_id, carrier,"
+          + " tracking_number, status, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING";
+  private static final String INSERT_ITEM =
+      "INSERT INTO shipment_items (shipment_id, line_no, product_id, quantity) VALUES (?, ?, ?, ?)";
   private static final String SELECT =
       "SELECT s.shipment_id, s.order_id, s.reservation_id, s.carrier, s.tracking_number, s.status,"
           + " s.created_at, s.updated_at, i.product_id, i.quantity FROM ";
   private static final String ITEMS =
       " s LEFT JOIN shipment_items i ON i.shipment_id = s.shipment_id";
 
+  enum Outcome {
+    SHIPPED,
+    CANCELLED,
+    FAILED
+  }
+
+  /** {@code reason} is null for a shipped order. */
+  record Decision(Outcome outcome, String reason) {
+    /** The event that announces an unshipped outcome, again for a late or repeated event. */
+    EventPayload announcement(String orderId) {
+      return switch (outcome) {
+        case CANCELLED -> new ShipmentCancelled(orderId, reason);
+        case FAILED -> new ShipmentFailed(orderId, reason);
+        case SHIPPED -> throw new IllegalStateException("a shipment announces order " + orderId);
+      };
+    }
+  }
+
   private ShipmentStore() {}
+
+  /**
+   * The order's outcome: {@code proposed} if this call decided it, else the earlier one. On
+   * PostgreSQL a concurrent claim of the same order waits for the other transaction.
+   */
+  static Decision decide(Connection connection, String orderId, Decision proposed, long now)
+      throws SQLException {
+    String outcome = proposed.outcome().name();
+    if (Sql.update(connection, CLAIM, orderId, outcome, proposed.reason(), now) == 1) {
+      return proposed;
+    }
+    String sql = "SELECT outcome, reason FROM order_outcomes WHERE order_id = ?";
+    return Sql.first(
+            connection,
+            sql,
+            row -> new Decision(Outcome.valueOf(row.getString(1)), row.getString(2)),
+            orderId)
+        .orElseThrow(
+            () -> new TransientFailureException("outcome of order " + orderId + " vanished"));
+  }
 
   /** Inserts the shipment and its items; false (nothing written) if its order has a shipment. */
   static boolean insertIfAbsent(Connection connection, Shipment shipment) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO shipments (shipment_id, order_id, reservation_id, carrier,"
-                + " tracking_number, status, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING")) {
-      insert.setString(1, shipment.shipmentId());
-      insert.setString(2, shipment.orderId());
-      insert.setString(3, shipment.reservationId());
-      insert.setString(4, shipment.carrier());
-      insert.setString(5, shipment.trackingNumber());
-      insert.setString(6, shipment.status());
-      insert.setLong(7, shipment.createdAt().toEpochMilli());
-      insert.setLong(8, shipment.updatedAt().toEpochMilli());
-      if (insert.executeUpdate() == 0) {
-        return false;
-      }
+    int inserted =
+        Sql.update(
+            connection,
+            INSERT,
+            shipment.shipmentId(),
+            shipment.orderId(),
+            shipment.reservationId(),
+            shipment.carrier(),
+            shipment.trackingNumber(),
+            shipment.status(),
+            shipment.createdAt().toEpochMilli(),
+            shipment.updatedAt().toEpochMilli());
+    if (inserted == 0) {
+      return false;
     }
-    try (PreparedStatement items =
-        connection.prepareStatement(
-            "INSERT INTO shipment_items (shipment_id, line_no, product_id, quantity)"
-                + " VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement items = connection.prepareStatement(INSERT_ITEM)) {
       int line = 1;
       for (Shipment.Item item : shipment.items()) {
         items.setString(1, shipment.shipmentId());
@@ -58,31 +105,26 @@ final class ShipmentStore {
   }
 
   static Optional<Shipment> findByOrder(Connection connection, String orderId) throws SQLException {
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            SELECT + "shipments" + ITEMS + " WHERE s.order_id = ? ORDER BY i.line_no")) {
-      query.setString(1, orderId);
-      return read(query).stream().findFirst();
-    }
+    String sql = SELECT + "shipments" + ITEMS + " WHERE s.order_id = ? ORDER BY i.line_no";
+    return read(connection, sql, orderId).stream().findFirst();
   }
 
   /** The newest {@code limit} shipments, newest first. */
   static List<Shipment> newest(Connection connection, int limit) throws SQLException {
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            SELECT
-                + "(SELECT * FROM shipments ORDER BY created_at DESC, shipment_id LIMIT ?)"
-                + ITEMS
-                + " ORDER BY s.created_at DESC, s.shipment_id, i.line_no")) {
-      query.setInt(1, limit);
-      return read(query);
-    }
+    String sql =
+        SELECT
+            + "(SELECT * FROM shipments ORDER BY created_at DESC, shipment_id LIMIT ?)"
+            + ITEMS
+            + " ORDER BY s.created_at DESC, s.shipment_id, i.line_no";
+    return read(connection, sql, limit);
   }
 
-  /** Folds the joined rows (one per item, ordered by shipment) into shipments, in that order. */
-  private static List<Shipment> read(PreparedStatement query) throws SQLException {
+  /** Folds the joined rows (one per item, by shipment) into shipments in order. */
+  private static List<Shipment> read(Connection connection, String sql, Object arg)
+      throws SQLException {
     Map<String, Shipment> shipments = new LinkedHashMap<>();
-    try (ResultSet rows = query.executeQuery()) {
+    try (PreparedStatement query = Sql.prepare(connection, sql, arg);
+        ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         Shipment shipment = shipments.get(rows.getString(1));
         if (shipment == null) {

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import orderflow.consume.HandlerContext;
 import orderflow.consume.ServiceDefinition;
@@ -18,19 +17,16 @@ import orderflow.envelope.EventType;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderShipped;
-import orderflow.envelope.ShipmentCancelled;
-import orderflow.envelope.ShipmentFailed;
+import orderflow.shipping.ShipmentStore.Decision;
+import orderflow.shipping.ShipmentStore.Outcome;
 import orderflow.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shipping service: each order's outcome is claimed first ({@link OrderOutcomes}) and an order
- * already decided has its outcome announced again. A reservation ships ({@code OrderShipped}) or,
- * when no carrier serves its country, fails ({@code ShipmentFailed}). Shipping cannot be undone, so
- * the race between a cancellation and a shipment ends here: an order not shipped is cancelled
- * ({@code ShipmentCancelled}), a shipped or failed one refuses ({@code CancellationRefused}).
- * Stateless.
+ * Each order's first event decides its outcome ({@link ShipmentStore#decide}); every later one
+ * announces it again. Shipping cannot be undone, so the race with a cancellation ends here: an
+ * order not shipped is cancelled, a shipped or failed one refuses the cancellation.
  */
 public final class ShippingService {
   public static final String NAME = "shipping";
@@ -58,20 +54,12 @@ public final class ShippingService {
     InventoryReserved reserved = event.payloadAs(InventoryReserved.class);
     String orderId = reserved.orderId();
     Connection connection = context.connection();
-    Optional<String> refusal = Carriers.refusal(reserved.shippingAddress());
-    OrderOutcomes.Outcome proposed =
-        refusal.isPresent() ? OrderOutcomes.Outcome.FAILED : OrderOutcomes.Outcome.SHIPPED;
-    if (!OrderOutcomes.claim(connection, orderId, proposed, refusal.orElse(null), clock.millis())) {
-      OrderOutcomes.Decision earlier = OrderOutcomes.earlier(connection, orderId);
-      if (earlier.outcome() != OrderOutcomes.Outcome.SHIPPED) {
-        log.info(
-            "order {} was {} before its reservation; not shipping", orderId, earlier.outcome());
-        context.emit(earlier.announcement(orderId));
-        return;
-      }
-    } else if (refusal.isPresent()) {
-      log.info("order {} refused: {}", orderId, refusal.get());
-      context.emit(new ShipmentFailed(orderId, refusal.get()));
+    String refusal = Carriers.refusal(reserved.shippingAddress()).orElse(null);
+    Decision proposed = new Decision(refusal == null ? Outcome.SHIPPED : Outcome.FAILED, refusal);
+    Decision decision = ShipmentStore.decide(connection, orderId, proposed, clock.millis());
+    if (decision.outcome() != Outcome.SHIPPED) {
+      log.info("order {} not shipped: {} ({})", orderId, decision.outcome(), decision.reason());
+      context.emit(decision.announcement(orderId));
       return;
     }
     String shipmentId = UUID.randomUUID().toString();
@@ -91,14 +79,14 @@ public final class ShippingService {
                 .map(item -> new Shipment.Item(item.productId(), item.quantity()))
                 .toList());
     if (ShipmentStore.insertIfAbsent(connection, shipment)) {
-      log.info("order {} shipped: shipment {}", orderId, shipment.shipmentId());
+      log.info("order {} shipped: shipment {}", orderId, shipmentId);
     } else {
       // Only a concurrent writer rolling back can leave none: try again later.
       shipment =
           ShipmentStore.findByOrder(connection, orderId)
               .orElseThrow(() -> new TransientFailureException("shipment of " + orderId + " gone"));
       log.info(
-          "order {} already has shipment {}; announcing it again", orderId, shipment.shipmentId());
+          "order {} already shipped as {}; announcing it again", orderId, shipment.shipmentId());
     }
     context.emit(
         new OrderShipped(
@@ -108,30 +96,23 @@ public final class ShippingService {
   private void cancel(EventEnvelope event, HandlerContext context) throws SQLException {
     OrderCancelled cancellation = event.payloadAs(OrderCancelled.class);
     String orderId = cancellation.orderId();
-    String reason = cancellation.reason();
-    if (OrderOutcomes.claim(
-        context.connection(), orderId, OrderOutcomes.Outcome.CANCELLED, reason, clock.millis())) {
-      log.info("order {} cancelled before shipping: {}", orderId, reason);
-      context.emit(new ShipmentCancelled(orderId, reason));
-      return;
-    }
-    OrderOutcomes.Decision decision = OrderOutcomes.earlier(context.connection(), orderId);
-    String refusal =
-        switch (decision.outcome()) {
-          case CANCELLED -> null;
-          case FAILED -> "shipment already failed: " + decision.reason();
-          case SHIPPED ->
-              ShipmentStore.findByOrder(context.connection(), orderId)
-                  .map(
-                      s ->
-                          "already shipped: shipment %s with %s, tracking number %s"
-                              .formatted(s.shipmentId(), s.carrier(), s.trackingNumber()))
-                  .orElse("already shipped");
-        };
-    if (refusal == null) {
+    Connection connection = context.connection();
+    Decision proposed = new Decision(Outcome.CANCELLED, cancellation.reason());
+    Decision decision = ShipmentStore.decide(connection, orderId, proposed, clock.millis());
+    if (decision.outcome() == Outcome.CANCELLED) {
+      log.info("order {} cancelled before shipping: {}", orderId, decision.reason());
       context.emit(decision.announcement(orderId));
       return;
     }
+    String refusal =
+        decision.outcome() == Outcome.FAILED
+            ? "shipment already failed: " + decision.reason()
+            : ShipmentStore.findByOrder(connection, orderId)
+                .map(
+                    s ->
+                        "already shipped: shipment %s with %s, tracking number %s"
+                            .formatted(s.shipmentId(), s.carrier(), s.trackingNumber()))
+                .orElse("already shipped");
     log.info("cancellation of order {} refused: {}", orderId, refusal);
     int max = EventLimits.MAX_REASON_CHARS;
     context.emit(

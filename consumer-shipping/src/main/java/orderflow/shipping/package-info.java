@@ -1,5 +1,2 @@
-/**
- * The shipping service: turns {@code InventoryReserved} into one shipment per order and announces
- * it with {@code OrderShipped}; plus its query command {@code shipments}.
- */
+/** The shipping service: one shipment per reserved order, and its {@code shipments} query. */
 package orderflow.shipping;

@@ -12,11 +12,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import orderflow.config.BrokerSettings;
 import orderflow.observe.HealthServer;
+import orderflow.privacy.MasterKeys;
 import orderflow.topology.Topology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +53,17 @@ class KubernetesCrossReferencesTest {
   private static final Set<String> BROKER_ENVIRONMENT =
       Set.of(BrokerSettings.URI_ENV, BrokerSettings.URI_FILE_ENV, BrokerSettings.TLS_CA_ENV);
 
+  /** Read by the order service's {@link MasterKeys}, not through an option. */
+  private static final Set<String> MASTER_KEY_ENVIRONMENT =
+      Set.of(MasterKeys.KEYS_ENV, MasterKeys.FILE_ENV, MasterKeys.REQUIRE_ENV);
+
+  /** {@code $(NAME)} in args: Kubernetes puts the container's variable NAME there. */
+  private static final Pattern DEPENDENT_VARIABLE =
+      Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+
+  /** The keys of a kubernetes.io/tls Secret. */
+  private static final Set<String> TLS_KEYS = Set.of("tls.crt", "tls.key");
+
   /** The work queue each autoscaled Deployment consumes. */
   private static final Map<String, String> WORK_QUEUES =
       Map.of(
@@ -65,6 +81,19 @@ class KubernetesCrossReferencesTest {
       assertTrue(read.contains(BrokerSettings.NAMESPACE_ENV), container.describe() + ": " + read);
       read.addAll(BROKER_ENVIRONMENT);
       read.addAll(RUNTIME_ENVIRONMENT);
+      if (image.startsWith("orderflow/producer")) {
+        read.addAll(MASTER_KEY_ENVIRONMENT);
+      }
+      Set<String> defined = new TreeSet<>();
+      container.container().path("env").forEach(v -> defined.add(v.path("name").asText()));
+      for (String arg : container.args()) {
+        Matcher variable = DEPENDENT_VARIABLE.matcher(arg);
+        while (variable.find()) {
+          String name = variable.group(1);
+          assertTrue(defined.contains(name), container.describe() + ": no variable " + name);
+          read.add(name);
+        }
+      }
       for (JsonNode variable : container.container().path("env")) {
         String name = variable.path("name").asText();
         assertTrue(read.contains(name), container.describe() + ": nothing reads " + name);
@@ -78,32 +107,96 @@ class KubernetesCrossReferencesTest {
     RenderedOverlay rendered = RenderedOverlay.of(overlay);
     for (PodContainer container : PodContainer.in(rendered)) {
       String uriFile = container.argument("--uri-file").orElseThrow(() -> missing(container));
-      PodContainer.SecretFile uri =
+      PodContainer.MountedKey uri =
           container.secretFile(uriFile).orElseThrow(() -> notMounted(container, uriFile));
       assertEquals("uri", uri.key(), container.describe());
       if (container.argument("--db").isPresent()) {
         String pgpassFile =
             container.env(PGEnvironment.PGPASSFILE.getName()).orElseThrow(() -> missing(container));
-        PodContainer.SecretFile pgpass =
+        PodContainer.MountedKey pgpass =
             container.secretFile(pgpassFile).orElseThrow(() -> notMounted(container, pgpassFile));
         assertEquals("pgpass", pgpass.key(), container.describe());
       }
+      container
+          .env(MasterKeys.FILE_ENV)
+          .ifPresent(
+              file -> container.secretFile(file).orElseThrow(() -> notMounted(container, file)));
+      container
+          .argument("--auth-jwks")
+          .filter(jwks -> !jwks.startsWith("https://"))
+          .ifPresent(
+              jwks -> container.configMapFile(jwks).orElseThrow(() -> notMounted(container, jwks)));
     }
     // Secrets named anywhere, with the keys read from them, exist in dev with those keys;
-    // production renders none (they come from outside) but names exactly the same ones.
+    // production renders none (they come from outside) but names exactly the same ones, plus the
+    // TLS secrets of --tls-cert and --tls-key.
     Map<String, Set<String>> referenced = SecretReferences.in(rendered);
-    Map<String, Set<String>> devReferenced = SecretReferences.in(RenderedOverlay.of("dev"));
+    Map<String, Set<String>> tls = tlsSecrets(rendered);
+    tls.values().forEach(keys -> assertEquals(TLS_KEYS, keys, overlay));
+    referenced.keySet().removeAll(tls.keySet());
+    RenderedOverlay dev = RenderedOverlay.of("dev");
+    Map<String, Set<String>> devReferenced = SecretReferences.in(dev);
+    devReferenced.keySet().removeAll(tlsSecrets(dev).keySet());
     assertEquals(devReferenced, referenced, overlay + " names other secrets or keys than dev");
+    // Every ConfigMap key either overlay reads is one that dev's ConfigMap shows the format of.
+    assertExist(dev, "ConfigMap", configMapReferences(rendered));
     if (overlay.equals("dev")) {
-      for (Map.Entry<String, Set<String>> secret : referenced.entrySet()) {
-        JsonNode data =
-            rendered
-                .find("Secret", secret.getKey())
-                .orElseThrow(() -> new AssertionError("no Secret " + secret.getKey()))
-                .path("data");
-        for (String key : secret.getValue()) {
-          assertTrue(data.has(key), "Secret " + secret.getKey() + " has no key " + key);
+      assertExist(rendered, "Secret", referenced);
+    } else {
+      assertEquals(List.of(), rendered.ofKind("ConfigMap"), "production's come from outside");
+    }
+  }
+
+  /** The Secrets mounted for --tls-cert and --tls-key, with the keys mounted. */
+  private static Map<String, Set<String>> tlsSecrets(RenderedOverlay rendered) {
+    Map<String, Set<String>> secrets = new TreeMap<>();
+    for (PodContainer container : PodContainer.in(rendered)) {
+      for (String flag : List.of("--tls-cert", "--tls-key")) {
+        container
+            .argument(flag)
+            .ifPresent(
+                file -> {
+                  PodContainer.MountedKey key =
+                      container.secretFile(file).orElseThrow(() -> notMounted(container, file));
+                  secrets.computeIfAbsent(key.name(), n -> new TreeSet<>()).add(key.key());
+                });
+      }
+    }
+    return secrets;
+  }
+
+  /** ConfigMaps named by configMap volumes and configMapKeyRef variables, with their keys. */
+  private static Map<String, Set<String>> configMapReferences(RenderedOverlay rendered) {
+    Map<String, Set<String>> keys = new TreeMap<>();
+    for (PodContainer container : PodContainer.in(rendered)) {
+      for (JsonNode volume : container.podSpec().path("volumes")) {
+        JsonNode configMap = volume.path("configMap");
+        for (JsonNode item : configMap.path("items")) {
+          keys.computeIfAbsent(configMap.path("name").asText(), n -> new TreeSet<>())
+              .add(item.path("key").asText());
         }
+      }
+      for (JsonNode variable : container.container().path("env")) {
+        JsonNode ref = variable.at("/valueFrom/configMapKeyRef");
+        if (!ref.isMissingNode()) {
+          keys.computeIfAbsent(ref.path("name").asText(), n -> new TreeSet<>())
+              .add(ref.path("key").asText());
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static void assertExist(
+      RenderedOverlay rendered, String kind, Map<String, Set<String>> referenced) {
+    for (Map.Entry<String, Set<String>> object : referenced.entrySet()) {
+      JsonNode data =
+          rendered
+              .find(kind, object.getKey())
+              .orElseThrow(() -> new AssertionError("no " + kind + " " + object.getKey()))
+              .path("data");
+      for (String key : object.getValue()) {
+        assertTrue(data.has(key), kind + " " + object.getKey() + " has no key " + key);
       }
     }
   }
@@ -116,11 +209,17 @@ class KubernetesCrossReferencesTest {
         continue;
       }
       JsonNode c = container.container();
-      int httpPort = container.port("http").orElseThrow(() -> missing(container));
-      assertEquals(
-          String.valueOf(httpPort),
-          container.argument("--http-port").orElseThrow(() -> missing(container)),
-          container.describe());
+      String httpPort = container.argument("--http-port").orElseThrow(() -> missing(container));
+      assertTrue(
+          container.containerPort(httpPort).isPresent(), container.describe() + " " + httpPort);
+      // With --management-port, probes and metrics are there and no longer on --http-port.
+      String probedPort = container.argument("--management-port").orElse(httpPort);
+      String probedName =
+          container
+              .containerPort(probedPort)
+              .orElseThrow(() -> missing(container))
+              .path("name")
+              .asText();
       assertEquals("0.0.0.0", container.argument("--http-bind").orElse("127.0.0.1"));
       Map<String, String> paths =
           Map.of(
@@ -131,7 +230,7 @@ class KubernetesCrossReferencesTest {
         JsonNode get = c.path(probe.getKey()).path("httpGet");
         String where = container.describe() + " " + probe.getKey();
         assertEquals(probe.getValue(), get.path("path").asText(), where);
-        assertTrue(container.port(get.path("port").asText()).isPresent(), where);
+        assertEquals(probedName, get.path("port").asText(), where);
       }
       for (String probe : List.of("livenessProbe", "readinessProbe")) {
         JsonNode p = c.path(probe);
@@ -141,7 +240,7 @@ class KubernetesCrossReferencesTest {
         assertEquals(PROBE_FAILURES, p.path("failureThreshold").asInt(), where);
       }
       JsonNode annotations = container.workload().at("/spec/template/metadata/annotations");
-      assertEquals(String.valueOf(httpPort), annotations.path("prometheus.io/port").asText());
+      assertEquals(probedPort, annotations.path("prometheus.io/port").asText());
       assertEquals(HealthServer.METRICS_PATH, annotations.path("prometheus.io/path").asText());
 
       Duration drain =
@@ -152,6 +251,59 @@ class KubernetesCrossReferencesTest {
       assertTrue(
           grace > drain.toSeconds(),
           container.describe() + ": grace " + grace + " s must outlast the drain " + drain);
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("OVERLAYS")
+  void servicesExposeOnlyApiPortsNeverAManagementPort(String overlay) {
+    RenderedOverlay rendered = RenderedOverlay.of(overlay);
+    Set<String> managed = new TreeSet<>();
+    for (JsonNode service : rendered.ofKind("Service")) {
+      JsonNode selector = service.at("/spec/selector");
+      for (PodContainer container : PodContainer.in(rendered)) {
+        if (!contains(container.workload().at("/spec/template/metadata/labels"), selector)) {
+          continue;
+        }
+        Optional<String> management = container.argument("--management-port");
+        management.ifPresent(m -> managed.add(container.describe()));
+        for (JsonNode port : service.at("/spec/ports")) {
+          String target = port.path("targetPort").asText(port.path("port").asText());
+          JsonNode containerPort =
+              container
+                  .containerPort(target)
+                  .orElseThrow(
+                      () -> new AssertionError(RenderedOverlay.describe(service) + " " + target));
+          String number = containerPort.path("containerPort").asText();
+          assertEquals(
+              container.argument("--http-port").orElseThrow(() -> missing(container)),
+              number,
+              RenderedOverlay.describe(service)
+                  + " exposes port "
+                  + number
+                  + " of "
+                  + container.describe());
+          assertFalse(management.equals(Optional.of(number)), RenderedOverlay.describe(service));
+        }
+      }
+    }
+    assertEquals(Set.of("apps/v1/Deployment order-service container order-service"), managed);
+    // An Ingress reaches only ports of Services, which are API ports.
+    for (JsonNode ingress : rendered.ofKind("Ingress")) {
+      for (JsonNode backend : ingress.findValues("service")) {
+        JsonNode service =
+            rendered
+                .find("Service", backend.path("name").asText())
+                .orElseThrow(() -> new AssertionError(RenderedOverlay.describe(ingress)));
+        JsonNode port = backend.path("port");
+        boolean exposed = false;
+        for (JsonNode servicePort : service.at("/spec/ports")) {
+          exposed |=
+              servicePort.path("name").asText().equals(port.path("name").asText())
+                  || servicePort.path("port").asInt() == port.path("number").asInt(-1);
+        }
+        assertTrue(exposed, RenderedOverlay.describe(ingress) + " " + backend);
+      }
     }
   }
 
@@ -238,10 +390,7 @@ class KubernetesCrossReferencesTest {
           container.describe() + ": no Database " + database + " owned by " + user);
       if (overlay.equals("dev")) {
         String pgpassSecret =
-            container
-                .secretFile(container.env("PGPASSFILE").orElseThrow())
-                .orElseThrow()
-                .secretName();
+            container.secretFile(container.env("PGPASSFILE").orElseThrow()).orElseThrow().name();
         JsonNode data = rendered.find("Secret", pgpassSecret).orElseThrow().path("data");
         String expected =
             String.join(

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import orderflow.privacy.MasterKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,5 +101,45 @@ class KubernetesManifestsTest {
     for (String image : images) {
       assertFalse(image.endsWith(":local") || !image.contains(":"), image);
     }
+  }
+
+  @Test
+  void productionRequiresTheMasterKeyServesTheApiOverTlsAndChecksTokens() {
+    PodContainer orders = orderService(RenderedOverlay.of("production"));
+    assertEquals(Optional.of("true"), orders.env(MasterKeys.REQUIRE_ENV), "no start without a key");
+    String keyFile = orders.env(MasterKeys.FILE_ENV).orElseThrow();
+    assertEquals(
+        "orderflow-orders-master-key", orders.secretFile(keyFile).orElseThrow().name(), keyFile);
+    assertEquals(Optional.empty(), orders.env(MasterKeys.KEYS_ENV), "not in the environment");
+
+    PodContainer.MountedKey cert =
+        orders.secretFile(orders.argument("--tls-cert").orElseThrow()).orElseThrow();
+    PodContainer.MountedKey key =
+        orders.secretFile(orders.argument("--tls-key").orElseThrow()).orElseThrow();
+    assertEquals(new PodContainer.MountedKey("orderflow-orders-tls", "tls.crt"), cert);
+    assertEquals(new PodContainer.MountedKey("orderflow-orders-tls", "tls.key"), key);
+
+    assertEquals(Optional.empty(), orders.argument("--auth"), "production checks tokens");
+    assertEquals(Optional.of("orders-api"), orders.argument("--auth-audience"));
+    assertTrue(orders.argument("--auth-issuer").isPresent());
+    assertTrue(orders.argument("--auth-jwks").isPresent());
+  }
+
+  @Test
+  void devRunsTheApiWithoutTokensOrTlsButWithAKeyFromASecret() {
+    PodContainer orders = orderService(RenderedOverlay.of("dev"));
+    assertEquals(Optional.of("none"), orders.argument("--auth"));
+    for (String flag : List.of("--auth-jwks", "--auth-issuer", "--auth-audience", "--tls-cert")) {
+      assertEquals(Optional.empty(), orders.argument(flag), flag);
+    }
+    assertEquals(Optional.of("true"), orders.env(MasterKeys.REQUIRE_ENV));
+    assertTrue(orders.secretFile(orders.env(MasterKeys.FILE_ENV).orElseThrow()).isPresent());
+  }
+
+  private static PodContainer orderService(RenderedOverlay rendered) {
+    return PodContainer.in(rendered).stream()
+        .filter(c -> c.describe().endsWith("Deployment order-service container order-service"))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
  * is told to read comes from.
  */
 record PodContainer(JsonNode workload, JsonNode podSpec, JsonNode container) {
-  /** A Secret's key mounted as a file. */
-  record SecretFile(String secretName, String key) {}
+  /** A Secret's (or ConfigMap's) key mounted as a file. */
+  record MountedKey(String name, String key) {}
 
   static List<PodContainer> in(RenderedOverlay rendered) {
     List<PodContainer> containers = new ArrayList<>();
@@ -53,29 +53,39 @@ record PodContainer(JsonNode workload, JsonNode podSpec, JsonNode container) {
     return Optional.empty();
   }
 
-  /** The port number of the container port named {@code name}. */
-  Optional<Integer> port(String name) {
+  /** The Secret key that is the file at {@code path}, if a secret volume mounts it there. */
+  Optional<MountedKey> secretFile(String path) {
+    return mountedKey(path, "secret", "secretName");
+  }
+
+  /** The ConfigMap key that is the file at {@code path}, if a configMap volume mounts it there. */
+  Optional<MountedKey> configMapFile(String path) {
+    return mountedKey(path, "configMap", "name");
+  }
+
+  /** The container port named {@code nameOrNumber}, or with that number. */
+  Optional<JsonNode> containerPort(String nameOrNumber) {
     for (JsonNode port : container.path("ports")) {
-      if (port.path("name").asText().equals(name)) {
-        return Optional.of(port.path("containerPort").asInt());
+      if (port.path("name").asText().equals(nameOrNumber)
+          || port.path("containerPort").asText().equals(nameOrNumber)) {
+        return Optional.of(port);
       }
     }
     return Optional.empty();
   }
 
-  /** The Secret key that is the file at {@code path}, if a secret volume mounts it there. */
-  Optional<SecretFile> secretFile(String path) {
+  private Optional<MountedKey> mountedKey(String path, String source, String nameField) {
     for (JsonNode mount : container.path("volumeMounts")) {
       String directory = mount.path("mountPath").asText();
       if (!path.startsWith(directory + "/")) {
         continue;
       }
       String file = path.substring(directory.length() + 1);
-      JsonNode secret = volume(mount.path("name").asText()).path("secret");
-      for (JsonNode item : secret.path("items")) {
+      JsonNode volume = volume(mount.path("name").asText()).path(source);
+      for (JsonNode item : volume.path("items")) {
         if (item.path("path").asText().equals(file)) {
           return Optional.of(
-              new SecretFile(secret.path("secretName").asText(), item.path("key").asText()));
+              new MountedKey(volume.path(nameField).asText(), item.path("key").asText()));
         }
       }
     }

@@ -23,7 +23,7 @@ final class ProgramCommandLines {
   private static final Map<String, Supplier<CommandLine>> BY_IMAGE =
       Map.of(
           "orderflow/consumer-inventory",
-          () -> packagePrivate("orderflow.inventory.Main"),
+          () -> packagePrivate("orderflow.inventory.InventoryCommand"),
           "orderflow/consumer-shipping",
           orderflow.shipping.ShippingCommand::commandLine,
           "orderflow/producer",

@@ -2,6 +2,8 @@ package orderflow.shipping;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import orderflow.cli.ConsumerCommand;
+import orderflow.cli.DefaultSubcommand;
 import picocli.CommandLine;
 
 /** One in-process run of {@code consumer-shipping}, with what it printed. */
@@ -12,7 +14,7 @@ record CommandRun(int exitCode, String out, String err) {
     CommandLine commandLine = ShippingCommand.commandLine();
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(ShippingCommand.withDefaultSubcommand(args));
+    int exitCode = commandLine.execute(DefaultSubcommand.prepend(ConsumerCommand.RUN, args));
     return new CommandRun(exitCode, out.toString(), err.toString());
   }
 }

@@ -112,6 +112,20 @@ class ComposeFileTest {
   }
 
   @Test
+  void theOrderServiceRunsWithoutAuthenticationForDevelopmentOnly() {
+    JsonNode orders = service("order-service");
+    List<String> command = texts(orders.path("command"));
+    assertEquals("serve", command.get(0));
+    // The opt-out is explicit: serve with no auth setting refuses to start.
+    assertEquals("none", command.get(command.indexOf("--auth") + 1));
+    assertEquals("8080", command.get(command.indexOf("--http-port") + 1));
+    assertFalse(command.contains("--management-port"), "probes and metrics stay on 8080 here");
+    assertEquals(
+        List.of("CMD", "/app/healthcheck", "/health/ready", "8080"),
+        texts(orders.path("healthcheck").path("test")));
+  }
+
+  @Test
   void consumersServeHttpOnPort8080AndAreHealthyOnlyWhenReady() {
     for (String name : CONSUMERS) {
       JsonNode consumer = service(name);

@@ -45,10 +45,9 @@ import orderflow.testing.BrokerAccounts;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
-import orderflow.topology.MissingTopologyException;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +67,7 @@ class LeastPrivilegeSagaIT {
 
   private static ConsumerSettings settings() {
     // Failures injected so retries go through the failure exchanges under restricted accounts.
-    return ConsumerSettings.builder()
+    return TestSettings.builder()
         .prefetch(50)
         .tiers(TIERS)
         .maxRetries(12)
@@ -89,7 +88,7 @@ class LeastPrivilegeSagaIT {
     String observed = broker.namespace() + ".observer";
     broker.deleteAfter(observed);
     Channel admin = broker.connection().createChannel();
-    TopologyDeclarer.declare(admin, topology);
+    topology.declare(admin);
     observe(admin, topology, observed, endStates);
 
     try (BrokerAccounts accounts = BrokerAccounts.create(broker)) {
@@ -171,7 +170,7 @@ class LeastPrivilegeSagaIT {
       throws Exception {
     Topology topology = broker.topology(TIERS);
     try (Channel admin = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(admin, topology);
+      topology.declare(admin);
     }
     try (BrokerAccounts accounts = BrokerAccounts.create(broker)) {
       Exception refused =
@@ -195,9 +194,9 @@ class LeastPrivilegeSagaIT {
       throws Exception {
     Topology topology = broker.topology(TIERS);
 
-    MissingTopologyException missing =
+    IllegalStateException missing =
         assertThrows(
-            MissingTopologyException.class,
+            IllegalStateException.class,
             () ->
                 ServiceMain.start(
                     broker.settings(),
@@ -275,7 +274,8 @@ class LeastPrivilegeSagaIT {
     OutgoingMessage message =
         new EventMessages(new EventCodec()).toMessage(forged, topology.ordersExchange());
     try (ConfirmingPublisher publisher = new ConfirmingPublisher(producer.createChannel(), 1)) {
-      PublishOutcome outcome = publisher.publishAndWait(message, Duration.ofSeconds(10));
+      PublishOutcome outcome =
+          ConfirmingPublisher.await(publisher.publish(message), Duration.ofSeconds(10));
       return new Refused(outcome, publisher.refusal());
     }
   }
@@ -292,7 +292,8 @@ class LeastPrivilegeSagaIT {
               topology.queue(Topology.SHIPPING_QUEUE),
               new AMQP.BasicProperties.Builder().messageId("x").build(),
               new byte[0]);
-      PublishOutcome outcome = publisher.publishAndWait(message, Duration.ofSeconds(10));
+      PublishOutcome outcome =
+          ConfirmingPublisher.await(publisher.publish(message), Duration.ofSeconds(10));
       return new Refused(outcome, publisher.refusal());
     }
   }

@@ -33,9 +33,9 @@ import orderflow.store.Database;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,7 @@ class OrderSagaIT {
 
   private static ConsumerSettings settings() {
     // Many retries and a breaker that does not trip: injected failures must delay, not dead-letter.
-    return ConsumerSettings.builder()
+    return TestSettings.builder()
         .prefetch(200)
         .tiers(TIERS)
         .maxRetries(12)
@@ -77,7 +77,7 @@ class OrderSagaIT {
     Map<String, List<EventEnvelope>> eventsByOrder = new ConcurrentHashMap<>();
     EventCodec codec = new EventCodec();
     Channel observer = broker.connection().createChannel();
-    TopologyDeclarer.declare(observer, topology);
+    topology.declare(observer);
     observer.queueDeclare(observed, false, false, false, null);
     observer.queueBind(observed, topology.ordersExchange(), "#");
     observer.basicConsume(

@@ -34,9 +34,9 @@ import orderflow.testing.JavaProcess;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +64,7 @@ class OrderViewSagaIT {
       throws Exception {
     Topology topology = broker.topology(TIERS);
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     String inventoryDb = TestDatabases.sqlite(dir);
     String shippingDb = TestDatabases.sqlite(dir);
@@ -160,7 +160,7 @@ class OrderViewSagaIT {
   }
 
   private static ConsumerSettings settings() {
-    return ConsumerSettings.builder()
+    return TestSettings.builder()
         .prefetch(200)
         .tiers(TIERS)
         .maxRetries(3)

@@ -50,10 +50,10 @@ import orderflow.stream.StreamWalk;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.BindingSpec;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -125,7 +125,7 @@ class PersonalDataCanaryIT {
     String canary = broker.namespace() + ".canary";
     broker.deleteAfter(canary);
     Channel channel = broker.connection().createChannel();
-    TopologyDeclarer.declare(channel, topology);
+    topology.declare(channel);
     channel.queueDeclare(canary, false, false, false, null);
     channel.queueBind(canary, topology.ordersExchange(), "#");
     for (BindingSpec binding : topology.bindings()) {
@@ -134,7 +134,7 @@ class PersonalDataCanaryIT {
 
     List<String> urls = List.of(databases.get(), databases.get(), databases.get());
     ConsumerSettings settings =
-        ConsumerSettings.builder().prefetch(50).tiers(TIERS).maxRetries(1).httpPort(0).build();
+        TestSettings.builder().prefetch(50).tiers(TIERS).maxRetries(1).httpPort(0).build();
     running.add(
         ServiceMain.start(
             broker.settings(), settings, urls.get(0), InventoryService.definition(100)));
@@ -155,7 +155,12 @@ class PersonalDataCanaryIT {
             OrderService.definition(Dialect.of(ordersDb), clock, ownEvents),
             (db, publisher) ->
                 OrderService.api(
-                    db, topology.ordersExchange(), clock, ownEvents, publisher::submit));
+                    db,
+                    topology.ordersExchange(),
+                    clock,
+                    ownEvents,
+                    publisher::submit,
+                    orderflow.orderservice.auth.TokenVerifier.none()));
     running.add(orders);
     String base = "http://127.0.0.1:" + orders.httpPort();
     String aliceId = "alice-" + mark;

@@ -32,9 +32,9 @@ import orderflow.testing.ExternalTool;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +64,7 @@ class PythonConsumerIT {
     broker.deleteAfter(broker.namespace() + ".python-consumer");
     Set<String> routed = ConcurrentHashMap.newKeySet();
     Channel observer = broker.connection().createChannel();
-    TopologyDeclarer.declare(observer, topology);
+    topology.declare(observer);
     observer.queueDeclare(observed, false, false, false, null);
     observer.queueBind(observed, topology.ordersExchange(), "#");
     observer.basicConsume(
@@ -217,7 +217,7 @@ class PythonConsumerIT {
   }
 
   private static ConsumerSettings settings() {
-    return ConsumerSettings.builder()
+    return TestSettings.builder()
         .prefetch(100)
         .tiers(TIERS)
         .maxRetries(3)

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import orderflow.cli.ConsumerCommand;
+import orderflow.cli.DefaultSubcommand;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,16 +20,17 @@ class ShippingCommandTest {
 
   @Test
   void runIsTheDefaultSubcommand() {
-    assertArrayEquals(new String[] {"run"}, ShippingCommand.withDefaultSubcommand(new String[0]));
+    assertArrayEquals(
+        new String[] {"run"}, DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[0]));
     assertArrayEquals(
         new String[] {"run", "--db", "jdbc:sqlite:x.db"},
-        ShippingCommand.withDefaultSubcommand(new String[] {"--db", "jdbc:sqlite:x.db"}));
+        DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[] {"--db", "jdbc:sqlite:x.db"}));
     assertArrayEquals(
         new String[] {"shipments", "--json"},
-        ShippingCommand.withDefaultSubcommand(new String[] {"shipments", "--json"}));
+        DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[] {"shipments", "--json"}));
     assertArrayEquals(
         new String[] {"--version"},
-        ShippingCommand.withDefaultSubcommand(new String[] {"--version"}));
+        DefaultSubcommand.prepend(ConsumerCommand.RUN, new String[] {"--version"}));
   }
 
   @Test

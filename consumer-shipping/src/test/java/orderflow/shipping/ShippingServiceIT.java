@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
-import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -30,8 +29,8 @@ import orderflow.publish.OutgoingMessage;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,7 +64,7 @@ class ShippingServiceIT {
     service =
         ServiceMain.start(
             broker.settings(),
-            ConsumerSettings.defaults(),
+            TestSettings.defaults(),
             dbUrl,
             ShippingService.definition(Clock.systemUTC()));
 
@@ -131,7 +130,7 @@ class ShippingServiceIT {
     String queue = topology.name("test.order-shipped");
     broker.deleteAfter(queue);
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
       channel.queueDeclare(queue, false, false, false, null);
       channel.queueBind(queue, topology.ordersExchange(), EventType.ORDER_SHIPPED.routingKey());
     }

@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import orderflow.consume.EventHandler;
 import orderflow.consume.ServiceDefinition;
-import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
 import orderflow.envelope.EventType;
 import orderflow.envelope.OrderCreated;
@@ -45,9 +44,9 @@ import orderflow.store.Dialect;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.Tracing;
 import org.junit.jupiter.api.AfterEach;
@@ -94,7 +93,7 @@ class TracedSagaIT {
       TestBroker broker) throws Exception {
     Topology topology = broker.topology(TIERS);
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     Set<String> failedOnce = ConcurrentHashMap.newKeySet();
     CountDownLatch cancelAccepted = new CountDownLatch(1);
@@ -110,7 +109,12 @@ class TracedSagaIT {
             ordersDb,
             OrderService.definition(Dialect.of(ordersDb), clock),
             (db, publisher) ->
-                new OrderApi(db, topology.ordersExchange(), clock, publisher::submit));
+                new OrderApi(
+                    db,
+                    topology.ordersExchange(),
+                    clock,
+                    publisher::submit,
+                    orderflow.orderservice.auth.TokenVerifier.none()));
     running.add(orders);
     String base = "http://127.0.0.1:" + orders.httpPort();
 
@@ -322,8 +326,8 @@ class TracedSagaIT {
             service));
   }
 
-  private ConsumerSettings.Builder settings() {
-    return ConsumerSettings.builder()
+  private TestSettings.Builder settings() {
+    return TestSettings.builder()
         .prefetch(50)
         .tiers(TIERS)
         .maxRetries(3)

@@ -20,25 +20,20 @@ import orderflow.store.Database;
 import orderflow.store.OutboxEntry;
 
 /**
- * Runs the writes of concurrent requests in shared transactions ({@link GroupTransaction}): the
- * writes that arrived while the previous group was committing form the next, so one commit, one
- * disk sync, serves them all; a write that throws undoes only itself and its caller gets the
- * exception; a group whose transaction fails fails every write left in it. The group never waits to
- * fill: a lone write is committed at once. Outbox entries go to {@code committed} only after the
- * commit, then the callers are answered.
- *
- * <p>This class is thread-safe; the writes run on its one thread ({@code orders-group-commit}).
+ * Runs concurrent writes in shared transactions ({@link GroupTransaction}): the writes that arrived
+ * during one commit form the next group, which never waits to fill. A write that throws undoes only
+ * itself; a failed transaction fails every write left in it. Outbox entries go to {@code committed}
+ * after the commit, before the callers are answered. Thread-safe; writes run on its one thread.
  */
 final class GroupCommit {
   static final int MAX_GROUP = 256;
 
-  /** Writes waiting for a group, at most: one more is refused (a 503). */
+  /** Writes waiting for a group, at most; one more is refused. */
   static final int MAX_WAITING = 512;
 
   /** Longer than any write waits for the database (its statement timeout is 30 s). */
   static final Duration WAIT_LIMIT = Duration.ofSeconds(45);
 
-  /** What a write answers, and the outbox entries it added. */
   record Written<T>(T result, List<OutboxEntry> emitted) {}
 
   /** One request's writes; must neither commit nor roll back. */
@@ -56,7 +51,7 @@ final class GroupCommit {
       this.write = write;
     }
 
-    /** Runs the write with the caller's trace context current (an outbox row's traceparent). */
+    /** With the caller's trace context current: it is the outbox row's traceparent. */
     void apply(Connection transaction) throws SQLException {
       try (Scope scope = caller.makeCurrent()) {
         written = write.apply(transaction);
@@ -82,10 +77,9 @@ final class GroupCommit {
   }
 
   /**
-   * Runs {@code write} in the next group: the future completes after the commit, on this class's
-   * thread, or fails with what the write threw, a {@link RejectedExecutionException} when {@value
-   * #MAX_WAITING} writes wait already, or a {@link java.util.concurrent.TimeoutException} after
-   * {@link #WAIT_LIMIT}. The write runs with the caller's trace context current.
+   * Completes after the commit, on this class's thread, or fails with what the write threw, with
+   * {@link RejectedExecutionException} when the queue is full, or times out after {@link
+   * #WAIT_LIMIT}.
    */
   <T> CompletableFuture<T> submit(Write<T> write) {
     Pending<T> pending = new Pending<>(write);
@@ -96,12 +90,10 @@ final class GroupCommit {
     return pending.done.orTimeout(WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Writes waiting for the next group, for tests. */
   int waiting() {
     return queue.size();
   }
 
-  /** Transactions committed, for tests and metrics. */
   long commits() {
     return commits.get();
   }

@@ -14,12 +14,9 @@ import orderflow.orderservice.GroupCommit.Write;
 import orderflow.orderservice.GroupCommit.Written;
 
 /**
- * The order API's one idempotency flow: an {@code Idempotency-Key} is recorded with the digest of
- * its request and the order it concerns, in the transaction of the write it guards. The same
- * request again answers from that order; the key with another request is refused. Keys are kept for
- * good: a retry may come late.
- *
- * <p>Thread-safe; each call uses only the caller's connection.
+ * An {@code Idempotency-Key} is recorded with its request's digest and order in the transaction of
+ * the write it guards: the same request again answers from that order, another is refused. Keys are
+ * kept for good. Thread-safe; each call uses only the caller's connection.
  */
 final class IdempotencyKeys {
   private final Clock clock;
@@ -28,7 +25,6 @@ final class IdempotencyKeys {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The key was used before for a different request. */
   static final class KeyReusedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -46,21 +42,18 @@ final class IdempotencyKeys {
     }
   }
 
-  /** What the same request answers again, given the order its key concerns. */
   interface Replay<T> {
     Written<T> apply(Connection transaction, String orderId) throws SQLException;
   }
 
-  /** One attempt of a guarded request, in a transaction of its own or a group's. */
   interface Attempt<T> {
     T run() throws SQLException;
   }
 
   /**
-   * Runs {@code write}, or {@code replay} when {@code key} already answered this request. The key
-   * is recorded only with a write that added events.
+   * Runs {@code write}, or {@code replay} when {@code key} (if any) already answered this request;
+   * the key is recorded only with a write that added events.
    *
-   * @param key null when the client sent none: {@code write} runs
    * @throws KeyReusedException when the key answered a different request
    */
   <T> Written<T> once(
@@ -94,7 +87,7 @@ final class IdempotencyKeys {
     return written;
   }
 
-  /** True when {@code failure} (or its cause) says another transaction recorded the key first. */
+  /** True when another transaction recorded the key first. */
   static boolean raced(Throwable failure) {
     return failure instanceof KeyRaced || failure != null && failure.getCause() instanceof KeyRaced;
   }
@@ -108,7 +101,7 @@ final class IdempotencyKeys {
     }
   }
 
-  /** The SHA-256 of {@code request} in hex, as {@code idempotency_keys.request_sha256} holds. */
+  /** The SHA-256 of {@code request} in hex. */
   static String fingerprint(String request) {
     try {
       return HexFormat.of()
@@ -120,7 +113,7 @@ final class IdempotencyKeys {
     }
   }
 
-  /** False when another transaction recorded the key first (PostgreSQL waits for its commit). */
+  /** False when another transaction recorded the key first. */
   private boolean record(Connection transaction, String key, String fingerprint, String id)
       throws SQLException {
     try (PreparedStatement insert =

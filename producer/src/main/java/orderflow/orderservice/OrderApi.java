@@ -1,14 +1,16 @@
 package orderflow.orderservice;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.io.OutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,11 +21,17 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import orderflow.config.LogSafe;
 import orderflow.envelope.EventCodec;
 import orderflow.observe.ApiRoutes;
 import orderflow.observe.Problem;
 import orderflow.observe.ProblemType;
+import orderflow.orderservice.auth.ApiAccess;
+import orderflow.orderservice.auth.Caller;
+import orderflow.orderservice.auth.TokenVerifier;
+import orderflow.privacy.AddressCipher;
 import orderflow.store.Database;
 import orderflow.store.OutboxEntry;
 import org.eclipse.jetty.http.HttpHeader;
@@ -36,76 +44,99 @@ import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.Promise;
 
 /**
- * The order API, as docs/openapi.yaml describes it: {@code POST /orders} (201 with {@code
- * Location}; an {@code Idempotency-Key} answers a repeat with the first order, 409 for another
- * body), {@code GET|HEAD /orders/{id}}, {@code GET|HEAD /orders} (one page and {@code nextCursor},
- * at most {@link OrderPage#MAX_LIMIT} orders) and {@code POST /orders/{id}/cancel} (202,
- * idempotent; 404 unknown, 409 ended). Every error is an RFC 9457 problem ({@link ProblemType}).
- *
- * <p>{@code POST /orders} holds no thread: its reply is written when the group commit's future
- * completes. The other routes block their Jetty thread on the database. Thread-safe: reads and
- * cancellations use a connection each; placements share the group commit's transaction.
+ * The order API of docs/openapi.yaml; every error is an RFC 9457 problem. Each method declares the
+ * scope it needs; a customer sees only its own orders (another's is a 404, like an unknown one) and
+ * its own {@code Idempotency-Key}s, an admin every order. {@code POST /orders} holds no thread
+ * while its group commit runs. Thread-safe.
  */
 public final class OrderApi extends ApiRoutes {
   public static final String PATH = "/orders";
+  static final String ERASE_PATH = "/customers/{customerId}/personal-data";
   static final int MAX_IDEMPOTENCY_KEY_CHARS = 200;
   private static final String JSON = "application/json";
   private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  static final int MAX_LIMIT = 500;
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   private final Database database;
   private final OrderPlacement placement;
   private final OrderCancellation cancellation;
-  private final OrderQueries queries = new OrderQueries();
-  private final OrderPage page;
+  private final OrderReadModel readModel = new OrderReadModel();
+  private final PersonalData personalData;
+  private final TokenVerifier verifier;
 
-  /** {@code POST /orders}'s answer. */
   record Created(String orderId) {}
 
-  /** {@code POST /orders/{id}/cancel}'s answer. */
   record CancellationAnswer(String orderId, String status, String reason) {
     CancellationAnswer(String orderId, String reason) {
       this(orderId, "CANCELLATION_REQUESTED", reason);
     }
   }
 
-  /**
-   * @param exchange the orders exchange, as named on the broker, that placed orders go to
-   * @param committed takes the outbox entries each request committed (the outbox publisher)
-   */
+  /** {@code committed} takes the outbox entries each request committed (the outbox publisher). */
   public OrderApi(
-      Database database, String exchange, Clock clock, Consumer<List<OutboxEntry>> committed) {
+      Database database,
+      String exchange,
+      Clock clock,
+      Consumer<List<OutboxEntry>> committed,
+      TokenVerifier verifier) {
     this.database = database;
+    this.verifier = verifier;
     OrderProjector projector = new OrderProjector(database.dialect(), clock);
-    this.placement = new OrderPlacement(database, exchange, clock, projector, committed);
+    AddressCipher cipher = AddressCipher.fromEnvironment();
+    this.placement = new OrderPlacement(database, exchange, clock, projector, committed, cipher);
     this.cancellation = new OrderCancellation(database, exchange, clock, projector, committed);
-    this.page = new OrderPage(database);
-    add(PATH, methods(Map.of("GET", this::list, "HEAD", this::list, "POST", this::place)));
-    add(PATH + "/{id}", methods(Map.of("GET", this::show, "HEAD", this::show)));
-    add(PATH + "/{id}/cancel", methods(Map.of("POST", this::cancel)));
+    this.personalData = new PersonalData(database, exchange, cipher, clock, committed);
+    Method list = new Method(Caller.READ, this::list);
+    Method show = new Method(Caller.READ, this::show);
+    add(
+        PATH,
+        methods(Map.of("GET", list, "HEAD", list, "POST", new Method(Caller.WRITE, this::place))));
+    add(PATH + "/{id}", methods(Map.of("GET", show, "HEAD", show)));
+    add(PATH + "/{id}/cancel", methods(Map.of("POST", new Method(Caller.WRITE, this::cancel))));
+    add(ERASE_PATH, methods(Map.of("DELETE", new Method(Caller.ADMIN, this::erase))));
     addWithoutBlocking("POST", PATH);
   }
 
-  /** One method of a route; writes its answer or throws. */
+  @Override
+  public Handler front(Handler limits, MeterRegistry registry) {
+    return new ApiAccess(limits, verifier, registry);
+  }
+
+  @Override
+  public Map<String, String> readiness() {
+    return Map.of("auth", verifier.on() ? "ok" : "ok: off (--auth none), every caller is an admin");
+  }
+
+  private static Caller caller(Request request) {
+    return (Caller) request.getAttribute(ApiAccess.CALLER);
+  }
+
   @FunctionalInterface
   private interface Route {
     void answer(Request request, Response response, Callback callback) throws Exception;
   }
 
-  private static Handler methods(Map<String, Route> routes) {
-    String allowed = String.join(", ", new TreeMap<>(routes).keySet());
+  private record Method(String scope, Route route) {}
+
+  private static Handler methods(Map<String, Method> methods) {
+    String allowed = String.join(", ", new TreeMap<>(methods).keySet());
     return new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
-        Route route = routes.get(request.getMethod());
-        if (route == null) {
+        Method method = methods.get(request.getMethod());
+        if (method == null) {
           response.getHeaders().put(HttpHeader.ALLOW, allowed);
           Problem.of(ProblemType.METHOD_NOT_ALLOWED, "allowed here: " + allowed)
               .write(response, callback);
           return true;
         }
+        if (!caller(request).may(method.scope())) {
+          ApiAccess.forbid(response, callback, method.scope());
+          return true;
+        }
         try {
-          route.answer(request, response, callback);
+          method.route().answer(request, response, callback);
         } catch (Exception e) {
           failed(request, response, callback, e);
         }
@@ -114,15 +145,13 @@ public final class OrderApi extends ApiRoutes {
     };
   }
 
-  /**
-   * Checked and parsed on the thread that has the body, then handed to the group commit, whose
-   * thread writes the answer: no thread waits for the commit.
-   */
+  /** Parsed on the thread that has the body; the group commit's thread writes the answer. */
   private void place(Request request, Response response, Callback callback) {
     if (!isJson(request, response, callback)) {
       return;
     }
-    String key = idempotencyKey(request);
+    Caller caller = caller(request);
+    String key = idempotencyKey(request, caller);
     Context trace = Context.current();
     body(request)
         .whenComplete(
@@ -132,8 +161,14 @@ public final class OrderApi extends ApiRoutes {
                 return;
               }
               try (Scope scope = trace.makeCurrent()) {
+                NewOrder order = NewOrder.parse(body);
+                if (!caller.owns(order.customerId())) {
+                  Problem.of(ProblemType.FORBIDDEN, "customerId: not the caller's")
+                      .write(response, callback);
+                  return;
+                }
                 placement
-                    .placeWithoutWaiting(NewOrder.parse(body), key)
+                    .placeWithoutWaiting(order, key)
                     .whenComplete(
                         (placed, failure) -> {
                           if (failure != null) {
@@ -160,8 +195,12 @@ public final class OrderApi extends ApiRoutes {
     if (body.length > 0 && !isJson(request, response, callback)) {
       return;
     }
-    String key = idempotencyKey(request);
+    String key = idempotencyKey(request, caller(request));
     String reason = CancelRequest.reason(body);
+    if (!caller(request).admin() && !owned(request, orderId)) {
+      unknown(orderId).write(response, callback);
+      return;
+    }
     OrderCancellation.Result result;
     try {
       result = cancellation.cancel(orderId, reason, key);
@@ -188,32 +227,90 @@ public final class OrderApi extends ApiRoutes {
     }
   }
 
+  private boolean owned(Request request, String orderId) throws SQLException {
+    try (Connection connection = database.openReadOnly()) {
+      Optional<OrderState> order = readModel.find(connection, orderId);
+      return order.isPresent() && caller(request).owns(order.get().customerId());
+    }
+  }
+
   private void show(Request request, Response response, Callback callback) throws SQLException {
     String orderId = orderId(request);
-    Optional<OrderDetails> details;
-    try (Connection connection = database.openReadOnly()) {
-      details = queries.details(connection, orderId);
-    }
-    if (details.isPresent()) {
+    Optional<OrderDetails> details = personalData.show(orderId);
+    if (details.isPresent() && caller(request).owns(details.get().state().customerId())) {
       json(response, callback, 200, details.get().toJson());
     } else {
       unknown(orderId).write(response, callback);
     }
   }
 
-  /** Streamed from the read model as it is read: a page is never collected in memory. */
+  private void erase(Request request, Response response, Callback callback) throws SQLException {
+    String customerId = orderId(request);
+    PersonalData.Erased erased;
+    try {
+      erased = personalData.erase(customerId);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("customerId", "customerId: " + e.getMessage());
+    }
+    json(
+        response,
+        callback,
+        200,
+        Map.of("customerId", erased.customerId(), "erasedAt", erased.erasedAt().toString()));
+  }
+
+  /**
+   * One page, {@code {"orders":[...],"nextCursor":..}}, streamed as read; {@code nextCursor} is
+   * null on the last page. A customer's list is its own whatever {@code customerId} it asks for.
+   */
   private void list(Request request, Response response, Callback callback) throws Exception {
-    OrderFilter filter = filter(request);
+    OrderFilter filter = filter(request, caller(request));
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    try (OutputStream out = Response.asBufferedOutputStream(request, response)) {
-      page.write(filter, out);
+    // One row more than the page tells whether another page follows.
+    OrderFilter probe =
+        new OrderFilter(
+            filter.customerId(),
+            filter.status(),
+            filter.since(),
+            filter.limit() + 1,
+            filter.after());
+    int[] written = {0};
+    OrderState[] last = {null};
+    boolean[] more = {false};
+    try (Connection connection = database.openReadOnly();
+        JsonGenerator json =
+            EventCodec.mapper()
+                .getFactory()
+                .createGenerator(Response.asBufferedOutputStream(request, response))) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("orders");
+      readModel.forEach(
+          connection,
+          probe,
+          order -> {
+            if (written[0] == filter.limit()) {
+              more[0] = true;
+              return;
+            }
+            try {
+              json.writeObject(OrderDetails.summaryJson(order));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            written[0]++;
+            last[0] = order;
+          });
+      json.writeEndArray();
+      json.writeStringField(
+          "nextCursor", more[0] ? OrderFilter.Cursor.after(last[0]).encode() : null);
+      json.writeEndObject();
     }
     callback.succeeded();
   }
 
-  private static OrderFilter filter(Request request) {
+  private static OrderFilter filter(Request request, Caller caller) {
     Fields parameters;
     try {
       parameters = Request.extractQueryParameters(request);
@@ -230,57 +327,66 @@ public final class OrderApi extends ApiRoutes {
             name, name + ": control characters and bytes that are not UTF-8 are not allowed");
       }
     }
-    OrderStatus status = null;
-    if (parameters.get("status") != null) {
-      try {
-        status = OrderStatus.parse(parameters.getValue("status"));
-      } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException("status", "status: " + LogSafe.escape(e.getMessage()));
-      }
-    }
-    Instant since = parameters.get("since") == null ? null : instant(parameters.getValue("since"));
-    int limit = OrderFilter.DEFAULT_LIMIT;
-    if (parameters.get("limit") != null) {
-      try {
-        limit = Integer.parseInt(parameters.getValue("limit"));
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > OrderPage.MAX_LIMIT) {
-        throw new InvalidRequestException(
-            "limit", "limit: must be an integer from 1 to " + OrderPage.MAX_LIMIT);
-      }
-    }
-    String cursor = parameters.getValue("cursor");
-    String customer = parameters.getValue("customerId");
+    String customer = caller.admin() ? parameters.getValue("customerId") : caller.customerId();
     return new OrderFilter(
         customer == null || customer.isEmpty() ? null : customer,
-        status,
-        since,
-        limit,
-        cursor == null ? null : OrderCursor.decode(cursor));
+        parameter(parameters, "status", null, OrderStatus::parse, status -> true, null),
+        parameter(
+            parameters,
+            "since",
+            null,
+            Instant::parse,
+            since -> !since.isBefore(EARLIEST) && !since.isAfter(LATEST),
+            "must be an ISO-8601 instant from 1970 to 9999, such as 2026-01-31T10:00:00Z"),
+        parameter(
+            parameters,
+            "limit",
+            OrderFilter.DEFAULT_LIMIT,
+            Integer::valueOf,
+            limit -> limit >= 1 && limit <= MAX_LIMIT,
+            "must be an integer from 1 to " + MAX_LIMIT),
+        parameter(
+            parameters,
+            "cursor",
+            null,
+            OrderFilter.Cursor::decode,
+            cursor -> true,
+            "not a cursor this API gave (pass nextCursor as it was)"));
+  }
+
+  /**
+   * The query parameter {@code name} parsed, or {@code absent} when not given; a 400 saying {@code
+   * rule} (null: the parser's message) when it does not parse or is not {@code valid}.
+   */
+  private static <T> T parameter(
+      Fields parameters,
+      String name,
+      T absent,
+      Function<String, T> parse,
+      Predicate<T> valid,
+      String rule) {
+    String text = parameters.getValue(name);
+    if (text == null) {
+      return absent;
+    }
+    try {
+      T value = parse.apply(text);
+      if (valid.test(value)) {
+        return value;
+      }
+    } catch (RuntimeException e) {
+      if (rule == null) {
+        rule = LogSafe.escape(e.getMessage());
+      }
+    }
+    throw new InvalidRequestException(name, name + ": " + rule);
   }
 
   private static boolean clean(String text) {
     return text.chars().noneMatch(c -> Character.isISOControl(c) || c == '\uFFFD');
   }
 
-  private static Instant instant(String text) {
-    Instant since;
-    try {
-      since = Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      since = null;
-    }
-    if (since == null || since.isBefore(EARLIEST) || since.isAfter(LATEST)) {
-      throw new InvalidRequestException(
-          "since",
-          "since: must be an ISO-8601 instant from 1970 to 9999, such as 2026-01-31T10:00:00Z");
-    }
-    return since;
-  }
-
-  /** The decoded {@code {id}} of {@code /orders/{id}} or {@code /orders/{id}/cancel}. */
+  /** The decoded second path segment: {@code {id}} or {@code {customerId}}. */
   private static String orderId(Request request) {
     String id = Request.getPathInContext(request).split("/")[2];
     if (!clean(id)) {
@@ -289,7 +395,6 @@ public final class OrderApi extends ApiRoutes {
     return id;
   }
 
-  /** The whole body, at most the server's limit. */
   private static CompletableFuture<byte[]> body(Request request) {
     CompletableFuture<byte[]> body = new CompletableFuture<>();
     Content.Source.asByteArrayAsync(request, -1, Promise.Invocable.toPromise(body));
@@ -315,8 +420,8 @@ public final class OrderApi extends ApiRoutes {
     return false;
   }
 
-  /** The key, or null when the request has none. */
-  private static String idempotencyKey(Request request) {
+  /** The key made the caller's own (a digest, so it fits where a key did), or null if none. */
+  private static String idempotencyKey(Request request, Caller caller) {
     List<String> keys = request.getHeaders().getValuesList("Idempotency-Key");
     if (keys.isEmpty()) {
       return null;
@@ -332,13 +437,12 @@ public final class OrderApi extends ApiRoutes {
               + MAX_IDEMPOTENCY_KEY_CHARS
               + " printable ASCII characters without spaces");
     }
-    return key;
+    return caller.customerId() == null
+        ? key
+        : "caller:" + IdempotencyKeys.fingerprint(caller.customerId() + "\n" + key);
   }
 
-  /**
-   * Answers a failure: a client's error as its problem, a full group commit 503, a body that could
-   * not be read as the HTTP layer's refusal, anything else 500 (logged once by the error handler).
-   */
+  /** A client's error as its problem, a full group commit 503, anything else as Jetty's. */
   private static void failed(Request request, Response response, Callback callback, Throwable e) {
     Throwable cause =
         (e instanceof CompletionException || e instanceof ExecutionException)

@@ -17,18 +17,10 @@ import orderflow.store.OutboxEntry;
 import orderflow.trace.TraceParent;
 
 /**
- * Asks for an order's cancellation (the write side of {@code POST /orders/{id}/cancel}): in one
- * transaction, checks that the order exists and has not ended, appends its {@code OrderCancelled}
- * to the event store and folds it, and adds the event to the outbox (the outbox publisher publishes
- * it after commit). Shipping then decides (docs/architecture.md section 2): the read model shows
- * {@code CANCELLED}, or the refusal if the order shipped meanwhile.
- *
- * <p>Idempotent: an order whose cancellation was already asked for answers with that first
- * cancellation and nothing is written; an {@code Idempotency-Key} is recorded with the request's
- * fingerprint as for a placement, and the same key for another request is refused.
- *
- * <p>Thread-safe: each call uses its own connection; concurrent cancels of one order are serialised
- * by the order's read-model row (SQLite: one writer; PostgreSQL: {@code FOR UPDATE}).
+ * Asks for an order's cancellation: in one transaction, checks the order exists and has not ended,
+ * records its {@code OrderCancelled} and adds it to the outbox; shipping then decides. Idempotent:
+ * a repeat answers with the first cancellation and writes nothing. Thread-safe: concurrent cancels
+ * of one order are serialised by its read-model row.
  */
 final class OrderCancellation {
   private final Database database;
@@ -51,7 +43,6 @@ final class OrderCancellation {
     this.committed = Objects.requireNonNull(committed, "committed");
   }
 
-  /** What a request found. */
   enum Answer {
     REQUESTED,
     ALREADY_REQUESTED,
@@ -59,15 +50,11 @@ final class OrderCancellation {
     ALREADY_ENDED
   }
 
-  /**
-   * @param reason the reason of the cancellation in force (the first one, for a repeat)
-   * @param ended the order's status when it had already ended, else empty
-   */
+  /** {@code reason} is the cancellation in force; {@code ended} the status of an ended order. */
   record Result(Answer answer, String reason, Optional<OrderStatus> ended) {}
 
   /**
-   * @param idempotencyKey null when the client sent none
-   * @throws IdempotencyKeys.KeyReusedException when the key was used for another request
+   * Throws {@link IdempotencyKeys.KeyReusedException} when the key was used for another request.
    */
   Result cancel(String orderId, String reason, String idempotencyKey) throws SQLException {
     // Checked first: an invalid request is a 400 whatever the order and the key.
@@ -99,7 +86,6 @@ final class OrderCancellation {
         });
   }
 
-  /** Writes the cancellation if the order has not ended and none was asked for already. */
   private Written<Result> attempt(Connection connection, OrderCancelled cancellation)
       throws SQLException {
     Optional<OrderState> order =
@@ -116,10 +102,7 @@ final class OrderCancellation {
         new Result(Answer.REQUESTED, cancellation.reason(), Optional.empty()), List.of(entry));
   }
 
-  /**
-   * The cancellation continues the trace its order was placed in, so one trace follows the order;
-   * the request's own span links to it. Without one it continues the request's trace.
-   */
+  /** Continues the order's trace (the request's span links to it), else the request's. */
   private Outbox.Pending traced(Connection connection, EventEnvelope event) throws SQLException {
     TraceParent order = new OrderEventStore().trace(connection, event.payload().orderId());
     if (!order.present()) {

@@ -19,12 +19,9 @@ import orderflow.envelope.ShippingAddress;
 import orderflow.privacy.AddressCipher;
 
 /**
- * An order's state and its events in causal order, each with its hop latency (its timestamp minus
- * its cause's). The one place of the JSON of an order ({@link #toJson}) and of a list element
- * ({@link #summaryJson}), so the CLI and the API never drift apart. Immutable.
- *
- * @param shippingAddress in clear, for the order's owner and admins only; null when not asked for
- * @param erased the customer's personal data was erased: the address has its country only
+ * An order's state and its events in causal order with their hop latencies; the one place of an
+ * order's JSON, so the CLI and the API never drift apart. {@code shippingAddress} is null unless
+ * asked for, its country only when {@code erased}. Immutable.
  */
 public record OrderDetails(
     OrderState state, List<EventLine> events, ShippingAddress shippingAddress, boolean erased) {
@@ -68,7 +65,7 @@ public record OrderDetails(
     return new OrderDetails(state, lines, null, false);
   }
 
-  /** The trace of the order's first event stored in one; null when tracing was off. */
+  /** The trace of the order's first traced event, or null. */
   public String traceId() {
     return events.stream()
         .map(EventLine::traceId)

@@ -14,29 +14,18 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.store.Dialect;
 import orderflow.trace.TraceParent;
 
-/**
- * The append-only order event store: every event of every order, each once, as received. Nothing
- * here updates or deletes a row. Stateless and thread-safe; each call uses only the caller's
- * connection and transaction.
- */
+/** The append-only order event store: every event of every order, each once, as received. */
 public final class OrderEventStore {
   private static final EventCodec CODEC = new EventCodec();
 
-  /** Keeps the order service's advisory locks apart from any other user of the database. */
   private static final long LOCK_NAMESPACE = 0x4f52_4445_5253L << 32; // "ORDERS"
 
-  /**
-   * One stored event and when it was stored.
-   *
-   * @param traceId the OpenTelemetry trace it was stored in, or null (tracing off)
-   */
+  /** {@code traceId}: the trace it was stored in, or null. */
   public record StoredEvent(EventEnvelope event, Instant storedAt, String traceId) {}
 
   /**
-   * Serialises the folds of one order until the caller's transaction ends: two transactions that
-   * each append an event and fold would otherwise each miss the other's event, and the later commit
-   * would write a state lacking one. PostgreSQL takes a transaction-scoped advisory lock per order
-   * (a CRC collision only makes two orders wait); on SQLite every write transaction holds the lock.
+   * Serialises the folds of one order until the transaction ends, so no fold misses an event
+   * another appends. SQLite's write transactions hold the database's lock already.
    */
   static void lock(Connection connection, Dialect dialect, String orderId) throws SQLException {
     if (dialect != Dialect.POSTGRESQL) {
@@ -50,12 +39,7 @@ public final class OrderEventStore {
     }
   }
 
-  /**
-   * Appends {@code event}, {@code body} as {@link EventCodec#encode} wrote it, with the trace
-   * context of the current span, unless an event with its id is already stored.
-   *
-   * @return true when it was appended, false when it was already there
-   */
+  /** Appends {@code event} (encoded as {@code body}) with the current trace; false if held. */
   boolean append(Connection connection, EventEnvelope event, byte[] body, Instant storedAt)
       throws SQLException {
     try (PreparedStatement insert =

@@ -1,16 +1,15 @@
 package orderflow.orderservice;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 
 /**
- * Which orders a list shows; a null criterion does not restrict. Immutable.
- *
- * @param since orders whose first event is at or after this instant
- * @param limit at most this many, newest first; 0 for no limit (the CLI only; the API pages)
- * @param after the page starts after this order, or null for the first page
+ * Which orders a list shows, newest first; a null criterion does not restrict, a {@code limit} of 0
+ * neither (the CLI only); {@code after} is the previous page's last order.
  */
 public record OrderFilter(
-    String customerId, OrderStatus status, Instant since, int limit, OrderCursor after) {
+    String customerId, OrderStatus status, Instant since, int limit, Cursor after) {
   public static final int DEFAULT_LIMIT = 100;
 
   public OrderFilter {
@@ -21,5 +20,28 @@ public record OrderFilter(
 
   public OrderFilter(String customerId, OrderStatus status, Instant since, int limit) {
     this(customerId, status, since, limit, null);
+  }
+
+  /** Where a page of {@code GET /orders} ended, in the list's order; opaque (base64url). */
+  record Cursor(long firstEventAtMillis, String orderId) {
+    static Cursor after(OrderState last) {
+      return new Cursor(last.firstEventAt().toEpochMilli(), last.orderId());
+    }
+
+    String encode() {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((firstEventAtMillis + ":" + orderId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Throws IllegalArgumentException for any text {@link #encode} did not make. */
+    static Cursor decode(String text) {
+      String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+      int colon = plain.indexOf(':');
+      if (colon <= 0 || colon == plain.length() - 1) {
+        throw new IllegalArgumentException("no separator");
+      }
+      return new Cursor(Long.parseLong(plain.substring(0, colon)), plain.substring(colon + 1));
+    }
   }
 }

@@ -1,31 +1,32 @@
 package orderflow.orderservice;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.stream.Collectors;
 import orderflow.envelope.CancellationRefused;
 import orderflow.envelope.EventEnvelope;
+import orderflow.envelope.EventPayload;
 import orderflow.envelope.EventType;
 import orderflow.envelope.InventoryRejected;
 import orderflow.envelope.InventoryReserved;
 import orderflow.envelope.OrderCancelled;
 import orderflow.envelope.OrderCreated;
-import orderflow.envelope.OrderItem;
 import orderflow.envelope.OrderShipped;
 import orderflow.envelope.ShipmentCancelled;
 import orderflow.envelope.ShipmentFailed;
 
 /**
- * Rebuilds an order's state from its events (event sourcing), applied in causal order ({@link
+ * Rebuilds an order's state from its events (event sourcing), taken in causal order ({@link
  * #sort}). The first event of a kind fixes its fields and the status never moves back ({@link
  * OrderStatus#mayMoveTo}), so the state depends on the set of events only: any arrival order, or
- * duplicates, fold to the same state. Not thread-safe: one instance per fold ({@link #fold}).
+ * duplicates, fold to the same state.
  */
 public final class OrderFold {
   private static final Comparator<EventEnvelope> SAGA_STEP_THEN_TIME =
@@ -33,32 +34,7 @@ public final class OrderFold {
           .thenComparing(EventEnvelope::timestamp)
           .thenComparing(e -> e.eventId().toString());
 
-  private final String orderId;
-  private String customerId;
-  private OrderStatus status;
-  private List<OrderItem> items = List.of();
-  private BigDecimal totalAmount;
-  private String rejectionReason;
-  private String reservationId;
-  private String shipmentId;
-  private String carrier;
-  private String trackingNumber;
-  private Instant createdAt;
-  private Instant reservedAt;
-  private Instant rejectedAt;
-  private Instant shippedAt;
-  private String cancellationReason;
-  private String cancellationRefusal;
-  private String failureReason;
-  private Instant cancelledAt;
-  private Instant failedAt;
-  private Instant releasedAt;
-  private Instant firstEventAt;
-  private Instant lastEventAt;
-
-  private OrderFold(String orderId) {
-    this.orderId = orderId;
-  }
+  private OrderFold() {}
 
   /**
    * @param events the order's events, in any order, at least one
@@ -67,33 +43,94 @@ public final class OrderFold {
     if (events.isEmpty()) {
       throw new IllegalArgumentException("no events for order " + orderId);
     }
-    OrderFold fold = new OrderFold(orderId);
     List<EventEnvelope> sorted = sort(events);
-    sorted.forEach(fold::apply);
+    OrderStatus status = null;
+    for (EventEnvelope event : sorted) {
+      OrderStatus next = statusAfter(event.eventType());
+      if (next != null && (status == null || status.mayMoveTo(next))) {
+        status = next;
+      }
+    }
+    Optional<OrderCreated> created = first(sorted, OrderCreated.class);
+    Optional<OrderShipped> shipped = first(sorted, OrderShipped.class);
+    // Asked for by the customer, or decided by shipping for a rejected order: whichever came first.
+    String cancellationReason =
+        sorted.stream()
+            .map(EventEnvelope::payload)
+            .map(
+                p ->
+                    p instanceof OrderCancelled c
+                        ? c.reason()
+                        : p instanceof ShipmentCancelled s ? s.reason() : null)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null);
+    List<Instant> times = sorted.stream().map(EventEnvelope::timestamp).sorted().toList();
     return new OrderState(
         orderId,
-        fold.customerId,
-        fold.status,
-        fold.items,
-        fold.totalAmount,
-        fold.rejectionReason,
-        fold.reservationId,
-        fold.shipmentId,
-        fold.carrier,
-        fold.trackingNumber,
-        fold.createdAt,
-        fold.reservedAt,
-        fold.rejectedAt,
-        fold.shippedAt,
-        fold.cancellationReason,
-        fold.cancellationRefusal,
-        fold.failureReason,
-        fold.cancelledAt,
-        fold.failedAt,
-        fold.releasedAt,
-        fold.firstEventAt,
-        fold.lastEventAt,
+        created.map(OrderCreated::customerId).orElse(null),
+        status,
+        created.map(OrderCreated::items).orElse(List.of()),
+        created.map(OrderCreated::totalAmount).orElse(null),
+        first(sorted, InventoryRejected.class).map(OrderFold::rejectionReason).orElse(null),
+        first(sorted, InventoryReserved.class).map(InventoryReserved::reservationId).orElse(null),
+        shipped.map(OrderShipped::shipmentId).orElse(null),
+        shipped.map(OrderShipped::carrier).orElse(null),
+        shipped.map(OrderShipped::trackingNumber).orElse(null),
+        firstAt(sorted, EventType.ORDER_CREATED),
+        firstAt(sorted, EventType.INVENTORY_RESERVED),
+        firstAt(sorted, EventType.INVENTORY_REJECTED),
+        firstAt(sorted, EventType.ORDER_SHIPPED),
+        cancellationReason,
+        first(sorted, CancellationRefused.class).map(CancellationRefused::reason).orElse(null),
+        first(sorted, ShipmentFailed.class).map(ShipmentFailed::reason).orElse(null),
+        firstAt(sorted, EventType.SHIPMENT_CANCELLED),
+        firstAt(sorted, EventType.SHIPMENT_FAILED),
+        firstAt(sorted, EventType.INVENTORY_RELEASED),
+        times.get(0),
+        times.get(times.size() - 1),
         sorted.size());
+  }
+
+  /** The payload of the first event of this kind, the one that fixes its fields. */
+  private static <T extends EventPayload> Optional<T> first(
+      List<EventEnvelope> sorted, Class<T> kind) {
+    return sorted.stream()
+        .map(EventEnvelope::payload)
+        .filter(kind::isInstance)
+        .map(kind::cast)
+        .findFirst();
+  }
+
+  private static Instant firstAt(List<EventEnvelope> sorted, EventType type) {
+    return sorted.stream()
+        .filter(e -> e.eventType() == type)
+        .map(EventEnvelope::timestamp)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String rejectionReason(InventoryRejected rejected) {
+    return rejected.shortages().stream()
+        .map(
+            s ->
+                "%s (requested %d, available %d)"
+                    .formatted(s.productId(), s.requested(), s.available()))
+        .collect(Collectors.joining(", ", "insufficient stock: ", ""));
+  }
+
+  /** Where an event of this type moves the order, null for one that does not move it. */
+  private static OrderStatus statusAfter(EventType type) {
+    return switch (type) {
+      case ORDER_CREATED, ORDER_CANCELLED, CANCELLATION_REFUSED, INVENTORY_RELEASED ->
+          OrderStatus.CREATED;
+      case INVENTORY_RESERVED -> OrderStatus.RESERVED;
+      case INVENTORY_REJECTED -> OrderStatus.REJECTED;
+      case ORDER_SHIPPED -> OrderStatus.SHIPPED;
+      case SHIPMENT_CANCELLED -> OrderStatus.CANCELLED;
+      case SHIPMENT_FAILED -> OrderStatus.FAILED;
+      case CUSTOMER_DATA_ERASED -> null;
+    };
   }
 
   /**
@@ -138,97 +175,5 @@ public final class OrderFold {
       case ORDER_SHIPPED, SHIPMENT_CANCELLED, SHIPMENT_FAILED, CANCELLATION_REFUSED -> 2;
       case INVENTORY_RELEASED, CUSTOMER_DATA_ERASED -> 3;
     };
-  }
-
-  private void apply(EventEnvelope event) {
-    Instant at = event.timestamp();
-    firstEventAt = firstEventAt == null || at.isBefore(firstEventAt) ? at : firstEventAt;
-    lastEventAt = lastEventAt == null || at.isAfter(lastEventAt) ? at : lastEventAt;
-    switch (event.eventType()) {
-      case ORDER_CREATED -> {
-        if (createdAt == null) {
-          OrderCreated order = event.payloadAs(OrderCreated.class);
-          customerId = order.customerId();
-          items = order.items();
-          totalAmount = order.totalAmount();
-          createdAt = at;
-        }
-        moveTo(OrderStatus.CREATED);
-      }
-      case INVENTORY_RESERVED -> {
-        if (reservedAt == null) {
-          reservationId = event.payloadAs(InventoryReserved.class).reservationId();
-          reservedAt = at;
-        }
-        moveTo(OrderStatus.RESERVED);
-      }
-      case INVENTORY_REJECTED -> {
-        if (rejectedAt == null) {
-          rejectionReason =
-              event.payloadAs(InventoryRejected.class).shortages().stream()
-                  .map(
-                      s ->
-                          s.productId()
-                              + " (requested "
-                              + s.requested()
-                              + ", available "
-                              + s.available()
-                              + ")")
-                  .collect(Collectors.joining(", ", "insufficient stock: ", ""));
-          rejectedAt = at;
-        }
-        moveTo(OrderStatus.REJECTED);
-      }
-      case ORDER_SHIPPED -> {
-        if (shippedAt == null) {
-          OrderShipped shipment = event.payloadAs(OrderShipped.class);
-          shipmentId = shipment.shipmentId();
-          carrier = shipment.carrier();
-          trackingNumber = shipment.trackingNumber();
-          shippedAt = at;
-        }
-        moveTo(OrderStatus.SHIPPED);
-      }
-      case ORDER_CANCELLED -> {
-        if (cancellationReason == null) {
-          cancellationReason = event.payloadAs(OrderCancelled.class).reason();
-        }
-        moveTo(OrderStatus.CREATED);
-      }
-      case CANCELLATION_REFUSED -> {
-        if (cancellationRefusal == null) {
-          cancellationRefusal = event.payloadAs(CancellationRefused.class).reason();
-        }
-        moveTo(OrderStatus.CREATED);
-      }
-      case SHIPMENT_CANCELLED -> {
-        if (cancelledAt == null) {
-          cancelledAt = at;
-          if (cancellationReason == null) {
-            cancellationReason = event.payloadAs(ShipmentCancelled.class).reason();
-          }
-        }
-        moveTo(OrderStatus.CANCELLED);
-      }
-      case SHIPMENT_FAILED -> {
-        if (failedAt == null) {
-          failureReason = event.payloadAs(ShipmentFailed.class).reason();
-          failedAt = at;
-        }
-        moveTo(OrderStatus.FAILED);
-      }
-      case INVENTORY_RELEASED -> {
-        if (releasedAt == null) {
-          releasedAt = at;
-        }
-        moveTo(OrderStatus.CREATED);
-      }
-    }
-  }
-
-  private void moveTo(OrderStatus next) {
-    if (status == null || status.mayMoveTo(next)) {
-      status = next;
-    }
   }
 }

@@ -16,16 +16,10 @@ import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
 
 /**
- * Places an order (the write side of the order API): in one transaction, appends its {@code
- * OrderCreated}, its address encrypted, to the event store and folds it into the read model, adds
- * the event to the outbox (handed to the service's outbox publisher after commit), and records the
- * idempotency key. So an order exists if and only if its event will be published, and a retried
- * request with the same key finds the first order instead of creating a second. Concurrent
- * placements share a transaction ({@link GroupCommit}): one disk sync for a group, which runs
- * without savepoints while no placement fails; a failing placement is taken out and the group runs
- * again without it.
- *
- * <p>Thread-safe.
+ * Places an order: its {@code OrderCreated} (address encrypted), read-model row, outbox entry and
+ * idempotency key in one transaction, shared with concurrent placements ({@link GroupCommit}). So
+ * an order exists if and only if its event will be published, and a retry with the same key finds
+ * the first order. Thread-safe.
  */
 final class OrderPlacement {
   static final String SOURCE = "order-service";
@@ -36,20 +30,6 @@ final class OrderPlacement {
   private final IdempotencyKeys keys;
   private final AddressCipher cipher;
 
-  /** With the master keys the environment names ({@link AddressCipher#fromEnvironment}). */
-  OrderPlacement(
-      Database database,
-      String exchange,
-      Clock clock,
-      OrderProjector projector,
-      Consumer<List<OutboxEntry>> committed) {
-    this(database, exchange, clock, projector, committed, AddressCipher.fromEnvironment());
-  }
-
-  /**
-   * @param committed takes the outbox entries of each committed placement (the outbox publisher)
-   * @param cipher encrypts each order's address in the placement's transaction
-   */
   OrderPlacement(
       Database database,
       String exchange,
@@ -67,20 +47,12 @@ final class OrderPlacement {
             Objects.requireNonNull(committed, "committed"));
   }
 
-  /**
-   * What a placement did.
-   *
-   * @param replayed true when the key had already placed this order and nothing new was written
-   */
+  /** {@code replayed}: the key had already placed this order and nothing was written. */
   record Placed(String orderId, boolean replayed) {}
 
   /**
-   * Places {@code order} in the next group: the future completes after the commit (on the group
-   * commit's thread), or fails as {@link GroupCommit#submit} says, or with a {@link
-   * IdempotencyKeys.KeyReusedException} when the key placed another request's order. A placement
-   * that lost the race for its key to another transaction runs once more and finds that order.
-   *
-   * @param idempotencyKey null when the client sent none
+   * Completes after the commit, or fails as {@link GroupCommit#submit} says or with {@link
+   * IdempotencyKeys.KeyReusedException}. A placement that lost the race for its key runs once more.
    */
   CompletableFuture<Placed> placeWithoutWaiting(NewOrder order, String idempotencyKey) {
     GroupCommit.Write<Placed> write = placing(order, idempotencyKey);

@@ -14,8 +14,7 @@ import orderflow.store.Dialect;
 
 /**
  * The order service's handler for every order event: appends it to the order event store and, when
- * it was new, folds the order's events into its read-model row, in the caller's transaction. A
- * repeat or a {@code CustomerDataErased} changes nothing. Emits no events. Thread-safe.
+ * it was new, folds the order's events into its read-model row, in the caller's transaction.
  */
 public final class OrderProjector implements EventHandler {
   private final EventCodec codec = new EventCodec();
@@ -29,9 +28,7 @@ public final class OrderProjector implements EventHandler {
     this(dialect, clock, new OwnEvents(1));
   }
 
-  /**
-   * @param ownEvents what this process's order API committed: their deliveries are already applied
-   */
+  /** {@code ownEvents}: committed by this process's order API, so already applied. */
   public OrderProjector(Dialect dialect, Clock clock, OwnEvents ownEvents) {
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -48,10 +45,7 @@ public final class OrderProjector implements EventHandler {
     return ownEvents.takeCommitted(event, body);
   }
 
-  /**
-   * @return true when the event was new, false when the store already held it or it belongs to no
-   *     order
-   */
+  /** False when the store already held the event, or it belongs to no order. */
   boolean record(Connection connection, EventEnvelope event) throws SQLException {
     if (event.payload() instanceof CustomerDataErased) {
       // Made where the key was destroyed, in the same transaction: nothing to store or fold.
@@ -68,12 +62,7 @@ public final class OrderProjector implements EventHandler {
     return true;
   }
 
-  /**
-   * Appends and folds the first event of an order whose id nobody else can know before the caller's
-   * transaction commits (a fresh random id), so its history is that one event and is not read back.
-   *
-   * @throws IllegalStateException when the store already held that event
-   */
+  /** The first event of an order with a fresh random id: its history is this one event. */
   void recordFirst(Connection connection, EventEnvelope event, byte[] body) throws SQLException {
     if (!store.append(connection, event, body, clock.instant())) {
       throw new IllegalStateException("event " + event.eventId() + " was already stored");

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,8 +25,6 @@ import orderflow.store.Dialect;
  * The order read model (CQRS): one row per order, one column per {@link OrderState} field (its name
  * in snake case), replaced whole by each fold. Times are epoch milliseconds; money is its decimal
  * text, so a total keeps its scale on both databases; items are JSON.
- *
- * <p>Stateless and thread-safe; each call uses only the caller's connection.
  */
 public final class OrderReadModel {
   private static final int FETCH_SIZE = 100;
@@ -48,30 +45,17 @@ public final class OrderReadModel {
               .skip(1)
               .map(c -> c + " = excluded." + c)
               .collect(Collectors.joining(", "));
-  private static final Constructor<OrderState> CONSTRUCTOR;
 
-  static {
-    try {
-      CONSTRUCTOR =
-          OrderState.class.getDeclaredConstructor(
-              Arrays.stream(FIELDS).map(RecordComponent::getType).toArray(Class<?>[]::new));
-    } catch (NoSuchMethodException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  @SuppressWarnings("unchecked") // a record without other constructors: the canonical one
+  private static final Constructor<OrderState> CONSTRUCTOR =
+      (Constructor<OrderState>) OrderState.class.getDeclaredConstructors()[0];
 
   /** Writes the order's row, replacing what was there. */
   public void save(Connection connection, OrderState state) throws SQLException {
     try (PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
       int index = 1;
       for (Object value : state.fields().values()) {
-        if (value == null) {
-          upsert.setNull(
-              index, FIELDS[index - 1].getType() == Instant.class ? Types.BIGINT : Types.VARCHAR);
-        } else {
-          upsert.setObject(index, column(value));
-        }
-        index++;
+        upsert.setObject(index++, column(value));
       }
       upsert.executeUpdate();
     }
@@ -81,11 +65,7 @@ public final class OrderReadModel {
     return select(connection, orderId, "");
   }
 
-  /**
-   * Like {@link #find}, and on PostgreSQL locks the row until the transaction ends, so two
-   * transactions deciding from it run one after the other (SQLite's {@code BEGIN IMMEDIATE} already
-   * serialises them).
-   */
+  /** Like {@link #find}, and locks the row until the transaction ends (SQLite: the database). */
   public Optional<OrderState> findForUpdate(Connection connection, Dialect dialect, String orderId)
       throws SQLException {
     return select(connection, orderId, dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
@@ -102,17 +82,13 @@ public final class OrderReadModel {
     }
   }
 
-  /** The orders matching {@code filter}, newest first event first. */
   public List<OrderState> list(Connection connection, OrderFilter filter) throws SQLException {
     List<OrderState> orders = new ArrayList<>();
     forEach(connection, filter, orders::add);
     return orders;
   }
 
-  /**
-   * Hands each order matching {@code filter} to {@code sink} as it is read, newest first event
-   * first, then by id (so a page can start after an {@link OrderCursor}).
-   */
+  /** Each order matching {@code filter} as it is read: newest first event first, then by id. */
   public void forEach(Connection connection, OrderFilter filter, Consumer<OrderState> sink)
       throws SQLException {
     StringBuilder sql = new StringBuilder(SELECT + " WHERE 1 = 1");
@@ -153,7 +129,9 @@ public final class OrderReadModel {
   }
 
   private static Object column(Object value) {
-    if (value instanceof Instant instant) {
+    if (value == null) {
+      return null;
+    } else if (value instanceof Instant instant) {
       return instant.toEpochMilli();
     } else if (value instanceof BigDecimal amount) {
       return amount.toPlainString();
@@ -166,28 +144,28 @@ public final class OrderReadModel {
   private static OrderState read(ResultSet rows) throws SQLException {
     Object[] values = new Object[FIELDS.length];
     for (int i = 0; i < FIELDS.length; i++) {
-      Class<?> type = FIELDS[i].getType();
-      if (type == int.class) {
-        values[i] = rows.getInt(i + 1);
-      } else if (type == Instant.class) {
-        long millis = rows.getLong(i + 1);
-        values[i] = rows.wasNull() ? null : Instant.ofEpochMilli(millis);
-      } else {
-        String text = rows.getString(i + 1);
-        if (text == null || type == String.class) {
-          values[i] = text;
-        } else if (type == OrderStatus.class) {
-          values[i] = OrderStatus.valueOf(text);
-        } else {
-          values[i] = type == BigDecimal.class ? new BigDecimal(text) : items(text);
-        }
-      }
+      values[i] = field(FIELDS[i].getType(), rows.getObject(i + 1));
     }
     try {
       return CONSTRUCTOR.newInstance(values);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("unreadable order row in the read model", e);
     }
+  }
+
+  private static Object field(Class<?> type, Object column) {
+    if (column == null) {
+      return null;
+    } else if (type == int.class) {
+      return ((Number) column).intValue();
+    } else if (type == Instant.class) {
+      return Instant.ofEpochMilli(((Number) column).longValue());
+    } else if (type == OrderStatus.class) {
+      return OrderStatus.valueOf(column.toString());
+    } else if (type == BigDecimal.class) {
+      return new BigDecimal(column.toString());
+    }
+    return type == List.class ? items(column.toString()) : column;
   }
 
   private static String itemsJson(List<?> items) {

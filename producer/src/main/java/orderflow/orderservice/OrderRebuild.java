@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
 import orderflow.stream.StreamWalk;
@@ -27,7 +24,6 @@ import orderflow.stream.StreamWalk;
  * run while the service does; or from the events stream ({@link #fromStream}).
  */
 public final class OrderRebuild {
-  private static final Pattern CURRENT_SCHEMA = Pattern.compile("([?&])currentSchema=[^&]*");
   private static final OrderFilter EVERY_ORDER = new OrderFilter(null, null, null, 0);
 
   private final OrderEventStore store = new OrderEventStore();
@@ -38,48 +34,54 @@ public final class OrderRebuild {
     this.database = database;
   }
 
-  /**
-   * One order whose read-model row did not match its events.
-   *
-   * @param fields the differing fields; {@code [missing]} when the read model had no row
-   * @param before the read model's status, null when it had no row
-   */
+  /** {@code fields} is {@code [missing]} and {@code before} null when the model had no row. */
   public record Difference(String orderId, List<String> fields, String before, String after) {
     static Optional<Difference> of(OrderState held, OrderState rebuilt) {
       List<String> fields = held == null ? List.of("[missing]") : held.differences(rebuilt);
-      return fields.isEmpty()
-          ? Optional.empty()
-          : Optional.of(
-              new Difference(
-                  rebuilt.orderId(),
-                  fields,
-                  held == null ? null : held.status().name(),
-                  rebuilt.status().name()));
+      if (fields.isEmpty()) {
+        return Optional.empty();
+      }
+      String before = held == null ? null : held.status().name();
+      return Optional.of(
+          new Difference(rebuilt.orderId(), fields, before, rebuilt.status().name()));
     }
   }
 
-  public record Report(int rebuilt, List<Difference> differences) {}
+  /** What a rebuild found, and its one-line summary. */
+  public sealed interface Outcome permits Report, StreamReport {
+    List<Difference> differences();
 
-  /**
-   * What a rebuild from the stream did.
-   *
-   * @param events stream messages applied (valid events, repeats included)
-   * @param skipped stream messages that were not valid events
-   * @param keptNewer orders whose live row had seen more events, kept
-   * @param notInStream live orders the stream has no event of, kept
-   */
+    String summary();
+  }
+
+  public record Report(int rebuilt, List<Difference> differences) implements Outcome {
+    @Override
+    public String summary() {
+      return String.format(
+          "rebuilt %d orders, %d differed from the read model", rebuilt, differences.size());
+    }
+  }
+
+  /** {@code keptNewer}, {@code notInStream}: live rows kept (newer, or not in the stream). */
   public record StreamReport(
       long events,
       long skipped,
       int rebuilt,
       List<Difference> differences,
       int keptNewer,
-      int notInStream) {}
+      int notInStream)
+      implements Outcome {
+    @Override
+    public String summary() {
+      return String.format(
+          "rebuilt %d orders from %d stream events (%d invalid skipped) and swapped them in;"
+              + " %d differed from the read model, %d kept (newer than the stream's end),"
+              + " %d kept (not in the stream)",
+          rebuilt, events, skipped, differences.size(), keptNewer, notInStream);
+    }
+  }
 
-  /**
-   * @param orderId one order, or null for every order in the event store
-   * @throws IllegalStateException when {@code orderId} has no event
-   */
+  /** {@code orderId} null: every order in the event store. */
   public Report rebuild(String orderId) throws SQLException {
     List<String> orderIds;
     if (orderId != null) {
@@ -98,34 +100,27 @@ public final class OrderRebuild {
 
   private Optional<Difference> rebuildOne(String orderId) throws SQLException {
     try (Connection connection = database.open()) {
-      try {
-        OrderEventStore.lock(connection, database.dialect(), orderId);
-        List<OrderEventStore.StoredEvent> history = store.history(connection, orderId);
-        if (history.isEmpty()) {
-          throw new IllegalStateException("no events for order '" + orderId + "'");
-        }
-        OrderState rebuilt = OrderFold.fold(orderId, OrderEventStore.events(history));
-        Optional<Difference> difference =
-            Difference.of(readModel.find(connection, orderId).orElse(null), rebuilt);
-        if (difference.isPresent()) {
-          readModel.save(connection, rebuilt);
-        }
-        connection.commit();
-        return difference;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
+      OrderEventStore.lock(connection, database.dialect(), orderId);
+      List<OrderEventStore.StoredEvent> history = store.history(connection, orderId);
+      if (history.isEmpty()) {
+        throw new IllegalStateException("no events for order '" + orderId + "'");
       }
+      OrderState rebuilt = OrderFold.fold(orderId, OrderEventStore.events(history));
+      Optional<Difference> difference =
+          Difference.of(readModel.find(connection, orderId).orElse(null), rebuilt);
+      if (difference.isPresent()) {
+        readModel.save(connection, rebuilt);
+      }
+      connection.commit();
+      return difference;
     }
   }
 
   /**
-   * Projects the stream from its first offset to its end ({@link StreamProjection}) into a fresh
-   * SQLite file beside the live one or a new PostgreSQL schema, then writes every rebuilt row in
-   * one transaction on the live database, which serves throughout (PostgreSQL: {@code LOCK TABLE
-   * orders IN EXCLUSIVE MODE}, readers go on). An order whose live event store holds more events
-   * than the stream had (it moved on meanwhile) keeps its row, as does one the stream lacks. A
-   * stream whose retention removed its first events is refused: the rebuild would lose orders.
+   * Projects the whole stream into a fresh SQLite file or PostgreSQL schema, then writes the rows
+   * in one transaction on the live database, which serves throughout. An order whose live store has
+   * more events than the stream, or that the stream lacks, keeps its row. A stream that retention
+   * has cut is refused.
    *
    * @param liveUrl the JDBC URL of {@code database}
    * @param walk a walk to the stream's end (not following)
@@ -142,11 +137,8 @@ public final class OrderRebuild {
     } else {
       schema = "orders_rebuild_" + suffix;
       execute(liveUrl, "CREATE SCHEMA " + schema);
-      Matcher existing = CURRENT_SCHEMA.matcher(liveUrl);
-      url =
-          existing.find()
-              ? existing.replaceFirst("$1currentSchema=" + schema)
-              : liveUrl + (liveUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      // The driver takes the last of repeated parameters.
+      url = liveUrl + (liveUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
     try (Database fresh = Database.open(url)) {
       StreamProjection projection = new StreamProjection(fresh, "rebuild", clock);
@@ -182,49 +174,37 @@ public final class OrderRebuild {
     }
   }
 
+  /** Under a lock on the live rows, so no fold of the service lands between read and write. */
   private StreamReport swap(List<OrderState> rebuilt, StreamProjection.Result result)
       throws SQLException {
-    try (Connection connection = database.open()) {
-      try {
-        if (database.dialect() == Dialect.POSTGRESQL) {
-          try (Statement lock = connection.createStatement()) {
-            lock.execute("LOCK TABLE orders IN EXCLUSIVE MODE");
-          }
+    try (Connection connection = database.open();
+        Statement statement = connection.createStatement()) {
+      if (database.dialect() == Dialect.POSTGRESQL) {
+        statement.execute("LOCK TABLE orders IN EXCLUSIVE MODE");
+      }
+      Map<String, Integer> liveCounts = new HashMap<>();
+      try (ResultSet rows =
+          statement.executeQuery("SELECT order_id, COUNT(*) FROM order_events GROUP BY order_id")) {
+        while (rows.next()) {
+          liveCounts.put(rows.getString(1), rows.getInt(2));
         }
-        Map<String, Integer> liveCounts = new HashMap<>();
-        try (PreparedStatement select =
-                connection.prepareStatement(
-                    "SELECT order_id, COUNT(*) FROM order_events GROUP BY order_id");
-            ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            liveCounts.put(rows.getString(1), rows.getInt(2));
-          }
-        }
-        Map<String, OrderState> held = new HashMap<>();
-        readModel.list(connection, EVERY_ORDER).forEach(state -> held.put(state.orderId(), state));
-        List<Difference> differences = new ArrayList<>();
-        int keptNewer = 0;
-        for (OrderState state : rebuilt) {
-          OrderState before = held.remove(state.orderId());
-          if (liveCounts.getOrDefault(state.orderId(), 0) > state.eventCount()) {
-            keptNewer++;
-            continue;
-          }
+      }
+      Map<String, OrderState> held = new HashMap<>();
+      readModel.list(connection, EVERY_ORDER).forEach(state -> held.put(state.orderId(), state));
+      List<Difference> differences = new ArrayList<>();
+      int keptNewer = 0;
+      for (OrderState state : rebuilt) {
+        OrderState before = held.remove(state.orderId());
+        if (liveCounts.getOrDefault(state.orderId(), 0) > state.eventCount()) {
+          keptNewer++;
+        } else {
           Difference.of(before, state).ifPresent(differences::add);
           readModel.save(connection, state);
         }
-        connection.commit();
-        return new StreamReport(
-            result.applied(),
-            result.skipped(),
-            rebuilt.size(),
-            differences,
-            keptNewer,
-            held.size());
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
       }
+      connection.commit();
+      return new StreamReport(
+          result.applied(), result.skipped(), rebuilt.size(), differences, keptNewer, held.size());
     }
   }
 }

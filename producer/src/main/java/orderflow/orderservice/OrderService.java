@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import orderflow.consume.EventHandler;
 import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventType;
+import orderflow.orderservice.auth.TokenVerifier;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
 import orderflow.store.OutboxEntry;
@@ -24,11 +25,7 @@ public final class OrderService {
     return definition(dialect, clock, new OwnEvents());
   }
 
-  /**
-   * @param ownEvents what this process's order API committed (give the API's outbox entries to
-   *     {@link OwnEvents#committed} before they are published): acked without a transaction when
-   *     they come back
-   */
+  /** {@code ownEvents}: what this process's API committed, acked cheaply when it comes back. */
   public static ServiceDefinition definition(Dialect dialect, Clock clock, OwnEvents ownEvents) {
     OrderProjector projector = new OrderProjector(dialect, clock, ownEvents);
     Map<EventType, EventHandler> handlers = new EnumMap<>(EventType.class);
@@ -47,7 +44,8 @@ public final class OrderService {
       String exchange,
       Clock clock,
       OwnEvents ownEvents,
-      Consumer<List<OutboxEntry>> publish) {
+      Consumer<List<OutboxEntry>> publish,
+      TokenVerifier verifier) {
     return new OrderApi(
         database,
         exchange,
@@ -55,6 +53,7 @@ public final class OrderService {
         committed -> {
           ownEvents.committed(committed);
           publish.accept(committed);
-        });
+        },
+        verifier);
   }
 }

@@ -9,13 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import orderflow.envelope.OrderItem;
 
-/**
- * One order in the read model, folded from its events ({@link OrderFold}). Fields no event has
- * supplied yet are null; times are the events' own timestamps. Immutable.
- *
- * @param firstEventAt the earliest event timestamp, what {@code --since} filters on
- * @param eventCount distinct events folded
- */
+/** One order in the read model, folded from its events; a field no event supplied is null. */
 public record OrderState(
     String orderId,
     String customerId,
@@ -46,7 +40,6 @@ public record OrderState(
     items = List.copyOf(items);
   }
 
-  /** Every field by name, in declaration order. */
   Map<String, Object> fields() {
     Map<String, Object> fields = new LinkedHashMap<>();
     for (RecordComponent component : OrderState.class.getRecordComponents()) {

@@ -8,10 +8,9 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.store.OutboxEntry;
 
 /**
- * The events this process committed to the order event store, folded, in the transaction that put
- * them in the outbox, until they come back on the service's own queue: such a delivery, byte for
- * byte what was published, is already applied. Bounded: a forgotten, restarted-away or redelivered
- * event takes the inbox path, idempotent by event id. Thread-safe.
+ * The events this process stored and folded in the transaction that put them in the outbox, until
+ * they come back on the service's own queue: such a delivery, byte for byte what was published, is
+ * already applied. Bounded: a forgotten or redelivered event takes the inbox path (by event id).
  */
 public final class OwnEvents {
   public static final int DEFAULT_CAPACITY = 16_384;
@@ -35,17 +34,13 @@ public final class OwnEvents {
         };
   }
 
-  /** Remembers {@code entries}: committed with their effect, and not yet published. */
   public synchronized void committed(List<OutboxEntry> entries) {
     for (OutboxEntry entry : entries) {
       bodies.put(entry.message().properties().getMessageId(), entry.message().body());
     }
   }
 
-  /**
-   * True, once, when {@code event} arrived as {@code body} exactly as this process committed it; it
-   * is forgotten either way, so a second delivery takes the inbox path.
-   */
+  /** True when {@code body} is what this process committed; forgotten either way. */
   synchronized boolean takeCommitted(EventEnvelope event, byte[] body) {
     byte[] committed = bodies.remove(event.eventId().toString());
     return committed != null && Arrays.equals(committed, body);

@@ -19,27 +19,18 @@ import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
 
 /**
- * The order service's answers about personal data (docs/architecture.md section 3.1): an order with
- * its address in clear, for its owner and admins ({@code GET /orders/{id}}, {@code orders show}),
- * and the erasure of a customer's personal data ({@code DELETE
- * /customers/{customerId}/personal-data}, {@code customers erase}), which destroys the customer's
- * data key and, in the same transaction, puts a {@code CustomerDataErased} in the outbox. Only the
- * first erasure writes an event: erasing again, or an unknown customer again, answers the same.
- *
- * <p>Thread-safe.
+ * Personal data (docs/architecture.md section 3.1): an order with its address in clear, and a
+ * customer's erasure, which destroys its data key and puts a {@code CustomerDataErased} in the
+ * outbox in one transaction. Only the first erasure writes an event; repeats answer the same.
+ * Thread-safe.
  */
 public final class PersonalData {
-  private static final OrderQueries QUERIES = new OrderQueries();
   private final Database database;
   private final String exchange;
   private final AddressCipher cipher;
   private final Clock clock;
   private final Consumer<List<OutboxEntry>> committed;
 
-  /**
-   * @param exchange the orders exchange, as named on the broker, that the erasure event goes to
-   * @param committed takes the outbox entry of an erasure after its commit (the outbox publisher)
-   */
   public PersonalData(
       Database database,
       String exchange,
@@ -53,14 +44,10 @@ public final class PersonalData {
     this.committed = Objects.requireNonNull(committed, "committed");
   }
 
-  /**
-   * What an erasure answers.
-   *
-   * @param erasedAt when the customer's data was first erased
-   */
+  /** {@code erasedAt}: when the customer's data was first erased. */
   public record Erased(String customerId, Instant erasedAt) {}
 
-  /** The order with its address, for its owner or an admin (the caller decides who that is). */
+  /** The order with its address; the caller decides who may see it. */
   public Optional<OrderDetails> show(String orderId) throws SQLException {
     try (Connection connection = database.openReadOnly()) {
       return show(connection, orderId, cipher);
@@ -69,13 +56,15 @@ public final class PersonalData {
 
   public static Optional<OrderDetails> show(
       Connection connection, String orderId, AddressCipher cipher) throws SQLException {
-    Optional<OrderDetails> details = QUERIES.details(connection, orderId);
-    return details.isEmpty() ? details : Optional.of(details.get().withAddress(connection, cipher));
+    Optional<OrderState> state = new OrderReadModel().find(connection, orderId);
+    if (state.isEmpty()) {
+      return Optional.empty();
+    }
+    List<OrderEventStore.StoredEvent> history = new OrderEventStore().history(connection, orderId);
+    return Optional.of(OrderDetails.of(state.get(), history).withAddress(connection, cipher));
   }
 
-  /**
-   * @throws IllegalArgumentException when {@code customerId} is not a valid id
-   */
+  /** Throws IllegalArgumentException when {@code customerId} is not a valid id. */
   public Erased erase(String customerId) throws SQLException {
     List<OutboxEntry> entries = new ArrayList<>();
     Erased erased;

@@ -18,13 +18,10 @@ import orderflow.stream.StreamWalk;
 
 /**
  * An order read model kept from the events stream in a database of its own: each batch is applied
- * by {@link OrderProjector} and the next offset written in the same transaction ({@code
- * stream_offsets}), so after a crash it resumes at the first offset it had not committed and every
- * event is applied exactly once (a repeat is absorbed by its eventId). A message that is not a
- * valid event is skipped and counted. Not thread-safe: one walk at a time.
+ * by {@link OrderProjector} and the next offset written in the same transaction, so after a crash
+ * it resumes exactly where it stopped. A message that is not a valid event is skipped and counted.
  */
 public final class StreamProjection {
-  /** Records applied per transaction at most. */
   public static final int MAX_BATCH = 500;
 
   private final EventCodec codec = new EventCodec();
@@ -36,9 +33,7 @@ public final class StreamProjection {
   private long skipped;
   private long firstOffset = -1;
 
-  /**
-   * @param firstOffset the first offset this run read, -1 when it read none
-   */
+  /** {@code firstOffset}: the first offset this run read, -1 when it read none. */
   public record Result(long applied, long skipped, long firstOffset, long nextOffset) {}
 
   public StreamProjection(Database database, String name, Clock clock) {
@@ -48,7 +43,6 @@ public final class StreamProjection {
     this.projector = new OrderProjector(database.dialect(), clock);
   }
 
-  /** Creates or upgrades the projection's tables: the order service's, and its offsets. */
   public void migrate() throws SQLException {
     database.migrate(OrderService.NAME);
     database.migrate("stream-projection");
@@ -61,7 +55,7 @@ public final class StreamProjection {
     return new Result(applied, skipped, firstOffset, Math.max(nextOffset(), 0));
   }
 
-  /** The next offset to apply; -1 when the projection has applied nothing yet. */
+  /** -1 when the projection has applied nothing yet. */
   private long nextOffset() throws SQLException {
     try (Connection connection = database.openReadOnly();
         PreparedStatement select =
@@ -81,33 +75,28 @@ public final class StreamProjection {
     long appliedHere = 0;
     long skippedHere = 0;
     try (Connection connection = database.open()) {
-      try {
-        for (StreamRecord record : batch) {
-          EventEnvelope event;
-          try {
-            event = codec.decode(record.delivery().getBody());
-          } catch (InvalidEventException e) {
-            skippedHere++;
-            continue;
-          }
-          projector.record(connection, event);
-          appliedHere++;
+      for (StreamRecord record : batch) {
+        EventEnvelope event;
+        try {
+          event = codec.decode(record.delivery().getBody());
+        } catch (InvalidEventException e) {
+          skippedHere++;
+          continue;
         }
-        try (PreparedStatement upsert =
-            connection.prepareStatement(
-                "INSERT INTO stream_offsets (projection, next_offset, updated_at) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (projection) DO UPDATE SET next_offset = excluded.next_offset,"
-                    + " updated_at = excluded.updated_at")) {
-          upsert.setString(1, name);
-          upsert.setLong(2, batch.get(batch.size() - 1).offset() + 1);
-          upsert.setLong(3, clock.millis());
-          upsert.executeUpdate();
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
+        projector.record(connection, event);
+        appliedHere++;
       }
+      try (PreparedStatement upsert =
+          connection.prepareStatement(
+              "INSERT INTO stream_offsets (projection, next_offset, updated_at) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (projection) DO UPDATE SET next_offset = excluded.next_offset,"
+                  + " updated_at = excluded.updated_at")) {
+        upsert.setString(1, name);
+        upsert.setLong(2, batch.get(batch.size() - 1).offset() + 1);
+        upsert.setLong(3, clock.millis());
+        upsert.executeUpdate();
+      }
+      connection.commit();
     }
     applied += appliedHere;
     skipped += skippedHere;

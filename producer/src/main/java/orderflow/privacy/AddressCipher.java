@@ -8,16 +8,16 @@ import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import orderflow.config.LogSafe;
 import orderflow.envelope.EventType;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ShippingAddress;
 
 /**
- * Encrypts and decrypts the personal fields of an order's shipping address under its customer's
- * data key. A value's associated data is {@code OrderCreated}, the order id and the field, so a
- * value moved to another order or field does not decrypt; a value names its key, so one whose key
- * is gone reads as erased, never as anyone else's data. Thread-safe.
+ * The personal fields of a shipping address under the customer's data key, each bound to its order
+ * and field so a moved value does not decrypt; a value names its key, so one whose key is gone
+ * reads as erased, never as anyone else's data.
  */
 public final class AddressCipher {
   private static final String PREFIX = "enc1.";
@@ -59,12 +59,7 @@ public final class AddressCipher {
     return PREFIX + key.id() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
   }
 
-  /**
-   * The order's address in clear, or empty when the key of one of its values is gone (erased).
-   *
-   * @throws IllegalStateException when a value does not decrypt: changed, or moved from another
-   *     order or field
-   */
+  /** The address in clear; empty when erased; IllegalStateException when a value was changed. */
   public Optional<ShippingAddress> open(Connection connection, OrderCreated order)
       throws SQLException {
     ShippingAddress address = order.shippingAddress();
@@ -72,34 +67,36 @@ public final class AddressCipher {
       return Optional.ofNullable(address);
     }
     Optional<CustomerKeys.DataKey> key = keys.current(connection, order.customerId());
-    String[] clear = new String[3];
-    String[] fields = {"street", "city", "postalCode"};
-    String[] values = {address.street(), address.city(), address.postalCode()};
-    for (int i = 0; i < 3; i++) {
-      if (values[i] == null) {
-        continue;
-      }
-      String[] parts = values[i].split("\\.", 3);
-      if (key.isEmpty() || !key.get().id().equals(parts[1])) {
-        return Optional.empty();
-      }
-      try {
-        byte[] text =
-            MasterKeys.open(
-                key.get().key(),
-                Base64.getUrlDecoder().decode(parts[2]),
-                binding(order.orderId(), fields[i]));
-        clear[i] = new String(text, StandardCharsets.UTF_8);
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        throw new IllegalStateException(
-            "shippingAddress."
-                + fields[i]
-                + " of order "
-                + LogSafe.escape(order.orderId())
-                + " does not decrypt: changed, or moved from another order or field");
-      }
+    if (key.isEmpty()
+        || !Stream.of(address.street(), address.city(), address.postalCode())
+            .filter(Objects::nonNull)
+            .allMatch(value -> value.split("\\.", 3)[1].equals(key.get().id()))) {
+      return Optional.empty();
     }
-    return Optional.of(new ShippingAddress(clear[0], clear[1], clear[2], address.country()));
+    return Optional.of(
+        new ShippingAddress(
+            open(key.get(), order.orderId(), "street", address.street()),
+            open(key.get(), order.orderId(), "city", address.city()),
+            open(key.get(), order.orderId(), "postalCode", address.postalCode()),
+            address.country()));
+  }
+
+  private static String open(CustomerKeys.DataKey key, String orderId, String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      byte[] sealed = Base64.getUrlDecoder().decode(value.split("\\.", 3)[2]);
+      return new String(
+          MasterKeys.open(key.key(), sealed, binding(orderId, field)), StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "shippingAddress."
+              + field
+              + " of order "
+              + LogSafe.escape(orderId)
+              + " does not decrypt: changed, or moved from another order or field");
+    }
   }
 
   private static String binding(String orderId, String field) {

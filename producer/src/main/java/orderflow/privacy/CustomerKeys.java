@@ -13,18 +13,14 @@ import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The customers' data keys ({@code customer_keys}): one AES-256 key per customer, stored only
- * wrapped by a master key and bound to its customer and key id. Erasure nulls the wrapped key and
- * keeps a tombstone; a later order gets a new key under a new id, which never opens the erased
- * one's values. Works inside the caller's transaction; thread-safe.
+ * One data key per customer, stored only wrapped by a master key and bound to its customer and key
+ * id. Erasure leaves a tombstone; a later order gets a new key under a new id, which never opens
+ * the erased one's values. Works in the caller's transaction.
  */
 public final class CustomerKeys {
   record DataKey(String id, SecretKeySpec key) {}
 
-  /**
-   * @param erasedAt the first erasure's time
-   * @param first true when this call erased (a key, or a customer never seen)
-   */
+  /** {@code first}: this call erased (a key, or a customer never seen). */
   public record Erasure(Instant erasedAt, boolean first) {}
 
   private final MasterKeys master;
@@ -78,10 +74,7 @@ public final class CustomerKeys {
     }
   }
 
-  /**
-   * Destroys the customer's data key, leaving a tombstone; an unknown customer gets one too, so
-   * erasing again answers the same. Needs no master key.
-   */
+  /** Destroys the data key; an unknown customer gets a tombstone too. Needs no master key. */
   public static Erasure erase(Connection connection, String customerId, Instant now)
       throws SQLException {
     int changed;
@@ -108,32 +101,28 @@ public final class CustomerKeys {
 
   /** Wraps every data key not wrapped by the current master key again with it; how many. */
   public int rewrap(Connection connection) throws SQLException {
-    record Wrapped(String customerId, String keyId, String masterId, String wrapped) {}
-    List<Wrapped> stale = new ArrayList<>();
+    List<String> stale = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT customer_id, key_id, master_key_id, wrapped_key FROM customer_keys"
+            "SELECT customer_id FROM customer_keys"
                 + " WHERE wrapped_key IS NOT NULL AND master_key_id <> ?")) {
       select.setString(1, master.currentId());
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          stale.add(
-              new Wrapped(
-                  rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+          stale.add(rows.getString(1));
         }
       }
     }
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE customer_keys SET master_key_id = ?, wrapped_key = ?"
-                + " WHERE customer_id = ? AND key_id = ? AND wrapped_key IS NOT NULL")) {
-      for (Wrapped w : stale) {
-        String binding = binding(w.customerId(), w.keyId());
+                + " WHERE customer_id = ? AND key_id = ?")) {
+      for (String customerId : stale) {
+        DataKey held = current(connection, customerId).orElseThrow();
         update.setString(1, master.currentId());
-        update.setString(
-            2, master.wrap(master.unwrap(w.masterId(), w.wrapped(), binding), binding));
-        update.setString(3, w.customerId());
-        update.setString(4, w.keyId());
+        update.setString(2, master.wrap(held.key().getEncoded(), binding(customerId, held.id())));
+        update.setString(3, customerId);
+        update.setString(4, held.id());
         update.executeUpdate();
       }
     }

@@ -11,6 +11,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -18,12 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master keys (AES-256) that wrap the customers' data keys, by id; the last one is current, and
- * keys wrapped by an older one unwrap until {@code producer keys rotate}. Entries {@code ID:BASE64}
- * (32 bytes), separated by white space or commas, from {@value #KEYS_ENV} or the file {@value
- * #FILE_ENV}; with neither, a development key in {@code data/master.key} with a WARN, unless
- * {@value #REQUIRE_ENV}{@code =true}. Immutable and thread-safe. Also the one place of AES-GCM: a
- * fresh random 96-bit nonce per value (a data key seals few values, far below GCM's 2^32 bound).
+ * The master keys that wrap the customers' data keys, by id: the last is current, older ones still
+ * unwrap until {@code producer keys rotate}. Without a configured key, a development key with a
+ * WARN, unless {@value #REQUIRE_ENV}{@code =true}. Also the one place of AES-GCM, with a fresh
+ * random nonce per value. Thread-safe.
  */
 public final class MasterKeys {
   public static final String KEYS_ENV = "ORDERS_MASTER_KEY";
@@ -33,6 +33,9 @@ public final class MasterKeys {
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final int KEY_BYTES = 32;
+  // 43 base64 characters and their padding: exactly 32 bytes.
+  private static final Pattern ENTRY =
+      Pattern.compile("([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]{43}=?)");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Logger LOG = LoggerFactory.getLogger(MasterKeys.class);
 
@@ -76,24 +79,20 @@ public final class MasterKeys {
     return parse(Files.readString(file), file.toString());
   }
 
-  /** {@code origin} names the text's source in errors; the text is never shown. */
+  /**
+   * Entries {@code ID:BASE64} of 32 bytes; {@code origin} names the source, the text never shown.
+   */
   static MasterKeys parse(String text, String origin) {
     Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
     String current = null;
     for (String entry : text.strip().split("[\\s,]+")) {
-      int colon = entry.indexOf(':');
-      byte[] key;
-      try {
-        key = colon > 0 ? Base64.getDecoder().decode(entry.substring(colon + 1)) : new byte[0];
-      } catch (IllegalArgumentException e) {
-        key = new byte[0];
-      }
-      current = colon > 0 ? entry.substring(0, colon) : "";
-      if (key.length != KEY_BYTES || !current.matches("[A-Za-z0-9_-]{1,32}")) {
+      Matcher id = ENTRY.matcher(entry);
+      if (!id.matches()) {
         throw new IllegalStateException(
             "master keys in " + origin + ": each entry must be ID:BASE64 of 32 bytes");
       }
-      keys.put(current, new SecretKeySpec(key, "AES"));
+      current = id.group(1);
+      keys.put(current, new SecretKeySpec(Base64.getDecoder().decode(id.group(2)), "AES"));
     }
     return new MasterKeys(keys, current);
   }
@@ -138,9 +137,6 @@ public final class MasterKeys {
   /** Throws when the value was changed, or sealed with another key or binding. */
   static byte[] open(SecretKeySpec key, byte[] sealed, String binding)
       throws GeneralSecurityException {
-    if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
-      throw new javax.crypto.AEADBadTagException("too short");
-    }
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
     cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
     cipher.updateAAD(binding.getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,2 @@
-/**
- * Personal data at rest and in flight: AES-256-GCM field encryption under one data key per
- * customer, wrapped by a master key; erasure destroys the customer's data key.
- */
+/** Personal data: field encryption under a data key per customer; erasure destroys the key. */
 package orderflow.privacy;

@@ -3,7 +3,6 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import orderflow.broker.FailureLine;
 import orderflow.cli.OneLineErrors;
 import orderflow.config.BrokerOptions;
 import orderflow.config.LogSafe;
@@ -12,10 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/**
- * A subcommand that talks to the broker and reports its own failures: a usage error goes to picocli
- * (exit 2); any other prints one line on stderr (stack trace with {@code --verbose}), exit 1.
- */
+/** A subcommand that talks to the broker; {@link OneLineErrors} reports what it throws. */
 abstract class BrokerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin BrokerOptions broker;
@@ -23,19 +19,11 @@ abstract class BrokerCommand implements Callable<Integer> {
   abstract int execute() throws Exception;
 
   @Override
-  public final Integer call() {
-    try {
-      return execute();
-    } catch (ParameterException e) {
-      throw e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return fail("interrupted", e);
-    } catch (Exception e) {
-      return fail(FailureLine.describe(e), e);
-    }
+  public final Integer call() throws Exception {
+    return execute();
   }
 
+  /** Reports a failure that is not an exception, or whose line is better than its message. */
   int fail(String line, Exception cause) {
     return OneLineErrors.report(
         spec.commandLine().getErr(), Main.PROGRAM, line, cause, broker.verbose());

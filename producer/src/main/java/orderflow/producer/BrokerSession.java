@@ -3,6 +3,7 @@ package orderflow.producer;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import orderflow.broker.BrokerConnector;
@@ -12,27 +13,17 @@ import orderflow.config.BrokerSettings;
 import orderflow.producer.BrokerCommand.CommandFailure;
 import orderflow.topology.ExchangeSpec;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.topology.TopologyVerifier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** One command's connection to the broker, with the topology declared unless told otherwise. */
-final class BrokerSession implements AutoCloseable {
+record BrokerSession(Connection connection, Topology topology) implements AutoCloseable {
   static final String PROCESS_NAME = "producer";
 
   // A broker blocking publishers stops reading the connection: closing must not wait for ever.
   private static final int CLOSE_TIMEOUT_MILLIS = 5_000;
   private static final int ABORT_TIMEOUT_MILLIS = 200;
-
-  private final Connection connection;
-  private final Topology topology;
-  private volatile BlockedNotice blocks;
-
-  private BrokerSession(Connection connection, Topology topology) {
-    this.connection = connection;
-    this.topology = topology;
-  }
 
   /** DECLARE all; REQUIRE checks passively that the orders exchange exists; NONE. */
   enum TopologySetup {
@@ -65,14 +56,14 @@ final class BrokerSession implements AutoCloseable {
       }
       return new BrokerSession(connection, topology);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(connection);
+      connection.abort(CLOSE_TIMEOUT_MILLIS);
       throw e;
     }
   }
 
   private static void declare(Connection connection, Topology topology) throws IOException {
     try (Channel channel = connection.createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     } catch (IOException e) {
       throw new CommandFailure(
           "declaring the topology failed: "
@@ -84,20 +75,15 @@ final class BrokerSession implements AutoCloseable {
     }
   }
 
-  Connection connection() {
-    return connection;
-  }
-
-  BlockedNotice reportBlocks(java.io.PrintWriter err) {
+  BlockedNotice reportBlocks(PrintWriter err) {
     BlockedNotice notice = new BlockedNotice(err, System::nanoTime, System.console() != null);
     connection.addBlockedListener(notice);
-    blocks = notice;
     return notice;
   }
 
   /** Aborts a blocked connection (our close-ok would not be read), before channels are closed. */
-  void abortIfBlocked(Channel channel) throws InterruptedException {
-    if (blocks == null || !blocks.blocked()) {
+  void abortIfBlocked(BlockedNotice blocks, Channel channel) throws InterruptedException {
+    if (!blocks.blocked()) {
       return;
     }
     connection.abort(ABORT_TIMEOUT_MILLIS);
@@ -107,22 +93,9 @@ final class BrokerSession implements AutoCloseable {
     }
   }
 
-  Topology topology() {
-    return topology;
-  }
-
+  /** Closes and swallows any failure: the broker cleans up after us. */
   @Override
   public void close() {
-    closeQuietly(connection);
-  }
-
-  private static void closeQuietly(Connection connection) {
-    try {
-      if (connection.isOpen()) {
-        connection.close(CLOSE_TIMEOUT_MILLIS);
-      }
-    } catch (IOException | RuntimeException e) {
-      // best effort: the broker cleans up after us
-    }
+    connection.abort(CLOSE_TIMEOUT_MILLIS);
   }
 }

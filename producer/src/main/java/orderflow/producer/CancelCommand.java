@@ -1,9 +1,5 @@
 package orderflow.producer;
 
-import java.io.PrintWriter;
-import java.util.Optional;
-import orderflow.cli.JsonOutput;
-import orderflow.cli.ManifestVersion;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCancelled;
 import picocli.CommandLine.Command;
@@ -13,8 +9,6 @@ import picocli.CommandLine.Parameters;
 /** {@code producer cancel}: publishes one OrderCancelled; shipping decides whether it wins. */
 @Command(
     name = "cancel",
-    mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     description = {
       "Asks for an order's cancellation: publishes one OrderCancelled and waits for the broker's"
           + " confirm.",
@@ -34,27 +28,17 @@ final class CancelCommand extends OneEventCommand {
       description = "Why (default: ${DEFAULT-VALUE})")
   String reason;
 
-  @Option(names = "--json", description = "Print {orderId, eventId, reason} as JSON")
-  boolean json;
-
   @Override
   int execute() throws Exception {
     OrderCancelled cancellation =
         asUsageError("invalid cancellation", () -> new OrderCancelled(orderId, reason));
     EventEnvelope event = EventEnvelope.first(cancellation, OrderCommand.SOURCE);
-    Optional<String> notAccepted = publishConfirmed("cancel", event);
-    if (notAccepted.isPresent()) {
-      return fail(
-          "cancellation of order " + orderId + " was not accepted: " + notAccepted.get(), null);
-    }
-    PrintWriter out = out();
-    if (json) {
-      record Published(String orderId, String eventId, String reason) {}
-      JsonOutput.print(out, new Published(orderId, event.eventId().toString(), reason));
-    } else {
-      out.println("cancellation of " + orderId + " published (event " + event.eventId() + ")");
-    }
-    out.flush();
-    return 0;
+    record Published(String orderId, String eventId, String reason) {}
+    return publish(
+        "cancel",
+        event,
+        "cancellation of order " + orderId,
+        "cancellation of " + orderId + " published (event " + event.eventId() + ")",
+        new Published(orderId, event.eventId().toString(), reason));
   }
 }

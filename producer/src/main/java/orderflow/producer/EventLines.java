@@ -80,46 +80,47 @@ final class EventLines {
       }
       return false;
     }
-    boolean selected =
-        (orderId == null
-                || orderId.equals(event.payload().orderId())
-                || orderId.equals(event.metadata().correlationId()))
-            && (type == null || type == event.eventType());
-    if (!selected) {
+    if (orderId != null
+            && !orderId.equals(event.payload().orderId())
+            && !orderId.equals(event.metadata().correlationId())
+        || type != null && type != event.eventType()) {
       return false;
     }
-    Long hop =
+    String causation = event.metadata().causationId();
+    Long hopMs =
         offset == null ? System.currentTimeMillis() - event.timestamp().toEpochMilli() : null;
-    out.println(line(offset, event, hop, json));
+    if (json) {
+      out.println(
+          write(
+              new EventLine(
+                  offset,
+                  event.timestamp().toString(),
+                  event.eventType().wireName(),
+                  event.payload().orderId(),
+                  event.eventId().toString(),
+                  event.metadata().correlationId(),
+                  causation,
+                  hopMs,
+                  event.payload())));
+    } else {
+      out.println(
+          at(offset)
+              + event.timestamp()
+              + " "
+              + event.eventType().wireName()
+              + " order="
+              + LogSafe.escape(event.payload().orderId())
+              + " event="
+              + event.eventId()
+              + (hopMs != null
+                  ? " hop=" + hopMs + "ms"
+                  : " causation=" + LogSafe.escape(String.valueOf(causation))));
+    }
     return limit > 0 && ++printed >= limit;
   }
 
-  static String line(Long offset, EventEnvelope event, Long hopMs, boolean json) {
-    EventLine line =
-        new EventLine(
-            offset,
-            event.timestamp().toString(),
-            event.eventType().wireName(),
-            event.payload().orderId(),
-            event.eventId().toString(),
-            event.metadata().correlationId(),
-            event.metadata().causationId(),
-            hopMs,
-            event.payload());
-    if (json) {
-      return write(line);
-    }
-    return (offset == null ? "" : "offset=" + offset + " ")
-        + line.time()
-        + " "
-        + line.eventType()
-        + " order="
-        + LogSafe.escape(line.orderId())
-        + " event="
-        + line.eventId()
-        + (hopMs != null
-            ? " hop=" + hopMs + "ms"
-            : " causation=" + LogSafe.escape(String.valueOf(line.causationId())));
+  private static String at(Long offset) {
+    return offset == null ? "" : "offset=" + offset + " ";
   }
 
   static String invalid(Long offset, Delivery delivery, InvalidEventException e, boolean json) {
@@ -127,11 +128,7 @@ final class EventLines {
     if (json) {
       return write(new InvalidLine(offset, true, messageId, e.field(), e.reason()));
     }
-    return (offset == null ? "" : "offset=" + offset + " ")
-        + "INVALID message_id="
-        + LogSafe.escape(messageId)
-        + " "
-        + e.getMessage();
+    return at(offset) + "INVALID message_id=" + LogSafe.escape(messageId) + " " + e.getMessage();
   }
 
   private static String write(Object line) {

@@ -3,7 +3,6 @@ package orderflow.producer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import orderflow.cli.ManifestVersion;
 import orderflow.stream.StreamRecord;
 import orderflow.stream.StreamStart;
 import orderflow.stream.StreamWalk;
@@ -15,8 +14,6 @@ import picocli.CommandLine.ParameterException;
 /** {@code producer events}: prints the events stream from any point, to its end or live. */
 @Command(
     name = "events",
-    mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     description = {
       "Prints the history of every event from the events stream, each with its offset, from"
           + " --from up to where the stream ended when the command started; with --follow, then"
@@ -66,12 +63,9 @@ final class EventsCommand extends BrokerCommand {
                     stopped.set(true);
                   }
                 }
-                if (follow) {
-                  out.flush();
-                }
+                out.flush();
               });
     }
-    out.flush();
     return 0;
   }
 }

@@ -1,7 +1,6 @@
 package orderflow.producer;
 
 import java.math.BigDecimal;
-import java.util.regex.Pattern;
 import orderflow.config.LogSafe;
 import orderflow.envelope.OrderItem;
 import picocli.CommandLine.ITypeConverter;
@@ -9,45 +8,37 @@ import picocli.CommandLine.TypeConversionException;
 
 /** One {@code --item PRODUCT:QTY[:PRICE]}; the price is read exactly, never as a float. */
 record ItemSpec(String productId, int quantity, BigDecimal price) {
-  private static final Pattern QUANTITY = Pattern.compile("[0-9]{1,9}");
-  private static final Pattern PRICE = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
-
+  /** The envelope's own rules apply, as a consumer applies them. */
   static ItemSpec parse(String text) {
     String[] parts = text.split(":", -1);
-    if (parts.length < 2 || parts.length > 3) {
-      throw bad(text, "expected PRODUCT:QTY[:PRICE], e.g. sku-42:2:19.99");
-    }
-    // strip, not trim: trim would silently drop control characters at the ends.
-    String product = parts[0].strip();
-    String quantityText = parts[1].trim();
-    if (!QUANTITY.matcher(quantityText).matches() || Integer.parseInt(quantityText) == 0) {
-      throw bad(text, "quantity '" + quantityText + "' must be a whole number of at least 1");
-    }
-    BigDecimal price = null;
-    if (parts.length == 3) {
-      String priceText = parts[2].trim();
-      if (!PRICE.matcher(priceText).matches()) {
-        throw bad(
-            text, "price '" + priceText + "' must be a decimal like 19.99 (at most 6 decimals)");
-      }
-      price = new BigDecimal(priceText);
-    }
-    ItemSpec item = new ItemSpec(product, Integer.parseInt(quantityText), price);
     try {
-      // the envelope's own rules, as a consumer applies them
+      if (parts.length < 2 || parts.length > 3) {
+        throw new IllegalArgumentException("expected PRODUCT:QTY[:PRICE], e.g. sku-42:2:19.99");
+      }
+      String quantity = parts[1].trim();
+      if (!quantity.matches("[0-9]{1,9}")) {
+        throw new IllegalArgumentException("quantity must be a whole number of at least 1");
+      }
+      String price = parts.length == 3 ? parts[2].trim() : null;
+      if (price != null && !price.matches("[0-9]+(\\.[0-9]+)?")) {
+        throw new IllegalArgumentException("price must be a decimal like 19.99");
+      }
+      // strip, not trim: trim would silently drop control characters at the ends.
+      ItemSpec item =
+          new ItemSpec(
+              parts[0].strip(),
+              Integer.parseInt(quantity),
+              price == null ? null : new BigDecimal(price));
       item.toOrderItem();
+      return item;
     } catch (IllegalArgumentException e) {
-      throw bad(text, e.getMessage());
+      throw new IllegalArgumentException(
+          "invalid item '" + LogSafe.escape(text) + "': " + e.getMessage(), e);
     }
-    return item;
   }
 
   OrderItem toOrderItem() {
     return new OrderItem(productId, quantity, price);
-  }
-
-  private static IllegalArgumentException bad(String text, String why) {
-    return new IllegalArgumentException("invalid item '" + LogSafe.escape(text) + "': " + why);
   }
 
   static final class Converter implements ITypeConverter<ItemSpec> {

@@ -20,6 +20,7 @@ public final class Main {
   }
 
   public static CommandLine commandLine() {
-    return OneLineErrors.install(new CommandLine(new ProducerCommand()), PROGRAM);
+    return OneLineErrors.install(
+        new CommandLine(new ProducerCommand()).setCaseInsensitiveEnumValuesAllowed(true), PROGRAM);
   }
 }

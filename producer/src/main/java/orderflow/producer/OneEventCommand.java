@@ -30,8 +30,15 @@ abstract class OneEventCommand extends BrokerCommand {
 
   @Mixin TracingOption tracing;
 
-  /** Empty if the broker confirmed {@code event}; otherwise why not, on one line. */
-  Optional<String> publishConfirmed(String connectionPurpose, EventEnvelope event)
+  @Option(names = "--json", description = "Print the published event's ids as one JSON object")
+  boolean json;
+
+  /**
+   * Prints {@code published} (--json) or {@code line} once {@code event} is confirmed; else throws
+   * why.
+   */
+  int publish(
+      String connectionPurpose, EventEnvelope event, String subject, String line, Object published)
       throws Exception {
     BlockedNotice blocks;
     PublishOutcome outcome;
@@ -53,20 +60,22 @@ abstract class OneEventCommand extends BrokerCommand {
               timeout);
       refusal = publisher.refusal();
       channelClosed = publisher.channel().getCloseReason();
-      session.abortIfBlocked(publisher.channel());
+      session.abortIfBlocked(blocks, publisher.channel());
     }
     if (outcome == PublishOutcome.CONFIRMED) {
-      return Optional.empty();
+      ProducerCommand.answer(spec, json, published, out -> out.println(line));
+      return 0;
     }
     // A channel the broker closed says more than "no confirm".
-    return Optional.of(
+    String why =
         refusal
             .map(reply -> "refused by the broker: " + reply)
             .orElseGet(
                 () ->
                     outcome == PublishOutcome.UNCONFIRMED && channelClosed != null
                         ? FailureLine.describe(channelClosed)
-                        : explain(outcome, event.routingKey(), blocks)));
+                        : explain(outcome, event.routingKey(), blocks));
+    throw new CommandFailure(subject + " was not accepted: " + why, null);
   }
 
   private String explain(PublishOutcome outcome, String routingKey, BlockedNotice blocks) {

@@ -1,13 +1,8 @@
 package orderflow.producer;
 
-import java.io.PrintWriter;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import orderflow.cli.JsonOutput;
-import orderflow.cli.ManifestVersion;
 import orderflow.consume.options.DatabaseOptions;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventLimits;
@@ -16,7 +11,6 @@ import orderflow.envelope.OrderItem;
 import orderflow.envelope.ShippingAddress;
 import orderflow.orderservice.OrderService;
 import orderflow.privacy.AddressCipher;
-import orderflow.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,8 +19,6 @@ import picocli.CommandLine.ParameterException;
 /** {@code producer order}: publishes one OrderCreated, its address's personal fields encrypted. */
 @Command(
     name = "order",
-    mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     description = {
       "Publishes one OrderCreated event and waits for the broker's confirm.",
       "Prints the orderId. Exits 1 if the broker nacks it, no queue takes it (returned),"
@@ -69,9 +61,6 @@ final class OrderCommand extends OneEventCommand {
 
   @Mixin DatabaseOptions database;
 
-  @Option(names = "--json", description = "Print {orderId, eventId, correlationId} as JSON")
-  boolean json;
-
   @Override
   int execute() throws Exception {
     if (customer.isBlank()) {
@@ -91,22 +80,13 @@ final class OrderCommand extends OneEventCommand {
     OrderCreated order =
         OrderCreated.of(orderId, customer.strip(), lines, sealed(orderId, address));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
-    Optional<String> notAccepted = publishConfirmed("order", event);
-    if (notAccepted.isPresent()) {
-      return fail("order " + order.orderId() + " was not accepted: " + notAccepted.get(), null);
-    }
-    PrintWriter out = out();
-    if (json) {
-      record Published(String orderId, String eventId, String correlationId) {}
-      JsonOutput.print(
-          out,
-          new Published(
-              order.orderId(), event.eventId().toString(), event.metadata().correlationId()));
-    } else {
-      out.println(order.orderId());
-    }
-    out.flush();
-    return 0;
+    record Published(String orderId, String eventId, String correlationId) {}
+    return publish(
+        "order",
+        event,
+        "order " + orderId,
+        orderId,
+        new Published(orderId, event.eventId().toString(), event.metadata().correlationId()));
   }
 
   /** Encrypted under the customer's key in the order service's database, opened only if needed. */
@@ -114,14 +94,10 @@ final class OrderCommand extends OneEventCommand {
     if (address == null || address.hasNoPersonalData()) {
       return address;
     }
-    try (Database db = Database.open(database.url(OrderService.NAME))) {
-      db.migrate(OrderService.NAME);
-      try (Connection connection = db.open()) {
-        ShippingAddress sealed =
-            AddressCipher.fromEnvironment().seal(connection, orderId, customer.strip(), address);
-        connection.commit();
-        return sealed;
-      }
+    try {
+      return ProducerCommand.inOrderDatabase(
+          database.url(OrderService.NAME),
+          c -> AddressCipher.fromEnvironment().seal(c, orderId, customer.strip(), address));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot encrypt the address: " + e.getMessage(), e);
     }

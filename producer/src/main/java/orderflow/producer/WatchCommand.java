@@ -4,15 +4,12 @@ import com.rabbitmq.client.Channel;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import orderflow.cli.ManifestVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code producer watch}: prints each event passing through the orders exchange. */
 @Command(
     name = "watch",
-    mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     description = {
       "Prints each event published to the orders exchange as it passes (time, type, orderId,"
           + " eventId, hop latency), until Ctrl-C / SIGTERM.",
@@ -28,7 +25,6 @@ final class WatchCommand extends BrokerCommand {
   @Override
   int execute() throws Exception {
     PrintWriter out = out();
-    PrintWriter err = spec.commandLine().getErr();
     try (SignalStop signal =
             new SignalStop("producer-watch-stop", stop::countDown, Duration.ofSeconds(2));
         BrokerSession session = BrokerSession.open(spec, broker, "watch", topology.setup())) {
@@ -48,13 +44,12 @@ final class WatchCommand extends BrokerCommand {
           },
           tag -> stop.countDown());
       signal.arm();
-      err.println(
-          "watching "
-              + session.topology().ordersExchange()
-              + " through temporary queue "
-              + queue
-              + " (Ctrl-C to stop)");
-      err.flush();
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "watching %s through temporary queue %s (Ctrl-C to stop)%n",
+              session.topology().ordersExchange(), queue)
+          .flush();
       try {
         stop.await();
       } catch (InterruptedException e) {

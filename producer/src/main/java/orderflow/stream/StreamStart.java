@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where a reader attaches to the stream: the {@code x-stream-offset} argument, {@code first},
@@ -20,28 +21,18 @@ public record StreamStart(Object argument) {
   /** Also an ISO-8601 instant; anything else is an IllegalArgumentException naming the forms. */
   public static StreamStart parse(String text) {
     String value = text.trim();
-    if (value.equals("first") || value.equals("last") || value.equals("next")) {
-      return new StreamStart(value);
-    }
-    if (value.chars().allMatch(Character::isDigit) && !value.isEmpty()) {
-      try {
-        return new StreamStart(Long.parseLong(value));
-      } catch (NumberFormatException e) {
-        throw invalid(text);
-      }
-    }
     try {
-      return new StreamStart(Date.from(Instant.parse(value)));
-    } catch (DateTimeParseException e) {
-      throw invalid(text);
+      if (Set.of("first", "last", "next").contains(value)) {
+        return new StreamStart(value);
+      }
+      return new StreamStart(
+          value.matches("[0-9]+") ? Long.parseLong(value) : Date.from(Instant.parse(value)));
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "--from must be first, last, next, an offset or an ISO-8601 instant such as"
+              + " 2026-12-02T10:00:00Z, was '"
+              + text
+              + "'");
     }
-  }
-
-  private static IllegalArgumentException invalid(String text) {
-    return new IllegalArgumentException(
-        "--from must be first, last, next, an offset or an ISO-8601 instant such as"
-            + " 2026-12-02T10:00:00Z, was '"
-            + text
-            + "'");
   }
 }

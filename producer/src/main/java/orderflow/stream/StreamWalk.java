@@ -19,8 +19,8 @@ import orderflow.broker.Channels;
 
 /**
  * Reads the stream in batches, acking each after the step: live, or up to the end it had at the
- * start, which a second consumer at {@code next} marks (AMQP tells nothing of a stream's tail); a
- * quiet stream ends after {@link #QUIET}, longer for the first delivery. Not thread-safe.
+ * start, which a second consumer at {@code next} marks (AMQP tells nothing of a stream's tail). Not
+ * thread-safe.
  */
 public final class StreamWalk {
   /** Takes each batch of records, in offset order; never an empty one. */
@@ -47,10 +47,10 @@ public final class StreamWalk {
     this.maxBatch = maxBatch;
   }
 
-  /** {@code stop} is asked between batches; returns how many records the step took. */
-  public long walk(StreamStart start, BooleanSupplier stop, Step step) throws Exception {
+  /** {@code stop} is asked between batches. */
+  public void walk(StreamStart start, BooleanSupplier stop, Step step) throws Exception {
     if (!follow && start.equals(StreamStart.NEXT)) {
-      return 0; // nothing can lie before the end
+      return; // nothing can lie before the end
     }
     AtomicLong firstAppended = new AtomicLong(NONE);
     BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
@@ -69,11 +69,10 @@ public final class StreamWalk {
       }
       reader = connection.createChannel();
       consume(reader, start, PREFETCH, (tag, delivery) -> arrivals.add(delivery), arrivals::add);
-      long taken = 0;
       boolean received = false;
-      while (!stop.getAsBoolean()) {
+      boolean atEnd = false;
+      while (!atEnd && !stop.getAsBoolean()) {
         List<StreamRecord> batch = new ArrayList<>();
-        boolean atEnd = false;
         StreamRecord next =
             next(arrivals, received ? QUIET : QUIET.multipliedBy(FIRST_DELIVERY_QUIETS));
         while (next != null) {
@@ -90,16 +89,11 @@ public final class StreamWalk {
           step.accept(batch);
           reader.basicAck(
               batch.get(batch.size() - 1).delivery().getEnvelope().getDeliveryTag(), true);
-          taken += batch.size();
         } else if (!follow && (firstAppended.get() == NONE || !received)) {
           // Quiet: at the tail, unless we had some and the tail has moved, so more lie before it.
           atEnd = true;
         }
-        if (atEnd) {
-          return taken;
-        }
       }
-      return taken;
     } finally {
       Channels.closeQuietly(reader);
       Channels.closeQuietly(boundary);

@@ -91,6 +91,68 @@ class NewOrderTest {
         "shippingAddress.street", ",\"shippingAddress\":{\"country\":\"NL\",\"street\":\"\"}");
   }
 
+  @Test
+  void refusesABadBodyNamingTheField() {
+    String item = "{\"productId\":\"sku-1\",\"quantity\":2,\"price\":2.50}";
+    for (String[] bad :
+        new String[][] {
+          {"body", ""},
+          {"body", "{not json"},
+          {"body", "[]"},
+          {"body", "null"},
+          {"body", "{\"customerId\":\"c\",\"items\":[" + item + "]} {}"},
+          {"customerId", "{\"items\":[]}"},
+          {"customerId", "{\"customerId\":7,\"items\":[" + item + "]}"},
+          {"items", "{\"customerId\":\"c\",\"items\":[]}"},
+          {"items", "{\"customerId\":\"c\",\"items\":{}}"},
+          {
+            "items[0].quantity",
+            "{\"customerId\":\"c\",\"items\":[" + item.replace("2,", "2.5,") + "]}"
+          },
+          {
+            "items[0].quantity",
+            "{\"customerId\":\"c\",\"items\":[" + item.replace("2,", "0,") + "]}"
+          },
+          {
+            "items[0].price",
+            "{\"customerId\":\"c\",\"items\":[" + item.replace("2.50", "\"2.50\"") + "]}"
+          },
+          {
+            "items[0].price",
+            "{\"customerId\":\"c\",\"items\":[{\"productId\":\"p\",\"quantity\":1}]}"
+          },
+          {
+            "items[0].productId",
+            "{\"customerId\":\"c\",\"items\":[" + item.replace("sku-1", "bad sku") + "]}"
+          },
+        }) {
+      InvalidRequestException e =
+          assertThrows(
+              InvalidRequestException.class,
+              () -> NewOrder.parse(bad[1].getBytes(StandardCharsets.UTF_8)),
+              bad[1]);
+      assertEquals(bad[0], e.field(), bad[1] + " -> " + e.getMessage());
+      assertTrue(e.getMessage().startsWith(bad[0]), e.getMessage());
+    }
+  }
+
+  @Test
+  void aCancellationReasonIsOptionalAndHeldToTheEventsRule() {
+    assertEquals(CancelRequest.DEFAULT_REASON, CancelRequest.reason(new byte[0]));
+    assertEquals(CancelRequest.DEFAULT_REASON, CancelRequest.reason("{}".getBytes()));
+    assertEquals("late", CancelRequest.reason("{\"reason\":\"late\"}".getBytes()));
+    for (String bad :
+        new String[] {"{\"reason\":\"\"}", "{\"reason\":5}", "{\"reason\":\"a\\nb\"}"}) {
+      InvalidRequestException e =
+          assertThrows(InvalidRequestException.class, () -> CancelRequest.reason(bad.getBytes()));
+      assertEquals("reason", e.field(), bad);
+    }
+    assertEquals(
+        "body",
+        assertThrows(InvalidRequestException.class, () -> CancelRequest.reason("[1]".getBytes()))
+            .field());
+  }
+
   /** A cipher under a fixed test master key. */
   static AddressCipher cipher() {
     try {

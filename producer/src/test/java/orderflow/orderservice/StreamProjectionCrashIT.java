@@ -23,7 +23,6 @@ import orderflow.testing.JavaProcess;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,7 +106,7 @@ class StreamProjectionCrashIT {
     EventCodec codec = new EventCodec();
     long published = 0;
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
       channel.confirmSelect();
       for (int i = 0; i < orders.size(); i++) {
         List<EventEnvelope> events = new ArrayList<>(orders.get(i));

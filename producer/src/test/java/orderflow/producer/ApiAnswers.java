@@ -19,6 +19,10 @@ final class ApiAnswers {
    */
   static final Set<String> HTTP_LAYER_STATUSES = Set.of("408", "413", "431", "503");
 
+  /** Made to happen by OrderApiAuthIT, which runs with authentication on. */
+  static final java.util.regex.Pattern AUTH_ANSWERS =
+      java.util.regex.Pattern.compile(" 40[13]$|^DELETE /customers/");
+
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
   void record(String method, String rawPath, int status) {
@@ -50,7 +54,9 @@ final class ApiAnswers {
     Set<String> unseen = new TreeSet<>();
     for (String answer : documented) {
       String status = answer.substring(answer.lastIndexOf(' ') + 1);
-      if (!seen.contains(answer) && !HTTP_LAYER_STATUSES.contains(status)) {
+      if (!seen.contains(answer)
+          && !HTTP_LAYER_STATUSES.contains(status)
+          && !AUTH_ANSWERS.matcher(answer).find()) {
         unseen.add(answer);
       }
     }

@@ -14,7 +14,6 @@ import orderflow.envelope.OrderCancelled;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -62,7 +61,7 @@ class CancelCommandIT {
       throws Exception {
     Topology topology = broker.topology();
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
       channel.queueUnbind(
           topology.queue(Topology.SHIPPING_QUEUE), topology.ordersExchange(), "order.cancelled");
       channel.queueUnbind(

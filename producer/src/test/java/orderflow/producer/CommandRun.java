@@ -4,14 +4,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** Runs the producer command line in-process, capturing what it prints. */
+/** Runs the producer command line in-process, as {@link Main} does, capturing what it prints. */
 final class CommandRun {
   final StringWriter out = new StringWriter();
   final StringWriter err = new StringWriter();
   private final CommandLine commandLine;
 
   CommandRun() {
-    commandLine = new CommandLine(new ProducerCommand());
+    commandLine = Main.commandLine();
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
   }

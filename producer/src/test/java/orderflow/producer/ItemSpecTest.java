@@ -84,6 +84,6 @@ class ItemSpecTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse("sku-1:0"));
 
-    assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("must be an integer from 1 to"), e.getMessage());
   }
 }

@@ -22,7 +22,6 @@ import orderflow.envelope.OrderItem;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -94,7 +93,7 @@ class OrderCommandIT {
   void orderNoQueueCanTakeIsReportedAsReturned(TestBroker broker) throws Exception {
     Topology topology = broker.topology();
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
       channel.queueUnbind(
           topology.queue(Topology.INVENTORY_QUEUE), topology.ordersExchange(), "order.created");
       // The order view and the events stream take every event type: unbind them too, so no queue

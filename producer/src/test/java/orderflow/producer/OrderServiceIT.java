@@ -46,9 +46,9 @@ import orderflow.store.Dialect;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -189,7 +189,7 @@ class OrderServiceIT {
     broker.deleteAfter(observed);
     ServiceMain.RunningService service = start(broker, db);
     try (Channel observer = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(observer, topology);
+      topology.declare(observer);
       observer.queueDeclare(observed, false, false, false, null);
       observer.queueBind(observed, topology.ordersExchange(), "order.created");
 
@@ -308,7 +308,7 @@ class OrderServiceIT {
     broker.deleteAfter(observed);
     ServiceMain.RunningService service = start(broker, db);
     try (Channel observer = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(observer, topology);
+      topology.declare(observer);
       observer.queueDeclare(observed, false, false, false, null);
       observer.queueBind(observed, topology.ordersExchange(), "order.created");
 
@@ -352,7 +352,7 @@ class OrderServiceIT {
     broker.deleteAfter(observed);
     ServiceMain.RunningService service = start(broker, db);
     try (Channel observer = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(observer, topology);
+      topology.declare(observer);
       observer.queueDeclare(observed, false, false, false, null);
       observer.queueBind(observed, topology.ordersExchange(), "order.cancelled");
       String orderId = json(post(service, ORDER_JSON, null).body()).get("orderId").asText();
@@ -634,7 +634,7 @@ class OrderServiceIT {
 
   private ServiceMain.RunningService start(TestBroker broker, String db) throws Exception {
     ConsumerSettings settings =
-        ConsumerSettings.builder()
+        TestSettings.builder()
             .prefetch(100)
             .tiers(TIERS)
             .maxRetries(3)
@@ -659,12 +659,13 @@ class OrderServiceIT {
                 topology.ordersExchange(),
                 Clock.systemUTC(),
                 ownEvents,
-                publisher::submit));
+                publisher::submit,
+                orderflow.orderservice.auth.TokenVerifier.none()));
   }
 
   private static Channel confirmingChannel(TestBroker broker, Topology topology) throws Exception {
     Channel channel = broker.connection().createChannel();
-    TopologyDeclarer.declare(channel, topology);
+    topology.declare(channel);
     channel.confirmSelect();
     return channel;
   }

@@ -33,10 +33,10 @@ import orderflow.store.Dialect;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.EventStream;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +84,7 @@ class OrdersRebuildFromStreamIT {
     }
     List<List<EventEnvelope>> orders = SagaMix.orders(100);
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, small);
+      small.declare(channel);
     }
     publish(broker, small, orders);
     // Retention may leave nothing but an empty segment to read: append until an event is readable.
@@ -258,7 +258,7 @@ class OrdersRebuildFromStreamIT {
     EventCodec codec = new EventCodec();
     long published = 0;
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
       channel.confirmSelect();
       for (int i = 0; i < orders.size(); i++) {
         List<EventEnvelope> events = new ArrayList<>(orders.get(i));
@@ -285,7 +285,7 @@ class OrdersRebuildFromStreamIT {
   private static ServiceMain.RunningService start(TestBroker broker, Topology topology, String db)
       throws Exception {
     ConsumerSettings settings =
-        ConsumerSettings.builder()
+        TestSettings.builder()
             .prefetch(500)
             .tiers(TIERS)
             .maxRetries(3)

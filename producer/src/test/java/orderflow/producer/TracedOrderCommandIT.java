@@ -24,6 +24,7 @@ import orderflow.store.Dialect;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 import orderflow.trace.MessagingAttributes;
@@ -146,7 +147,7 @@ class TracedOrderCommandIT {
   private ServiceMain.RunningService startOrderService(TestBroker broker) throws Exception {
     String db = TestDatabases.sqlite(dir);
     ConsumerSettings settings =
-        ConsumerSettings.builder()
+        TestSettings.builder()
             .prefetch(10)
             .tiers(RetryTiers.parse("100ms"))
             .maxRetries(1)

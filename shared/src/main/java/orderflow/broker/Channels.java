@@ -5,7 +5,6 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
-/** Small operations on channels. */
 public final class Channels {
   private Channels() {}
 

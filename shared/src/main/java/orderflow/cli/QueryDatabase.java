@@ -25,12 +25,8 @@ public final class QueryDatabase {
   }
 
   /**
-   * @param service the service whose database this is, named in the error when {@code table} is
-   *     missing
-   * @param table a table the service creates
-   * @param snapshot read everything from one snapshot (one read transaction; REPEATABLE READ on
-   *     PostgreSQL), for reports that compare two tables
-   * @throws IllegalStateException if a SQLite file does not exist or {@code table} does not
+   * {@code table} is one {@code service} creates; {@code snapshot} reads in one REPEATABLE READ
+   * transaction, for reports that compare two tables.
    */
   public static <T> T read(
       String jdbcUrl, String service, String table, boolean snapshot, Reading<T> reading)

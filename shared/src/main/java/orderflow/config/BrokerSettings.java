@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -37,11 +36,8 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
   public record UserInfo(String username, String password) {
     @Override
     public String toString() {
-      return "UserInfo[username="
-          + username
-          + ", password="
-          + (password == null ? null : "****")
-          + "]";
+      return "UserInfo[username=%s, password=%s]"
+          .formatted(username, password == null ? null : "****");
     }
   }
 
@@ -54,21 +50,10 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     if (uris.isEmpty()) {
       throw new IllegalArgumentException("at least one broker URI is needed");
     }
-    for (int index = 0; index < uris.size(); index++) {
-      check(uris.get(index));
-      String difference = difference(uris.get(0), uris.get(index));
-      if (difference != null) {
-        throw new IllegalArgumentException(
-            "every broker URI in the list must differ from the first only in host and port, but"
-                + " URI "
-                + (index + 1)
-                + " ("
-                + Redaction.redact(uris.get(index))
-                + ") has another "
-                + difference
-                + " than URI 1 ("
-                + Redaction.redact(uris.get(0))
-                + ")");
+    uris.forEach(BrokerSettings::check);
+    for (URI node : uris) {
+      if (!sameButHostAndPort(uris.get(0), node)) {
+        throw listRefusal(Redaction.redact(node));
       }
     }
     namespace = namespace == null ? "" : namespace.trim();
@@ -87,10 +72,8 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException(
-          "broker URI has no valid host (check the host and port; "
-              + ENCODING_HINT
-              + "): "
-              + Redaction.redact(uri));
+          "broker URI has no valid host (check the host and port; %s): %s"
+              .formatted(ENCODING_HINT, Redaction.redact(uri)));
     }
     if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
       throw new IllegalArgumentException(
@@ -99,21 +82,18 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
     userInfo(uri); // a raw second ':' is a usage error here, not at connect time
   }
 
-  private static String difference(URI first, URI other) {
-    if (!first.getScheme().equalsIgnoreCase(other.getScheme())) {
-      return "scheme (amqp:// or amqps://, so TLS)";
-    }
-    if (!Objects.equals(first.getRawUserInfo(), other.getRawUserInfo())) {
-      return "user name or password";
-    }
+  private static boolean sameButHostAndPort(URI first, URI other) {
     // The client reads an absent or empty path as the default vhost.
-    if (!Objects.equals(
-        Objects.toString(first.getRawPath(), ""), Objects.toString(other.getRawPath(), ""))) {
-      return "vhost";
-    }
-    return Objects.equals(first.getRawQuery(), other.getRawQuery())
-        ? null
-        : "query (e.g. ?heartbeat=)";
+    return first.getScheme().equals(other.getScheme())
+        && Objects.equals(first.getRawUserInfo(), other.getRawUserInfo())
+        && Objects.toString(first.getRawPath(), "").equals(Objects.toString(other.getRawPath(), ""))
+        && Objects.equals(first.getRawQuery(), other.getRawQuery());
+  }
+
+  private static IllegalArgumentException listRefusal(String entry) {
+    return new IllegalArgumentException(
+        "a broker URI list is whole amqp:// or amqps:// URIs separated by commas, differing from"
+            + " the first only in host and port; this entry is not: '%s'".formatted(entry));
   }
 
   /** From one URI or several separated by commas ({@code amqp://n1,amqp://n2}). */
@@ -126,29 +106,17 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
   }
 
   private static URI parse(String uri) {
-    if (uri.isBlank() || uri.endsWith(",") || uri.startsWith(",")) {
-      throw new IllegalArgumentException(
-          "broker URI list has an empty entry: separate whole amqp:// or amqps:// URIs with one"
-              + " comma");
+    if (uri.isBlank() || uri.endsWith(",")) {
+      throw listRefusal(Redaction.redactText(uri));
     }
     try {
       return new URI(uri);
     } catch (URISyntaxException e) {
       // Reason and index only, nothing chained: the input holds the password.
+      String at = e.getIndex() >= 0 ? " at index " + e.getIndex() : "";
       throw new IllegalArgumentException(
-          "broker URI is not a valid URI: "
-              + e.getReason()
-              + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
-              + " ("
-              + ENCODING_HINT
-              + ")");
+          "broker URI is not a valid URI: %s%s (%s)".formatted(e.getReason(), at, ENCODING_HINT));
     }
-  }
-
-  /** From the environment variables named above, with the defaults. */
-  public static BrokerSettings fromEnv(Function<String, String> env) {
-    return of(BrokerOptions.uri(null, null, env), env.apply(NAMESPACE_ENV))
-        .withTlsCa(env.apply(TLS_CA_ENV));
   }
 
   /** Verifying TLS against the CAs of {@code pemFile} (blank or null: the JVM trust store). */
@@ -234,11 +202,7 @@ public record BrokerSettings(List<URI> uris, String namespace, Path tlsCa, boole
 
   @Override
   public String toString() {
-    return "BrokerSettings[uri="
-        + redactedUri()
-        + ", namespace="
-        + namespace
-        + (tlsCa == null ? "" : ", tlsCa=" + tlsCa)
-        + "]";
+    return "BrokerSettings[uri=%s, namespace=%s%s]"
+        .formatted(redactedUri(), namespace, tlsCa == null ? "" : ", tlsCa=" + tlsCa);
   }
 }

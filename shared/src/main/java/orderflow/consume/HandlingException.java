@@ -8,7 +8,7 @@ package orderflow.consume;
 public abstract class HandlingException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  protected HandlingException(String message, Throwable cause) {
-    super(message, cause);
+  protected HandlingException(String message) {
+    super(message);
   }
 }

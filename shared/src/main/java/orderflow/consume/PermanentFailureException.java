@@ -5,10 +5,6 @@ public class PermanentFailureException extends HandlingException {
   private static final long serialVersionUID = 1L;
 
   public PermanentFailureException(String message) {
-    super(message, null);
-  }
-
-  public PermanentFailureException(String message, Throwable cause) {
-    super(message, cause);
+    super(message);
   }
 }

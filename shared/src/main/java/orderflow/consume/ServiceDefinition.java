@@ -6,14 +6,10 @@ import java.util.Objects;
 import orderflow.envelope.EventType;
 
 /**
- * What a consumer service is: its name (its inbox, its dead letters' {@code x-consumer}, its
- * threads and metrics, its schema in {@code db/migration/<dialect>/<name>/} beside the runtime's
- * inbox and outbox), its work queue (the base name, see {@link orderflow.topology.Topology}), a
- * handler per event type it accepts, the definitions it runs beside itself on the same database and
- * outbox publisher (e.g. inventory's legacy {@code order_events} bridge, whose inbox rows are the
- * runtime's), and the work queue whose retry and dead-letter queues take its failures (its own,
- * unless it consumes a queue that has none). An event of another type on its queue is a permanent
- * failure. How it runs is {@link orderflow.consume.engine.ConsumerSettings}.
+ * What a consumer service is: its name (inbox, {@code x-consumer}, threads, metrics, schema), its
+ * work queue's base name, a handler per event type (any other type is a permanent failure), the
+ * definitions it runs beside itself on the same database and publisher (inventory's legacy bridge),
+ * and the work queue whose retry and dead-letter queues take its failures.
  */
 public record ServiceDefinition(
     String name,

@@ -5,10 +5,6 @@ public class TransientFailureException extends HandlingException {
   private static final long serialVersionUID = 1L;
 
   public TransientFailureException(String message) {
-    super(message, null);
-  }
-
-  public TransientFailureException(String message, Throwable cause) {
-    super(message, cause);
+    super(message);
   }
 }

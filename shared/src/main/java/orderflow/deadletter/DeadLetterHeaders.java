@@ -30,7 +30,7 @@ public final class DeadLetterHeaders {
   /** The exception message is cut to this, so no header can break frame_max. */
   public static final int MAX_MESSAGE_CHARS = 1000;
 
-  /** Every header {@link #describe} and {@link #firstFailure} write: what a replay drops. */
+  /** Every header {@link #describe} writes, and the reason: what a replay drops. */
   public static final List<String> FAILURE_HEADERS =
       List.of(
           REASON,
@@ -63,22 +63,6 @@ public final class DeadLetterHeaders {
     described.put(CONSUMER, consumer);
     described.put(EXCEPTION_CLASS, cause.getClass().getName());
     described.put(EXCEPTION_MESSAGE, bounded(cause.getMessage()));
-    return described;
-  }
-
-  public static Map<String, Object> firstFailure(
-      Map<String, Object> headers,
-      String reason,
-      String originalExchange,
-      String originalRoutingKey,
-      Throwable cause,
-      String consumer,
-      Instant now) {
-    Map<String, Object> earlier = new HashMap<>(headers);
-    earlier.keySet().removeAll(List.of(FIRST_FAILURE_AT, ORIGINAL_EXCHANGE, ORIGINAL_ROUTING_KEY));
-    Map<String, Object> described =
-        describe(earlier, originalExchange, originalRoutingKey, cause, 1, consumer, now);
-    described.put(REASON, reason);
     return described;
   }
 

@@ -74,12 +74,6 @@ public final class DeadLetterQueue {
     return topology.deadLetterQueue(workQueue);
   }
 
-  public List<DeadLetter> list(FilterOptions filter) throws IOException, InterruptedException {
-    List<DeadLetter> found = new ArrayList<>();
-    list(filter, found::add);
-    return found;
-  }
-
   public int list(FilterOptions filter, Consumer<DeadLetter> each)
       throws IOException, InterruptedException {
     return scan(filter, (scan, message, letter) -> each.accept(letter)).matched();

@@ -2,9 +2,11 @@ package orderflow.dlq;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -78,10 +80,13 @@ public final class DlqCommand {
         null,
         (queue, out) -> {
           if (json) {
-            try (JsonGenerator array = JsonOutput.generator(out)) {
-              array.writeStartArray();
-              queue.list(filter, letter -> JsonOutput.write(array, letter));
-              array.writeEndArray();
+            // Each letter is written (and flushed) as it is read; out stays open.
+            try (SequenceWriter array =
+                EventCodec.mapper()
+                    .writer()
+                    .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValuesAsArray(out)) {
+              queue.list(filter, letter -> write(array, letter));
             }
             out.println();
           } else if (queue.list(filter, letter -> out.println(summary(letter))) == 0) {
@@ -283,6 +288,14 @@ public final class DlqCommand {
   private static void printSummaries(PrintWriter out, Object result) throws IOException {
     out.println(
         EventCodec.mapper().writerWithView(DeadLetter.Summary.class).writeValueAsString(result));
+  }
+
+  private static void write(SequenceWriter array, DeadLetter letter) {
+    try {
+      array.write(letter);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String safe(Object value) {

@@ -1,8 +1,10 @@
 package orderflow.dlq;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -12,16 +14,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * A dead letter's identity and printable text, read from its body (not the AMQP properties): its
- * eventId (else {@code sha256-} and 32 hex digits of the body), type and order. The body is parsed
- * as a stream and only the bytes shown are decoded, UTF-8 or else Base64.
+ * eventId (else {@code sha256-} and 32 hex digits of the body), type and order. Only the bytes
+ * shown are decoded, UTF-8 or else Base64.
  */
 record LetterBody(
     String eventId,
@@ -33,18 +33,37 @@ record LetterBody(
     boolean truncated) {
   static final int WHOLE = Integer.MAX_VALUE;
   static final int MAX_ID_CHARS = 128;
-  private static final JsonFactory JSON = new JsonFactory();
-  private static final Set<String> TOP_LEVEL = Set.of("eventId", "eventType", "type");
-  private static final Map<String, String> NESTED =
-      Map.of("metadata", "correlationId", "payload", "orderId", "data", "order_id");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  // Only these members reach the tree: any other value, however large, is skipped undecoded.
+  private static final TokenFilter IDS =
+      new TokenFilter() {
+        private static final Set<String> READ =
+            Set.of(
+                "eventId",
+                "eventType",
+                "type",
+                "metadata",
+                "correlationId",
+                "payload",
+                "orderId",
+                "data",
+                "order_id");
+
+        @Override
+        public TokenFilter includeProperty(String name) {
+          return READ.contains(name) ? this : null;
+        }
+      };
 
   static LetterBody of(byte[] body, int maxChars) {
-    Map<String, String> ids = ids(body);
-    String eventId = usable(ids.get("eventId")) ? ids.get("eventId") : digest(body);
-    String type = ids.getOrDefault("eventType", ids.get("type"));
+    JsonNode root = tree(body);
+    String id = root.path("eventId").textValue();
+    String eventId = usable(id) ? id : digest(body);
+    String type = root.path(root.has("eventType") ? "eventType" : "type").textValue();
     String orderId =
-        Stream.of("metadata.correlationId", "payload.orderId", "data.order_id")
-            .map(ids::get)
+        Stream.of("/metadata/correlationId", "/payload/orderId", "/data/order_id")
+            .map(pointer -> root.at(pointer).textValue())
             .filter(LetterBody::usable)
             .findFirst()
             .orElse(null);
@@ -59,33 +78,15 @@ record LetterBody(
     return new LetterBody(eventId, type, orderId, text, "base64", body.length, shown < body.length);
   }
 
-  private static Map<String, String> ids(byte[] body) {
-    Map<String, String> found = new HashMap<>();
-    try (JsonParser parser = JSON.createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return Map.of();
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (value == JsonToken.VALUE_STRING && TOP_LEVEL.contains(field)) {
-          found.put(field, parser.getText());
-        } else if (value == JsonToken.START_OBJECT && NESTED.containsKey(field)) {
-          while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String inner = parser.currentName();
-            if (parser.nextToken() == JsonToken.VALUE_STRING && inner.equals(NESTED.get(field))) {
-              found.put(field + "." + inner, parser.getText());
-            } else {
-              parser.skipChildren();
-            }
-          }
-        } else {
-          parser.skipChildren();
-        }
-      }
-      return parser.nextToken() == null ? found : Map.of();
-    } catch (IOException e) {
-      return Map.of();
+  private static JsonNode tree(byte[] body) {
+    try {
+      JsonNode root =
+          JSON.readTree(
+              new FilteringParserDelegate(
+                  JSON.createParser(body), IDS, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true));
+      return root != null && root.isObject() ? root : MissingNode.getInstance();
+    } catch (IOException | RuntimeException e) { // RuntimeException: a number like 1e9999999999
+      return MissingNode.getInstance();
     }
   }
 

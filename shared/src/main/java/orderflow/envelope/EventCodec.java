@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import orderflow.config.LogSafe;
 
@@ -92,17 +93,15 @@ public final class EventCodec {
   }
 
   private EventEnvelope decodeCurrent(JsonNode root) {
-    UUID eventId = uuid(text(root, "eventId"), "eventId");
+    UUID eventId = parsed(root, "eventId", UUID::fromString, "a UUID");
     String typeName = text(root, "eventType");
-    EventType type =
-        EventType.fromWireName(typeName)
-            .orElseThrow(
-                () ->
-                    new InvalidEventException(
-                        "eventType", "unknown event type '" + quoted(typeName) + "'"));
-    Instant timestamp = instant(text(root, "timestamp"), "timestamp");
+    EventType type = EventType.fromWireName(typeName).orElse(null);
+    if (type == null) {
+      throw new InvalidEventException("eventType", "unknown event type '" + quoted(typeName) + "'");
+    }
+    Instant timestamp = parsed(root, "timestamp", Instant::parse, "an ISO-8601 instant");
     JsonNode metadataNode = object(root, "metadata");
-    String version = text(metadataNode, "version", "metadata.version");
+    String version = text(metadataNode, "metadata.version");
     if (!type.reads(version)) {
       throw new InvalidEventException(
           "metadata.version", "unsupported version '" + quoted(version) + "' for " + typeName);
@@ -112,9 +111,9 @@ public final class EventCodec {
     try {
       metadata =
           new EventMetadata(
-              text(metadataNode, "source", "metadata.source"),
+              text(metadataNode, "metadata.source"),
               type.version(),
-              text(metadataNode, "correlationId", "metadata.correlationId"),
+              text(metadataNode, "metadata.correlationId"),
               causation == null || causation.isNull() ? null : causation.asText());
     } catch (IllegalArgumentException e) {
       throw new InvalidEventException("metadata", e.getMessage(), e);
@@ -128,67 +127,59 @@ public final class EventCodec {
     return new EventEnvelope(eventId, type, timestamp, payload, metadata);
   }
 
-  static EventPayload payload(JsonNode node, EventType type) {
+  private static EventPayload payload(JsonNode node, EventType type) {
     try {
       return MAPPER.treeToValue(node, type.payloadType());
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new InvalidEventException(path("payload", e), cause.getMessage(), e);
+      throw new InvalidEventException(path(e), cause.getMessage(), e);
     } catch (JsonMappingException e) {
-      throw new InvalidEventException(path("payload", e), firstLine(e.getOriginalMessage()), e);
+      throw new InvalidEventException(path(e), firstLine(e.getOriginalMessage()), e);
     } catch (JsonProcessingException e) {
       throw new InvalidEventException("payload", firstLine(e.getOriginalMessage()), e);
     }
   }
 
-  private static String path(String prefix, JsonMappingException e) {
-    String suffix =
-        e.getPath().stream()
+  private static String path(JsonMappingException e) {
+    return "payload"
+        + e.getPath().stream()
             .map(ref -> ref.getIndex() >= 0 ? "[" + ref.getIndex() + "]" : "." + ref.getFieldName())
             .collect(Collectors.joining());
-    return prefix + suffix;
   }
 
-  static String text(JsonNode parent, String name) {
-    return text(parent, name, name);
-  }
-
-  static String text(JsonNode parent, String name, String path) {
-    JsonNode node = parent.get(name);
+  /** The field {@code path} ends with, in {@code parent}; refused when absent or null. */
+  private static JsonNode field(JsonNode parent, String path) {
+    JsonNode node = parent.get(path.substring(path.lastIndexOf('.') + 1));
     if (node == null || node.isNull()) {
       throw new InvalidEventException(path, "is missing");
     }
+    return node;
+  }
+
+  private static String text(JsonNode parent, String path) {
+    JsonNode node = field(parent, path);
     if (!node.isTextual() || node.asText().isBlank()) {
       throw new InvalidEventException(path, "must be a non-empty string");
     }
     return node.asText();
   }
 
-  static JsonNode object(JsonNode parent, String name) {
-    JsonNode node = parent.get(name);
-    if (node == null || node.isNull()) {
-      throw new InvalidEventException(name, "is missing");
-    }
+  private static JsonNode object(JsonNode parent, String path) {
+    JsonNode node = field(parent, path);
     if (!node.isObject()) {
-      throw new InvalidEventException(name, "must be a JSON object");
+      throw new InvalidEventException(path, "must be a JSON object");
     }
     return node;
   }
 
-  private static UUID uuid(String value, String path) {
+  private static <T> T parsed(
+      JsonNode parent, String path, Function<String, T> parser, String expected) {
+    String value = text(parent, path);
     try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) { // not chained: its message is the whole raw value
-      throw new InvalidEventException(path, "must be a UUID, was '" + quoted(value) + "'");
-    }
-  }
-
-  private static Instant instant(String value, String path) {
-    try {
-      return UtcTimestamps.parse(value);
-    } catch (DateTimeParseException e) {
+      return parser.apply(value);
+    } catch (IllegalArgumentException | DateTimeParseException e) { // not chained: holds the value
       throw new InvalidEventException(
-          path, "must be an ISO-8601 instant, was '" + quoted(value) + "'");
+          path, "must be " + expected + ", was '" + quoted(value) + "'");
     }
   }
 
@@ -200,10 +191,7 @@ public final class EventCodec {
     return message == null ? "unreadable" : message.split("\n", 2)[0];
   }
 
-  /**
-   * A version 1 {@code OrderCreated} ({@code {"type","data"}}): one item, no price, total zero. Its
-   * eventId derives from the order id, so the inbox absorbs a repeat.
-   */
+  /** Version 1 ({@code {"type","data"}}): its eventId derives from the order id, for the inbox. */
   private static EventEnvelope upcastVersion1(JsonNode root) {
     String type = text(root, "type");
     if (!EventType.ORDER_CREATED.wireName().equals(type)) {
@@ -212,9 +200,9 @@ public final class EventCodec {
           "unknown version 1 event type '" + quoted(type) + "' (only OrderCreated is upcast)");
     }
     JsonNode data = object(root, "data");
-    String orderId = text(data, "order_id", "data.order_id");
-    String customerId = scalarText(data, "user_id");
-    String productId = scalarText(data, "product_id");
+    String orderId = text(data, "data.order_id");
+    String customerId = scalarText(data, "data.user_id");
+    String productId = scalarText(data, "data.product_id");
     JsonNode quantity = data.get("quantity");
     if (quantity == null || !quantity.isIntegralNumber() || !quantity.canConvertToInt()) {
       throw new InvalidEventException("data.quantity", "must be an integer");
@@ -242,13 +230,10 @@ public final class EventCodec {
   }
 
   /** The seed sends ids as strings or numbers ({@code user_id: 12345}). */
-  private static String scalarText(JsonNode data, String name) {
-    JsonNode node = data.get(name);
-    if (node == null || node.isNull()) {
-      throw new InvalidEventException("data." + name, "is missing");
-    }
+  private static String scalarText(JsonNode data, String path) {
+    JsonNode node = field(data, path);
     if (!(node.isTextual() || node.isIntegralNumber()) || node.asText().isBlank()) {
-      throw new InvalidEventException("data." + name, "must be a string or an integer");
+      throw new InvalidEventException(path, "must be a string or an integer");
     }
     return node.asText();
   }

@@ -7,9 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 
-/**
- * One immutable domain event as it travels; {@code eventId} is also the message id and inbox key.
- */
+/** One domain event as it travels; {@code eventId} is also the message id and inbox key. */
 public record EventEnvelope(
     UUID eventId,
     @JsonSerialize(using = ToStringSerializer.class) EventType eventType,

@@ -2,10 +2,7 @@ package orderflow.envelope;
 
 import java.math.BigDecimal;
 
-/**
- * The limits every event obeys, checked when a payload is created, so the codec refuses exactly
- * what a producer cannot build.
- */
+/** Checked when a payload is created, so the codec refuses exactly what a producer cannot build. */
 public final class EventLimits {
   public static final int MAX_ID_CHARS = 128;
   public static final int MAX_ITEMS = 100;

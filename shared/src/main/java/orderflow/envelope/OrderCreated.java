@@ -4,10 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.util.List;
 
-/**
- * Version 3 of {@code OrderCreated}; without an address it writes the same payload (and digest) as
- * version 2.
- */
+/** Version 3; without an address it writes the same payload (and digest) as version 2. */
 public record OrderCreated(
     String orderId,
     String customerId,

@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 public record OrderItem(String productId, int quantity, BigDecimal price) {
   public OrderItem {
     Require.productId(productId, "productId");
-    Require.quantity(quantity, "quantity");
+    Require.between(quantity, "quantity", 1, EventLimits.MAX_QUANTITY);
     Require.money(price, "price", EventLimits.PRICE_LIMIT);
   }
 

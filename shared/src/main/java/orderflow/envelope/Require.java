@@ -63,25 +63,10 @@ final class Require {
     return value;
   }
 
-  static int positive(int value, String field) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(field + " must be a positive integer, was " + value);
-    }
-    return value;
-  }
-
-  static int quantity(int value, String field) {
-    positive(value, field);
-    if (value > EventLimits.MAX_QUANTITY) {
+  static int between(int value, String field, int min, int max) {
+    if (value < min || value > max) {
       throw new IllegalArgumentException(
-          field + " must be at most " + EventLimits.MAX_QUANTITY + ", was " + value);
-    }
-    return value;
-  }
-
-  static int notNegative(int value, String field) {
-    if (value < 0) {
-      throw new IllegalArgumentException(field + " must not be negative, was " + value);
+          field + " must be an integer from " + min + " to " + max + ", was " + value);
     }
     return value;
   }

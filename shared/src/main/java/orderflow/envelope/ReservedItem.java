@@ -4,6 +4,6 @@ package orderflow.envelope;
 public record ReservedItem(String productId, int quantity) {
   public ReservedItem {
     Require.productId(productId, "productId");
-    Require.positive(quantity, "quantity");
+    Require.between(quantity, "quantity", 1, Integer.MAX_VALUE);
   }
 }

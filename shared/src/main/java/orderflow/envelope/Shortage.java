@@ -4,7 +4,7 @@ package orderflow.envelope;
 public record Shortage(String productId, int requested, int available) {
   public Shortage {
     Require.productId(productId, "productId");
-    Require.positive(requested, "requested");
-    Require.notNegative(available, "available");
+    Require.between(requested, "requested", 1, Integer.MAX_VALUE);
+    Require.between(available, "available", 0, Integer.MAX_VALUE);
   }
 }

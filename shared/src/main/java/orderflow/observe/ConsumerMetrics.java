@@ -3,7 +3,6 @@ package orderflow.observe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -13,7 +12,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,7 +19,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -29,13 +26,9 @@ import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventType;
 
 /**
- * The consumer runtime's meters in a Prometheus registry, every one labelled {@code
- * consumer=<name>} (Micrometer's dotted names below become {@code orderflow_deliveries_total} and
- * so on). Label values that may come from a message (event type, dead-letter reason, retry tier)
- * are kept to a closed set, anything else counted as {@code unknown}, so no message can grow the
- * number of series. Timers are histograms with fixed buckets plus client-side p50/p95/p99.
- *
- * <p>This class is thread-safe.
+ * The consumer runtime's meters in a Prometheus registry, labelled {@code consumer=<name>}. Label
+ * values are kept to a closed set (anything else is {@code unknown}), so no message can grow the
+ * number of series. Timers are histograms with fixed buckets plus p50/p95/p99 gauges. Thread-safe.
  */
 public final class ConsumerMetrics {
   public static final String DELIVERIES = "orderflow.deliveries";
@@ -56,21 +49,13 @@ public final class ConsumerMetrics {
   private static final Set<String> EVENT_TYPES =
       Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toSet());
 
-  /** Every {@code DeadLetterHeaders.REASON_*} constant, so a new reason is counted by its name. */
   private static final Set<String> REASONS =
-      Arrays.stream(DeadLetterHeaders.class.getFields())
-          .filter(field -> field.getName().startsWith("REASON_"))
-          .filter(field -> Modifier.isStatic(field.getModifiers()))
-          .filter(field -> field.getType() == String.class)
-          .map(
-              field -> {
-                try {
-                  return (String) field.get(null);
-                } catch (IllegalAccessException e) {
-                  throw new IllegalStateException("cannot read " + field, e);
-                }
-              })
-          .collect(Collectors.toUnmodifiableSet());
+      Set.of(
+          DeadLetterHeaders.REASON_INVALID_EVENT,
+          DeadLetterHeaders.REASON_PERMANENT_FAILURE,
+          DeadLetterHeaders.REASON_RETRIES_EXHAUSTED,
+          DeadLetterHeaders.REASON_EVENT_ID_CONFLICT,
+          DeadLetterHeaders.REASON_TOO_LARGE);
 
   /** The shape of a retry tier's label: {@code 5s}, {@code 500ms}. */
   private static final Pattern TIER = Pattern.compile("[0-9]{1,9}(ms|s)");
@@ -85,21 +70,16 @@ public final class ConsumerMetrics {
   // Looked up per delivery: registering a meter each time costs more than recording into it.
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-  private final AtomicReference<Supplier<Number>> inFlight = new AtomicReference<>(() -> 0);
-  private final AtomicReference<Supplier<Number>> outboxBacklog = new AtomicReference<>(() -> 0);
-  private final AtomicReference<Supplier<Number>> breakerState = new AtomicReference<>(() -> 0);
-  private final AtomicReference<Supplier<Number>> outboxMarkFailures =
-      new AtomicReference<>(() -> 0);
+  // The latest source of each gauge, by meter name, read at scrape time.
+  private final Map<String, Supplier<Number>> sources = new ConcurrentHashMap<>();
 
   private ConsumerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
-    gauge(IN_FLIGHT, "Deliveries taken and not yet settled", inFlight);
-    gauge(OUTBOX_BACKLOG, "Outbox rows committed and not yet marked sent", outboxBacklog);
-    gauge(BREAKER_STATE, "Circuit breaker: 0 closed, 1 open, 2 half-open", breakerState);
-    FunctionCounter.builder(OUTBOX_MARK_FAILURES, outboxMarkFailures, ConsumerMetrics::sample)
-        .description(
-            "Times the outbox publisher could not mark published rows sent; it publishes nothing"
-                + " until it can")
+    gauge(IN_FLIGHT, "Deliveries taken and not yet settled");
+    gauge(OUTBOX_BACKLOG, "Outbox rows committed and not yet marked sent");
+    gauge(BREAKER_STATE, "Circuit breaker: 0 closed, 1 open, 2 half-open");
+    FunctionCounter.builder(OUTBOX_MARK_FAILURES, this, m -> m.sample(OUTBOX_MARK_FAILURES))
+        .description("Times the outbox publisher could not mark published rows sent")
         .register(registry);
   }
 
@@ -121,39 +101,27 @@ public final class ConsumerMetrics {
   }
 
   public void delivered(String eventType) {
-    counter(DELIVERIES, "Deliveries received", EVENT_TYPE_TAG, eventType(eventType)).increment();
+    counter(DELIVERIES, "Deliveries received", eventType).increment();
   }
 
   public void acked(String eventType) {
-    counter(ACKS, "Deliveries acknowledged", EVENT_TYPE_TAG, eventType(eventType)).increment();
+    counter(ACKS, "Deliveries acknowledged", eventType).increment();
   }
 
   public void duplicate(String eventType) {
-    String description = "Events already in the inbox, acknowledged without effect";
-    counter(DUPLICATES, description, EVENT_TYPE_TAG, eventType(eventType)).increment();
+    counter(DUPLICATES, "Events already in the inbox, acknowledged without effect", eventType)
+        .increment();
   }
 
   /** {@code tier} is the retry queue's delay label, e.g. {@code 5s}. */
   public void retried(String eventType, String tier) {
     String label = tier != null && TIER.matcher(tier).matches() ? tier : UNKNOWN;
-    counter(
-            RETRIES,
-            "Events sent to a retry queue",
-            EVENT_TYPE_TAG,
-            eventType(eventType),
-            "tier",
-            label)
-        .increment();
+    counter(RETRIES, "Events sent to a retry queue", eventType, "tier", label).increment();
   }
 
   public void deadLettered(String eventType, String reason) {
-    counter(
-            DEAD_LETTERS,
-            "Events sent to the dead-letter queue",
-            EVENT_TYPE_TAG,
-            eventType(eventType),
-            "reason",
-            reason != null && REASONS.contains(reason) ? reason : UNKNOWN)
+    String label = reason != null && REASONS.contains(reason) ? reason : UNKNOWN;
+    counter(DEAD_LETTERS, "Events sent to the dead-letter queue", eventType, "reason", label)
         .increment();
   }
 
@@ -164,55 +132,29 @@ public final class ConsumerMetrics {
 
   /** Now minus the event's timestamp, recorded when the event is applied. */
   public void endToEndLatency(String eventType, Duration latency) {
+    String description = "Time from the event's timestamp until it was applied";
     // Clock skew between hosts can make this negative; a histogram cannot hold that.
-    timer(
-            END_TO_END_LATENCY,
-            "Time from the event's timestamp until it was applied",
-            LATENCY_BUCKETS,
-            eventType)
+    timer(END_TO_END_LATENCY, description, LATENCY_BUCKETS, eventType)
         .record(latency.isNegative() ? Duration.ZERO : latency);
   }
 
   public void inFlight(Supplier<Number> count) {
-    inFlight.set(Objects.requireNonNull(count, "count"));
+    sources.put(IN_FLIGHT, Objects.requireNonNull(count, "count"));
   }
 
   public void outboxBacklog(Supplier<Number> rows) {
-    outboxBacklog.set(Objects.requireNonNull(rows, "rows"));
+    sources.put(OUTBOX_BACKLOG, Objects.requireNonNull(rows, "rows"));
   }
 
   public void outboxMarkFailures(Supplier<Number> count) {
-    outboxMarkFailures.set(Objects.requireNonNull(count, "count"));
+    sources.put(OUTBOX_MARK_FAILURES, Objects.requireNonNull(count, "count"));
   }
 
-  /** 0 closed, 1 open, 2 half-open. */
   public void breakerState(Supplier<Number> state) {
-    breakerState.set(Objects.requireNonNull(state, "state"));
+    sources.put(BREAKER_STATE, Objects.requireNonNull(state, "state"));
   }
 
-  /**
-   * Sum of the counters (or timers' event counts) named {@code name} whose labels include every
-   * given key/value pair ({@code tags} alternate keys and values); 0 when none matches.
-   */
-  public double count(String name, String... tags) {
-    double total = 0;
-    for (Meter meter : registry.find(name).tags(tags).meters()) {
-      if (meter instanceof Counter counter) {
-        total += counter.count();
-      } else if (meter instanceof Timer timer) {
-        total += timer.count();
-      }
-    }
-    return total;
-  }
-
-  /** Current value of a gauge such as {@link #IN_FLIGHT}, or NaN if there is none. */
-  public double gaugeValue(String name) {
-    Gauge gauge = registry.find(name).gauge();
-    return gauge == null ? Double.NaN : gauge.value();
-  }
-
-  /** The Prometheus text exposition (format 0.0.4) of every meter. */
+  /** The Prometheus text exposition of every meter. */
   public String scrape() {
     return registry.scrape();
   }
@@ -221,10 +163,17 @@ public final class ConsumerMetrics {
     return value != null && EVENT_TYPES.contains(value) ? value : UNKNOWN;
   }
 
-  private Counter counter(String name, String description, String... tags) {
+  /** {@code tags} are keys and values. */
+  private Counter counter(String name, String description, String eventType, String... tags) {
+    String type = eventType(eventType);
     return counters.computeIfAbsent(
-        name + String.join(",", tags),
-        key -> Counter.builder(name).description(description).tags(tags).register(registry));
+        name + "," + type + "," + String.join(",", tags),
+        key ->
+            Counter.builder(name)
+                .description(description)
+                .tag(EVENT_TYPE_TAG, type)
+                .tags(tags)
+                .register(registry));
   }
 
   private Timer timer(String name, String description, Duration[] buckets, String eventType) {
@@ -244,11 +193,10 @@ public final class ConsumerMetrics {
     // The Prometheus registry drops a histogram timer's client-side percentiles, so they get
     // gauges of their own: <name>_percentile_seconds.
     for (double percentile : PERCENTILES) {
-      Gauge.builder(name + ".percentile", timer, t -> percentileSeconds(t, percentile))
+      Gauge.builder(name + ".percentile", () -> percentileSeconds(timer, percentile))
           .description(description + ", percentile over the last minutes")
           .baseUnit("seconds")
           .tags(EVENT_TYPE_TAG, type, "quantile", Double.toString(percentile))
-          .strongReference(true)
           .register(registry);
     }
     return timer;
@@ -263,16 +211,13 @@ public final class ConsumerMetrics {
     return Double.NaN;
   }
 
-  private void gauge(String name, String description, AtomicReference<Supplier<Number>> source) {
-    Gauge.builder(name, source, ConsumerMetrics::sample)
-        .description(description)
-        .strongReference(true)
-        .register(registry);
+  private void gauge(String name, String description) {
+    Gauge.builder(name, () -> sample(name)).description(description).register(registry);
   }
 
-  private static double sample(AtomicReference<Supplier<Number>> source) {
+  private double sample(String name) {
     try {
-      Number value = source.get().get();
+      Number value = sources.getOrDefault(name, () -> 0).get();
       return value == null ? Double.NaN : value.doubleValue();
     } catch (RuntimeException e) {
       // A failing source (e.g. the database is down) must not break the whole scrape.

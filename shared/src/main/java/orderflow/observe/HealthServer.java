@@ -3,19 +3,31 @@ package orderflow.observe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import orderflow.trace.Tracing;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,37 +40,27 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ConditionalHandler;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's HTTP server (docs/architecture.md section 9.1), on Jetty's own handlers, by default
- * on the loopback interface only:
- *
- * <ul>
- *   <li>{@code GET /health/live}: 200 {@code {"status":"UP"}} while the process answers.
- *   <li>{@code GET /health/ready}: 200 {@code {"status":"UP","components":{...}}} when every
- *       component of the {@link ReadinessCheck} is {@code "ok"}, else 503 {@code
- *       {"status":"DOWN","components":{...}}}.
- *   <li>{@code GET /metrics}: the Prometheus text format.
- *   <li>every other path: the service's {@link ApiRoutes}, if it has any, else 404.
- * </ul>
- *
- * The API is served behind Jetty's limits: a minimum body rate (408), {@code SizeLimitHandler}
- * (413), codings we do not decode refused (415), and {@code QoSHandler}: at most {@code
- * HTTP_API_THREADS} routes hold a thread at once, {@code HTTP_API_QUEUE} more wait without one, and
- * the next is refused 503 with {@code Retry-After}. Probes and scrapes are mapped outside that
- * limit, so they never wait behind the API; the thread pool has room for both. Every error is an
- * RFC 9457 {@link Problem} ({@link ProblemErrorHandler}). This class is thread-safe.
+ * A service's HTTP server on Jetty (docs/architecture.md section 9.1): {@code /health/live}, {@code
+ * /health/ready} (503 unless every component is "ok"), {@code /metrics}, and the service's {@link
+ * ApiRoutes} behind Jetty's limits on body rate, body size, codings and concurrency. Probes and
+ * scrapes never wait behind the API nor pass its {@link ApiRoutes#front}. Every error is an RFC
+ * 9457 {@link Problem}. Thread-safe.
  */
 public final class HealthServer implements AutoCloseable {
   public static final String LIVE_PATH = "/health/live";
@@ -66,7 +68,6 @@ public final class HealthServer implements AutoCloseable {
   public static final String METRICS_PATH = "/metrics";
   public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  /** Loopback: a process on a host shows its health to that host only unless told otherwise. */
   public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
 
   /** Jetty's threads beyond the API's: acceptor, selector, probes and scrapes. */
@@ -77,39 +78,17 @@ public final class HealthServer implements AutoCloseable {
   private static final String JSON = "application/json";
   private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final char[] KEY_PASSWORD = "in-memory".toCharArray();
 
   private final Server server;
   private final ServerConnector connector;
 
   /**
-   * Binds {@code bindAddress} on {@code port} and starts serving, with the limits of the
-   * environment ({@code HTTP_*}, see {@link #start(String, int, ReadinessCheck, ConsumerMetrics,
-   * ApiRoutes, Tracing, Function)}).
-   */
-  public static HealthServer start(
-      String bindAddress,
-      int port,
-      ReadinessCheck readiness,
-      ConsumerMetrics metrics,
-      ApiRoutes api,
-      Tracing tracing) {
-    return start(bindAddress, port, readiness, metrics, api, tracing, System::getenv);
-  }
-
-  /**
-   * Binds and starts, with the limits {@code env} gives (milliseconds, bytes, counts; the default
-   * when unset): {@code HTTP_HEAD_DEADLINE_MS} (2000: a new connection must complete its first
-   * request head in time, else 408), {@code HTTP_IDLE_TIMEOUT_MS} (30000), {@code
-   * HTTP_MIN_BODY_BYTES_PER_SECOND} (1024, else 408), {@code HTTP_MAX_BODY_BYTES} (65536, else
-   * 413), {@code HTTP_MAX_CONNECTIONS} (1024; more wait in the accept queue), {@code
-   * HTTP_ACCEPT_QUEUE} (256), {@code HTTP_API_THREADS} (16), {@code HTTP_API_QUEUE} (512), {@code
-   * HTTP_RETRY_AFTER_SECONDS} (1).
+   * Binds and starts with the {@code HTTP_*} limits {@code env} gives (docs/operations.md).
    *
-   * @param bindAddress an IP address or host name; {@code 0.0.0.0} for every interface
-   * @param port 0 picks a free port (see {@link #port()})
+   * @param port 0 picks a free port
    * @param api the service's routes, or null for none
-   * @throws IllegalArgumentException when the address does not resolve, the port is out of range or
-   *     a limit is not a whole number
+   * @throws IllegalArgumentException for an unknown address, a port out of range or a bad limit
    * @throws UncheckedIOException when the address and port cannot be bound, naming them
    */
   public static HealthServer start(
@@ -165,22 +144,28 @@ public final class HealthServer implements AutoCloseable {
     config.setSendXPoweredBy(false);
     config.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
     config.setIdleTimeout(idleTimeout.toMillis());
-    // One acceptor and one selector: NIO, so a slow or silent client costs a socket, not a thread.
-    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
-    connector.setHost(bind.getHostAddress());
-    connector.setPort(port);
-    connector.setIdleTimeout(idleTimeout.toMillis());
-    connector.setAcceptQueueSize(setting(env, "HTTP_ACCEPT_QUEUE", 256, 1));
-    connector.setReuseAddress(true);
+    ApiRoutes.Listen listen = api == null ? ApiRoutes.Listen.DEFAULT : api.listen();
+    HttpConnectionFactory http = new HttpConnectionFactory(config);
+    if (listen.tlsCert() == null) {
+      this.connector = new ServerConnector(server, 1, 1, http);
+    } else {
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false); // clients may name the host by its address
+      config.addCustomizer(secure);
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setKeyStore(pemKeyStore(listen.tlsCert(), listen.tlsKey()));
+      tls.setKeyStorePassword(String.valueOf(KEY_PASSWORD));
+      tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      this.connector =
+          new ServerConnector(
+              server, 1, 1, new SslConnectionFactory(tls, http.getProtocol()), http);
+    }
     ProblemErrorHandler errors = new ProblemErrorHandler(metrics.registry(), retryAfter);
-    connector.addBean(headDeadline(setting(env, "HTTP_HEAD_DEADLINE_MS", 2_000, 1), errors));
-    server.addConnector(connector);
+    listenOn(connector, bind, port, idleTimeout, env, errors);
     server.addBean(
         new NetworkConnectionLimit(setting(env, "HTTP_MAX_CONNECTIONS", 1024, 1), connector));
     server.setErrorHandler(errors);
 
-    // The management endpoints: a second connector (a management port) would be given this
-    // mapping alone, and the API's connector the "/" mapping alone.
     PathMappingsHandler paths = new PathMappingsHandler.NoContext();
     paths.addMapping(PathSpec.from(LIVE_PATH), get(() -> answer(200, Map.of("status", "UP"))));
     paths.addMapping(PathSpec.from(READY_PATH), get(() -> ready(readiness)));
@@ -194,8 +179,6 @@ public final class HealthServer implements AutoCloseable {
       qos.setMaxSuspendedRequestCount(setting(env, "HTTP_API_QUEUE", 512, 0));
       qos.setMaxSuspend(idleTimeout);
       qos.exclude(request -> !api.blocks(request));
-      // Issue 33: a handler that authenticates the request wraps `qos` here, so a request without
-      // valid credentials is refused before it takes an API slot.
       SizeLimitHandler sized =
           new SizeLimitHandler(setting(env, "HTTP_MAX_BODY_BYTES", 65_536, 1), -1);
       sized.setHandler(qos);
@@ -215,12 +198,64 @@ public final class HealthServer implements AutoCloseable {
           };
       codings.include(HealthServer::encodedBody);
       long minRate = setting(env, "HTTP_MIN_BODY_BYTES_PER_SECOND", 1024, 0);
-      paths.addMapping(PathSpec.from("/"), new MinimumDataRateHandler(codings, minRate, 0));
+      Handler front =
+          api.front(new MinimumDataRateHandler(codings, minRate, 0), metrics.registry());
+      if (listen.managementPort() != null) {
+        // Each port serves its own: the probes and metrics on one, the API on the other.
+        ServerConnector management =
+            new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+        listenOn(management, bind, listen.managementPort(), idleTimeout, env, errors);
+        Predicate<Request> onManagement =
+            r -> r.getConnectionMetaData().getConnector() == management;
+        ConditionalHandler probes = new ConditionalHandler.DontHandle(paths);
+        probes.include(onManagement.negate());
+        ConditionalHandler apiOnly = new ConditionalHandler.DontHandle(front);
+        apiOnly.include(onManagement);
+        server.setHandler(new Handler.Sequence(probes, apiOnly));
+        return;
+      }
+      paths.addMapping(PathSpec.from("/"), front);
     }
     server.setHandler(paths);
   }
 
-  /** A body sent with a content or transfer coding other than chunked. */
+  private void listenOn(
+      ServerConnector connector,
+      InetAddress bind,
+      int port,
+      Duration idleTimeout,
+      Function<String, String> env,
+      ProblemErrorHandler errors) {
+    connector.setHost(bind.getHostAddress());
+    connector.setPort(port);
+    connector.setIdleTimeout(idleTimeout.toMillis());
+    connector.setAcceptQueueSize(setting(env, "HTTP_ACCEPT_QUEUE", 256, 1));
+    connector.setReuseAddress(true);
+    connector.addBean(headDeadline(setting(env, "HTTP_HEAD_DEADLINE_MS", 2_000, 1), errors));
+    server.addConnector(connector);
+  }
+
+  /** A PEM PKCS#8 key and its PEM X.509 chain as a key store for Jetty. */
+  private static KeyStore pemKeyStore(Path certFile, Path keyFile) {
+    try (InputStream in = Files.newInputStream(certFile)) {
+      Certificate[] chain =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(in)
+              .toArray(Certificate[]::new);
+      String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "");
+      PrivateKey key =
+          KeyFactory.getInstance(chain[0].getPublicKey().getAlgorithm())
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(pem)));
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("api", key, KEY_PASSWORD, chain);
+      return store;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--tls-cert/--tls-key: need a PEM X.509 chain and a PEM PKCS#8 key: " + e, e);
+    }
+  }
+
   private static boolean encodedBody(Request request) {
     String content = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
     boolean coded = content != null && !content.trim().equalsIgnoreCase("identity");
@@ -231,9 +266,8 @@ public final class HealthServer implements AutoCloseable {
   }
 
   /**
-   * Closes a new connection that has not sent a whole request head within {@code millis}, after a
-   * 408: the idle timeout restarts with every byte, so alone it would keep a client that sends one
-   * byte a second. Later requests on a kept-alive connection are bounded by the idle timeout.
+   * Answers 408 and closes a new connection without a whole request head within {@code millis}: the
+   * idle timeout alone restarts with every byte.
    */
   private Connection.Listener headDeadline(long millis, ProblemErrorHandler errors) {
     String detail = "no complete request head within " + millis + " ms";
@@ -270,7 +304,6 @@ public final class HealthServer implements AutoCloseable {
 
   private record Answer(int status, String contentType, String body) {}
 
-  /** A GET (or HEAD) endpoint that writes its answer without waiting for the client to read. */
   private static Handler get(Supplier<Answer> endpoint) {
     return new Handler.Abstract() {
       @Override
@@ -298,7 +331,7 @@ public final class HealthServer implements AutoCloseable {
     } catch (RuntimeException e) {
       components = Map.of("readiness", "check failed: " + e);
     }
-    boolean up = components.values().stream().allMatch(OK::equals);
+    boolean up = components.values().stream().allMatch(value -> value.startsWith(OK));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("components", components);
@@ -315,41 +348,22 @@ public final class HealthServer implements AutoCloseable {
 
   private static int setting(Function<String, String> env, String name, int fallback, int min) {
     String value = env.apply(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
     try {
-      int parsed = Integer.parseInt(value.trim());
+      int parsed = value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
       if (parsed >= min) {
         return parsed;
       }
     } catch (NumberFormatException e) {
       // Named below.
     }
-    throw new IllegalArgumentException(
-        name
-            + ": must be a whole number from "
-            + min
-            + " to "
-            + Integer.MAX_VALUE
-            + ", was "
-            + value);
+    throw new IllegalArgumentException(name + ": must be a whole number of at least " + min);
   }
 
   public int port() {
     return connector.getLocalPort();
   }
 
-  /** The address listened on, e.g. {@code 127.0.0.1}. */
-  public InetAddress bindAddress() {
-    try {
-      return InetAddress.getByName(connector.getHost());
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("the bound address no longer resolves", e);
-    }
-  }
-
-  /** Stops listening at once (an exchange in progress is cut off) and ends the threads. */
+  /** Stops at once, cutting off exchanges in progress. */
   @Override
   public void close() {
     try {
@@ -359,7 +373,6 @@ public final class HealthServer implements AutoCloseable {
     }
   }
 
-  /** The address and port, for log lines. */
   @Override
   public String toString() {
     return new InetSocketAddress(connector.getHost(), port()).toString();

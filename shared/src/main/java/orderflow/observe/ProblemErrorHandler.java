@@ -16,11 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every error the HTTP layer answers (no route, a request Jetty cannot parse, a body too large or
- * too slow, a coding we do not decode, a full API queue, a handler that failed) as an RFC 9457
- * problem. A refusal is counted in {@code orderflow_http_refused_total{reason}} and logged at DEBUG
- * only, with the client's text escaped and cut short, so a flood of bad requests cannot flood the
- * log; a failure of ours is one WARN line. Thread-safe.
+ * Every error the HTTP layer answers, as an RFC 9457 problem. A refusal is counted in {@code
+ * orderflow_http_refused_total{reason}} and logged at DEBUG only, escaped and cut short, so bad
+ * requests cannot flood the log; a failure of ours is one WARN line. Thread-safe.
  */
 final class ProblemErrorHandler extends ErrorHandler {
   static final String REFUSED = "orderflow.http.refused";
@@ -81,13 +79,7 @@ final class ProblemErrorHandler extends ErrorHandler {
     return true;
   }
 
-  /**
-   * Counts a refusal.
-   *
-   * @param reason a fixed word: {@code busy}, {@code timeout}, {@code malformed}, {@code
-   *     too-large}, {@code unsupported}
-   * @param detail what happened; text from the request in it must already be escaped
-   */
+  /** Counts a refusal under a fixed {@code reason}; {@code detail} must already be escaped. */
   void refused(String reason, String detail) {
     Counter.builder(REFUSED)
         .description("HTTP requests refused without being served, by reason")

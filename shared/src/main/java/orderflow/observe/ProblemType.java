@@ -7,6 +7,8 @@ package orderflow.observe;
 public enum ProblemType {
   INVALID_REQUEST("invalid-request", "The request has an invalid field", 400),
   MALFORMED_REQUEST("malformed-request", "The request is not well-formed HTTP", 400),
+  UNAUTHORIZED("unauthorized", "A valid bearer token is required", 401),
+  FORBIDDEN("forbidden", "The token does not allow this", 403),
   NOT_FOUND("not-found", "No such resource", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed here", 405),
   REQUEST_TIMEOUT("request-timeout", "The request did not arrive in time", 408),

@@ -6,11 +6,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Several {@link ReadinessCheck}s as one: the service is ready when every component of every check
- * is "ok". Checks may be added while the server already answers (an ingress starts after the HTTP
- * server), so a probe sees each part as soon as it runs.
- *
- * <p>Thread-safe.
+ * Several {@link ReadinessCheck}s as one, ready when every component is "ok". Checks may be added
+ * while the server answers (an ingress starts after it). Thread-safe.
  */
 public final class ReadinessChecks implements ReadinessCheck {
   private final List<ReadinessCheck> checks = new CopyOnWriteArrayList<>();

@@ -46,6 +46,7 @@ final class ServerSpans extends Handler.Wrapper {
             .setAttribute(METHOD, request.getMethod())
             .setAttribute(PATH, request.getHttpURI().getPath())
             .startSpan();
+    request.setAttribute(ApiRoutes.TRACE_ID, span.getSpanContext().getTraceId());
     Request.addCompletionListener(
         request,
         failure -> {

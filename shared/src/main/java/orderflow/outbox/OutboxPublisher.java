@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +16,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import orderflow.broker.FailureLine;
 import orderflow.publish.ConfirmingPublisher;
@@ -27,19 +25,15 @@ import orderflow.store.Database;
 import orderflow.store.Dialect;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
-import orderflow.store.OutboxRows;
 import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's one publisher of outbox rows: publishes handed-over rows (and, in sweeps, rows left
- * unsent) on a confirming channel without waiting for earlier answers, and marks answered batches
- * sent in order. A row is published only while this publisher holds it (PostgreSQL: locked {@code
- * FOR UPDATE SKIP LOCKED} until its mark commits; SQLite: this thread alone publishes and marks),
- * so a row marked sent is never published again. Unconfirmed rows stay unsent and go again; a crash
- * between publish and mark resends with the same event id. Returned rows are marked sent and
- * counted. Thread-safe.
+ * The process's one publisher of outbox rows, handed over or swept. A row is published only while
+ * held (PostgreSQL: locked until its mark commits; SQLite: one thread publishes and marks), so a
+ * row marked sent never goes again; an unconfirmed row stays unsent and goes again with the same
+ * event id. Returned rows are marked sent and counted. Thread-safe.
  */
 public final class OutboxPublisher implements AutoCloseable {
   static final int MAX_BATCH = 1_000;
@@ -47,16 +41,10 @@ public final class OutboxPublisher implements AutoCloseable {
   static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
   static final Duration MARK_DELAY = Duration.ofMillis(50);
   static final Duration BACKLOG_COUNT_INTERVAL = Duration.ofSeconds(1);
-  private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration CONFIRM_TIMEOUT = ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT;
-
   private static final int HANDOFF_BATCHES = 64; // beyond this, rows wait for a sweep
   // Unsettled batches before the oldest is awaited; on PostgreSQL each holds a pooled connection.
   private static final int SQLITE_IN_FLIGHT = 8;
   private static final int POSTGRESQL_IN_FLIGHT = 2;
-  // Hand-offs that carry no rows, told apart by identity.
-  private static final List<OutboxEntry> WAKE_UP = Collections.unmodifiableList(new ArrayList<>());
-  private static final List<OutboxEntry> ANSWERED = Collections.unmodifiableList(new ArrayList<>());
   private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
 
   private final Database database;
@@ -65,9 +53,9 @@ public final class OutboxPublisher implements AutoCloseable {
   private final boolean lockRows;
   private final int maxInFlight;
   private final PublishSpans spans;
+  // An empty list wakes the thread up: a batch was answered, a sweep or the drain is wanted.
   private final BlockingQueue<List<OutboxEntry>> handed = new ArrayBlockingQueue<>(HANDOFF_BATCHES);
   private final Thread thread;
-  private final AtomicBoolean answerWaiting = new AtomicBoolean();
   private final AtomicLong unroutable = new AtomicLong();
   private final AtomicLong markFailures = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
@@ -79,7 +67,7 @@ public final class OutboxPublisher implements AutoCloseable {
 
   // Publisher thread only.
   private final Deque<Batch> inFlight = new ArrayDeque<>();
-  private final List<Long> toMark = new ArrayList<>();
+  private final List<Long> toMark = new ArrayList<>(); // SQLite: marks grouped for MARK_DELAY
   private long marksDueNanos;
   private boolean markFailed;
   private long sweptThrough; // SQLite: rows above it were never read by a sweep
@@ -89,7 +77,17 @@ public final class OutboxPublisher implements AutoCloseable {
   private Connection holding; // PostgreSQL: the transaction of rows read and not yet in flight
   private boolean failing;
 
-  /** {@code tracing}: a PRODUCER span per row, parented on the context stored with it. */
+  private record Sent(OutboxEntry row, Span span, CompletableFuture<PublishOutcome> answer) {}
+
+  /** Rows published together; on PostgreSQL, {@code holder} keeps them locked until marked. */
+  private record Batch(
+      List<Sent> sent,
+      Exception channelFailure, // the rows after the one that met it were not sent
+      ConfirmingPublisher on,
+      Connection holder,
+      long deadlineNanos,
+      CompletableFuture<Void> answered) {}
+
   public OutboxPublisher(
       Database database, com.rabbitmq.client.Connection connection, String name, Tracing tracing) {
     this.database = database;
@@ -115,7 +113,7 @@ public final class OutboxPublisher implements AutoCloseable {
 
   public void wakeUp() {
     sweepNeeded = true;
-    handed.offer(WAKE_UP);
+    handed.offer(List.of());
   }
 
   /** False once the publishing thread has ended: readiness turns down. */
@@ -148,7 +146,7 @@ public final class OutboxPublisher implements AutoCloseable {
   public boolean drainAndClose(Duration timeout) throws InterruptedException {
     drainDeadlineNanos = System.nanoTime() + timeout.toNanos();
     stopping = true;
-    handed.offer(WAKE_UP);
+    handed.offer(List.of());
     thread.join(timeout.plus(RETRY_BACKOFF).toMillis());
     if (thread.isAlive()) {
       thread.interrupt();
@@ -159,10 +157,7 @@ public final class OutboxPublisher implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    if (!drainAndClose(DEFAULT_DRAIN_TIMEOUT)) {
-      log.warn(
-          "outbox of {}: {} rows unsent at shutdown; they go at the next start", name, backlog);
-    }
+    drainAndClose(Duration.ofSeconds(10)); // the thread logs what is left unsent
   }
 
   private void run() {
@@ -191,13 +186,12 @@ public final class OutboxPublisher implements AutoCloseable {
       abandonInFlight();
       try {
         markConfirmed(); // else they are published again at the next start
-        nextBacklogCount = System.nanoTime();
-        countBacklogIfDue();
+        countBacklog();
       } catch (SQLException | RuntimeException e) {
         log.debug("outbox publisher {} at stop: {}", name, e.toString());
       }
       closeChannel();
-      closeReader();
+      closeQuietly(reader);
       log.info("outbox publisher {} stopped with {} rows unsent", name, backlog);
     }
   }
@@ -207,12 +201,13 @@ public final class OutboxPublisher implements AutoCloseable {
     if (markFailed) {
       markConfirmed();
     }
-    countBacklogIfDue();
+    if (System.nanoTime() - nextBacklogCount >= 0) {
+      countBacklog();
+    }
     if (channel == null) {
       channel(); // opened before the first hand-off, so its first publish pays no round trips
     }
     if (sweepNeeded) {
-      sweepNeeded = false;
       sweepNeeded = sweep() == MAX_BATCH;
       return true;
     }
@@ -230,8 +225,7 @@ public final class OutboxPublisher implements AutoCloseable {
       return true;
     }
     if (!rows.isEmpty()) {
-      hold();
-      send(holdUnsent(rows));
+      send(unsent(hold(), rows));
     }
     settle(false);
     return true;
@@ -245,23 +239,16 @@ public final class OutboxPublisher implements AutoCloseable {
     if (next == null) {
       return null;
     }
-    List<OutboxEntry> rows = new ArrayList<>();
-    do {
-      if (next == WAKE_UP) {
-        sweepNeeded = true;
-      } else if (next == ANSWERED) {
-        answerWaiting.set(false);
-      } else {
-        rows.addAll(next);
-      }
-    } while (rows.size() < MAX_BATCH && (next = handed.poll()) != null);
+    List<OutboxEntry> rows = new ArrayList<>(next);
+    while (rows.size() < MAX_BATCH && (next = handed.poll()) != null) {
+      rows.addAll(next);
+    }
     return rows;
   }
 
   private int sweep() throws IOException, SQLException, InterruptedException {
     settle(true);
-    hold();
-    List<OutboxEntry> rows = OutboxRows.unsent(lockRows ? holding : reader(), MAX_BATCH, lockRows);
+    List<OutboxEntry> rows = Outbox.unsent(hold(), MAX_BATCH, lockRows);
     if (!rows.isEmpty()) {
       sweptThrough = Math.max(sweptThrough, rows.get(rows.size() - 1).id());
     }
@@ -270,43 +257,33 @@ public final class OutboxPublisher implements AutoCloseable {
     return rows.size();
   }
 
-  /** PostgreSQL: a transaction in which the rows read stay locked until marked. */
-  private void hold() throws SQLException {
-    if (lockRows) {
-      holding = database.openUnsynced();
-      OutboxRows.allowPublisherIdle(holding);
+  /** Where rows are read: on PostgreSQL, a transaction that keeps them locked until marked. */
+  private Connection hold() throws SQLException {
+    if (!lockRows) {
+      return reader();
     }
+    holding = database.openUnsynced();
+    Outbox.allowPublisherIdle(holding);
+    return holding;
   }
 
   /** The rows still unsent; on SQLite only rows a sweep may have read are looked up. */
-  private List<OutboxEntry> holdUnsent(List<OutboxEntry> rows) throws SQLException {
-    List<Long> ids =
-        rows.stream().map(OutboxEntry::id).filter(id -> lockRows || id <= sweptThrough).toList();
+  private List<OutboxEntry> unsent(Connection db, List<OutboxEntry> rows) throws SQLException {
+    long mayBeSent = lockRows ? Long.MAX_VALUE : sweptThrough;
+    List<Long> ids = rows.stream().map(OutboxEntry::id).filter(id -> id <= mayBeSent).toList();
     if (ids.isEmpty()) {
       return rows;
     }
-    Set<Long> unsent = OutboxRows.stillUnsent(lockRows ? holding : reader(), ids, lockRows);
-    return rows.stream()
-        .filter(row -> unsent.contains(row.id()) || !(lockRows || row.id() <= sweptThrough))
-        .toList();
+    Set<Long> unsent = Outbox.stillUnsent(db, ids, lockRows);
+    return rows.stream().filter(row -> row.id() > mayBeSent || unsent.contains(row.id())).toList();
   }
-
-  private record Sent(OutboxEntry row, Span span, CompletableFuture<PublishOutcome> answer) {}
-
-  private record Batch(
-      List<Sent> sent,
-      int notSent,
-      Exception channelFailure,
-      ConfirmingPublisher on,
-      Connection holder,
-      long deadlineNanos,
-      CompletableFuture<Void> answered) {}
 
   /** A channel failure stops at the row that met it; the rows before it are still settled. */
   private void send(List<OutboxEntry> rows) throws IOException, InterruptedException {
+    Connection holder = holding;
+    holding = null;
     if (rows.isEmpty()) {
-      closeQuietly(holding);
-      holding = null;
+      closeQuietly(holder);
       return;
     }
     List<Sent> sent = new ArrayList<>(rows.size());
@@ -324,23 +301,9 @@ public final class OutboxPublisher implements AutoCloseable {
     }
     CompletableFuture<Void> answered =
         CompletableFuture.allOf(sent.stream().map(Sent::answer).toArray(CompletableFuture[]::new));
-    inFlight.add(
-        new Batch(
-            sent,
-            rows.size() - sent.size(),
-            failure,
-            on,
-            holding,
-            System.nanoTime() + CONFIRM_TIMEOUT.toNanos(),
-            answered));
-    holding = null;
-    answered.thenRun(this::answered);
-  }
-
-  private void answered() {
-    if (answerWaiting.compareAndSet(false, true) && !handed.offer(ANSWERED)) {
-      answerWaiting.set(false);
-    }
+    long deadline = System.nanoTime() + ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT.toNanos();
+    inFlight.add(new Batch(sent, failure, on, holder, deadline, answered));
+    answered.thenRun(() -> handed.offer(List.of()));
   }
 
   /** Settles the oldest batches: all, or the answered ones and enough to make room. */
@@ -349,30 +312,23 @@ public final class OutboxPublisher implements AutoCloseable {
     Batch head;
     while ((head = inFlight.peek()) != null
         && (all || inFlight.size() >= maxInFlight || head.answered().isDone())) {
-      inFlight.poll();
       List<Long> settled = new ArrayList<>(head.sent().size());
-      int failed = head.notSent();
-      try {
-        for (Sent sent : head.sent()) {
-          long left = Math.max(0, head.deadlineNanos() - System.nanoTime());
-          PublishOutcome outcome = ConfirmingPublisher.await(sent.answer(), Duration.ofNanos(left));
-          PublishSpans.end(sent.span(), outcome);
-          if (outcome == PublishOutcome.RETURNED) {
-            unroutable.incrementAndGet();
-            log.debug(
-                "outbox event {} was unroutable; marked sent",
-                sent.row().message().properties().getMessageId());
-          }
-          if (outcome == PublishOutcome.CONFIRMED || outcome == PublishOutcome.RETURNED) {
-            settled.add(sent.row().id());
-          } else {
-            failed++;
-          }
+      int failed = 0;
+      for (Sent sent : head.sent()) {
+        long left = Math.max(0, head.deadlineNanos() - System.nanoTime());
+        PublishOutcome outcome = ConfirmingPublisher.await(sent.answer(), Duration.ofNanos(left));
+        PublishSpans.end(sent.span(), outcome);
+        if (outcome == PublishOutcome.RETURNED) {
+          unroutable.incrementAndGet();
+          log.debug("outbox row {} was unroutable; marked sent", sent.row().id());
         }
-      } catch (InterruptedException e) {
-        closeQuietly(head.holder());
-        throw e;
+        if (outcome == PublishOutcome.CONFIRMED || outcome == PublishOutcome.RETURNED) {
+          settled.add(sent.row().id());
+        } else {
+          failed++;
+        }
       }
+      inFlight.poll(); // after the waits: if interrupted, abandonInFlight closes its holder
       if (head.holder() != null) {
         try (Connection holder = head.holder()) {
           mark(holder, settled);
@@ -383,10 +339,10 @@ public final class OutboxPublisher implements AutoCloseable {
         }
         toMark.addAll(settled);
       }
-      Exception channelFailure = head.channelFailure();
-      if (channelFailure == null && !head.on().channel().isOpen()) {
-        channelFailure = head.on().channel().getCloseReason(); // e.g. a missing exchange
-      }
+      Exception channelFailure =
+          head.channelFailure() != null
+              ? head.channelFailure()
+              : head.on().channel().getCloseReason(); // e.g. a missing exchange
       if (incomplete == null && channelFailure != null) {
         incomplete = new IOException("channel failed: " + channelFailure, channelFailure);
       } else if (incomplete == null && failed > 0) {
@@ -406,21 +362,19 @@ public final class OutboxPublisher implements AutoCloseable {
   }
 
   private void markConfirmed() throws SQLException {
-    if (toMark.isEmpty()) {
-      markFailed = false;
-      return;
-    }
-    List<Long> ids = List.copyOf(toMark);
-    toMark.clear();
-    try (Connection db = database.openUnsynced()) {
-      mark(db, ids);
-    }
     markFailed = false;
+    if (!toMark.isEmpty()) {
+      List<Long> ids = List.copyOf(toMark);
+      toMark.clear();
+      try (Connection db = database.openUnsynced()) {
+        mark(db, ids);
+      }
+    }
   }
 
   private void mark(Connection db, List<Long> ids) throws SQLException {
     try {
-      OutboxRows.markSent(db, ids, System.currentTimeMillis());
+      Outbox.markSent(db, ids, System.currentTimeMillis());
       db.commit();
       published.addAndGet(ids.size());
     } catch (SQLException | RuntimeException e) {
@@ -432,21 +386,12 @@ public final class OutboxPublisher implements AutoCloseable {
     }
   }
 
-  private void countBacklogIfDue() throws SQLException {
-    if (System.nanoTime() - nextBacklogCount < 0) {
-      return;
-    }
+  private void countBacklog() throws SQLException {
     nextBacklogCount = System.nanoTime() + BACKLOG_COUNT_INTERVAL.toNanos();
-    if (lockRows) {
-      try (Connection db = database.open()) {
-        backlog = Outbox.backlog(db);
-      }
-    } else {
-      backlog = Outbox.backlog(reader());
-    }
+    backlog = Outbox.backlog(reader());
   }
 
-  /** SQLite: one read-only connection kept open, so reads never queue for the write turn. */
+  /** Kept open outside the pool: reads never queue for SQLite's write turn nor a pooled slot. */
   private Connection reader() throws SQLException {
     if (reader == null || reader.isClosed()) {
       reader = database.openReadOnly();
@@ -454,20 +399,13 @@ public final class OutboxPublisher implements AutoCloseable {
     return reader;
   }
 
-  private void closeReader() {
-    closeQuietly(reader);
-    reader = null;
-  }
-
   private ConfirmingPublisher channel() throws IOException {
     if (channel != null && channel.channel().isOpen()) {
       return channel;
     }
     closeChannel();
-    Channel opened = connection.createChannel();
-    if (opened == null) {
-      throw new IOException("no channel available on the broker connection");
-    }
+    Channel opened =
+        connection.openChannel().orElseThrow(() -> new IOException("no channel number left"));
     try {
       channel = new ConfirmingPublisher(opened, MAX_BATCH);
     } catch (IOException | RuntimeException e) {
@@ -477,14 +415,9 @@ public final class OutboxPublisher implements AutoCloseable {
     return channel;
   }
 
+  /** Aborted, not closed: a closed channel of a recovering connection stays registered. */
   private void closeChannel() {
     if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException | RuntimeException e) {
-        log.debug("closing the outbox publisher channel: {}", e.toString());
-      }
-      // A closed channel of a recovering connection stays registered for recovery until aborted.
       abort(channel.channel());
       channel = null;
     }
@@ -501,18 +434,16 @@ public final class OutboxPublisher implements AutoCloseable {
   private void abandonInFlight() {
     closeQuietly(holding);
     holding = null;
-    Batch batch;
-    while ((batch = inFlight.poll()) != null) {
+    for (Batch batch; (batch = inFlight.poll()) != null; ) {
       closeQuietly(batch.holder());
     }
   }
 
   private static void closeQuietly(Connection connection) {
-    if (connection == null) {
-      return;
-    }
     try {
-      connection.close();
+      if (connection != null) {
+        connection.close();
+      }
     } catch (SQLException e) {
       log.debug("closing an outbox connection: {}", e.toString());
     }
@@ -522,7 +453,7 @@ public final class OutboxPublisher implements AutoCloseable {
     failures.incrementAndGet();
     sweepNeeded = true;
     abandonInFlight();
-    closeReader();
+    closeQuietly(reader);
     closeChannel();
     if (!failing) {
       failing = true;

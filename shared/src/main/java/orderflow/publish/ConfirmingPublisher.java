@@ -2,7 +2,6 @@ package orderflow.publish;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,10 +23,8 @@ import orderflow.broker.FailureLine;
 
 /**
  * Publishes mandatory messages on one confirm-mode channel, at most {@code maxInFlight}
- * unconfirmed, each yielding a future of its {@link PublishOutcome}. A return (sent before its ack)
- * is matched by {@code message_id}, or by an {@code x-publish-seq} header when that id is already
- * in flight or absent. A closed channel completes every outstanding publish as UNCONFIRMED. Futures
- * complete on the connection's thread: callbacks must not block. Thread-safe.
+ * unconfirmed, each with a future of its {@link PublishOutcome}; a closed channel completes them
+ * UNCONFIRMED. Futures complete on the connection's thread: callbacks must not block. Thread-safe.
  */
 public final class ConfirmingPublisher implements AutoCloseable {
   public static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
@@ -37,7 +34,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
   private final Semaphore window;
   private final ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
 
-  // For each message id in flight without a sequence header: its publish's sequence number.
+  // A return is matched by message id, or by a sequence header when that id is absent or taken.
   private final Map<String, Long> sequenceByMessageId = new ConcurrentHashMap<>();
 
   // returned: set by the return listener, before the ack on the same thread.
@@ -52,17 +49,8 @@ public final class ConfirmingPublisher implements AutoCloseable {
     this.window = new Semaphore(maxInFlight);
     channel.confirmSelect();
     channel.addConfirmListener(
-        new ConfirmListener() {
-          @Override
-          public void handleAck(long deliveryTag, boolean multiple) {
-            settle(deliveryTag, multiple, PublishOutcome.CONFIRMED);
-          }
-
-          @Override
-          public void handleNack(long deliveryTag, boolean multiple) {
-            settle(deliveryTag, multiple, PublishOutcome.NACKED);
-          }
-        });
+        (tag, multiple) -> settle(tag, multiple, PublishOutcome.CONFIRMED),
+        (tag, multiple) -> settle(tag, multiple, PublishOutcome.NACKED));
     channel.addReturnListener(
         (replyCode, replyText, exchange, routingKey, properties, body) -> {
           Long sequence = sequenceOf(properties);
@@ -113,15 +101,10 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
   }
 
-  /** Why the broker closed the channel, in its own words; explains an UNCONFIRMED. */
+  /** Why the broker closed the channel; explains an UNCONFIRMED. */
   public Optional<String> refusal() {
     ShutdownSignalException reason = channel.getCloseReason();
     return reason == null ? Optional.empty() : FailureLine.brokerReply(reason);
-  }
-
-  public PublishOutcome publishAndWait(OutgoingMessage message, Duration timeout)
-      throws IOException, InterruptedException {
-    return await(publish(message), timeout);
   }
 
   /** Waits for a publish's answer; a timeout yields {@link PublishOutcome#UNCONFIRMED}. */
@@ -134,12 +117,6 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
   }
 
-  public int inFlight() {
-    return outstanding.size();
-  }
-
-  // Without the header, no other publish with its id was in flight, and the return precedes its
-  // ack: the id still maps to it.
   private Long sequenceOf(AMQP.BasicProperties properties) {
     Object header =
         properties.getHeaders() == null ? null : properties.getHeaders().get(SEQUENCE_HEADER);

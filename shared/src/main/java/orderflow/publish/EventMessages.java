@@ -21,12 +21,8 @@ public final class EventMessages {
   }
 
   public OutgoingMessage toMessage(EventEnvelope event, String exchange) {
-    return toMessage(event, exchange, TraceParent.NONE);
-  }
-
-  public OutgoingMessage toMessage(EventEnvelope event, String exchange, TraceParent trace) {
     return new OutgoingMessage(
-        exchange, event.routingKey(), properties(event, trace), codec.encode(event));
+        exchange, event.routingKey(), properties(event), codec.encode(event));
   }
 
   public static AMQP.BasicProperties properties(EventEnvelope event) {

@@ -3,7 +3,7 @@ package orderflow.publish;
 /** How the broker answered one publish. Only {@link #CONFIRMED} means the broker has it. */
 public enum PublishOutcome {
   CONFIRMED,
-  /** basic.nack, e.g. a queue at its length limit with reject-publish. */
+  /** basic.nack, such as a full queue with reject-publish. */
   NACKED,
   /** basic.return: no queue was bound to take it. */
   RETURNED,

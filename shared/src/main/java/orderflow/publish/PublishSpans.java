@@ -14,8 +14,8 @@ import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
 
 /**
- * The PRODUCER span of each publish, parented on the context the message carries, else the current
- * one; the message then carries the span's context. Tracing off: nothing changes or is allocated.
+ * A PRODUCER span per publish, parented on the message's context, else the current one; the message
+ * then carries the span's. Tracing off: nothing is allocated. Thread-safe.
  */
 public final class PublishSpans {
   public record Traced(OutgoingMessage message, Span span) {}

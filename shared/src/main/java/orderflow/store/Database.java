@@ -22,59 +22,27 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * A JDBC database with durable settings, a SQLite file or PostgreSQL by URL ({@link Dialect}).
- * {@link #open()} lends a connection from a HikariCP pool for one transaction; closing it returns
- * it, rolling back what was not committed.
- *
- * <p>SQLite allows one writer: the pool holds this process's one write connection, so its threads
- * take turns in the pool's queue instead of in SQLite's busy handler, and other processes meet the
- * busy timeout. A lent SQLite connection holds the write lock ({@code BEGIN IMMEDIATE}) until it is
- * closed: close it promptly. Connections use WAL, {@code synchronous=FULL}, foreign keys and a busy
- * timeout of {@value #CONNECT_TIMEOUT_MS} ms; the write connection also a 32 MiB page cache and a
- * WAL checkpoint every {@value #SQLITE_WAL_AUTOCHECKPOINT_PAGES} pages; its statements are prepared
- * once ({@link StatementCache}). The file is in incremental auto-vacuum mode, so {@link #compact}
- * gives freed pages back.
- *
- * <p>PostgreSQL: a pool of {@value #POSTGRES_MAX_CONNECTIONS} whose sessions carry our idle, lock
- * and statement timeouts; broken connections (a server restart) are evicted by the pool.
- *
- * <p>This class is thread-safe.
+ * A JDBC database with durable settings: a SQLite file, or PostgreSQL by URL. {@link #open()} lends
+ * a pooled connection for one transaction; closing it rolls back what was not committed. SQLite
+ * allows one writer, so its pool is one connection and a loan holds the write lock until closed
+ * (decisions.md D22): close it promptly. PostgreSQL sessions carry idle, lock and statement
+ * timeouts. This class is thread-safe.
  */
 public final class Database implements AutoCloseable {
   /** How long a caller waits for a connection (SQLite: the write turn, the busy handler). */
-  public static final int CONNECT_TIMEOUT_MS = 10_000;
+  static final int CONNECT_TIMEOUT_MS = 10_000;
 
-  public static final int PING_TIMEOUT_SECONDS = 1;
-
-  /** The write connection's page cache (SQLite's default is 2 MiB): native memory, not heap. */
-  static final int SQLITE_WRITER_CACHE_KIB = 32 * 1024;
-
-  /**
-   * 10,000 pages of 4 KiB: a page written by many commits in between (index pages, the outbox's
-   * tail) is copied into the database file once per 40 MB of log rather than once per 4 MB.
-   */
+  static final int PING_TIMEOUT_SECONDS = 1;
+  static final int SQLITE_WRITER_CACHE_KIB = 32 * 1024; // native memory, not heap
   static final int SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+  static final int POSTGRES_MAX_CONNECTIONS = 10; // what one process holds at once, plus one
 
-  /**
-   * The most one process holds at once, plus one spare: the order service's outbox publisher (up to
-   * three: the transaction holding its rows, a mark, the backlog count), group commit, its view's
-   * consumer loop, a cancellation, the stream projection, an erasure and retention.
-   */
-  static final int POSTGRES_MAX_CONNECTIONS = 10;
-
-  /**
-   * A transaction that sits between statements this long belongs to a frozen or cut-off process:
-   * the server ends its session, so the rows it locked are free again. The outbox publisher, which
-   * waits for confirms holding its rows, raises it for its own transactions.
-   */
+  // The server ends a transaction idle this long (a frozen process), freeing its row locks; the
+  // outbox publisher idles while awaiting confirms. A lock wait outlasts it: a wait behind a
+  // frozen holder ends by the holder's end.
   static final Duration IDLE_IN_TRANSACTION = Duration.ofSeconds(10);
-
-  /** Above the publisher's 30 s confirm wait. */
   static final Duration PUBLISHER_IDLE_IN_TRANSACTION = Duration.ofSeconds(45);
-
-  /** Longer than {@link #IDLE_IN_TRANSACTION}: a wait behind a frozen holder ends by its end. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(15);
-
   static final Duration STATEMENT = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -93,33 +61,44 @@ public final class Database implements AutoCloseable {
     pool.setInitializationFailTimeout(-1);
     if (dialect == Dialect.SQLITE) {
       createParentDirectories();
-      pool.setDataSource(sqliteWriter());
+      SQLiteConfig config = sqliteConfig(CONNECT_TIMEOUT_MS);
+      config.setCacheSize(-SQLITE_WRITER_CACHE_KIB); // negative: KiB
+      SQLiteDataSource writer =
+          new SQLiteDataSource(config) {
+            @Override
+            public Connection getConnection() throws SQLException {
+              return StatementCache.wrap(super.getConnection());
+            }
+          };
+      writer.setUrl(jdbcUrl);
+      pool.setDataSource(writer);
+      pool.setConnectionInitSql("PRAGMA wal_autocheckpoint = " + SQLITE_WAL_AUTOCHECKPOINT_PAGES);
       pool.setMaximumPoolSize(1);
       pool.setMaxLifetime(0); // the connection keeps its cache and prepared statements
     } else {
       PGSimpleDataSource source = postgres(false);
-      source.setOptions(sessionOptions(source.getOptions()));
+      String urlOptions = source.getOptions();
+      // The server applies the URL's options last, so they win.
+      source.setOptions(
+          String.format(
+              "-c idle_in_transaction_session_timeout=%d -c lock_timeout=%d"
+                  + " -c statement_timeout=%d%s",
+              IDLE_IN_TRANSACTION.toMillis(),
+              LOCK_WAIT.toMillis(),
+              STATEMENT.toMillis(),
+              urlOptions == null ? "" : " " + urlOptions));
       pool.setDataSource(source);
       pool.setMaximumPoolSize(POSTGRES_MAX_CONNECTIONS);
       pool.setMinimumIdle(1);
     }
   }
 
-  /**
-   * @param jdbcUrl {@code jdbc:sqlite:data/inventory.db} or {@code jdbc:postgresql://...}; the
-   *     parent directories of a SQLite file are created
-   * @throws IllegalArgumentException for any other kind of URL
-   */
+  /** {@code jdbc:sqlite:FILE} (its directories created) or {@code jdbc:postgresql://...}. */
   public static Database open(String jdbcUrl) {
     return new Database(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
   }
 
-  /**
-   * For commands that only read: opening a SQLite file that does not exist would create an empty
-   * database and show nothing, so a mistyped {@code --db} is an error instead.
-   *
-   * @throws IllegalStateException naming the missing file
-   */
+  /** For commands that only read: a mistyped {@code --db} must not create an empty SQLite file. */
   public static void requireExisting(String jdbcUrl) {
     Optional<Path> file = Dialect.of(jdbcUrl) == Dialect.SQLITE ? file(jdbcUrl) : Optional.empty();
     if (file.isPresent() && !Files.isRegularFile(file.get())) {
@@ -137,20 +116,12 @@ public final class Database implements AutoCloseable {
     return Redaction.redactText(jdbcUrl).replaceAll("(?i)(password=)[^&;]*", "$1****");
   }
 
-  /**
-   * A connection for one transaction, autocommit off, durable settings applied. The caller closes
-   * it, which rolls back what was not committed.
-   */
+  /** A connection for one transaction, autocommit off; closing it rolls back the uncommitted. */
   public Connection open() throws SQLException {
     return lend(true);
   }
 
-  /**
-   * As {@link #open()}, for writes that are redone when lost (an outbox row's mark: a lost mark
-   * means the row is published again, and the inbox absorbs it): the commit does not wait for the
-   * disk. It still commits in order with every other transaction, never corrupts, and the next
-   * durable commit makes it durable too.
-   */
+  /** As {@link #open()}, for writes redone when lost (an outbox mark): commits skip the flush. */
   public Connection openUnsynced() throws SQLException {
     return lend(false);
   }
@@ -173,21 +144,12 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /**
-   * A read-only connection of its own with autocommit on, for queries: it never asks for SQLite's
-   * write lock (WAL lets readers in while a service writes) and cannot change anything.
-   */
+  /** Read-only, outside the pool, autocommit on: it never waits for SQLite's write lock. */
   public Connection openReadOnly() throws SQLException {
     return plain(true, CONNECT_TIMEOUT_MS).getConnection();
   }
 
-  /**
-   * Applies the runtime's own tables (inbox, outbox), then those of {@code component}, with Flyway
-   * (see {@link Migrations}). Safe to run from several processes at once.
-   *
-   * @throws SQLException in one line naming the component, when a migration fails or the history
-   *     does not match the scripts
-   */
+  /** Migrates the runtime's tables, then {@code component}'s; safe from processes at once. */
   public void migrate(String component) throws SQLException {
     Objects.requireNonNull(component, "component");
     DataSource source = plain(false, CONNECT_TIMEOUT_MS);
@@ -196,8 +158,7 @@ public final class Database implements AutoCloseable {
       if (dialect == Dialect.SQLITE) {
         requireIncrementalVacuum(statement);
       } else {
-        // Flyway's baseline of a new history table is not safe between instances starting at once.
-        // Released when this connection closes.
+        // Flyway's first baseline is not safe between instances; released with this connection.
         statement.execute("SELECT pg_advisory_lock(x'6f66'::int, hashtext(current_schema()))");
       }
       Migrations.apply(source, dialect, Migrations.RUNTIME, describe());
@@ -205,7 +166,6 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** A file made without incremental auto-vacuum is converted once, by a rewriting VACUUM. */
   private void requireIncrementalVacuum(Statement statement) throws SQLException {
     try (ResultSet mode = statement.executeQuery("PRAGMA auto_vacuum")) {
       if (mode.next() && mode.getInt(1) == INCREMENTAL_VACUUM) {
@@ -217,11 +177,7 @@ public final class Database implements AutoCloseable {
     statement.execute("VACUUM");
   }
 
-  /**
-   * After deletes: SQLite gives freed pages back to the file system and truncates its log (only
-   * when no reader is in it; otherwise the next compaction does); PostgreSQL's autovacuum reuses
-   * the space by itself.
-   */
+  /** SQLite gives freed pages back and truncates its log; PostgreSQL's autovacuum needs no call. */
   public void compact() throws SQLException {
     if (dialect == Dialect.SQLITE) {
       // In the write turn, so the service's own transactions queue behind it.
@@ -249,21 +205,18 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /**
-   * Rows in a runtime table ({@code inbox} or {@code outbox}), for a gauge: exact on SQLite, the
-   * planner's estimate on PostgreSQL (-1 until first analysed, shown as 0), where counting millions
-   * of rows a minute would cost a scan.
-   */
+  /** Rows in {@code inbox} or {@code outbox}: exact on SQLite, estimated on PostgreSQL. */
   public long rows(String table) throws SQLException {
     if (!table.equals("inbox") && !table.equals("outbox")) {
       throw new IllegalArgumentException("not a runtime table: " + table);
     }
-    return dialect == Dialect.SQLITE
-        ? query("SELECT COUNT(*) FROM " + table)
-        : Math.max(
-            0,
-            query(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('" + table + "')"));
+    if (dialect == Dialect.SQLITE) {
+      return query("SELECT COUNT(*) FROM " + table);
+    }
+    return query(
+        "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass('"
+            + table
+            + "')");
   }
 
   private long query(String sql) throws SQLException {
@@ -274,7 +227,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** True when a trivial query answers within a second (used by health checks). */
+  /** True when a trivial query answers within {@link #PING_TIMEOUT_SECONDS}. */
   public boolean ping() {
     // A connection of its own: a SQLite ping must not queue for the write turn.
     try (Connection connection = plain(false, PING_TIMEOUT_SECONDS * 1000).getConnection();
@@ -287,20 +240,6 @@ public final class Database implements AutoCloseable {
       log.debug("database ping failed for {}: {}", describe(), e.getMessage());
       return false;
     }
-  }
-
-  /** True when {@code e} (or a cause) means "busy, try again" (see {@link Dialect}). */
-  public boolean isTransient(SQLException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && dialect.isTransientItself(sql)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  String pruneInboxSql() {
-    return dialect.pruneInboxSql;
   }
 
   /** Connections of their own, outside the pool and its session timeouts. */
@@ -329,38 +268,6 @@ public final class Database implements AutoCloseable {
     return source;
   }
 
-  /** Our timeouts, after any options of the URL, which the server applies last and so win. */
-  static String sessionOptions(String fromUrl) {
-    String ours =
-        "-c idle_in_transaction_session_timeout="
-            + IDLE_IN_TRANSACTION.toMillis()
-            + " -c lock_timeout="
-            + LOCK_WAIT.toMillis()
-            + " -c statement_timeout="
-            + STATEMENT.toMillis();
-    return fromUrl == null || fromUrl.isBlank() ? ours : ours + " " + fromUrl;
-  }
-
-  private SQLiteDataSource sqliteWriter() {
-    SQLiteDataSource source =
-        new SQLiteDataSource(sqliteConfig(CONNECT_TIMEOUT_MS)) {
-          @Override
-          public Connection getConnection() throws SQLException {
-            Connection connection = super.getConnection();
-            try {
-              execute(connection, "PRAGMA cache_size = -" + SQLITE_WRITER_CACHE_KIB);
-              execute(connection, "PRAGMA wal_autocheckpoint = " + SQLITE_WAL_AUTOCHECKPOINT_PAGES);
-              return StatementCache.wrap(connection);
-            } catch (SQLException | RuntimeException e) {
-              connection.close();
-              throw e;
-            }
-          }
-        };
-    source.setUrl(jdbcUrl);
-    return source;
-  }
-
   private static SQLiteConfig sqliteConfig(int busyTimeoutMs) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -369,8 +276,7 @@ public final class Database implements AutoCloseable {
     config.enforceForeignKeys(true);
     // Two writers queue for the write lock instead of deadlocking on a lock upgrade.
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    // Else every INSERT is followed by a SELECT last_insert_rowid(), prepared anew each time.
-    // Nothing here reads generated keys (RETURNING does).
+    // Else every INSERT is followed by a SELECT last_insert_rowid(); RETURNING serves instead.
     config.setGetGeneratedKeys(false);
     return config;
   }
@@ -381,10 +287,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /**
-   * The file a URL names ({@code jdbc:sqlite:data/x.db}, {@code jdbc:sqlite:file:x.db?..}); empty
-   * for an in-memory database.
-   */
+  /** The file a SQLite URL names ({@code data/x.db}, {@code file:x.db?..}); empty for memory. */
   private static Optional<Path> file(String jdbcUrl) {
     String file = jdbcUrl.substring(Dialect.SQLITE.urlPrefix.length()).replaceFirst("\\?.*", "");
     file = file.startsWith("file:") ? file.substring("file:".length()) : file;

@@ -14,69 +14,34 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The ids of the events each consumer has applied: the idempotency record of at-least-once
- * delivery. Recording happens in the same transaction as the event's effect, so the effect and the
- * record commit or roll back together. Each id is kept with a digest of its payload, so that an id
- * seen again with another payload (a forged or buggy publisher) is told apart from a repeat.
- *
- * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
+ * The ids of the events each consumer has applied, recorded in the transaction of the event's
+ * effect so both commit or neither. Each id keeps its payload's digest, so an id seen again with
+ * another payload is told apart from a repeat. Stateless and thread-safe.
  */
 public final class Inbox {
   private Inbox() {}
 
-  /** What recording an event id found. */
+  /** CONFLICT: the id was applied with another payload; this one is neither applied nor dropped. */
   public enum Status {
-    /** First time: apply the event. */
     NEW,
-    /** The same event again: do not apply it again. */
     DUPLICATE,
-    /** The id was applied with another payload: this one must not be applied nor dropped. */
     CONFLICT
   }
 
-  /**
-   * @param storedDigest the digest recorded with the id first (null when new, or when unknown)
-   */
+  /** {@code storedDigest}: recorded with the id first; null when new or unknown. */
   public record Recorded(Status status, String storedDigest) {}
 
   /**
-   * Records {@code eventId} for {@code consumer} inside the caller's transaction. On PostgreSQL a
-   * concurrent transaction recording the same id waits for this one to end, then gets false if this
-   * one committed.
-   *
-   * @return true if it was new; false if it was already there (a duplicate: do not apply again)
-   */
-  public static boolean record(Connection connection, String consumer, UUID eventId)
-      throws SQLException {
-    return record(connection, consumer, eventId, null).status() == Status.NEW;
-  }
-
-  /**
-   * Records {@code eventId} with its payload digest. An id already recorded is a {@link
-   * Status#DUPLICATE} when the digests agree (or either is unknown: ids recorded before digests
-   * were kept), a {@link Status#CONFLICT} otherwise.
+   * Records {@code eventId} in the caller's transaction; on PostgreSQL a concurrent recording of
+   * the same id waits for it. A recorded id is a DUPLICATE when the digests agree or either is
+   * unknown, else a CONFLICT.
    */
   public static Recorded record(
       Connection connection, String consumer, UUID eventId, String payloadDigest)
       throws SQLException {
-    Objects.requireNonNull(consumer, "consumer");
-    Objects.requireNonNull(eventId, "eventId");
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "INSERT INTO inbox (consumer, event_id, received_at, payload_digest)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-      statement.setString(1, consumer);
-      statement.setString(2, eventId.toString());
-      statement.setLong(3, System.currentTimeMillis());
-      statement.setString(4, payloadDigest);
-      if (statement.executeUpdate() == 1) {
-        return new Recorded(Status.NEW, null);
-      }
-    }
-    return repeat(payloadDigest, storedDigest(connection, consumer, eventId));
+    return recordAll(connection, consumer, List.of(new Arrival(eventId, payloadDigest))).get(0);
   }
 
-  /** An event id to record, with the digest of its payload. */
   public record Arrival(UUID eventId, String payloadDigest) {
     public Arrival {
       Objects.requireNonNull(eventId, "eventId");
@@ -90,11 +55,8 @@ public final class Inbox {
           "ON CONFLICT DO NOTHING RETURNING event_id");
 
   /**
-   * Records many event ids at once, as {@link #record(Connection, String, UUID, String)} does one
-   * by one: a few statements for a whole batch. An id that appears twice in {@code arrivals} is new
-   * the first time and a duplicate (or conflict) after that.
-   *
-   * @return what recording found, one per arrival, in the same order
+   * As {@link #record}, one result per arrival in order; an id twice in {@code arrivals} is new the
+   * first time only.
    */
   public static List<Recorded> recordAll(
       Connection connection, String consumer, List<Arrival> arrivals) throws SQLException {

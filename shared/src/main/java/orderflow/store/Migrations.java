@@ -15,15 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A component's schema, with Flyway: the SQL scripts in {@code
- * db/migration/<dialect>/<component>/V<n>__<description>.sql} on the classpath, recorded in the
- * component's own history table {@code flyway_history_<component>}, each in its own transaction and
- * validated by Flyway at every start (an edited, missing or failed script stops it). The runtime's
- * tables (inbox, outbox) are the component {@value #RUNTIME}.
- *
- * <p>A history written by the previous code, whose migrations were Java ({@code JDBC}) with other
- * checksums for the same statements, is realigned once with Flyway's {@code repair}, and only when
- * each applied version has its script and none failed; otherwise validation refuses as usual.
+ * A component's schema with Flyway: scripts in {@code db/migration/<dialect>/<component>}, history
+ * in {@code flyway_history_<component>}, validated at every start. A history of Java ({@code JDBC})
+ * migrations is taken over once, when each applied version has its script and none failed.
  */
 final class Migrations {
   static final String RUNTIME = "runtime";
@@ -63,9 +57,8 @@ final class Migrations {
   }
 
   /**
-   * Flyway matches an applied migration to a script only when their types agree, so the rows are
-   * first marked SQL; {@code repair} then aligns checksums and descriptions. Refused (no repair,
-   * validation names the difference) when an applied version has no script or one failed.
+   * Flyway matches a script only to an applied migration of its type, so rows are marked SQL first;
+   * {@code repair} then aligns checksums. Otherwise validation names the difference.
    */
   private static void takeOver(DataSource source, Flyway flyway, String table, String component)
       throws SQLException {

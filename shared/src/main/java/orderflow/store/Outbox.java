@@ -1,15 +1,20 @@
 package orderflow.store;
 
+import com.rabbitmq.client.AMQP;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
@@ -18,27 +23,23 @@ import orderflow.publish.OutgoingMessage;
 import orderflow.trace.TraceParent;
 
 /**
- * Events committed with a state change, waiting for the process's {@link
- * orderflow.outbox.OutboxPublisher}. Adding happens in the caller's transaction, so an event exists
- * if and only if its state change committed. A row keeps everything its publish needs (routing key
- * and the properties' parts), so publishing never decodes a body.
- *
- * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
+ * Events added in the caller's transaction, so an event exists if and only if its state change
+ * committed; {@link orderflow.outbox.OutboxPublisher} publishes them. A row keeps all its publish
+ * needs, so publishing never decodes a body. Stateless and thread-safe.
  */
 public final class Outbox {
   private static final EventCodec CODEC = new EventCodec();
-  private static final String COLUMNS =
-      "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at,"
-          + " correlation_id, source, event_version, occurred_at, traceparent, tracestate) VALUES";
-  private static final int COLUMN_COUNT = 12;
   private static final MultiRowInsert INSERT_MANY =
-      new MultiRowInsert(COLUMNS, COLUMN_COUNT, "RETURNING id, event_id");
+      new MultiRowInsert(
+          "INSERT INTO outbox (event_id, event_type, exchange, routing_key, body, created_at,"
+              + " correlation_id, source, event_version, occurred_at, traceparent, tracestate)"
+              + " VALUES",
+          12,
+          "RETURNING id, event_id");
 
   private Outbox() {}
 
-  /**
-   * An event to add, with the trace context it was caused in ({@link TraceParent#NONE} for none).
-   */
+  /** An event to add, with the trace context it was caused in ({@link TraceParent#NONE}: none). */
   public record Pending(EventEnvelope event, TraceParent trace) {
     public Pending {
       Objects.requireNonNull(event, "event");
@@ -46,78 +47,53 @@ public final class Outbox {
     }
   }
 
-  /**
-   * Adds {@code event} for publication to {@code exchange}, inside the caller's transaction, with
-   * the current span's trace context.
-   *
-   * @return the row's id and the message to hand to the publisher once the transaction committed
-   */
+  /** Adds {@code event} with the current trace context; hand the entry over after the commit. */
   public static OutboxEntry add(Connection connection, String exchange, EventEnvelope event)
       throws SQLException {
-    return addAll(connection, exchange, List.of(event)).get(0);
+    return addTraced(connection, exchange, List.of(new Pending(event, TraceParent.current())))
+        .get(0);
   }
 
-  /**
-   * Adds many events as {@link #add} does one: a few statements for a whole batch.
-   *
-   * @param events events with distinct ids
-   * @return the entries, in the order of {@code events}
-   */
-  public static List<OutboxEntry> addAll(
-      Connection connection, String exchange, List<EventEnvelope> events) throws SQLException {
-    TraceParent trace = TraceParent.current();
-    return addTraced(
-        connection, exchange, events.stream().map(event -> new Pending(event, trace)).toList());
-  }
-
-  /** As {@link #addAll}, each event with its own trace context. */
+  /** Adds events with distinct ids, each with its own trace context; entries in their order. */
   public static List<OutboxEntry> addTraced(
       Connection connection, String exchange, List<Pending> pending) throws SQLException {
     Objects.requireNonNull(exchange, "exchange");
-    Map<String, Integer> positions = new HashMap<>();
-    List<byte[]> bodies = new ArrayList<>(pending.size());
-    for (Pending one : pending) {
-      if (positions.put(one.event().eventId().toString(), bodies.size()) != null) {
-        throw new IllegalArgumentException("event " + one.event().eventId() + " added twice");
-      }
-      bodies.add(CODEC.encode(one.event()));
+    if (pending.stream().map(one -> one.event().eventId()).distinct().count() < pending.size()) {
+      throw new IllegalArgumentException("an event added twice: " + pending);
     }
+    List<byte[]> bodies = pending.stream().map(one -> CODEC.encode(one.event())).toList();
     long now = System.currentTimeMillis();
-    OutboxEntry[] entries = new OutboxEntry[pending.size()];
-    List<Integer> order = IntStream.range(0, pending.size()).boxed().toList();
-    for (long[] inserted :
-        INSERT_MANY.insert(
-            connection,
-            order,
-            (statement, at, index) -> {
-              EventEnvelope event = pending.get(index).event();
-              TraceParent trace = pending.get(index).trace();
-              statement.setString(at, event.eventId().toString());
-              statement.setString(at + 1, event.eventType().wireName());
-              statement.setString(at + 2, exchange);
-              statement.setString(at + 3, event.routingKey());
-              statement.setBytes(at + 4, bodies.get(index));
-              statement.setLong(at + 5, now);
-              statement.setString(at + 6, event.metadata().correlationId());
-              statement.setString(at + 7, event.metadata().source());
-              statement.setString(at + 8, event.metadata().version());
-              statement.setLong(at + 9, event.timestamp().toEpochMilli());
-              statement.setString(at + 10, trace.traceparent());
-              statement.setString(at + 11, trace.tracestate());
-            },
-            rows -> new long[] {rows.getLong(1), positions.get(rows.getString(2))})) {
-      int index = (int) inserted[1];
-      Pending one = pending.get(index);
-      entries[index] =
+    Map<String, Long> ids = new HashMap<>();
+    INSERT_MANY.insert(
+        connection,
+        IntStream.range(0, pending.size()).boxed().toList(),
+        (statement, at, index) -> {
+          EventEnvelope event = pending.get(index).event();
+          TraceParent trace = pending.get(index).trace();
+          statement.setString(at, event.eventId().toString());
+          statement.setString(at + 1, event.eventType().wireName());
+          statement.setString(at + 2, exchange);
+          statement.setString(at + 3, event.routingKey());
+          statement.setBytes(at + 4, bodies.get(index));
+          statement.setLong(at + 5, now);
+          statement.setString(at + 6, event.metadata().correlationId());
+          statement.setString(at + 7, event.metadata().source());
+          statement.setString(at + 8, event.metadata().version());
+          statement.setLong(at + 9, event.timestamp().toEpochMilli());
+          statement.setString(at + 10, trace.traceparent());
+          statement.setString(at + 11, trace.tracestate());
+        },
+        rows -> ids.put(rows.getString(2), rows.getLong(1)));
+    List<OutboxEntry> entries = new ArrayList<>(pending.size());
+    for (int i = 0; i < pending.size(); i++) {
+      EventEnvelope event = pending.get(i).event();
+      AMQP.BasicProperties properties = EventMessages.properties(event, pending.get(i).trace());
+      entries.add(
           new OutboxEntry(
-              inserted[0],
-              new OutgoingMessage(
-                  exchange,
-                  one.event().routingKey(),
-                  EventMessages.properties(one.event(), one.trace()),
-                  bodies.get(index)));
+              ids.get(event.eventId().toString()),
+              new OutgoingMessage(exchange, event.routingKey(), properties, bodies.get(i))));
     }
-    return Arrays.asList(entries);
+    return entries;
   }
 
   /** Events not yet marked sent. */
@@ -128,5 +104,89 @@ public final class Outbox {
       result.next();
       return result.getLong(1);
     }
+  }
+
+  /**
+   * Up to {@code limit} unsent rows in id order. With {@code lock} (PostgreSQL) they stay locked
+   * until the caller's transaction ends and rows another instance holds are skipped, so no two
+   * instances publish one row.
+   */
+  public static List<OutboxEntry> unsent(Connection connection, int limit, boolean lock)
+      throws SQLException {
+    String sql =
+        "SELECT id, event_id, event_type, exchange, routing_key, body, correlation_id, source,"
+            + " event_version, occurred_at, traceparent, tracestate FROM outbox"
+            + " WHERE sent_at IS NULL ORDER BY id LIMIT ?"
+            + (lock ? " FOR UPDATE SKIP LOCKED" : "");
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setInt(1, limit);
+      try (ResultSet result = statement.executeQuery()) {
+        List<OutboxEntry> rows = new ArrayList<>();
+        while (result.next()) {
+          long occurredAt = result.getLong(10);
+          AMQP.BasicProperties properties =
+              EventMessages.properties(
+                  result.getString(2),
+                  result.getString(3),
+                  result.wasNull() ? null : occurredAt,
+                  result.getString(7),
+                  result.getString(8),
+                  result.getString(9),
+                  new TraceParent(result.getString(11), result.getString(12)));
+          OutgoingMessage message =
+              new OutgoingMessage(
+                  result.getString(4), result.getString(5), properties, result.getBytes(6));
+          rows.add(new OutboxEntry(result.getLong(1), message));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** Which of {@code ids} (not empty) are still unsent; {@code lock} as in {@link #unsent}. */
+  public static Set<Long> stillUnsent(Connection connection, Collection<Long> ids, boolean lock)
+      throws SQLException {
+    Set<Long> unsent = new HashSet<>();
+    String sql =
+        "SELECT id FROM outbox WHERE sent_at IS NULL AND id IN ("
+            + idList(ids)
+            + ")"
+            + (lock ? " FOR UPDATE SKIP LOCKED" : "");
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      while (result.next()) {
+        unsent.add(result.getLong(1));
+      }
+    }
+    return unsent;
+  }
+
+  /** Lets the caller's transaction idle for {@link Database#PUBLISHER_IDLE_IN_TRANSACTION}. */
+  public static void allowPublisherIdle(Connection transaction) throws SQLException {
+    try (Statement set = transaction.createStatement()) {
+      set.execute(
+          "SET LOCAL idle_in_transaction_session_timeout = "
+              + Database.PUBLISHER_IDLE_IN_TRANSACTION.toMillis());
+    }
+  }
+
+  public static void markSent(Connection connection, Collection<Long> ids, long sentAt)
+      throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND id IN ("
+                + idList(ids)
+                + ")")) {
+      statement.setLong(1, sentAt);
+      statement.executeUpdate();
+    }
+  }
+
+  /** Ids are longs read from the table: inlining them is safe and keeps one statement a batch. */
+  private static String idList(Collection<Long> ids) {
+    return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 }

@@ -5,10 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * Deletes what the guarantees no longer need, a small batch per transaction so no delete holds a
- * lock for long: inbox entries older than the dedup window, outbox rows sent before a cutoff.
- *
- * <p>This class is stateless and thread-safe; each call uses only the caller's connection.
+ * Deletes what the guarantees no longer need, a batch per call so no delete holds locks for long.
+ * Stateless and thread-safe.
  */
 public final class Retention {
   private Retention() {}
@@ -16,7 +14,7 @@ public final class Retention {
   /** Deletes up to {@code limit} inbox entries received before {@code cutoff} (epoch millis). */
   public static int pruneInbox(Connection connection, Database database, long cutoff, int limit)
       throws SQLException {
-    return delete(connection, database.pruneInboxSql(), cutoff, limit);
+    return delete(connection, database.dialect().pruneInboxSql, cutoff, limit);
   }
 
   /** Deletes up to {@code limit} outbox rows marked sent before {@code cutoff} (epoch millis). */

@@ -9,48 +9,41 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Prepared statements of SQLite's long-lived write connection, kept by SQL text, so that code
- * written as "prepare, run, close" prepares each statement once per connection (sqlite-jdbc keeps
- * none; preparing costs more than running most of ours). {@link #wrap} gives the connection that
- * HikariCP pools: its {@code prepareStatement(sql)} and savepoints ({@link CachedSavepoints}) come
- * from here. Closing a statement handed out only resets it (its last result set closed, parameters
- * cleared). A statement still in use when the same SQL is prepared again (nested use) is not
- * shared: the second caller gets one of its own, closed for real. The least recently used statement
- * is closed beyond {@value #CAPACITY}.
- *
- * <p>Confined to the thread that holds the connection's loan.
+ * SQLite's write connection with its prepared statements kept by SQL text, so "prepare, run, close"
+ * prepares each once (sqlite-jdbc keeps none). Closing a handed-out statement closes its last
+ * result set (else it keeps a read snapshot) and clears its parameters; the same SQL while in use
+ * gets a statement of its own. Savepoints are named by depth, so their SQL is cached too. Confined
+ * to the thread that holds the connection's loan.
  */
 final class StatementCache {
   static final int CAPACITY = 256;
-  private static final Logger log = LoggerFactory.getLogger(StatementCache.class);
 
   private final Connection connection;
-  private final Map<String, Entry> entries =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-          boolean evict = size() > CAPACITY && !eldest.getValue().inUse;
-          if (evict) {
-            eldest.getValue().evicted = true;
-            closeQuietly(eldest.getValue().statement);
-          }
-          return evict;
-        }
-      };
+  private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  private int savepointDepth;
 
   private static final class Entry {
     final PreparedStatement statement;
     PreparedStatement handle;
     boolean inUse;
-    boolean evicted;
     ResultSet lastResult;
 
     Entry(PreparedStatement statement) {
       this.statement = statement;
+    }
+  }
+
+  private record DepthSavepoint(int depth) implements Savepoint {
+    @Override
+    public int getSavepointId() {
+      return depth;
+    }
+
+    @Override
+    public String getSavepointName() {
+      return "orderflow_sp" + depth;
     }
   }
 
@@ -61,58 +54,77 @@ final class StatementCache {
   /** {@code physical} with its statements and savepoints cached; closing it closes them all. */
   static Connection wrap(Connection physical) {
     StatementCache cache = new StatementCache(physical);
-    CachedSavepoints savepoints = new CachedSavepoints(cache);
     return (Connection)
         Proxy.newProxyInstance(
             Connection.class.getClassLoader(),
             new Class<?>[] {Connection.class},
             (proxy, method, args) -> {
               int arity = args == null ? 0 : args.length;
-              switch (method.getName()) {
-                case "prepareStatement" -> {
-                  if (arity == 1) {
-                    return cache.prepare((String) args[0]);
-                  }
+              switch (method.getName() + "/" + arity) {
+                case "prepareStatement/1" -> {
+                  return cache.prepare((String) args[0]);
                 }
-                case "setSavepoint" -> {
-                  if (arity == 0) {
-                    return savepoints.set();
-                  }
+                case "setSavepoint/0" -> {
+                  return cache.savepoint("SAVEPOINT ", cache.savepointDepth + 1, 0);
                 }
-                case "releaseSavepoint" -> {
-                  savepoints.release((Savepoint) args[0]);
+                case "rollback/1" -> {
+                  cache.savepoint("ROLLBACK TO ", depth(args[0]), 0);
                   return null;
                 }
-                case "rollback" -> {
-                  if (arity == 1) {
-                    savepoints.rollbackTo((Savepoint) args[0]);
-                    return null;
-                  }
-                  savepoints.reset();
+                case "releaseSavepoint/1" -> {
+                  cache.savepoint("RELEASE ", depth(args[0]), -1);
+                  return null;
                 }
-                case "commit", "setAutoCommit" -> savepoints.reset();
-                case "close" -> cache.close();
+                case "commit/0", "rollback/0", "setAutoCommit/1" -> cache.savepointDepth = 0;
+                case "close/0" -> cache.entries.clear(); // the driver closes their statements
                 default -> {}
               }
-              try {
-                return method.invoke(physical, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
+              return invoke(physical, method, args);
             });
   }
 
-  PreparedStatement prepare(String sql) throws SQLException {
+  /** SQLite itself refuses a savepoint name not set in this transaction. */
+  private static int depth(Object savepoint) throws SQLException {
+    if (savepoint instanceof DepthSavepoint own) {
+      return own.depth();
+    }
+    throw new SQLException("not a savepoint of this connection: " + savepoint);
+  }
+
+  /** Runs {@code command} on the savepoint at {@code depth}, leaving {@code depth + after}. */
+  private Savepoint savepoint(String command, int depth, int after) throws SQLException {
+    DepthSavepoint savepoint = new DepthSavepoint(depth);
+    try (PreparedStatement statement = prepare(command + savepoint.getSavepointName())) {
+      statement.execute();
+    }
+    savepointDepth = depth + after;
+    return savepoint;
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
     Entry entry = entries.get(sql);
+    if (entry != null && entry.inUse) {
+      return connection.prepareStatement(sql);
+    }
     if (entry == null) {
       entry = new Entry(connection.prepareStatement(sql));
       entry.handle = handle(entry);
       entries.put(sql, entry);
-    } else if (entry.inUse) {
-      return connection.prepareStatement(sql);
+      evictBeyondCapacity();
     }
     entry.inUse = true;
     return entry.handle;
+  }
+
+  private void evictBeyondCapacity() throws SQLException {
+    var eldest = entries.values().iterator();
+    while (entries.size() > CAPACITY && eldest.hasNext()) {
+      Entry entry = eldest.next();
+      if (!entry.inUse) {
+        eldest.remove();
+        entry.statement.close();
+      }
+    }
   }
 
   private PreparedStatement handle(Entry entry) {
@@ -122,52 +134,36 @@ final class StatementCache {
             new Class<?>[] {PreparedStatement.class},
             (proxy, method, args) -> {
               if (method.getName().equals("close")) {
-                if (entry.evicted) {
-                  entry.statement.close();
-                } else {
-                  release(entry);
-                }
+                release(entry);
                 return null;
               }
-              try {
-                Object result = method.invoke(entry.statement, args);
-                if (result instanceof ResultSet rows) {
-                  entry.lastResult = rows;
-                } else if (Boolean.TRUE.equals(result) && method.getName().equals("execute")) {
-                  entry.lastResult = entry.statement.getResultSet();
-                }
-                return result;
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
+              Object result = invoke(entry.statement, method, args);
+              if (result instanceof ResultSet rows) {
+                entry.lastResult = rows;
+              } else if (Boolean.TRUE.equals(result) && method.getName().equals("execute")) {
+                entry.lastResult = entry.statement.getResultSet();
               }
+              return result;
             });
   }
 
-  /** Resets the statement for the next caller: an unfinished query would keep a read snapshot. */
-  private void release(Entry entry) throws SQLException {
-    if (!entry.inUse) {
-      return;
+  private static void release(Entry entry) throws SQLException {
+    if (entry.inUse) {
+      entry.inUse = false;
+      if (entry.lastResult != null) {
+        entry.lastResult.close();
+        entry.lastResult = null;
+      }
+      entry.statement.clearParameters();
     }
-    entry.inUse = false;
-    if (entry.lastResult != null) {
-      entry.lastResult.close();
-      entry.lastResult = null;
-    }
-    entry.statement.clearParameters();
   }
 
-  private void close() {
-    for (Entry entry : entries.values()) {
-      closeQuietly(entry.statement);
-    }
-    entries.clear();
-  }
-
-  private static void closeQuietly(PreparedStatement statement) {
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args)
+      throws Throwable {
     try {
-      statement.close();
-    } catch (SQLException e) {
-      log.debug("closing a cached statement: {}", e.toString());
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 }

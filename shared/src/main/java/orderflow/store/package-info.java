@@ -1,6 +1,2 @@
-/**
- * JDBC state for the services: SQLite files by default, PostgreSQL by URL; versioned migrations;
- * the inbox (idempotency) and the outbox (events committed with the state change, published after
- * by {@code orderflow.outbox}). Plain JDBC: nothing here talks to the broker.
- */
+/** JDBC state (SQLite or PostgreSQL): migrations, the inbox and the outbox; no broker here. */
 package orderflow.store;

@@ -1,4 +1,3 @@
 package orderflow.topology;
 
-/** A binding of a queue to an exchange with one routing key. */
 public record BindingSpec(String exchange, String queue, String routingKey) {}

@@ -1,5 +1,7 @@
 package orderflow.topology;
 
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,6 +179,19 @@ public record Topology(String namespace, RetryTiers tiers, EventStream stream) {
       bindings.add(new BindingSpec(failureExchange(work), dlq, dlq));
     }
     return List.copyOf(bindings);
+  }
+
+  /** Declares every exchange, queue and binding; idempotent. */
+  public void declare(Channel channel) throws IOException {
+    for (ExchangeSpec exchange : exchanges()) {
+      channel.exchangeDeclare(exchange.name(), exchange.type(), true, false, null);
+    }
+    for (QueueSpec queue : queues()) {
+      channel.queueDeclare(queue.name(), queue.durable(), false, false, queue.arguments());
+    }
+    for (BindingSpec binding : bindings()) {
+      channel.queueBind(binding.queue(), binding.exchange(), binding.routingKey());
+    }
   }
 
   private BindingSpec event(String queue, EventType type) {

@@ -15,13 +15,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import orderflow.broker.Channels;
 
 /**
- * Compares the broker's exchanges and queues with a {@link Topology} over AMQP only: a passive
- * declare finds what is missing (404); a re-declare on a throwaway channel gets a 406 naming one
- * inequivalent argument, which is then adopted to find the next. A probe succeeds only when it
- * matches the broker, so it changes nothing; bindings cannot be listed and are not verified.
+ * Compares the broker's exchanges and queues with a {@link Topology} over AMQP: a passive declare
+ * finds what is missing; a re-declare gets a 406 naming one inequivalent argument, adopted to find
+ * the next. A probe succeeds only when it matches, so it changes nothing. Bindings are not
+ * verified.
  */
 public final class TopologyVerifier {
   static final int MAX_PROBES = 16;
@@ -50,7 +51,10 @@ public final class TopologyVerifier {
     return List.copyOf(differences);
   }
 
-  /** Passive declares only: needs no permission and changes nothing ({@code --no-declare}). */
+  /**
+   * Passive declares only: needs no permission and changes nothing ({@code --no-declare}); throws
+   * IllegalStateException naming what is missing and what to run.
+   */
   public void requirePresent(List<ExchangeSpec> exchanges, List<QueueSpec> queues)
       throws IOException {
     List<Difference> absent = new ArrayList<>();
@@ -61,7 +65,11 @@ public final class TopologyVerifier {
       absent.addAll(compare("queue", queue.name(), null));
     }
     if (!absent.isEmpty()) {
-      throw new MissingTopologyException(absent);
+      throw new IllegalStateException(
+          "the topology is not ready: "
+              + absent.stream().map(Difference::describe).collect(Collectors.joining("; "))
+              + " (run `producer topology declare` with an account allowed to configure them, or"
+              + " start without --no-declare)");
     }
   }
 
@@ -69,14 +77,14 @@ public final class TopologyVerifier {
   private List<Difference> compare(String resource, String name, Map<String, Object> declared)
       throws IOException {
     boolean queue = resource.equals("queue");
-    Refusal absent = attempt(c -> passive(c, queue, name));
+    Refusal absent = attempt(queue, name, null);
     if (absent != null || declared == null) {
       return absent == null ? List.of() : List.of(absent.difference(resource, name));
     }
     List<Difference> differences = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int probe = 0; probe < MAX_PROBES; probe++) {
-      Refusal refused = attempt(c -> declare(c, queue, name, declared));
+      Refusal refused = attempt(queue, name, declared);
       if (refused == null) {
         break;
       }
@@ -103,37 +111,33 @@ public final class TopologyVerifier {
     return differences;
   }
 
-  private static void passive(Channel channel, boolean queue, String name) throws IOException {
-    if (queue) {
-      channel.queueDeclarePassive(name);
-    } else {
-      channel.exchangeDeclarePassive(name);
-    }
-  }
-
-  private static void declare(
-      Channel channel, boolean queue, String name, Map<String, Object> declared)
+  /**
+   * Declares on a fresh channel, passively when {@code declared} is null; a channel-level refusal
+   * is returned, not thrown.
+   */
+  private Refusal attempt(boolean queue, String name, Map<String, Object> declared)
       throws IOException {
-    Map<String, Object> arguments = new HashMap<>(declared);
-    boolean durable = (Boolean) arguments.remove("durable");
-    boolean autoDelete = (Boolean) arguments.remove("auto_delete");
-    if (queue) {
-      channel.queueDeclare(name, durable, false, autoDelete, arguments);
-    } else {
-      String type = (String) arguments.get("type");
-      boolean internal = (Boolean) arguments.get("internal");
-      channel.exchangeDeclare(name, type, durable, autoDelete, internal, null);
-    }
-  }
-
-  /** Runs one operation on a fresh channel; a channel-level refusal is returned, not thrown. */
-  private Refusal attempt(ChannelAction action) throws IOException {
     Channel channel = connection.createChannel();
     if (channel == null) {
       throw new IOException("the broker allows no more channels on this connection");
     }
     try {
-      action.run(channel);
+      if (declared == null && queue) {
+        channel.queueDeclarePassive(name);
+      } else if (declared == null) {
+        channel.exchangeDeclarePassive(name);
+      } else {
+        Map<String, Object> arguments = new HashMap<>(declared);
+        boolean durable = (Boolean) arguments.remove("durable");
+        boolean autoDelete = (Boolean) arguments.remove("auto_delete");
+        if (queue) {
+          channel.queueDeclare(name, durable, false, autoDelete, arguments);
+        } else {
+          String type = (String) arguments.get("type");
+          boolean internal = (Boolean) arguments.get("internal");
+          channel.exchangeDeclare(name, type, durable, autoDelete, internal, null);
+        }
+      }
       return null;
     } catch (IOException e) {
       if (e.getCause() instanceof ShutdownSignalException signal
@@ -145,10 +149,6 @@ public final class TopologyVerifier {
     } finally {
       Channels.closeQuietly(channel);
     }
-  }
-
-  private interface ChannelAction {
-    void run(Channel channel) throws IOException;
   }
 
   private record Refusal(int code, String text) {
@@ -206,15 +206,7 @@ public final class TopologyVerifier {
             case "flag" -> declared.get(key) instanceof Boolean ? Boolean.valueOf(text) : text;
             case "longstr", "shortstr" -> text;
             case "bool" -> Boolean.valueOf(text);
-            case "long",
-                "signedint",
-                "short",
-                "byte",
-                "unsignedbyte",
-                "unsignedshort",
-                "unsignedint" ->
-                text.matches("-?[0-9]{1,18}") ? Long.parseLong(text) : null;
-            default -> null;
+            default -> text.matches("-?[0-9]{1,18}") ? Long.parseLong(text) : null; // integer types
           };
       if (value != null) {
         declared.put(key, value);

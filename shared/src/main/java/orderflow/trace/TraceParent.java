@@ -9,9 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * A W3C trace context as text, as outbox rows and AMQP headers carry it; traceparent may be null.
- */
+/** A W3C trace context as outbox rows and AMQP headers carry it; traceparent may be null. */
 public record TraceParent(String traceparent, String tracestate) {
   public static final String TRACEPARENT = "traceparent";
   public static final String TRACESTATE = "tracestate";

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The process's tracer: {@link #OFF} (no-op) unless {@code --tracing} or {@code
- * OTEL_TRACES_EXPORTER} names an exporter, then the SDK configured by the {@code OTEL_*} variables.
+ * The process's tracer: {@link #OFF} unless {@code --tracing} or {@code OTEL_TRACES_EXPORTER} asks,
+ * then the SDK configured by the {@code OTEL_*} variables. Thread-safe.
  */
 public final class Tracing implements AutoCloseable {
   private static final String EXPORTER_VARIABLE = "OTEL_TRACES_EXPORTER";
@@ -74,7 +74,7 @@ public final class Tracing implements AutoCloseable {
     return on;
   }
 
-  /** Exports what is buffered and stops an SDK this instance made, waiting at most 5 s. */
+  /** Exports what is buffered and stops an SDK this instance made. */
   @Override
   public void close() {
     if (owned != null) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BrokerSettingsTest {
   @Test
   void emptyEnvironmentGivesTheDefaults() {
-    BrokerSettings settings = BrokerSettings.fromEnv(Map.<String, String>of()::get);
+    BrokerSettings settings = new BrokerOptions().settings(Map.<String, String>of()::get);
 
     assertEquals(BrokerSettings.DEFAULT_URI, settings.uri().toString());
     assertEquals("localhost", settings.uri().getHost());
@@ -21,17 +21,13 @@ class BrokerSettingsTest {
   }
 
   @Test
-  void environmentSetsUriAndNamespace() {
+  void environmentSetsTheUri() {
     BrokerSettings settings =
-        BrokerSettings.fromEnv(
-            Map.of(
-                    "RABBITMQ_URI", "amqp://app:pw@rabbit.internal:5673/orders",
-                    "ORDERS_NAMESPACE", "tenant-a")
-                ::get);
+        new BrokerOptions()
+            .settings(Map.of("RABBITMQ_URI", "amqp://app:pw@rabbit.internal:5673/orders")::get);
 
     assertEquals("rabbit.internal", settings.uri().getHost());
     assertEquals(5673, settings.port());
-    assertEquals("tenant-a", settings.namespace());
   }
 
   @Test
@@ -97,11 +93,11 @@ class BrokerSettingsTest {
       throws Exception {
     java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "x");
     BrokerSettings settings =
-        BrokerSettings.fromEnv(
-            Map.of("RABBITMQ_URI", "amqps://h", "RABBITMQ_TLS_CA", ca.toString())::get);
+        new BrokerOptions()
+            .settings(Map.of("RABBITMQ_URI", "amqps://h", "RABBITMQ_TLS_CA", ca.toString())::get);
 
     assertEquals(ca, settings.tlsCa());
-    assertEquals(null, BrokerSettings.fromEnv(Map.<String, String>of()::get).tlsCa());
+    assertEquals(null, new BrokerOptions().settings(Map.<String, String>of()::get).tlsCa());
   }
 
   @Test

@@ -19,6 +19,7 @@ import orderflow.store.Database;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +63,7 @@ class BreakerCyclingIT {
   @Test
   void keepsOneConsumerAndOnePrefetchWhileTheBreakerCycles(TestBroker broker) throws Exception {
     ConsumerSettings settings =
-        ConsumerSettings.builder()
+        TestSettings.builder()
             .prefetch(PREFETCH)
             .tiers(RetryTiers.parse("200ms"))
             .maxRetries(1_000_000)

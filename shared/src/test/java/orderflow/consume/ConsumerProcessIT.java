@@ -20,7 +20,6 @@ import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +58,7 @@ class ConsumerProcessIT {
   private static List<EventEnvelope> publishOrders(TestBroker broker, Topology topology, int count)
       throws Exception {
     try (var channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     List<EventEnvelope> orders = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -173,7 +172,7 @@ class ConsumerProcessIT {
     Topology topology = broker.topology();
     String dbUrl = TestDatabases.sqlite(dir);
     try (var channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     EventEnvelope poison = TestOrders.order("crash");
     TestOrders.publish(broker, topology, List.of(poison));
@@ -209,7 +208,7 @@ class ConsumerProcessIT {
     Topology topology = broker.topology();
     String dbUrl = TestDatabases.sqlite(dir);
     try (var channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     // 12 x 8 MB queued before the service starts: with every one held in memory at once, a
     // 64 MB heap runs out; each must instead be dead-lettered on arrival without being decoded.

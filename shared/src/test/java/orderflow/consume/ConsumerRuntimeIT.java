@@ -27,9 +27,9 @@ import orderflow.store.Database;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +65,7 @@ class ConsumerRuntimeIT {
   }
 
   private static ConsumerSettings settings(int maxRetries) {
-    return ConsumerSettings.builder()
+    return TestSettings.builder()
         .prefetch(50)
         .tiers(FAST_TIERS)
         .maxRetries(maxRetries)
@@ -96,7 +96,7 @@ class ConsumerRuntimeIT {
   void aLoneDeliveryIsHandledAtOnceWithoutWaitingForABatchToFill(TestBroker broker)
       throws Exception {
     Topology topology =
-        start(broker, ConsumerSettings.builder().tiers(FAST_TIERS).batchSize(500).build());
+        start(broker, TestSettings.builder().tiers(FAST_TIERS).batchSize(500).build());
     long fastest = Long.MAX_VALUE;
     for (int n = 0; n < 5; n++) {
       EventEnvelope order = TestOrders.order("ok");
@@ -227,7 +227,7 @@ class ConsumerRuntimeIT {
     ConsumerSettings settings = settings(3);
     Topology topology = broker.topology(settings.tiers());
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     // Queued before the service starts, so they arrive together: one batch of 20.
     List<EventEnvelope> orders = new ArrayList<>();
@@ -363,7 +363,7 @@ class ConsumerRuntimeIT {
   void breakerStopsConsumptionWhileTheDependencyIsDownAndResumesAfter(TestBroker broker)
       throws Exception {
     ConsumerSettings settings =
-        ConsumerSettings.builder()
+        TestSettings.builder()
             .prefetch(1)
             .tiers(RetryTiers.parse("200ms"))
             .maxRetries(50)
@@ -405,7 +405,7 @@ class ConsumerRuntimeIT {
     assertEquals(CircuitBreaker.State.CLOSED, runtime.breakerState());
     assertEquals(10, applied()[0]);
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
   }
 

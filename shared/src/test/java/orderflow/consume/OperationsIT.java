@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import orderflow.config.BrokerSettings;
 import orderflow.consume.engine.ConsumerSettings;
@@ -177,7 +178,8 @@ class OperationsIT {
 
     DeadLetterQueue letters =
         new DeadLetterQueue(broker.connection(), topology, Topology.INVENTORY_QUEUE, Tracing.OFF);
-    List<DeadLetter> listed = letters.list(FilterOptions.all());
+    List<DeadLetter> listed = new ArrayList<>();
+    letters.list(FilterOptions.all(), listed::add);
     assertEquals(2, listed.size());
     DeadLetter shown = letters.show(poisoned.eventId().toString()).orElseThrow();
     assertEquals("permanent-failure", shown.reason());

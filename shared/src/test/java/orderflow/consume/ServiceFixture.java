@@ -6,9 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
-import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
 import orderflow.store.Database;
+import orderflow.testing.TestSettings;
 import orderflow.topology.RetryTiers;
 
 /** What the integration tests of a running {@link ScriptedService} share. */
@@ -21,8 +21,8 @@ final class ServiceFixture {
    * One retry after 300 ms, a breaker that does not open, batches of 10, HTTP on a free port; a
    * test sets what it is about on top.
    */
-  static ConsumerSettings.Builder quickSettings() {
-    return ConsumerSettings.builder()
+  static TestSettings.Builder quickSettings() {
+    return TestSettings.builder()
         .prefetch(50)
         .tiers(RetryTiers.parse("300ms"))
         .maxRetries(1)

@@ -51,36 +51,4 @@ class DeadLetterHeadersTest {
   void attemptsStartAtZeroWithoutOurHeader() {
     assertEquals(0, DeadLetterHeaders.previousAttempts(Map.of("x-death", "ignored")));
   }
-
-  @Test
-  void aFirstFailureOverwritesWhatEarlierHeadersSaid() {
-    Map<String, Object> earlier =
-        Map.of(
-            DeadLetterHeaders.FIRST_FAILURE_AT,
-            "2026-11-23T09:00:00Z",
-            DeadLetterHeaders.ORIGINAL_EXCHANGE,
-            "ns.orders",
-            DeadLetterHeaders.ATTEMPTS,
-            4,
-            "x-kept",
-            "yes");
-    Map<String, Object> headers =
-        DeadLetterHeaders.firstFailure(
-            earlier,
-            DeadLetterHeaders.REASON_INVALID_EVENT,
-            "",
-            "order_events",
-            new IllegalStateException("boom"),
-            "legacy-bridge",
-            Instant.parse("2026-11-23T09:00:05Z"));
-    assertEquals(DeadLetterHeaders.REASON_INVALID_EVENT, headers.get(DeadLetterHeaders.REASON));
-    assertEquals("2026-11-23T09:00:05Z", headers.get(DeadLetterHeaders.FIRST_FAILURE_AT));
-    assertEquals("2026-11-23T09:00:05Z", headers.get(DeadLetterHeaders.LAST_FAILURE_AT));
-    assertEquals("", headers.get(DeadLetterHeaders.ORIGINAL_EXCHANGE));
-    assertEquals("order_events", headers.get(DeadLetterHeaders.ORIGINAL_ROUTING_KEY));
-    assertEquals(1, headers.get(DeadLetterHeaders.ATTEMPTS));
-    assertEquals("legacy-bridge", headers.get(DeadLetterHeaders.CONSUMER));
-    assertEquals("boom", headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE));
-    assertEquals("yes", headers.get("x-kept"));
-  }
 }

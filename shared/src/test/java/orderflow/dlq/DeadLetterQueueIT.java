@@ -35,7 +35,6 @@ import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.trace.Tracing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,7 +54,7 @@ class DeadLetterQueueIT {
     this.broker = broker;
     topology = broker.topology();
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     dlq = topology.deadLetterQueue(Topology.INVENTORY_QUEUE);
     work = topology.queue(Topology.INVENTORY_QUEUE);
@@ -71,7 +70,7 @@ class DeadLetterQueueIT {
     deadLetter("e-2", "OrderCreated", "invalid-event");
     deadLetter("e-3", "OrderCreated", "permanent-failure");
 
-    List<DeadLetter> letters = queue.list(FilterOptions.all());
+    List<DeadLetter> letters = listed(queue, FilterOptions.all());
 
     assertEquals(List.of("e-1", "e-2", "e-3"), ids(letters));
     DeadLetter first = letters.get(0);
@@ -88,9 +87,9 @@ class DeadLetterQueueIT {
     awaitDepth(dlq, 3);
     assertEquals(
         List.of("e-2"),
-        ids(queue.list(DeadLetterReaderTest.filter(null, "invalid", null, null))),
+        ids(listed(queue, DeadLetterReaderTest.filter(null, "invalid", null, null))),
         "a second browse sees the letters again");
-    assertEquals(List.of("e-1", "e-2"), ids(queue.list(limit(2))));
+    assertEquals(List.of("e-1", "e-2"), ids(listed(queue, limit(2))));
     awaitDepth(dlq, 3);
   }
 
@@ -155,7 +154,7 @@ class DeadLetterQueueIT {
           body(response.getProps().getMessageId()),
           new String(response.getBody(), StandardCharsets.UTF_8));
     }
-    assertEquals(List.of("e-2"), ids(queue.list(FilterOptions.all())));
+    assertEquals(List.of("e-2"), ids(listed(queue, FilterOptions.all())));
   }
 
   @Test
@@ -170,7 +169,7 @@ class DeadLetterQueueIT {
     assertEquals(List.of("e-1"), ids(result.replayed()));
     awaitDepth(work, 1);
     assertEquals("e-1", broker.get(work).getProps().getMessageId());
-    assertEquals(List.of("e-2"), ids(queue.list(FilterOptions.all())));
+    assertEquals(List.of("e-2"), ids(listed(queue, FilterOptions.all())));
   }
 
   @Test
@@ -203,7 +202,7 @@ class DeadLetterQueueIT {
 
     assertEquals(List.of("e-1", "e-3"), ids(result.purged()));
     awaitDepth(dlq, 1);
-    assertEquals(List.of("e-2"), ids(queue.list(FilterOptions.all())));
+    assertEquals(List.of("e-2"), ids(listed(queue, FilterOptions.all())));
     assertEquals(0, broker.messageCount(work));
   }
 
@@ -259,7 +258,7 @@ class DeadLetterQueueIT {
           });
     }
 
-    DeadLetter letter = queue.list(FilterOptions.all()).get(0);
+    DeadLetter letter = listed(queue, FilterOptions.all()).get(0);
 
     assertEquals("e-9", letter.eventId());
     assertEquals("delivery_limit", letter.reason());
@@ -312,7 +311,7 @@ class DeadLetterQueueIT {
     AMQP.BasicProperties forged = reasonOnly().builder().messageId("e-1").build();
     publishToDlq(forged, body("e-2").getBytes(StandardCharsets.UTF_8));
 
-    List<DeadLetter> letters = queue.list(FilterOptions.all());
+    List<DeadLetter> letters = listed(queue, FilterOptions.all());
 
     List<String> ids = ids(letters);
     assertEquals("e-5", ids.get(0));
@@ -350,12 +349,13 @@ class DeadLetterQueueIT {
           letter -> {
             if (whileFirstRuns.isEmpty()) {
               whileFirstRuns.add(
-                  assertThrows(DeadLetterQueue.Busy.class, () -> second.list(FilterOptions.all())));
+                  assertThrows(
+                      DeadLetterQueue.Busy.class, () -> listed(second, FilterOptions.all())));
             }
           });
 
       assertEquals(1, whileFirstRuns.size());
-      assertEquals(5, second.list(FilterOptions.all()).size(), "once the first is done");
+      assertEquals(5, listed(second, FilterOptions.all()).size(), "once the first is done");
     }
 
     try (DeadLetterScan held =
@@ -523,5 +523,12 @@ class DeadLetterQueueIT {
 
   private static List<String> ids(List<DeadLetter> letters) {
     return letters.stream().map(DeadLetter::eventId).toList();
+  }
+
+  private static List<DeadLetter> listed(DeadLetterQueue queue, FilterOptions filter)
+      throws IOException, InterruptedException {
+    List<DeadLetter> letters = new ArrayList<>();
+    queue.list(filter, letters::add);
+    return letters;
   }
 }

@@ -21,7 +21,6 @@ import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
@@ -142,7 +141,7 @@ class TracedReplayIT {
   private static Topology declare(TestBroker broker) throws Exception {
     Topology topology = broker.topology();
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     return topology;
   }

@@ -87,28 +87,17 @@ class EventCodecTest {
   }
 
   @Test
-  void inventoryRejectedRoundTrips() {
+  void inventoryRejectedAndOrderShippedRoundTrip() {
     EventEnvelope cause = EventEnvelope.first(order(), "producer");
-    EventEnvelope event =
-        EventEnvelope.causedBy(
-            cause,
-            new InventoryRejected(
-                cause.payload().orderId(), Arrays.asList(new Shortage("sku-1", 2, 0))),
-            "consumer-inventory");
-
-    assertEquals(event, codec.decode(codec.encode(event)));
-  }
-
-  @Test
-  void orderShippedRoundTrips() {
-    EventEnvelope cause = EventEnvelope.first(order(), "producer");
-    EventEnvelope event =
-        EventEnvelope.causedBy(
-            cause,
-            new OrderShipped(cause.payload().orderId(), "ship-1", "DHL", "TRACK-123"),
-            "consumer-shipping");
-
-    assertEquals(event, codec.decode(codec.encode(event)));
+    String orderId = cause.payload().orderId();
+    java.util.List<EventPayload> answers =
+        java.util.List.of(
+            new InventoryRejected(orderId, Arrays.asList(new Shortage("sku-1", 2, 0))),
+            new OrderShipped(orderId, "ship-1", "DHL", "TRACK-123"));
+    for (EventPayload answer : answers) {
+      EventEnvelope event = EventEnvelope.causedBy(cause, answer, "consumer");
+      assertEquals(event, codec.decode(codec.encode(event)));
+    }
   }
 
   @Test

@@ -74,7 +74,7 @@ class EventLimitsTest {
   void aQuantityOverNineDigitsIsInvalid() {
     InvalidEventException e = invalid(root -> firstItem(root).put("quantity", 1_000_000_000));
 
-    assertTrue(e.getMessage().contains("at most 999999999"), e.getMessage());
+    assertTrue(e.getMessage().contains("from 1 to 999999999"), e.getMessage());
   }
 
   @Test

@@ -209,18 +209,25 @@ class HealthServerTest {
 
   @Test
   void listensOnLoopbackUnlessGivenAnotherAddress() throws Exception {
-    assertTrue(server.bindAddress().isLoopbackAddress(), server.bindAddress().toString());
+    assertTrue(server.toString().contains("127.0.0.1:"), server.toString());
 
     try (HealthServer everywhere =
-        HealthServer.start("0.0.0.0", 0, () -> Map.of(), metrics, null, Tracing.OFF)) {
-      assertTrue(everywhere.bindAddress().isAnyLocalAddress(), everywhere.bindAddress().toString());
+        HealthServer.start(
+            "0.0.0.0", 0, () -> Map.of(), metrics, null, Tracing.OFF, System::getenv)) {
+      assertTrue(everywhere.toString().contains("0.0.0.0:"), everywhere.toString());
       assertEquals(200, get(everywhere, "/health/live").statusCode());
     }
     assertThrows(
         IllegalArgumentException.class,
         () ->
             HealthServer.start(
-                "no-such-host.invalid", 0, () -> Map.of(), metrics, null, Tracing.OFF));
+                "no-such-host.invalid",
+                0,
+                () -> Map.of(),
+                metrics,
+                null,
+                Tracing.OFF,
+                System::getenv));
   }
 
   /** A connection that sent the start of a request and then nothing more. */
@@ -236,7 +243,13 @@ class HealthServerTest {
   /** A server on the loopback interface with no routes of its own. */
   private HealthServer start(int port, ReadinessCheck readiness) {
     return HealthServer.start(
-        HealthServer.DEFAULT_BIND_ADDRESS, port, readiness, metrics, null, Tracing.OFF);
+        HealthServer.DEFAULT_BIND_ADDRESS,
+        port,
+        readiness,
+        metrics,
+        null,
+        Tracing.OFF,
+        System::getenv);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -41,12 +41,11 @@ import orderflow.store.Database;
 import orderflow.store.Inbox;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
-import orderflow.store.OutboxRows;
+import orderflow.store.StoreFixtures;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.trace.MessagingAttributes;
 import orderflow.trace.TraceParent;
 import orderflow.trace.Tracing;
@@ -280,9 +279,10 @@ class OutboxPublisherIT {
     try (Channel channel = broker.connection().createChannel();
         Connection db = database.open()) {
       ConfirmingPublisher crashing = new ConfirmingPublisher(channel, 10);
-      OutboxEntry row = OutboxRows.unsent(db, 10, false).get(0);
+      OutboxEntry row = Outbox.unsent(db, 10, false).get(0);
       assertEquals(
-          PublishOutcome.CONFIRMED, crashing.publishAndWait(row.message(), Duration.ofSeconds(10)));
+          PublishOutcome.CONFIRMED,
+          ConfirmingPublisher.await(crashing.publish(row.message()), Duration.ofSeconds(10)));
     }
     assertEquals(1, backlog(database));
     assertEquals(1, broker.messageCount(inventory));
@@ -296,7 +296,9 @@ class OutboxPublisherIT {
         GetResponse response = received.get(copy);
         assertEquals(event.eventId().toString(), response.getProps().getMessageId());
         UUID id = UUID.fromString(response.getProps().getMessageId());
-        assertEquals(copy == 0, Inbox.record(connection, "next-consumer", id));
+        assertEquals(
+            copy == 0,
+            Inbox.record(connection, "next-consumer", id, null).status() == Inbox.Status.NEW);
       }
       connection.commit();
     }
@@ -454,7 +456,7 @@ class OutboxPublisherIT {
   private Topology declared(TestBroker broker) throws Exception {
     Topology topology = broker.topology();
     try (Channel channel = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(channel, topology);
+      topology.declare(channel);
     }
     return topology;
   }
@@ -477,7 +479,7 @@ class OutboxPublisherIT {
   private static List<OutboxEntry> commit(
       Database database, String exchange, List<EventEnvelope> events) throws SQLException {
     try (Connection connection = database.open()) {
-      List<OutboxEntry> entries = Outbox.addAll(connection, exchange, events);
+      List<OutboxEntry> entries = StoreFixtures.addAll(connection, exchange, events);
       connection.commit();
       return entries;
     }

@@ -105,6 +105,10 @@ class PublishSpansTest {
     EventEnvelope event =
         EventEnvelope.first(
             OrderCreated.of("order-1", "c", List.of(new OrderItem("p", 1, null))), "producer");
-    return new EventMessages(new EventCodec()).toMessage(event, "orders", trace);
+    return new OutgoingMessage(
+        "orders",
+        event.routingKey(),
+        EventMessages.properties(event, trace),
+        new EventCodec().encode(event));
   }
 }

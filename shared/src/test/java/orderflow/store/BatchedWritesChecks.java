@@ -68,13 +68,13 @@ final class BatchedWritesChecks {
     }
     List<OutboxEntry> entries;
     try (Connection connection = database.open()) {
-      entries = Outbox.addAll(connection, "orders", events);
+      entries = StoreFixtures.addAll(connection, "orders", events);
       connection.commit();
     }
 
     List<OutboxEntry> rows;
     try (Connection connection = database.open()) {
-      rows = OutboxRows.unsent(connection, 500, false);
+      rows = Outbox.unsent(connection, 500, false);
     }
     assertEquals(150, rows.size());
     EventCodec codec = new EventCodec();

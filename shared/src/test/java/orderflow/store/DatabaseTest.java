@@ -13,8 +13,6 @@ import java.util.List;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 class DatabaseTest {
   @TempDir Path dir;
@@ -65,29 +63,5 @@ class DatabaseTest {
   void pingAnswersForAReachableDatabaseAndNotForAnUnreachableOne() {
     assertTrue(Database.open(TestDatabases.sqlite(dir)).ping());
     assertFalse(Database.open("jdbc:postgresql://127.0.0.1:1/none?user=nobody").ping());
-  }
-
-  @Test
-  void sqliteBusyAndLockedAreTransientOtherErrorsAreNot() {
-    Database database = Database.open(TestDatabases.sqlite(dir));
-
-    assertTrue(database.isTransient(new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY)));
-    assertTrue(database.isTransient(new SQLiteException("locked", SQLiteErrorCode.SQLITE_LOCKED)));
-    assertTrue(
-        database.isTransient(
-            new SQLException("wrapped", new SQLiteException("b", SQLiteErrorCode.SQLITE_BUSY))));
-    assertFalse(
-        database.isTransient(new SQLiteException("unique", SQLiteErrorCode.SQLITE_CONSTRAINT)));
-  }
-
-  @Test
-  void postgresqlConflictsAndLostConnectionsAreTransientOtherErrorsAreNot() {
-    Database database = Database.open("jdbc:postgresql://127.0.0.1:1/none");
-
-    for (String state : List.of("40001", "40P01", "55P03", "08006", "08001")) {
-      assertTrue(database.isTransient(new SQLException("x", state)), state);
-    }
-    assertFalse(database.isTransient(new SQLException("unique", "23505")));
-    assertFalse(database.isTransient(new SQLException("no state")));
   }
 }

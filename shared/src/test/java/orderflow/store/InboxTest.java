@@ -42,7 +42,7 @@ class InboxTest {
   void aRolledBackRecordIsForgotten() throws SQLException {
     UUID eventId = UUID.randomUUID();
     try (Connection connection = database.open()) {
-      assertTrue(Inbox.record(connection, "inventory", eventId));
+      assertTrue(Inbox.record(connection, "inventory", eventId, null).status() == Inbox.Status.NEW);
       connection.rollback();
     }
 
@@ -51,7 +51,8 @@ class InboxTest {
 
   private boolean recordAndCommit(String consumer, UUID eventId) throws SQLException {
     try (Connection connection = database.open()) {
-      boolean isNew = Inbox.record(connection, consumer, eventId);
+      boolean isNew =
+          Inbox.record(connection, consumer, eventId, null).status() == Inbox.Status.NEW;
       connection.commit();
       return isNew;
     }

@@ -33,8 +33,8 @@ class OutboxTest {
     assertEquals(3, backlog(database));
 
     try (Connection connection = database.open()) {
-      List<OutboxEntry> rows = OutboxRows.unsent(connection, 2, false);
-      OutboxRows.markSent(connection, rows.stream().map(OutboxEntry::id).toList(), 1L);
+      List<OutboxEntry> rows = Outbox.unsent(connection, 2, false);
+      Outbox.markSent(connection, rows.stream().map(OutboxEntry::id).toList(), 1L);
       connection.commit();
     }
 
@@ -58,7 +58,7 @@ class OutboxTest {
 
     OutboxEntry row;
     try (Connection connection = database.open()) {
-      row = OutboxRows.unsent(connection, 10, false).get(0);
+      row = Outbox.unsent(connection, 10, false).get(0);
     }
 
     assertEquals(event.eventId().toString(), row.message().properties().getMessageId());
@@ -79,7 +79,7 @@ class OutboxTest {
     try (Connection connection = database.open()) {
       assertEquals(
           List.of(first.eventId().toString(), second.eventId().toString()),
-          OutboxRows.unsent(connection, 10, false).stream()
+          Outbox.unsent(connection, 10, false).stream()
               .map(row -> row.message().properties().getMessageId())
               .toList());
     }
@@ -89,9 +89,9 @@ class OutboxTest {
   void retentionDeletesOnlyRowsSentBeforeTheCutoffInBatches() throws SQLException {
     addAndCommit(orderCreated(), orderCreated(), orderCreated(), orderCreated());
     try (Connection connection = database.open()) {
-      List<OutboxEntry> rows = OutboxRows.unsent(connection, 10, false);
-      OutboxRows.markSent(connection, List.of(rows.get(0).id(), rows.get(1).id()), 1_000L);
-      OutboxRows.markSent(connection, List.of(rows.get(2).id()), 5_000L);
+      List<OutboxEntry> rows = Outbox.unsent(connection, 10, false);
+      Outbox.markSent(connection, List.of(rows.get(0).id(), rows.get(1).id()), 1_000L);
+      Outbox.markSent(connection, List.of(rows.get(2).id()), 5_000L);
       assertEquals(1, Retention.pruneSentOutbox(connection, 2_000L, 1));
       assertEquals(1, Retention.pruneSentOutbox(connection, 2_000L, 10));
       assertEquals(0, Retention.pruneSentOutbox(connection, 2_000L, 10));
@@ -105,7 +105,7 @@ class OutboxTest {
   void retentionDeletesInboxEntriesReceivedBeforeTheCutoff() throws SQLException {
     try (Connection connection = database.open()) {
       for (int i = 0; i < 5; i++) {
-        Inbox.record(connection, "test", orderCreated().eventId());
+        Inbox.record(connection, "test", orderCreated().eventId(), null);
       }
       execute(connection, "UPDATE inbox SET received_at = 1000 WHERE rowid <= 3");
       assertEquals(3, Retention.pruneInbox(connection, database, 2_000L, 10));

@@ -94,7 +94,8 @@ class PostgresStoreIT {
           () -> {
             try (Connection connection = database.open()) {
               together.await(10, TimeUnit.SECONDS);
-              boolean isNew = Inbox.record(connection, "inventory", eventId);
+              boolean isNew =
+                  Inbox.record(connection, "inventory", eventId, null).status() == Inbox.Status.NEW;
               connection.commit();
               return isNew;
             }
@@ -119,8 +120,8 @@ class PostgresStoreIT {
     assertEquals(2, backlog(database));
 
     try (Connection connection = database.open()) {
-      List<OutboxEntry> rows = OutboxRows.unsent(connection, 1, true);
-      OutboxRows.markSent(connection, List.of(rows.get(0).id()), System.currentTimeMillis());
+      List<OutboxEntry> rows = Outbox.unsent(connection, 1, true);
+      Outbox.markSent(connection, List.of(rows.get(0).id()), System.currentTimeMillis());
       connection.commit();
     }
 
@@ -158,8 +159,8 @@ class PostgresStoreIT {
 
     try (Connection first = database.open();
         Connection second = database.open()) {
-      List<OutboxEntry> firstRows = OutboxRows.unsent(first, 2, true);
-      List<OutboxEntry> secondRows = OutboxRows.unsent(second, 10, true);
+      List<OutboxEntry> firstRows = Outbox.unsent(first, 2, true);
+      List<OutboxEntry> secondRows = Outbox.unsent(second, 10, true);
 
       Set<Long> overlap = new HashSet<>(ids(firstRows));
       overlap.retainAll(ids(secondRows));
@@ -171,7 +172,8 @@ class PostgresStoreIT {
 
   private boolean recordAndCommit(UUID eventId) throws SQLException {
     try (Connection connection = database.open()) {
-      boolean isNew = Inbox.record(connection, "inventory", eventId);
+      boolean isNew =
+          Inbox.record(connection, "inventory", eventId, null).status() == Inbox.Status.NEW;
       connection.commit();
       return isNew;
     }

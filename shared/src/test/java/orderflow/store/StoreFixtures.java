@@ -12,6 +12,7 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.OrderCreated;
 import orderflow.envelope.OrderItem;
 import orderflow.envelope.OrderShipped;
+import orderflow.trace.TraceParent;
 
 /** Events and queries shared by the store tests. */
 public final class StoreFixtures {
@@ -31,6 +32,16 @@ public final class StoreFixtures {
   public static EventEnvelope orderShipped() {
     return EventEnvelope.first(
         new OrderShipped(UUID.randomUUID().toString(), "shipment-1", "carrier", "track-1"), "test");
+  }
+
+  /** Adds {@code events} with the current trace context, as {@link Outbox#add} does one. */
+  public static List<OutboxEntry> addAll(
+      Connection connection, String exchange, List<EventEnvelope> events) throws SQLException {
+    TraceParent trace = TraceParent.current();
+    return Outbox.addTraced(
+        connection,
+        exchange,
+        events.stream().map(event -> new Outbox.Pending(event, trace)).toList());
   }
 
   public static List<String> strings(Connection connection, String sql) throws SQLException {

@@ -111,7 +111,7 @@ final class LoadCommand extends DriverCommand {
       }
     }
     LoadSummary summary = run.summary(blocks.blockedSeconds() - blockedBefore);
-    session.abortIfBlocked(publisher.channel());
+    session.abortIfBlocked(blocks, publisher.channel());
     print(summary, summary.describe());
     if (run.failure != null) {
       throw new CommandFailure(FailureLine.describe(run.failure), run.failure);

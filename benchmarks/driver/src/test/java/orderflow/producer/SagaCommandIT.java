@@ -26,7 +26,6 @@ import orderflow.publish.OutgoingMessage;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,7 +43,7 @@ class SagaCommandIT {
     Topology topology = broker.topology();
     AtomicInteger answered = new AtomicInteger();
     try (Channel services = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(services, topology);
+      topology.declare(services);
       // The 1st order is shipped, the 2nd rejected, the 3rd dead-lettered, and so on.
       answerOrders(
           services,
@@ -95,7 +94,7 @@ class SagaCommandIT {
   void cancelsEveryOrderAtCancelRateOneAndWaitsForEachRelease(TestBroker broker) throws Exception {
     Topology topology = broker.topology();
     try (Channel services = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(services, topology);
+      topology.declare(services);
       // Inventory reserves each order; shipping cancels it; inventory releases the reservation.
       answerEvents(
           services,
@@ -143,7 +142,7 @@ class SagaCommandIT {
     Topology topology = broker.topology();
     AtomicInteger answered = new AtomicInteger();
     try (Channel services = broker.connection().createChannel()) {
-      TopologyDeclarer.declare(services, topology);
+      topology.declare(services);
       // Shipping fails every order; inventory releases only the first one's reservation.
       answerEvents(
           services,

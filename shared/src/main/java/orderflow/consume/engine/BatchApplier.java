@@ -30,14 +30,10 @@ import orderflow.trace.TraceParent;
 
 /**
  * Applies a batch of deliveries as one {@link GroupTransaction} (docs/architecture.md, section
- * 5.2): each handler prepares the batch, the inbox records the eventIds (a few rows per statement
- * while the batch runs whole, else one per delivery in its savepoint), the handlers run, and what
- * they emit goes to the outbox. Touches no broker: the caller hands the committed outbox entries to
- * the publisher and settles the deliveries after this returns, i.e. after commit.
- *
- * <p>Decided outside the transaction: an undecodable body (invalid event), an event type without a
- * handler (permanent failure), and an event its handler knows as {@linkplain
- * EventHandler#alreadyApplied already applied}; a batch of only those opens no transaction.
+ * 5.2): the handlers prepare the batch, the inbox records the eventIds, the handlers run, and what
+ * they emit goes to the outbox. Touches no broker: the caller publishes and settles after commit.
+ * Decided without a transaction: an undecodable body, an event type without a handler, and an event
+ * its handler knows as {@linkplain EventHandler#alreadyApplied already applied}.
  *
  * <p>Not thread-safe: one instance per consumer loop.
  */
@@ -45,7 +41,7 @@ final class BatchApplier {
   private final Database database;
   private final ServiceDefinition service;
   private final String ordersExchange;
-  private final EventCodec codec;
+  private final EventCodec codec = new EventCodec();
   private final double injectFailureRate;
   private final RandomGenerator random;
   private final ConsumerMetrics metrics;
@@ -53,22 +49,16 @@ final class BatchApplier {
   /** One outcome per delivery, in order, and the outbox entries committed with them. */
   record Result(List<Outcome> outcomes, List<OutboxEntry> committedEvents) {}
 
-  /**
-   * @param injectFailureRate the fraction of handler calls that fail transiently ({@code
-   *     --inject-failures})
-   */
   BatchApplier(
       Database database,
       ServiceDefinition service,
       String ordersExchange,
-      EventCodec codec,
       double injectFailureRate,
       RandomGenerator random,
       ConsumerMetrics metrics) {
     this.database = database;
     this.service = service;
     this.ordersExchange = ordersExchange;
-    this.codec = codec;
     this.injectFailureRate = injectFailureRate;
     this.random = random;
     this.metrics = metrics;
@@ -108,13 +98,7 @@ final class BatchApplier {
     }
   }
 
-  Result apply(List<ReceivedDelivery> batch) {
-    return apply(batch, DeliverySpans.OFF);
-  }
-
-  /**
-   * As {@link #apply(List)}, with the handlers' and the transaction's spans under {@code spans}.
-   */
+  /** Applies {@code batch}, with the handlers' and the transaction's spans under {@code spans}. */
   Result apply(List<ReceivedDelivery> batch, DeliverySpans spans) {
     Outcome[] outcomes = new Outcome[batch.size()];
     List<Item> items = new ArrayList<>(batch.size());
@@ -231,19 +215,16 @@ final class BatchApplier {
         return;
       }
       long started = System.nanoTime();
-      try (DeliverySpans.HandlerSpan span =
-          spans.handler(item.index, event.eventType().wireName())) {
-        try {
-          if (injectFailureRate > 0 && random.nextDouble() < injectFailureRate) {
-            throw new TransientFailureException(
-                "injected failure (--inject-failures " + injectFailureRate + ")");
-          }
-          item.handler.handle(event, item);
-        } catch (Exception e) {
-          span.failed(e);
-          throw e;
-        }
-      }
+      spans.handle(
+          item.index,
+          event.eventType().wireName(),
+          () -> {
+            if (injectFailureRate > 0 && random.nextDouble() < injectFailureRate) {
+              throw new TransientFailureException(
+                  "injected failure (--inject-failures " + injectFailureRate + ")");
+            }
+            item.handler.handle(event, item);
+          });
       item.handlerNanos = System.nanoTime() - started;
       item.outcome = new Outcome.Applied(event);
     }

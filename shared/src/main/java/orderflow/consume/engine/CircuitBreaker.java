@@ -13,21 +13,11 @@ import java.time.Instant;
  * a recent value.
  */
 public final class CircuitBreaker {
-  /** Breaker states, with the gauge value published for each. */
+  /** Breaker states; the gauge {@code orderflow.breaker.state} publishes the ordinal. */
   public enum State {
-    CLOSED(0),
-    OPEN(1),
-    HALF_OPEN(2);
-
-    private final int gaugeValue;
-
-    State(int gaugeValue) {
-      this.gaugeValue = gaugeValue;
-    }
-
-    public int gaugeValue() {
-      return gaugeValue;
-    }
+    CLOSED,
+    OPEN,
+    HALF_OPEN
   }
 
   private final int threshold;
@@ -55,9 +45,7 @@ public final class CircuitBreaker {
     }
   }
 
-  /**
-   * @return true if this failure opened the breaker
-   */
+  /** True if this failure opened the breaker. */
   public boolean recordFailure() {
     failuresInRow++;
     if (state == State.HALF_OPEN || (state == State.CLOSED && failuresInRow >= threshold)) {

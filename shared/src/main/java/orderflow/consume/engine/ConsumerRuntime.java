@@ -15,33 +15,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import orderflow.broker.FailureLine;
 import orderflow.consume.ServiceDefinition;
-import orderflow.envelope.EventCodec;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.observe.ReadinessCheck;
 import orderflow.outbox.OutboxPublisher;
 import orderflow.publish.ConfirmingPublisher;
 import orderflow.store.Database;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes a service's work queue with the guarantees of docs/architecture.md section 5: acks after
- * commit, inbox deduplication, outbox emission, delayed retries, dead letters that explain
- * themselves, a circuit breaker, and a bounded drain on {@link #stop}.
+ * Consumes a service's work queue with the guarantees of docs/architecture.md section 5.
  *
- * <p>One thread ({@code <name>-consumer}) takes what has arrived, up to {@code --batch-size}, and
- * never waits for a batch to fill: a lone delivery is applied at once. It applies the batch ({@link
- * BatchApplier}), hands what was committed to the outbox publisher and settles ({@link
- * DeliverySettler}). Its {@link Subscription}'s one consumer follows the circuit breaker: none
- * while it is open (what was delivered waits, unacked, in the buffer), prefetch 1 when started
- * half-open (the probe is one delivery), the configured prefetch when closed; a consumer whose
- * prefetch does not fit is cancelled and replaced once its deliveries are settled. A closed channel
- * is replaced; a consumer cancelled by the broker is started again.
- *
- * <p>This class is thread-safe: start and stop may be called from any thread, once each.
+ * <p>One thread takes what has arrived, up to {@code --batch-size}, applies it ({@link
+ * BatchApplier}), hands what committed to the outbox publisher and settles ({@link
+ * DeliverySettler}). The consumer follows the circuit breaker: none while open, prefetch 1 while
+ * half-open, the configured prefetch when closed. A closed channel is replaced; a consumer the
+ * broker cancelled is started again. Start and stop may be called from any thread, once each.
  */
 public final class ConsumerRuntime implements ReadinessCheck {
   private static final Logger log = LoggerFactory.getLogger(ConsumerRuntime.class);
@@ -68,10 +59,6 @@ public final class ConsumerRuntime implements ReadinessCheck {
   private volatile Subscription subscription;
   private boolean subscribeFailed;
 
-  /**
-   * @param publisher the process's outbox publisher, to which each batch hands what it committed
-   * @param tracing makes a CONSUMER span per delivery, with its handler and transaction under it
-   */
   public ConsumerRuntime(
       Connection connection,
       Database database,
@@ -100,7 +87,6 @@ public final class ConsumerRuntime implements ReadinessCheck {
             database,
             service,
             topology.ordersExchange(),
-            new EventCodec(),
             settings.injectFailureRate(),
             new Random(),
             metrics);
@@ -108,7 +94,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
         new DeliverySettler(failurePublisher, topology, service, settings, clock, metrics);
     this.thread = new Thread(this::run, service.name() + "-consumer");
     metrics.inFlight(this::inFlight);
-    metrics.breakerState(() -> breaker.state().gaugeValue());
+    metrics.breakerState(() -> breaker.state().ordinal());
   }
 
   /** Subscribes to the work queue and starts the consumer loop. */
@@ -118,11 +104,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
     thread.start();
   }
 
-  /**
-   * Stops taking deliveries, finishes and settles what was delivered, then closes the channels.
-   *
-   * @return true if the loop finished within {@code timeout}
-   */
+  /** Stops taking deliveries, settles what was delivered, closes the channels; false: timed out. */
   public boolean stop(Duration timeout) throws InterruptedException {
     log.info("draining {}: no new deliveries, finishing in-flight work", service.name());
     stopping = true;
@@ -151,7 +133,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
     return finished;
   }
 
-  /** Waits until the consumer loop ends (after {@link #stop}, or if it died). */
+  /** Waits until the consumer loop ends: after {@link #stop}, or if it died. */
   public void awaitTermination() throws InterruptedException {
     thread.join();
   }
@@ -181,7 +163,7 @@ public final class ConsumerRuntime implements ReadinessCheck {
         "consumer",
         state != CircuitBreaker.State.CLOSED
             ? "paused by the circuit breaker"
-            : current != null && current.registered ? "ok" : "not registered");
+            : current != null && !current.finished ? "ok" : "not registered");
     components.put("database", database.ping() ? "ok" : "not answering");
     components.put(
         "breaker",
@@ -303,13 +285,13 @@ public final class ConsumerRuntime implements ReadinessCheck {
         current = new Subscription(connection, queue, metrics);
         subscription = current;
       }
-      int prefetch = breaker.state() == CircuitBreaker.State.HALF_OPEN ? 1 : settings.prefetch();
+      int prefetch = breaker.limit(settings.prefetch());
       if (current.consuming() && current.prefetch != prefetch) {
         current.cancel(); // The probe's consumer; the next one starts once its deliveries settle.
       } else if (current.idle()) {
         // Under --no-declare the account may not configure: the admin restores what is missing.
         if ((current.cancelledByBroker || subscribeFailed) && settings.declareTopology()) {
-          TopologyDeclarer.declare(current.getChannel(), topology);
+          topology.declare(current.getChannel());
         }
         consume(current, prefetch);
         subscribeFailed = false;

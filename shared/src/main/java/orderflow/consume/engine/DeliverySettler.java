@@ -22,18 +22,15 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The one place where outcomes become broker actions, called after the batch's transaction
- * committed. Applied, already applied and duplicate deliveries are acked. A retry is copied to the
- * retry queue of its attempt's tier, or past {@code --max-retries} to the DLQ ({@code
- * retries-exhausted}); a dead letter to the DLQ with its reason; both through the service's own
- * failure exchange (its account needs no write permission on the default exchange), with the
- * headers of {@link DeadLetterHeaders}. Every copy is confirmed before anything is acked: then the
- * whole batch is acked with one multiple ack; otherwise each delivery on its own, and one whose
- * copy was not confirmed is nacked with requeue, so nothing is acked that is not safe elsewhere.
+ * The one place where outcomes become broker actions, after the batch committed. Applied, already
+ * applied and duplicate deliveries are acked. A retry is copied to its tier's retry queue, or past
+ * {@code --max-retries} to the DLQ; a dead letter to the DLQ; both through the service's failure
+ * exchange, with the headers of {@link DeadLetterHeaders}. Nothing is acked before its copy is
+ * confirmed: all confirmed, one multiple ack; else each on its own, and an unconfirmed one is
+ * nacked with requeue.
  */
 final class DeliverySettler {
   private static final Logger log = LoggerFactory.getLogger(DeliverySettler.class);
-  static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
 
   private final ConfirmingPublisher publisher;
   private final Topology topology;
@@ -57,13 +54,7 @@ final class DeliverySettler {
     this.metrics = metrics;
   }
 
-  /**
-   * One delivery on its way out.
-   *
-   * @param reason the dead letter's reason, or null
-   * @param tier the retry's tier, or null
-   * @param acked false when it was nacked back to its queue
-   */
+  /** One delivery on its way out: a dead letter's reason or a retry's tier; nacked if not acked. */
   record Settlement(
       ReceivedDelivery delivery, Outcome outcome, String reason, String tier, boolean acked) {}
 
@@ -103,7 +94,9 @@ final class DeliverySettler {
     for (int i = 0; i < size; i++) {
       boolean safe =
           copies.get(i) == null
-              || ConfirmingPublisher.await(copies.get(i), CONFIRM_TIMEOUT).confirmed();
+              || ConfirmingPublisher.await(
+                      copies.get(i), ConfirmingPublisher.DEFAULT_CONFIRM_TIMEOUT)
+                  .confirmed();
       settled.add(new Settlement(batch.get(i), outcomes.get(i), reasons[i], tiers[i], safe));
       allConfirmed &= safe;
     }
@@ -112,27 +105,12 @@ final class DeliverySettler {
     }
     for (int i = 0; i < size; i++) {
       Settlement s = settled.get(i);
-      String traceId = spans.traceId(i);
-      if (traceId != null && (s.reason() != null || s.tier() != null || !s.acked())) {
-        MDC.put(DeliverySpans.MDC_TRACE_ID, traceId);
+      if (!s.acked()) {
+        channel.basicNack(s.delivery().tag(), false, true);
+      } else if (!allConfirmed) {
+        channel.basicAck(s.delivery().tag(), false);
       }
-      try {
-        if (!allConfirmed && s.acked()) {
-          channel.basicAck(s.delivery().tag(), false);
-        } else if (!s.acked()) {
-          log.warn(
-              "could not move delivery {} ({}) to its retry or dead-letter queue; returning it{}",
-              LogSafe.escape(s.delivery().properties().getMessageId()),
-              LogSafe.escape(s.delivery().eventTypeLabel()),
-              traceSuffix(traceId));
-          channel.basicNack(s.delivery().tag(), false, true);
-        }
-        if (s.acked()) {
-          count(s, traceSuffix(traceId));
-        }
-      } finally {
-        MDC.remove(DeliverySpans.MDC_TRACE_ID);
-      }
+      report(s, spans.traceId(i));
       spans.settled(i, s);
     }
     return settled;
@@ -162,24 +140,38 @@ final class DeliverySettler {
             delivery.body()));
   }
 
-  private void count(Settlement s, String trace) {
+  /** Counts and logs what became of a delivery, with its trace id in MDC and in the line. */
+  private void report(Settlement s, String traceId) {
     String type = s.delivery().eventTypeLabel();
-    metrics.acked(type);
+    String id = LogSafe.escape(s.delivery().properties().getMessageId());
     Throwable cause = s.outcome().cause();
     String why = cause == null ? "" : LogSafe.escape(cause, DeadLetterHeaders.MAX_MESSAGE_CHARS);
-    String id = LogSafe.escape(s.delivery().properties().getMessageId());
-    if (s.outcome() instanceof Outcome.Duplicate) {
-      metrics.duplicate(type);
-    } else if (s.reason() != null) {
-      metrics.deadLettered(type, s.reason());
-      log.warn("dead-lettered {} {}: {} ({}){}", LogSafe.escape(type), id, s.reason(), why, trace);
-    } else if (s.tier() != null) {
-      metrics.retried(type, s.tier());
-      log.info("retrying {} {} after {}: {}{}", LogSafe.escape(type), id, s.tier(), why, trace);
+    String trace = traceId == null ? "" : " trace " + traceId;
+    if (traceId != null) {
+      MDC.put(DeliverySpans.MDC_TRACE_ID, traceId);
     }
-  }
-
-  private static String traceSuffix(String traceId) {
-    return traceId == null ? "" : " trace " + traceId;
+    try {
+      if (!s.acked()) {
+        log.warn(
+            "could not move delivery {} ({}) to its retry or dead-letter queue; returning it{}",
+            id,
+            LogSafe.escape(type),
+            trace);
+        return;
+      }
+      metrics.acked(type);
+      if (s.outcome() instanceof Outcome.Duplicate) {
+        metrics.duplicate(type);
+      } else if (s.reason() != null) {
+        metrics.deadLettered(type, s.reason());
+        log.warn(
+            "dead-lettered {} {}: {} ({}){}", LogSafe.escape(type), id, s.reason(), why, trace);
+      } else if (s.tier() != null) {
+        metrics.retried(type, s.tier());
+        log.info("retrying {} {} after {}: {}{}", LogSafe.escape(type), id, s.tier(), why, trace);
+      }
+    } finally {
+      MDC.remove(DeliverySpans.MDC_TRACE_ID);
+    }
   }
 }

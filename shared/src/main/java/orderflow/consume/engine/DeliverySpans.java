@@ -81,10 +81,17 @@ final class DeliverySpans {
     return tracer == null ? null : spans.get(index).getSpanContext().getTraceId();
   }
 
-  /** A span for the handler of delivery {@code index}, current until closed. */
-  HandlerSpan handler(int index, String eventType) {
+  /** What a handler does, run in its span. */
+  @FunctionalInterface
+  interface HandlerCall {
+    void run() throws Exception;
+  }
+
+  /** Runs the handler of delivery {@code index} with its span current and its trace id in MDC. */
+  void handle(int index, String eventType, HandlerCall handler) throws Exception {
     if (tracer == null) {
-      return HandlerSpan.NONE;
+      handler.run();
+      return;
     }
     Span span =
         tracer
@@ -92,7 +99,16 @@ final class DeliverySpans {
             .setParent(Context.root().with(spans.get(index)))
             .startSpan();
     MDC.put(MDC_TRACE_ID, traceId(index));
-    return new HandlerSpan(span, span.makeCurrent());
+    try (Scope scope = span.makeCurrent()) {
+      handler.run();
+    } catch (Exception e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR);
+      throw e;
+    } finally {
+      MDC.remove(MDC_TRACE_ID);
+      span.end();
+    }
   }
 
   /**
@@ -146,25 +162,6 @@ final class DeliverySpans {
       if (span.isRecording()) {
         span.recordException(cause);
         span.setStatus(StatusCode.ERROR, "not settled");
-        span.end();
-      }
-    }
-  }
-
-  /** The handler's span and its scope; closing ends both. */
-  record HandlerSpan(Span span, Scope scope) implements AutoCloseable {
-    static final HandlerSpan NONE = new HandlerSpan(Span.getInvalid(), null);
-
-    void failed(Throwable cause) {
-      span.recordException(cause);
-      span.setStatus(StatusCode.ERROR);
-    }
-
-    @Override
-    public void close() {
-      if (scope != null) {
-        MDC.remove(MDC_TRACE_ID);
-        scope.close();
         span.end();
       }
     }

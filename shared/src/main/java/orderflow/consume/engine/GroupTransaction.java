@@ -30,11 +30,7 @@ public final class GroupTransaction {
 
   /** What the items of a group do in the shared transaction; must neither commit nor roll back. */
   public interface Work<I> {
-    /**
-     * Runs first in each attempt, with the items it applies; throwing fails the attempt as a whole.
-     *
-     * @param savepointEach true when each item runs in a savepoint of its own
-     */
+    /** Runs first in each attempt, with its items; throwing fails the attempt as a whole. */
     default void begin(Connection transaction, List<I> items, boolean savepointEach)
         throws SQLException {}
 
@@ -45,9 +41,7 @@ public final class GroupTransaction {
     default void end(Connection transaction, List<I> applied) throws SQLException {}
   }
 
-  /**
-   * @return the failure of each item that failed; every other item was committed
-   */
+  /** The failure of each item that failed; every other item was committed. */
   public static <I> Map<I, Exception> run(Database database, List<I> items, Work<I> work) {
     Map<I, Exception> failed = new IdentityHashMap<>();
     List<I> pending = new ArrayList<>(items);

@@ -16,10 +16,7 @@ sealed interface Outcome {
   /** The effect was committed. */
   record Applied(EventEnvelope event) implements Outcome {}
 
-  /**
-   * The handler knew the event's effect committed already (its own service wrote the event): acked
-   * without a transaction ({@link orderflow.consume.EventHandler#alreadyApplied}).
-   */
+  /** Acked without a transaction: {@link orderflow.consume.EventHandler#alreadyApplied}. */
   record AlreadyApplied(EventEnvelope event) implements Outcome {}
 
   /** The inbox already had this eventId: nothing applied again. */

@@ -20,14 +20,11 @@ import org.slf4j.LoggerFactory;
  * The consuming channel, the buffer of what it delivered, and at most one consumer on it at a time
  * (this object, started again after each cancel). A new consumer starts only once the previous one
  * is finished and the buffer is empty: a quorum queue keeps a cancelled consumer registered while
- * it holds unsettled deliveries, so starting earlier would make two, and two prefetches in memory.
- * Nothing is returned to the queue on the way (a quorum queue counts every return against the
- * delivery limit); closing the channel returns what is unsettled. A cancel from the broker (queue
- * deleted, leader change) is flagged for the loop to resubscribe.
+ * it holds unsettled deliveries. Nothing is requeued on the way (a quorum queue counts returns
+ * against the delivery limit); closing the channel returns what is unsettled.
  *
- * <p>A body over the size limit never reaches the buffer: it is rejected without requeue on the
- * dispatch thread, before any later delivery reaches the loop (so no multiple ack can cover it),
- * and the broker dead-letters it ({@code rejected} in {@code x-death}).
+ * <p>A body over the size limit is rejected without requeue on the dispatch thread, before a later
+ * delivery can reach a multiple ack, and the broker dead-letters it.
  *
  * <p>{@link #cancel} may be called from any thread, the broker's callbacks come on the dispatch
  * thread, the rest from the consumer loop's thread.
@@ -40,9 +37,6 @@ final class Subscription extends DefaultConsumer {
   final BlockingQueue<ReceivedDelivery> buffer = new LinkedBlockingQueue<>();
   private volatile String tag;
   private volatile boolean cancelled;
-
-  /** The broker knows the consumer. */
-  volatile boolean registered;
 
   /** The broker cancelled the consumer (queue deleted or moved). */
   volatile boolean cancelledByBroker;
@@ -118,27 +112,18 @@ final class Subscription extends DefaultConsumer {
   }
 
   @Override
-  public void handleConsumeOk(String consumerTag) {
-    super.handleConsumeOk(consumerTag);
-    registered = true;
-  }
-
-  @Override
   public void handleRecoverOk(String consumerTag) {
-    registered = true;
     finished = false;
     log.info("consumer on {} recovered after a connection failure", queue);
   }
 
   @Override
   public void handleCancelOk(String consumerTag) {
-    registered = false;
     finished = true;
   }
 
   @Override
   public void handleCancel(String consumerTag) {
-    registered = false;
     cancelledByBroker = true;
     finished = true;
     log.warn(
@@ -147,7 +132,6 @@ final class Subscription extends DefaultConsumer {
 
   @Override
   public void handleShutdownSignal(String consumerTag, ShutdownSignalException signal) {
-    registered = false;
     finished = true;
     if (!signal.isInitiatedByApplication()) {
       log.warn("consumer on {} lost its channel: {}", queue, signal.getMessage());

@@ -1,18 +1,15 @@
 package orderflow.consume.options;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Locale;
 import orderflow.config.Durations;
 import orderflow.consume.engine.ConsumerSettings;
 import orderflow.topology.RetryTiers;
 import picocli.CommandLine.Option;
 
 /**
- * The options of every consumer service's {@code run} command, typed. Use as a picocli
- * {@code @Mixin}. Defaults are {@link ConsumerSettings}'s {@code DEFAULT_*} constants; a value out
- * of range is reported under its flag.
+ * The options of every consumer service's {@code run} command, typed, with their defaults. Use as a
+ * picocli {@code @Mixin}.
  */
 public final class RunOptions {
   @Option(
@@ -26,16 +23,16 @@ public final class RunOptions {
   @Option(
       names = "--http-bind",
       paramLabel = "ADDRESS",
-      defaultValue = ConsumerSettings.DEFAULT_HTTP_BIND,
+      defaultValue = "127.0.0.1",
       description =
           "Address the HTTP server listens on; 0.0.0.0 for every interface (default"
               + " ${DEFAULT-VALUE}: this host only)")
-  String httpBind;
+  InetAddress httpBind;
 
   @Option(
       names = "--prefetch",
       paramLabel = "N",
-      defaultValue = "" + ConsumerSettings.DEFAULT_PREFETCH,
+      defaultValue = "1000",
       description =
           "Unacknowledged deliveries the broker may send ahead, at most "
               + ConsumerSettings.MAX_PREFETCH
@@ -52,7 +49,7 @@ public final class RunOptions {
   @Option(
       names = "--max-retries",
       paramLabel = "N",
-      defaultValue = "" + ConsumerSettings.DEFAULT_MAX_RETRIES,
+      defaultValue = "3",
       description =
           "Retries after a transient failure before dead-lettering (default ${DEFAULT-VALUE})")
   int maxRetries;
@@ -60,14 +57,14 @@ public final class RunOptions {
   @Option(
       names = "--inject-failures",
       paramLabel = "RATE",
-      defaultValue = "" + ConsumerSettings.DEFAULT_INJECT_FAILURE_RATE,
+      defaultValue = "0",
       description = "Fraction (0..1) of handler calls that fail transiently, to watch retries work")
   double injectFailures;
 
   @Option(
       names = "--breaker-threshold",
       paramLabel = "N",
-      defaultValue = "" + ConsumerSettings.DEFAULT_BREAKER_THRESHOLD,
+      defaultValue = "5",
       description =
           "Transient failures in a row that open the circuit breaker (default ${DEFAULT-VALUE})")
   int breakerThreshold;
@@ -76,14 +73,14 @@ public final class RunOptions {
       names = "--breaker-reset",
       paramLabel = "DURATION",
       converter = Durations.class,
-      defaultValue = ConsumerSettings.DEFAULT_BREAKER_RESET,
+      defaultValue = "10s",
       description = "How long the breaker stays open before probing (default ${DEFAULT-VALUE})")
   Duration breakerReset;
 
   @Option(
       names = "--batch-size",
       paramLabel = "N",
-      defaultValue = "" + ConsumerSettings.DEFAULT_BATCH_SIZE,
+      defaultValue = "500",
       description =
           "Deliveries applied in one transaction and acked together (default ${DEFAULT-VALUE})")
   int batchSize;
@@ -92,7 +89,7 @@ public final class RunOptions {
       names = "--shutdown-timeout",
       paramLabel = "DURATION",
       converter = Durations.class,
-      defaultValue = ConsumerSettings.DEFAULT_SHUTDOWN_TIMEOUT,
+      defaultValue = "30s",
       description =
           "How long SIGTERM waits for in-flight work and the outbox (default ${DEFAULT-VALUE})")
   Duration shutdownTimeout;
@@ -101,7 +98,7 @@ public final class RunOptions {
       names = "--dedup-window",
       paramLabel = "DURATION",
       converter = Durations.class,
-      defaultValue = ConsumerSettings.DEFAULT_DEDUP_WINDOW,
+      defaultValue = "7d",
       description =
           "How long the inbox remembers an applied event id; a repeat older than that is refused"
               + " by the service's own keys instead (default ${DEFAULT-VALUE})")
@@ -111,7 +108,7 @@ public final class RunOptions {
       names = "--outbox-retention",
       paramLabel = "DURATION",
       converter = Durations.class,
-      defaultValue = ConsumerSettings.DEFAULT_OUTBOX_RETENTION,
+      defaultValue = "1h",
       description = "How long a sent outbox row is kept for inspection (default ${DEFAULT-VALUE})")
   Duration outboxRetention;
 
@@ -134,35 +131,21 @@ public final class RunOptions {
    * @throws IllegalArgumentException naming the bad option
    */
   public ConsumerSettings settings() {
-    try {
-      InetAddress.getByName(httpBind);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--http-bind: unknown address '" + httpBind + "'", e);
-    }
-    try {
-      return ConsumerSettings.builder()
-          .prefetch(prefetch)
-          .tiers(RetryTiers.parse(retryDelays))
-          .maxRetries(maxRetries)
-          .injectFailureRate(injectFailures)
-          .breakerThreshold(breakerThreshold)
-          .breakerReset(breakerReset)
-          .batchSize(batchSize)
-          .shutdownTimeout(shutdownTimeout)
-          .httpPort(httpPort)
-          .httpBind(httpBind)
-          .declareTopology(!noDeclare)
-          .dedupWindow(dedupWindow)
-          .outboxRetention(outboxRetention)
-          .tracing(tracing)
-          .build();
-    } catch (ConsumerSettings.InvalidSetting e) {
-      // The flag is the component's name in kebab case, but for --inject-failures.
-      String flag =
-          e.setting().equals("injectFailureRate")
-              ? "inject-failures"
-              : e.setting().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-      throw new IllegalArgumentException("--" + flag + " " + e.problem(), e);
-    }
+    return new ConsumerSettings(
+        prefetch,
+        RetryTiers.parse(retryDelays),
+        maxRetries,
+        injectFailures,
+        breakerThreshold,
+        breakerReset,
+        batchSize,
+        shutdownTimeout,
+        httpPort,
+        httpBind.getHostAddress(),
+        !noDeclare,
+        dedupWindow,
+        outboxRetention,
+        tracing,
+        null);
   }
 }

@@ -6,10 +6,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import orderflow.store.Database;
 import orderflow.store.Retention;
 import org.slf4j.Logger;
@@ -28,11 +31,7 @@ final class RetentionTask implements AutoCloseable {
   static final int BATCH = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RetentionTask.class);
 
-  /**
-   * @param dedupWindow how long an applied event id is remembered
-   * @param sentOutbox how long a sent outbox row is kept (for inspection)
-   * @param interval how often retention runs
-   */
+  /** How long applied event ids and sent outbox rows are kept, and how often retention runs. */
   record Settings(Duration dedupWindow, Duration sentOutbox, Duration interval) {
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
   }
@@ -60,24 +59,20 @@ final class RetentionTask implements AutoCloseable {
 
   /** Pruned rows by table, rows left by table, and the database's bytes, in {@code registry}. */
   void register(MeterRegistry registry) {
-    FunctionCounter.builder("orderflow.retention.pruned", prunedInbox, AtomicLong::get)
-        .description("Rows deleted by retention")
-        .tag("table", "inbox")
-        .register(registry);
-    FunctionCounter.builder("orderflow.retention.pruned", prunedOutbox, AtomicLong::get)
-        .description("Rows deleted by retention")
-        .tag("table", "outbox")
-        .register(registry);
-    Gauge.builder("orderflow.store.rows", this, task -> task.inboxRows)
-        .description(
-            "Rows in the runtime's tables as of the last retention run (PostgreSQL: estimated)")
-        .tag("table", "inbox")
-        .register(registry);
-    Gauge.builder("orderflow.store.rows", this, task -> task.outboxRows)
-        .description(
-            "Rows in the runtime's tables as of the last retention run (PostgreSQL: estimated)")
-        .tag("table", "outbox")
-        .register(registry);
+    Map<String, AtomicLong> pruned = Map.of("inbox", prunedInbox, "outbox", prunedOutbox);
+    Map<String, ToDoubleFunction<RetentionTask>> rows =
+        Map.of("inbox", task -> task.inboxRows, "outbox", task -> task.outboxRows);
+    for (String table : List.of("inbox", "outbox")) {
+      FunctionCounter.builder("orderflow.retention.pruned", pruned.get(table), AtomicLong::get)
+          .description("Rows deleted by retention")
+          .tag("table", table)
+          .register(registry);
+      Gauge.builder("orderflow.store.rows", this, rows.get(table))
+          .description(
+              "Rows in the runtime's tables as of the last retention run (PostgreSQL: estimated)")
+          .tag("table", table)
+          .register(registry);
+    }
     Gauge.builder("orderflow.store.size", this, task -> task.databaseBytes)
         .description("Bytes the service's database takes, as of the last retention run")
         .baseUnit("bytes")
@@ -125,7 +120,7 @@ final class RetentionTask implements AutoCloseable {
     int delete(Connection connection) throws SQLException;
   }
 
-  /** Deletes batch after batch, each in its own short transaction, until a batch comes up short. */
+  /** Deletes batch after batch, each in its own transaction, until a batch comes up short. */
   private long prune(BatchDelete batch) throws SQLException {
     long total = 0;
     int deleted;

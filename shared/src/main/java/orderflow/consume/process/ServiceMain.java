@@ -22,34 +22,28 @@ import orderflow.outbox.OutboxPublisher;
 import orderflow.store.Database;
 import orderflow.topology.QueueSpec;
 import orderflow.topology.Topology;
-import orderflow.topology.TopologyDeclarer;
 import orderflow.topology.TopologyVerifier;
 import orderflow.trace.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a consumer service until SIGTERM or SIGINT: opens and migrates the database, connects,
- * declares the topology (or, with {@code --no-declare}, checks that its own part exists), starts
- * the outbox publisher, the work-queue consumer, the ingresses' consumers and the HTTP server. On
- * the signal it drains (docs/architecture.md section 5.8) and the process exits 0.
+ * Runs a consumer service (database, topology, outbox publisher, consumers, HTTP server) until
+ * SIGTERM or SIGINT, then drains (docs/architecture.md section 5.8) and exits 0.
  */
 public final class ServiceMain {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
 
-  /** For a service without an API of its own: health and metrics only. */
   public static final BiFunction<Database, OutboxPublisher, ApiRoutes> NO_API =
       (database, publisher) -> null;
 
   private ServiceMain() {}
 
   /**
-   * Starts the service, with its own HTTP endpoints made by {@code routes} from its started
-   * database beside health and metrics (when {@code settings.httpPort()} is set), and blocks until
-   * the process is asked to stop (SIGTERM/SIGINT) and has drained.
+   * Starts the service, with the routes {@code routes} makes when it has an HTTP port, and blocks
+   * until it is stopped and drained.
    *
-   * @return the exit code: 1 if the consumer loop ended on its own (it never should)
-   * @throws Exception if the service cannot start (broker unreachable, database unusable...)
+   * @return the exit code: 1 if the consumer loop ended on its own
    */
   public static int run(
       BrokerSettings broker,
@@ -94,10 +88,9 @@ public final class ServiceMain {
   }
 
   /**
-   * Halts the process after {@code limit} unless interrupted first. Each drain step has its own
-   * timeout, but a broker that stops answering can leave a client call (a consumer cancel) waiting
-   * forever; ending without a full drain loses nothing: unacked deliveries return to their queue,
-   * committed outbox rows are sent at the next start, the inbox absorbs what comes twice.
+   * Halts the process after {@code limit} unless interrupted: a silent broker can block a drain
+   * step forever, and halting loses nothing (unacked deliveries return, committed outbox rows are
+   * sent at the next start, the inbox absorbs duplicates).
    */
   static Thread armWatchdog(String serviceName, Duration limit, Runnable halt) {
     Thread thread =
@@ -122,7 +115,7 @@ public final class ServiceMain {
     return shutdownTimeout.multipliedBy(2).plusSeconds(30);
   }
 
-  /** Starts everything without routes of its own; the caller stops it. For in-process tests. */
+  /** Starts everything without routes of its own; the caller stops it. */
   public static RunningService start(
       BrokerSettings broker,
       ConsumerSettings settings,
@@ -158,9 +151,7 @@ public final class ServiceMain {
       Topology topology = new Topology(broker.namespace(), settings.tiers());
       prepareTopology(connection, topology, settings, service);
 
-      // The outbox publishes on a connection of its own: when the broker holds back a publishing
-      // connection (flow control), it stops reading that socket, acks included, and a consumer on
-      // it would wait for deliveries while its queue has a backlog.
+      // A connection of its own: flow control on a publishing connection would stall consumers.
       Connection publishing = connector.connect("publisher");
       registry.register("publisher connection", () -> publishing.close(5_000));
       OutboxPublisher publisher =
@@ -201,14 +192,19 @@ public final class ServiceMain {
                       publishing.isOpen() ? "ok" : "closed"));
       Integer httpPort = null;
       if (settings.httpPort() != null) {
+        ApiRoutes api = routes.apply(database, publisher);
+        if (api != null) {
+          readiness.add(api::readiness);
+        }
         HealthServer server =
             HealthServer.start(
                 settings.httpBind(),
                 settings.httpPort(),
                 readiness,
                 metrics,
-                routes.apply(database, publisher),
-                tracing);
+                api,
+                tracing,
+                System::getenv);
         registry.register("http server", server::close);
         httpPort = server.port();
       }
@@ -243,7 +239,7 @@ public final class ServiceMain {
     }
   }
 
-  /** "ok", or why a runtime beside the service is not consuming {@code queue}, for readiness. */
+  /** "ok", or why {@code runtime} is not consuming {@code queue}. */
   private static String consuming(ConsumerRuntime runtime, String queue) {
     String problems =
         runtime.components().entrySet().stream()
@@ -253,10 +249,7 @@ public final class ServiceMain {
     return problems.isEmpty() ? "ok" : "not consuming " + queue + ": " + problems;
   }
 
-  /**
-   * Declares the whole topology, or, under {@code --no-declare}, checks passively that what this
-   * service uses exists: its account then needs no configure permission at all.
-   */
+  /** Declares the topology, or under {@code --no-declare} checks passively that its part exists. */
   private static void prepareTopology(
       Connection connection,
       Topology topology,
@@ -265,7 +258,7 @@ public final class ServiceMain {
       throws Exception {
     if (settings.declareTopology()) {
       try (Channel channel = connection.createChannel()) {
-        TopologyDeclarer.declare(channel, topology);
+        topology.declare(channel);
       }
       return;
     }
@@ -278,11 +271,7 @@ public final class ServiceMain {
         .requirePresent(topology.exchangesOf(service.workQueue()), queues);
   }
 
-  /**
-   * A started service.
-   *
-   * @param httpPort the port of the HTTP server, or null when it was not started
-   */
+  /** A started service; {@code httpPort} is null without an HTTP server. */
   public record RunningService(
       ConsumerRuntime runtime, ShutdownRegistry registry, Integer httpPort) {
     /** Drains and closes everything, last started first. Idempotent. */

@@ -12,18 +12,12 @@ import org.slf4j.LoggerFactory;
 public final class ShutdownRegistry {
   private static final Logger log = LoggerFactory.getLogger(ShutdownRegistry.class);
 
-  /** A named close action. */
-  @FunctionalInterface
-  public interface Step {
-    void run() throws Exception;
-  }
-
-  private record NamedStep(String name, Step step) {}
+  private record NamedStep(String name, AutoCloseable step) {}
 
   private final Deque<NamedStep> steps = new ArrayDeque<>();
   private boolean done;
 
-  public synchronized void register(String name, Step step) {
+  public synchronized void register(String name, AutoCloseable step) {
     steps.push(new NamedStep(name, step));
   }
 
@@ -35,7 +29,7 @@ public final class ShutdownRegistry {
     while (!steps.isEmpty()) {
       NamedStep entry = steps.pop();
       try {
-        entry.step().run();
+        entry.step().close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         log.warn("interrupted while closing {}", entry.name());

@@ -203,13 +203,7 @@ class BatchApplierTest {
             Map.of(EventType.ORDER_CREATED, handler()),
             List.of());
     return new BatchApplier(
-        database,
-        service,
-        "orders",
-        new EventCodec(),
-        0,
-        new Random(1),
-        ConsumerMetrics.create("batch"));
+        database, service, "orders", 0, new Random(1), ConsumerMetrics.create("batch"));
   }
 
   /** {@link #handle}, knowing the events of {@link #knownApplied} as applied. */

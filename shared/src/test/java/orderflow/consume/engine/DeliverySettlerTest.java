@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ConfirmCallback;
 import com.rabbitmq.client.Envelope;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -24,6 +24,7 @@ import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventType;
 import orderflow.observe.ConsumerMetrics;
 import orderflow.publish.ConfirmingPublisher;
+import orderflow.testing.TestSettings;
 import orderflow.topology.Topology;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * for a delivery whose publish was refused.
  */
 class DeliverySettlerTest {
-  private final ConsumerSettings settings = ConsumerSettings.defaults();
+  private final ConsumerSettings settings = TestSettings.defaults();
   private final ServiceDefinition service =
       new ServiceDefinition(
           "settler",
@@ -170,7 +171,8 @@ class DeliverySettlerTest {
     final List<String> published = new ArrayList<>();
     final List<String> acks = new ArrayList<>();
     private final Set<Long> refused;
-    private final List<ConfirmListener> listeners = new ArrayList<>();
+    private final List<ConfirmCallback> onAck = new ArrayList<>();
+    private final List<ConfirmCallback> onNack = new ArrayList<>();
     private long nextSequence = 1;
     private Channel proxy;
 
@@ -195,17 +197,14 @@ class DeliverySettlerTest {
         case "getNextPublishSeqNo":
           return nextSequence;
         case "addConfirmListener":
-          listeners.add((ConfirmListener) args[0]);
+          onAck.add((ConfirmCallback) args[0]);
+          onNack.add((ConfirmCallback) args[1]);
           return null;
         case "basicPublish":
           published.add(args[0] + " " + args[1]);
           long sequence = nextSequence++;
-          for (ConfirmListener listener : listeners) {
-            if (refused.contains(sequence)) {
-              listener.handleNack(sequence, false);
-            } else {
-              listener.handleAck(sequence, false);
-            }
+          for (ConfirmCallback answer : refused.contains(sequence) ? onNack : onAck) {
+            answer.handle(sequence, false);
           }
           return null;
         case "basicAck":

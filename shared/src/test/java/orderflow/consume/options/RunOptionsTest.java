@@ -1,10 +1,13 @@
 package orderflow.consume.options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import orderflow.consume.engine.ConsumerSettings;
+import orderflow.topology.RetryTiers;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,8 +26,17 @@ class RunOptionsTest {
   }
 
   @Test
-  void theCommandLineDefaultsAreTheSettingsDefaults() {
-    assertEquals(ConsumerSettings.defaults(), parsed().settings());
+  void theDefaultsAreTheDocumentedOnes() {
+    ConsumerSettings settings = parsed().settings();
+    assertEquals(1000, settings.prefetch());
+    assertEquals(RetryTiers.DEFAULT, settings.tiers());
+    assertEquals(3, settings.maxRetries());
+    assertEquals(500, settings.batchSize());
+    assertEquals(Duration.ofSeconds(10), settings.breakerReset());
+    assertEquals(Duration.ofDays(7), settings.dedupWindow());
+    assertEquals("127.0.0.1", settings.httpBind());
+    assertNull(settings.httpPort());
+    assertTrue(settings.declareTopology());
   }
 
   @Test

@@ -14,7 +14,6 @@ import orderflow.store.Database;
 import orderflow.store.Inbox;
 import orderflow.store.Outbox;
 import orderflow.store.OutboxEntry;
-import orderflow.store.OutboxRows;
 import orderflow.store.StoreFixtures;
 import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -72,11 +71,11 @@ class RetentionIT {
     List<OutboxEntry> entries;
     try (Connection connection = database.open()) {
       Inbox.recordAll(connection, "retention-it", arrivals);
-      entries = Outbox.addAll(connection, "orders", events);
+      entries = StoreFixtures.addAll(connection, "orders", events);
       connection.commit();
     }
     try (Connection connection = database.open()) {
-      OutboxRows.markSent(
+      Outbox.markSent(
           connection, entries.stream().map(OutboxEntry::id).toList(), System.currentTimeMillis());
       connection.commit();
     }

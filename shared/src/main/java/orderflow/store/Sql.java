@@ -1,4 +1,4 @@
-package orderflow.inventory;
+package orderflow.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,21 +9,21 @@ import java.util.List;
 import java.util.Optional;
 
 /** One parameterised statement on the caller's connection, inside the caller's transaction. */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
   @FunctionalInterface
-  interface Row<T> {
+  public interface Row<T> {
     T read(ResultSet row) throws SQLException;
   }
 
-  static int update(Connection connection, String sql, Object... args) throws SQLException {
+  public static int update(Connection connection, String sql, Object... args) throws SQLException {
     try (PreparedStatement statement = prepare(connection, sql, args)) {
       return statement.executeUpdate();
     }
   }
 
-  static <T> List<T> query(Connection connection, String sql, Row<T> row, Object... args)
+  public static <T> List<T> query(Connection connection, String sql, Row<T> row, Object... args)
       throws SQLException {
     List<T> result = new ArrayList<>();
     try (PreparedStatement statement = prepare(connection, sql, args);
@@ -35,12 +35,13 @@ final class Sql {
     return result;
   }
 
-  static <T> Optional<T> first(Connection connection, String sql, Row<T> row, Object... args)
+  public static <T> Optional<T> first(Connection connection, String sql, Row<T> row, Object... args)
       throws SQLException {
     return query(connection, sql, row, args).stream().findFirst();
   }
 
-  private static PreparedStatement prepare(Connection connection, String sql, Object... args)
+  /** The statement with {@code args} bound in order; the caller closes it. */
+  public static PreparedStatement prepare(Connection connection, String sql, Object... args)
       throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql);
     for (int i = 0; i < args.length; i++) {
