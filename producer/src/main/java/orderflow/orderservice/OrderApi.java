@@ -145,7 +145,10 @@ public final class OrderApi extends ApiRoutes {
     };
   }
 
-  /** Parsed on the thread that has the body; the group commit's thread writes the answer. */
+  /**
+   * Parsed on the thread that has the body; answered on a server thread once the group commit
+   * completes, so the one commit thread never writes responses or access lines.
+   */
   private void place(Request request, Response response, Callback callback) {
     if (!isJson(request, response, callback)) {
       return;
@@ -169,7 +172,7 @@ public final class OrderApi extends ApiRoutes {
                 }
                 placement
                     .placeWithoutWaiting(order, key)
-                    .whenComplete(
+                    .whenCompleteAsync(
                         (placed, failure) -> {
                           if (failure != null) {
                             failed(request, response, callback, failure);
@@ -182,7 +185,8 @@ public final class OrderApi extends ApiRoutes {
                             response.getHeaders().put("Idempotent-Replayed", "true");
                           }
                           json(response, callback, 201, new Created(placed.orderId()));
-                        });
+                        },
+                        request.getComponents().getExecutor());
               } catch (RuntimeException e) {
                 failed(request, response, callback, e);
               }

@@ -27,24 +27,33 @@ import java.io.IOException;
 import java.net.URI;
 import java.text.ParseException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies JWT access tokens with nimbus-jose-jwt, as RFC 9068 and RFC 8725 ask: signed by a key of
  * the JWKS with RS256 or ES256 only; {@code iss} and {@code aud} as configured; {@code sub} and
  * {@code exp} required; {@code exp} and {@code nbf} within {@link #MAX_CLOCK_SKEW_SECONDS}; {@code
  * typ} {@code at+jwt}, {@code JWT} or none. A JWKS at an https URL is cached and fetched again for
- * an unknown {@code kid}, at most once every {@link #REFRESH_MIN_INTERVAL_MS}. Thread-safe.
+ * an unknown {@code kid}, at most once every {@link #REFRESH_MIN_INTERVAL_MS}. A token verified
+ * once is remembered until it expires (at most {@link #REMEMBERED} tokens; a full memory starts
+ * over): a client sends the same token for its lifetime, and a signature check costs far more than
+ * the request it guards. Thread-safe.
  */
 public final class TokenVerifier {
   public static final int MAX_CLOCK_SKEW_SECONDS = 60;
   static final long REFRESH_MIN_INTERVAL_MS = 5_000;
   private static final int FETCH_TIMEOUT_MS = 5_000;
+  static final int REMEMBERED = 10_000;
   private static final Set<JWSAlgorithm> ALGORITHMS =
       Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
   private final DefaultJWTProcessor<SecurityContext> processor;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(Caller caller, long expiresAtMillis) {}
 
   private TokenVerifier(DefaultJWTProcessor<SecurityContext> processor) {
     this.processor = processor;
@@ -101,6 +110,10 @@ public final class TokenVerifier {
     if (token == null || token.isEmpty()) {
       throw new Refused(Refused.MISSING, null);
     }
+    Verified known = verified.get(token);
+    if (known != null && System.currentTimeMillis() < known.expiresAtMillis()) {
+      return known.caller();
+    }
     try {
       JWT jwt = JWTParser.parse(token);
       if (!(jwt instanceof SignedJWT signed)
@@ -109,10 +122,19 @@ public final class TokenVerifier {
       }
       JWTClaimsSet claims = processor.process(jwt, null);
       String scope = claims.getStringClaim("scope");
-      return new Caller(
-          claims.getSubject(),
-          claims.getStringClaim("client_id"),
-          scope == null ? Set.of() : Set.copyOf(Arrays.asList(scope.trim().split(" +"))));
+      Caller caller =
+          new Caller(
+              claims.getSubject(),
+              claims.getStringClaim("client_id"),
+              scope == null ? Set.of() : Set.copyOf(Arrays.asList(scope.trim().split(" +"))));
+      if (verified.size() >= REMEMBERED) {
+        verified.clear();
+      }
+      verified.put(
+          token,
+          new Verified(
+              caller, claims.getExpirationTime().getTime() + MAX_CLOCK_SKEW_SECONDS * 1000L));
+      return caller;
     } catch (ParseException e) {
       throw new Refused(Refused.INVALID, "malformed");
     } catch (ExpiredJWTException e) {
