@@ -19,6 +19,7 @@ import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import orderflow.cli.ManifestVersion;
+import orderflow.config.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,8 +55,9 @@ final class DevTokenCommand implements Callable<Integer> {
   @Option(
       names = "--ttl",
       defaultValue = "1h",
+      converter = Durations.Positive.class,
       description = "Lifetime (default: ${DEFAULT-VALUE}).")
-  private String ttl;
+  private Duration ttl;
 
   @Override
   public Integer call() throws Exception {
@@ -73,7 +75,6 @@ final class DevTokenCommand implements Callable<Integer> {
       Files.writeString(dir.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
     }
     Instant now = Instant.now();
-    Duration lifetime = Duration.parse("PT" + ttl.toUpperCase(java.util.Locale.ROOT));
     SignedJWT token =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.ES256)
@@ -87,7 +88,7 @@ final class DevTokenCommand implements Callable<Integer> {
                 .claim("scope", scope)
                 .claim("client_id", "dev-token")
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime)))
+                .expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString())
                 .build());
     token.sign(new ECDSASigner(key));
