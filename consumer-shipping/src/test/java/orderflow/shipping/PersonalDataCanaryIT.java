@@ -48,6 +48,7 @@ import orderflow.store.Dialect;
 import orderflow.stream.StreamStart;
 import orderflow.stream.StreamWalk;
 import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.Tee;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
 import orderflow.testing.TestSettings;
@@ -376,32 +377,5 @@ class PersonalDataCanaryIT {
 
   private static String abbreviated(String copy) {
     return copy.length() <= 300 ? copy : copy.substring(0, 300) + "...";
-  }
-
-  /** Writes to the console and to the captured log alike. */
-  private static final class Tee extends java.io.OutputStream {
-    private final PrintStream console;
-    private final ByteArrayOutputStream captured;
-
-    Tee(PrintStream console, ByteArrayOutputStream captured) {
-      this.console = console;
-      this.captured = captured;
-    }
-
-    @Override
-    public void write(int b) {
-      console.write(b);
-      synchronized (captured) {
-        captured.write(b);
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      console.write(b, off, len);
-      synchronized (captured) {
-        captured.write(b, off, len);
-      }
-    }
   }
 }

@@ -57,6 +57,7 @@ import orderflow.orderservice.OwnEvents;
 import orderflow.orderservice.auth.TokenVerifier;
 import orderflow.store.Dialect;
 import orderflow.testing.RabbitMqExtension;
+import orderflow.testing.Tee;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
 import orderflow.testing.TestSettings;
@@ -373,32 +374,5 @@ class OrderApiAuthIT {
                     verifier));
     closing.add(service::stop);
     base = "http://127.0.0.1:" + service.httpPort();
-  }
-
-  /** Writes to the console and to the captured log alike. */
-  private static final class Tee extends OutputStream {
-    private final PrintStream console;
-    private final ByteArrayOutputStream captured;
-
-    Tee(PrintStream console, ByteArrayOutputStream captured) {
-      this.console = console;
-      this.captured = captured;
-    }
-
-    @Override
-    public void write(int b) {
-      console.write(b);
-      synchronized (captured) {
-        captured.write(b);
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      console.write(b, off, len);
-      synchronized (captured) {
-        captured.write(b, off, len);
-      }
-    }
   }
 }
