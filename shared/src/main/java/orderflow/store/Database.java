@@ -220,10 +220,8 @@ public final class Database implements AutoCloseable {
   }
 
   private long query(String sql) throws SQLException {
-    try (Connection connection = dialect == Dialect.SQLITE ? openReadOnly() : open();
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      return result.next() ? result.getLong(1) : 0;
+    try (Connection connection = dialect == Dialect.SQLITE ? openReadOnly() : open()) {
+      return Sql.first(connection, sql, result -> result.getLong(1)).orElse(0L);
     }
   }
 

@@ -1,8 +1,6 @@
 package orderflow.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -102,14 +100,13 @@ public final class Inbox {
 
   private static String storedDigest(Connection connection, String consumer, UUID eventId)
       throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT payload_digest FROM inbox WHERE consumer = ? AND event_id = ?")) {
-      statement.setString(1, consumer);
-      statement.setString(2, eventId.toString());
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? rows.getString(1) : null;
-      }
-    }
+    List<String> digests =
+        Sql.query(
+            connection,
+            "SELECT payload_digest FROM inbox WHERE consumer = ? AND event_id = ?",
+            rows -> rows.getString(1), // null for a row recorded without one
+            consumer,
+            eventId.toString());
+    return digests.isEmpty() ? null : digests.get(0);
   }
 }

@@ -2,10 +2,7 @@ package orderflow.store;
 
 import com.rabbitmq.client.AMQP;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -98,12 +95,9 @@ public final class Outbox {
 
   /** Events not yet marked sent. */
   public static long backlog(Connection connection) throws SQLException {
-    try (PreparedStatement statement =
-            connection.prepareStatement("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL");
-        ResultSet result = statement.executeQuery()) {
-      result.next();
-      return result.getLong(1);
-    }
+    return Sql.first(
+            connection, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", r -> r.getLong(1))
+        .orElseThrow();
   }
 
   /**
@@ -118,11 +112,10 @@ public final class Outbox {
             + " event_version, occurred_at, traceparent, tracestate FROM outbox"
             + " WHERE sent_at IS NULL ORDER BY id LIMIT ?"
             + (lock ? " FOR UPDATE SKIP LOCKED" : "");
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setInt(1, limit);
-      try (ResultSet result = statement.executeQuery()) {
-        List<OutboxEntry> rows = new ArrayList<>();
-        while (result.next()) {
+    return Sql.query(
+        connection,
+        sql,
+        result -> {
           long occurredAt = result.getLong(10);
           AMQP.BasicProperties properties =
               EventMessages.properties(
@@ -133,55 +126,40 @@ public final class Outbox {
                   result.getString(8),
                   result.getString(9),
                   new TraceParent(result.getString(11), result.getString(12)));
-          OutgoingMessage message =
+          return new OutboxEntry(
+              result.getLong(1),
               new OutgoingMessage(
-                  result.getString(4), result.getString(5), properties, result.getBytes(6));
-          rows.add(new OutboxEntry(result.getLong(1), message));
-        }
-        return rows;
-      }
-    }
+                  result.getString(4), result.getString(5), properties, result.getBytes(6)));
+        },
+        limit);
   }
 
   /** Which of {@code ids} (not empty) are still unsent; {@code lock} as in {@link #unsent}. */
   public static Set<Long> stillUnsent(Connection connection, Collection<Long> ids, boolean lock)
       throws SQLException {
-    Set<Long> unsent = new HashSet<>();
     String sql =
         "SELECT id FROM outbox WHERE sent_at IS NULL AND id IN ("
             + idList(ids)
             + ")"
             + (lock ? " FOR UPDATE SKIP LOCKED" : "");
-    try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      while (result.next()) {
-        unsent.add(result.getLong(1));
-      }
-    }
-    return unsent;
+    return new HashSet<>(Sql.query(connection, sql, result -> result.getLong(1)));
   }
 
   /** Lets the caller's transaction idle for {@link Database#PUBLISHER_IDLE_IN_TRANSACTION}. */
   public static void allowPublisherIdle(Connection transaction) throws SQLException {
-    try (Statement set = transaction.createStatement()) {
-      set.execute(
-          "SET LOCAL idle_in_transaction_session_timeout = "
-              + Database.PUBLISHER_IDLE_IN_TRANSACTION.toMillis());
-    }
+    Sql.update(
+        transaction,
+        "SET LOCAL idle_in_transaction_session_timeout = "
+            + Database.PUBLISHER_IDLE_IN_TRANSACTION.toMillis());
   }
 
   public static void markSent(Connection connection, Collection<Long> ids, long sentAt)
       throws SQLException {
-    if (ids.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND id IN ("
-                + idList(ids)
-                + ")")) {
-      statement.setLong(1, sentAt);
-      statement.executeUpdate();
+    if (!ids.isEmpty()) {
+      Sql.update(
+          connection,
+          "UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND id IN (" + idList(ids) + ")",
+          sentAt);
     }
   }
 

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,15 +13,13 @@ import java.util.Map;
  * SQLite's write connection with its prepared statements kept by SQL text, so "prepare, run, close"
  * prepares each once (sqlite-jdbc keeps none). Closing a handed-out statement closes its last
  * result set (else it keeps a read snapshot) and clears its parameters; the same SQL while in use
- * gets a statement of its own. Savepoints are named by depth, so their SQL is cached too. Confined
- * to the thread that holds the connection's loan.
+ * gets a statement of its own. Confined to the thread that holds the connection's loan.
  */
 final class StatementCache {
   static final int CAPACITY = 256;
 
   private final Connection connection;
   private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-  private int savepointDepth;
 
   private static final class Entry {
     final PreparedStatement statement;
@@ -35,23 +32,11 @@ final class StatementCache {
     }
   }
 
-  private record DepthSavepoint(int depth) implements Savepoint {
-    @Override
-    public int getSavepointId() {
-      return depth;
-    }
-
-    @Override
-    public String getSavepointName() {
-      return "orderflow_sp" + depth;
-    }
-  }
-
   private StatementCache(Connection connection) {
     this.connection = connection;
   }
 
-  /** {@code physical} with its statements and savepoints cached; closing it closes them all. */
+  /** {@code physical} with its statements cached; closing it closes them all. */
   static Connection wrap(Connection physical) {
     StatementCache cache = new StatementCache(physical);
     return (Connection)
@@ -60,45 +45,14 @@ final class StatementCache {
             new Class<?>[] {Connection.class},
             (proxy, method, args) -> {
               int arity = args == null ? 0 : args.length;
-              switch (method.getName() + "/" + arity) {
-                case "prepareStatement/1" -> {
-                  return cache.prepare((String) args[0]);
-                }
-                case "setSavepoint/0" -> {
-                  return cache.savepoint("SAVEPOINT ", cache.savepointDepth + 1, 0);
-                }
-                case "rollback/1" -> {
-                  cache.savepoint("ROLLBACK TO ", depth(args[0]), 0);
-                  return null;
-                }
-                case "releaseSavepoint/1" -> {
-                  cache.savepoint("RELEASE ", depth(args[0]), -1);
-                  return null;
-                }
-                case "commit/0", "rollback/0", "setAutoCommit/1" -> cache.savepointDepth = 0;
-                case "close/0" -> cache.entries.clear(); // the driver closes their statements
-                default -> {}
+              if (method.getName().equals("prepareStatement") && arity == 1) {
+                return cache.prepare((String) args[0]);
+              }
+              if (method.getName().equals("close")) {
+                cache.entries.clear(); // the driver closes their statements
               }
               return invoke(physical, method, args);
             });
-  }
-
-  /** SQLite itself refuses a savepoint name not set in this transaction. */
-  private static int depth(Object savepoint) throws SQLException {
-    if (savepoint instanceof DepthSavepoint own) {
-      return own.depth();
-    }
-    throw new SQLException("not a savepoint of this connection: " + savepoint);
-  }
-
-  /** Runs {@code command} on the savepoint at {@code depth}, leaving {@code depth + after}. */
-  private Savepoint savepoint(String command, int depth, int after) throws SQLException {
-    DepthSavepoint savepoint = new DepthSavepoint(depth);
-    try (PreparedStatement statement = prepare(command + savepoint.getSavepointName())) {
-      statement.execute();
-    }
-    savepointDepth = depth + after;
-    return savepoint;
   }
 
   private PreparedStatement prepare(String sql) throws SQLException {
