@@ -8,6 +8,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** A W3C trace context as outbox rows and AMQP headers carry it; traceparent may be null. */
 public record TraceParent(String traceparent, String tracestate) {
@@ -37,15 +38,10 @@ public record TraceParent(String traceparent, String tracestate) {
   }
 
   public static TraceParent fromHeaders(Map<String, Object> headers) {
-    if (headers == null) {
-      return NONE;
-    }
-    Object parent = headers.get(TRACEPARENT);
-    if (parent == null) {
-      return NONE;
-    }
-    Object state = headers.get(TRACESTATE);
-    return new TraceParent(parent.toString(), state == null ? null : state.toString());
+    Object parent = headers == null ? null : headers.get(TRACEPARENT);
+    return parent == null
+        ? NONE
+        : new TraceParent(parent.toString(), Objects.toString(headers.get(TRACESTATE), null));
   }
 
   public boolean present() {
@@ -54,9 +50,6 @@ public record TraceParent(String traceparent, String tracestate) {
 
   /** The root context when absent or malformed. */
   public Context context() {
-    if (traceparent == null) {
-      return Context.root();
-    }
     return W3C.extract(Context.root(), this, Getter.INSTANCE);
   }
 
@@ -86,11 +79,9 @@ public record TraceParent(String traceparent, String tracestate) {
 
     @Override
     public String get(TraceParent carrier, String key) {
-      return carrier == null
-          ? null
-          : TRACEPARENT.equals(key)
-              ? carrier.traceparent
-              : TRACESTATE.equals(key) ? carrier.tracestate : null;
+      return TRACEPARENT.equals(key)
+          ? carrier.traceparent
+          : TRACESTATE.equals(key) ? carrier.tracestate : null;
     }
   }
 }
