@@ -5,10 +5,10 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /** A W3C trace context as outbox rows and AMQP headers carry it; traceparent may be null. */
 public record TraceParent(String traceparent, String tracestate) {
@@ -22,19 +22,16 @@ public record TraceParent(String traceparent, String tracestate) {
     return of(Span.current().getSpanContext());
   }
 
-  /** Without vendor state (the usual case) written out directly: no carrier, no context. */
+  /** Written out as the W3C propagator writes it, without a carrier or a context. */
   public static TraceParent of(SpanContext span) {
     if (!span.isValid()) {
       return NONE;
     }
-    if (span.getTraceState().isEmpty()) {
-      return new TraceParent(
-          String.join("-", "00", span.getTraceId(), span.getSpanId(), span.getTraceFlags().asHex()),
-          null);
-    }
-    Map<String, String> carrier = new HashMap<>(4);
-    W3C.inject(Context.root().with(Span.wrap(span)), carrier, Map::put);
-    return new TraceParent(carrier.get(TRACEPARENT), carrier.get(TRACESTATE));
+    StringJoiner state = new StringJoiner(",");
+    span.getTraceState().forEach((key, value) -> state.add(key + "=" + value));
+    return new TraceParent(
+        String.join("-", "00", span.getTraceId(), span.getSpanId(), span.getTraceFlags().asHex()),
+        state.length() == 0 ? null : state.toString());
   }
 
   public static TraceParent fromHeaders(Map<String, Object> headers) {
