@@ -86,10 +86,6 @@ public final class BrokerConnector {
     this.registry = registry;
   }
 
-  public BrokerSettings settings() {
-    return settings;
-  }
-
   /** One connection to one of the nodes; throws BrokerUnavailableException in one line. */
   public Connection connect(String purpose) {
     ConnectionFactory factory = factory(purpose);

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import orderflow.broker.BrokerConnector;
-import orderflow.broker.BrokerUnavailableException;
-import orderflow.broker.FailureLine;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
 import orderflow.config.BrokerOptions;
@@ -32,9 +30,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dlq list | show | replay | purge} for one service's work queue. Exit 0, 2 on a usage
- * error, 1 on any other failure with one line on stderr; everything printed from a message is
- * escaped.
+ * {@code dlq list | show | replay | purge} for one service's work queue, under {@link
+ * OneLineErrors}: exit 0, 2 on a usage error, 1 on any other failure with one line on stderr;
+ * everything printed from a message is escaped.
  */
 @Command(
     name = "dlq",
@@ -72,7 +70,8 @@ public final class DlqCommand {
   int list(
       @Mixin BrokerOptions broker,
       @Mixin FilterOptions filter,
-      @Option(names = "--json", description = JSON) boolean json) {
+      @Option(names = "--json", description = JSON) boolean json)
+      throws IOException, InterruptedException {
     return run(
         "list",
         broker,
@@ -106,7 +105,8 @@ public final class DlqCommand {
       @Parameters(
               paramLabel = "EVENT_ID",
               description = "The eventId in the body, as dlq list shows it (sha256-... if none)")
-          String eventId) {
+          String eventId)
+      throws IOException, InterruptedException {
     return run(
         "show",
         broker,
@@ -152,7 +152,8 @@ public final class DlqCommand {
       @Mixin TracingOption tracing,
       @Option(names = "--dry-run", description = "Show what would be replayed; change nothing")
           boolean dryRun,
-      @Option(names = "--json", description = JSON) boolean json) {
+      @Option(names = "--json", description = JSON) boolean json)
+      throws IOException, InterruptedException {
     return run(
         "replay",
         broker,
@@ -201,7 +202,8 @@ public final class DlqCommand {
       @Mixin FilterOptions filter,
       @Option(names = "--dry-run", description = "Show what would be deleted; change nothing")
           boolean dryRun,
-      @Option(names = "--json", description = JSON) boolean json) {
+      @Option(names = "--json", description = JSON) boolean json)
+      throws IOException, InterruptedException {
     return run(
         "purge",
         broker,
@@ -245,12 +247,14 @@ public final class DlqCommand {
     int run(DeadLetterQueue queue, PrintWriter out) throws IOException, InterruptedException;
   }
 
+  /** Failures are {@link OneLineErrors}' to report; a bad option value is a usage error. */
   private int run(
       String name,
       BrokerOptions broker,
       FilterOptions filter,
       TracingOption tracing,
-      Operation operation) {
+      Operation operation)
+      throws IOException, InterruptedException {
     CommandLine command = spec.subcommands().get(name);
     BrokerSettings settings;
     try {
@@ -266,19 +270,7 @@ public final class DlqCommand {
       int code = operation.run(new DeadLetterQueue(connection, topology, workQueue, traces), out);
       out.flush();
       return code;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return fail(name, broker, "interrupted", e);
-    } catch (BrokerUnavailableException | DeadLetterQueue.Busy e) {
-      return fail(name, broker, e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      return fail(name, broker, "failed: " + FailureLine.describe(e), e);
     }
-  }
-
-  private int fail(String name, BrokerOptions broker, String line, Exception e) {
-    return OneLineErrors.report(
-        err(name), processName, "dlq " + name + " " + line, e, broker.verbose());
   }
 
   private PrintWriter err(String name) {

@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import orderflow.broker.Channels;
 import orderflow.broker.FailureLine;
 
 /**
@@ -147,12 +148,6 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try {
-      if (channel.isOpen()) {
-        channel.close();
-      }
-    } catch (TimeoutException | ShutdownSignalException e) {
-      // Already closing; outstanding publishes were completed by the shutdown listener.
-    }
+    Channels.closeQuietly(channel); // outstanding publishes are completed by the shutdown listener
   }
 }

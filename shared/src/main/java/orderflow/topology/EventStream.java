@@ -34,9 +34,10 @@ public record EventStream(
     if (enabled != null && !enabled.equals("on") && !enabled.equals("off")) {
       throw new IllegalArgumentException("ORDERS_STREAM must be on or off, was '" + enabled + "'");
     }
+    String maxAge = env.apply("ORDERS_STREAM_MAX_AGE");
     return new EventStream(
         !"off".equals(enabled),
-        orDefault(env.apply("ORDERS_STREAM_MAX_AGE"), DEFAULT_MAX_AGE),
+        maxAge == null || maxAge.isBlank() ? DEFAULT_MAX_AGE : maxAge.trim(),
         bytes(env, "ORDERS_STREAM_MAX_BYTES", DEFAULT_MAX_LENGTH_BYTES),
         bytes(env, "ORDERS_STREAM_SEGMENT_BYTES", DEFAULT_MAX_SEGMENT_SIZE_BYTES));
   }
@@ -47,10 +48,6 @@ public record EventStream(
         "x-max-age", maxAge,
         "x-max-length-bytes", maxLengthBytes,
         "x-stream-max-segment-size-bytes", maxSegmentSizeBytes);
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value.trim();
   }
 
   private static long bytes(Function<String, String> env, String name, long fallback) {

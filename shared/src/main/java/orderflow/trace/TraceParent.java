@@ -5,9 +5,10 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
 
 /** A W3C trace context as outbox rows and AMQP headers carry it; traceparent may be null. */
 public record TraceParent(String traceparent, String tracestate) {
@@ -21,31 +22,23 @@ public record TraceParent(String traceparent, String tracestate) {
     return of(Span.current().getSpanContext());
   }
 
-  /** Without vendor state (the usual case) written out directly: no carrier, no context. */
+  /** Written out as the W3C propagator writes it, without a carrier or a context. */
   public static TraceParent of(SpanContext span) {
     if (!span.isValid()) {
       return NONE;
     }
-    if (span.getTraceState().isEmpty()) {
-      return new TraceParent(
-          String.join("-", "00", span.getTraceId(), span.getSpanId(), span.getTraceFlags().asHex()),
-          null);
-    }
-    Map<String, String> carrier = new HashMap<>(4);
-    W3C.inject(Context.root().with(Span.wrap(span)), carrier, Map::put);
-    return new TraceParent(carrier.get(TRACEPARENT), carrier.get(TRACESTATE));
+    StringJoiner state = new StringJoiner(",");
+    span.getTraceState().forEach((key, value) -> state.add(key + "=" + value));
+    return new TraceParent(
+        String.join("-", "00", span.getTraceId(), span.getSpanId(), span.getTraceFlags().asHex()),
+        state.length() == 0 ? null : state.toString());
   }
 
   public static TraceParent fromHeaders(Map<String, Object> headers) {
-    if (headers == null) {
-      return NONE;
-    }
-    Object parent = headers.get(TRACEPARENT);
-    if (parent == null) {
-      return NONE;
-    }
-    Object state = headers.get(TRACESTATE);
-    return new TraceParent(parent.toString(), state == null ? null : state.toString());
+    Object parent = headers == null ? null : headers.get(TRACEPARENT);
+    return parent == null
+        ? NONE
+        : new TraceParent(parent.toString(), Objects.toString(headers.get(TRACESTATE), null));
   }
 
   public boolean present() {
@@ -54,9 +47,6 @@ public record TraceParent(String traceparent, String tracestate) {
 
   /** The root context when absent or malformed. */
   public Context context() {
-    if (traceparent == null) {
-      return Context.root();
-    }
     return W3C.extract(Context.root(), this, Getter.INSTANCE);
   }
 
@@ -86,11 +76,9 @@ public record TraceParent(String traceparent, String tracestate) {
 
     @Override
     public String get(TraceParent carrier, String key) {
-      return carrier == null
-          ? null
-          : TRACEPARENT.equals(key)
-              ? carrier.traceparent
-              : TRACESTATE.equals(key) ? carrier.tracestate : null;
+      return TRACEPARENT.equals(key)
+          ? carrier.traceparent
+          : TRACESTATE.equals(key) ? carrier.tracestate : null;
     }
   }
 }

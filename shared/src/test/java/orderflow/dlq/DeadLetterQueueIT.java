@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import orderflow.broker.BrokerConnector;
+import orderflow.cli.OneLineErrors;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
@@ -430,7 +431,10 @@ class DeadLetterQueueIT {
   private int command(StringWriter out, StringWriter err, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--uri", broker.uriString(), "--namespace", broker.namespace()));
-    CommandLine command = new CommandLine(new DlqCommand("inventory", "consumer-inventory"));
+    CommandLine command =
+        OneLineErrors.install(
+            new CommandLine(new DlqCommand("inventory", "consumer-inventory")),
+            "consumer-inventory");
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     return command.execute(all.toArray(String[]::new));
@@ -455,7 +459,10 @@ class DeadLetterQueueIT {
   private int command(StringWriter out, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--uri", broker.uriString(), "--namespace", broker.namespace()));
-    CommandLine command = new CommandLine(new DlqCommand("inventory", "consumer-inventory"));
+    CommandLine command =
+        OneLineErrors.install(
+            new CommandLine(new DlqCommand("inventory", "consumer-inventory")),
+            "consumer-inventory");
     command.setOut(new PrintWriter(out, true));
     return command.execute(all.toArray(String[]::new));
   }

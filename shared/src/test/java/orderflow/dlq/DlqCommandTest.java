@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import orderflow.cli.OneLineErrors;
 import orderflow.deadletter.DeadLetterHeaders;
 import orderflow.envelope.EventCodec;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,10 @@ class DlqCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine command = new CommandLine(new DlqCommand("inventory", "consumer-inventory"));
+    CommandLine command =
+        OneLineErrors.install(
+            new CommandLine(new DlqCommand("inventory", "consumer-inventory")),
+            "consumer-inventory");
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     return command.execute(args);

@@ -79,7 +79,10 @@ class TraceParentTest {
     W3CTraceContextPropagator w3c = W3CTraceContextPropagator.getInstance();
     for (TraceFlags flags : List.of(TraceFlags.getSampled(), TraceFlags.getDefault())) {
       for (TraceState state :
-          List.of(TraceState.getDefault(), TraceState.builder().put("vendor", "v").build())) {
+          List.of(
+              TraceState.getDefault(),
+              TraceState.builder().put("vendor", "v").build(),
+              TraceState.builder().put("vendor", "v").put("other", "w").build())) {
         SpanContext span = SpanContext.create(TRACE_ID, SPAN_ID, flags, state);
         Map<String, String> expected = new HashMap<>();
         w3c.inject(Context.root().with(Span.wrap(span)), expected, Map::put);
