@@ -16,11 +16,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code consumer-inventory}: the inventory service and its query and admin commands. */
 @Command(
     name = "consumer-inventory",
+    scope = ScopeType.INHERIT, // every subcommand, dlq too, has --help and --version
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = {
@@ -42,7 +44,6 @@ public final class InventoryCommand {
 
   @Command(
       name = ConsumerCommand.RUN,
-      mixinStandardHelpOptions = true,
       description = "Run the inventory service until SIGTERM (the default command).")
   int run(
       @Mixin ConsumerCommand service,
@@ -67,7 +68,6 @@ public final class InventoryCommand {
 
   @Command(
       name = "history",
-      mixinStandardHelpOptions = true,
       description = {
         "Show a product's stock movements in order, the stock rebuilt from them (the ledger),",
         "and the read model's figure next to it."

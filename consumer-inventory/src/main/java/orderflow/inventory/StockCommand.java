@@ -23,7 +23,6 @@ import picocli.CommandLine.Spec;
 /** {@code consumer-inventory stock [PRODUCT]} and {@code stock set PRODUCT QTY}. */
 @Command(
     name = "stock",
-    mixinStandardHelpOptions = true,
     description = "Show available and reserved stock, of one product or of all.")
 final class StockCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "PRODUCT", description = "Only this product")
@@ -76,7 +75,6 @@ final class StockCommand implements Callable<Integer> {
   /** One short transaction on the migrated database: safe while the service runs. */
   @Command(
       name = "set",
-      mixinStandardHelpOptions = true,
       description = {
         "Set a product's available quantity through an adjustment movement of the difference.",
         "Reservations already held are untouched."

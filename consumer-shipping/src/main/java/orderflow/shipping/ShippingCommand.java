@@ -17,11 +17,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code consumer-shipping}: the shipping service ({@code run}, the default) and its queries. */
 @Command(
     name = ShippingCommand.NAME,
+    scope = ScopeType.INHERIT, // every subcommand, dlq too, has --help and --version
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = "Creates a shipment for every reserved order and announces it (OrderShipped).",
@@ -44,8 +46,6 @@ public final class ShippingCommand {
 
   @Command(
       name = ConsumerCommand.RUN,
-      mixinStandardHelpOptions = true,
-      versionProvider = ManifestVersion.class,
       description = "Run the shipping service until SIGTERM (the default command).")
   int run(@Mixin ConsumerCommand service) throws Exception {
     return service.run(ShippingService.NAME, () -> ShippingService.definition(Clock.systemUTC()));
@@ -53,8 +53,6 @@ public final class ShippingCommand {
 
   @Command(
       name = "shipments",
-      mixinStandardHelpOptions = true,
-      versionProvider = ManifestVersion.class,
       description = "List shipments, newest first, or the shipment of one order.")
   int shipments(
       @Option(

@@ -36,7 +36,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "dlq",
-    mixinStandardHelpOptions = true,
     description = "Inspect, replay and purge this service's dead letters (<queue>.dlq).")
 public final class DlqCommand {
   private static final String JSON = "Print one JSON value on stdout";
@@ -60,7 +59,6 @@ public final class DlqCommand {
 
   @Command(
       name = "list",
-      mixinStandardHelpOptions = true,
       description = {
         "List dead letters without removing them, one at a time as they are read;",
         "bodies are cut to "
@@ -97,7 +95,6 @@ public final class DlqCommand {
 
   @Command(
       name = "show",
-      mixinStandardHelpOptions = true,
       description = "Show one dead letter, its headers and body, without removing it.")
   int show(
       @Mixin BrokerOptions broker,
@@ -140,7 +137,6 @@ public final class DlqCommand {
 
   @Command(
       name = "replay",
-      mixinStandardHelpOptions = true,
       description = {
         "Republish matching dead letters to their original exchange and routing key;",
         "each is removed from the DLQ only after the broker confirmed its republish.",
@@ -193,10 +189,7 @@ public final class DlqCommand {
         });
   }
 
-  @Command(
-      name = "purge",
-      mixinStandardHelpOptions = true,
-      description = "Delete matching dead letters for good (others stay).")
+  @Command(name = "purge", description = "Delete matching dead letters for good (others stay).")
   int purge(
       @Mixin BrokerOptions broker,
       @Mixin FilterOptions filter,
