@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
@@ -36,11 +35,11 @@ final class OrderCancellation {
       Clock clock,
       OrderProjector projector,
       Consumer<List<OutboxEntry>> committed) {
-    this.database = Objects.requireNonNull(database, "database");
-    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.database = database;
+    this.exchange = exchange;
     this.keys = new IdempotencyKeys(clock);
-    this.projector = Objects.requireNonNull(projector, "projector");
-    this.committed = Objects.requireNonNull(committed, "committed");
+    this.projector = projector;
+    this.committed = committed;
   }
 
   enum Answer {
@@ -63,21 +62,17 @@ final class OrderCancellation {
     return IdempotencyKeys.settlingRaces(
         () -> {
           Written<Result> written;
+          // Closing the connection rolls back a failed attempt.
           try (Connection connection = database.open()) {
-            try {
-              written =
-                  keys.once(
-                      connection,
-                      idempotencyKey,
-                      fingerprint,
-                      orderId,
-                      same -> attempt(same, cancellation),
-                      (same, earlier) -> attempt(same, cancellation));
-              connection.commit();
-            } catch (SQLException | RuntimeException e) {
-              connection.rollback();
-              throw e;
-            }
+            written =
+                keys.once(
+                    connection,
+                    idempotencyKey,
+                    fingerprint,
+                    orderId,
+                    same -> attempt(same, cancellation),
+                    (same, earlier) -> attempt(same, cancellation));
+            connection.commit();
           }
           if (!written.emitted().isEmpty()) {
             committed.accept(written.emitted());

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
 import orderflow.envelope.CustomerDataErased;
@@ -30,9 +29,9 @@ public final class OrderProjector implements EventHandler {
 
   /** {@code ownEvents}: committed by this process's order API, so already applied. */
   public OrderProjector(Dialect dialect, Clock clock, OwnEvents ownEvents) {
-    this.dialect = Objects.requireNonNull(dialect, "dialect");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.ownEvents = Objects.requireNonNull(ownEvents, "ownEvents");
+    this.dialect = dialect;
+    this.clock = clock;
+    this.ownEvents = ownEvents;
   }
 
   @Override

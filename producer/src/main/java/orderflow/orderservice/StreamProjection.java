@@ -1,17 +1,15 @@
 package orderflow.orderservice;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InvalidEventException;
 import orderflow.store.Database;
+import orderflow.store.Sql;
 import orderflow.stream.StreamRecord;
 import orderflow.stream.StreamStart;
 import orderflow.stream.StreamWalk;
@@ -37,9 +35,9 @@ public final class StreamProjection {
   public record Result(long applied, long skipped, long firstOffset, long nextOffset) {}
 
   public StreamProjection(Database database, String name, Clock clock) {
-    this.database = Objects.requireNonNull(database, "database");
-    this.name = Objects.requireNonNull(name, "name");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.database = database;
+    this.name = name;
+    this.clock = clock;
     this.projector = new OrderProjector(database.dialect(), clock);
   }
 
@@ -57,14 +55,13 @@ public final class StreamProjection {
 
   /** -1 when the projection has applied nothing yet. */
   private long nextOffset() throws SQLException {
-    try (Connection connection = database.openReadOnly();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT next_offset FROM stream_offsets WHERE projection = ?")) {
-      select.setString(1, name);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? rows.getLong(1) : -1;
-      }
+    try (Connection connection = database.openReadOnly()) {
+      return Sql.first(
+              connection,
+              "SELECT next_offset FROM stream_offsets WHERE projection = ?",
+              row -> row.getLong(1),
+              name)
+          .orElse(-1L);
     }
   }
 
@@ -86,16 +83,14 @@ public final class StreamProjection {
         projector.record(connection, event);
         appliedHere++;
       }
-      try (PreparedStatement upsert =
-          connection.prepareStatement(
-              "INSERT INTO stream_offsets (projection, next_offset, updated_at) VALUES (?, ?, ?)"
-                  + " ON CONFLICT (projection) DO UPDATE SET next_offset = excluded.next_offset,"
-                  + " updated_at = excluded.updated_at")) {
-        upsert.setString(1, name);
-        upsert.setLong(2, batch.get(batch.size() - 1).offset() + 1);
-        upsert.setLong(3, clock.millis());
-        upsert.executeUpdate();
-      }
+      Sql.update(
+          connection,
+          "INSERT INTO stream_offsets (projection, next_offset, updated_at) VALUES (?, ?, ?)"
+              + " ON CONFLICT (projection) DO UPDATE SET next_offset = excluded.next_offset,"
+              + " updated_at = excluded.updated_at",
+          name,
+          batch.get(batch.size() - 1).offset() + 1,
+          clock.millis());
       connection.commit();
     }
     applied += appliedHere;

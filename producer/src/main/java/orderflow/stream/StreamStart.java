@@ -3,7 +3,6 @@ package orderflow.stream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,10 +12,6 @@ import java.util.Set;
 public record StreamStart(Object argument) {
   public static final StreamStart FIRST = new StreamStart("first");
   public static final StreamStart NEXT = new StreamStart("next");
-
-  public StreamStart {
-    Objects.requireNonNull(argument, "argument");
-  }
 
   /** Also an ISO-8601 instant; anything else is an IllegalArgumentException naming the forms. */
   public static StreamStart parse(String text) {

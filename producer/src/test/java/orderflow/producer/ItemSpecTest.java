@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import orderflow.envelope.OrderItem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ItemSpecTest {
   @Test
   void productAndQuantityWithoutPrice() {
-    ItemSpec item = ItemSpec.parse("sku-42:3");
+    OrderItem item = ItemSpec.parse("sku-42:3");
 
     assertEquals("sku-42", item.productId());
     assertEquals(3, item.quantity());
@@ -22,10 +23,10 @@ class ItemSpecTest {
 
   @Test
   void priceIsReadAsAnExactDecimal() {
-    ItemSpec item = ItemSpec.parse("sku-42:2:19.99");
+    OrderItem item = ItemSpec.parse("sku-42:2:19.99");
 
     assertEquals(new BigDecimal("19.99"), item.price());
-    assertEquals(new BigDecimal("39.98"), item.toOrderItem().lineTotal());
+    assertEquals(new BigDecimal("39.98"), item.lineTotal());
   }
 
   @Test
