@@ -111,7 +111,6 @@ final class IdempotencyKeys {
     }
   }
 
-  /** The SHA-256 of {@code request} in hex. */
   static String fingerprint(String request) {
     try {
       return HexFormat.of()

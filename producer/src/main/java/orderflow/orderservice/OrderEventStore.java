@@ -78,7 +78,6 @@ public final class OrderEventStore {
         .orElse(TraceParent.NONE);
   }
 
-  /** Every order id that has at least one event, sorted. */
   public List<String> orderIds(Connection connection) throws SQLException {
     return Sql.query(
         connection,

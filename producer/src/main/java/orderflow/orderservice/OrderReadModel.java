@@ -127,17 +127,17 @@ public final class OrderReadModel {
 
   private static OrderState read(ResultSet rows) throws SQLException {
     Object[] values = new Object[FIELDS.length];
-    for (int i = 0; i < FIELDS.length; i++) {
-      values[i] = field(FIELDS[i].getType(), rows.getObject(i + 1));
-    }
     try {
+      for (int i = 0; i < FIELDS.length; i++) {
+        values[i] = field(FIELDS[i].getType(), rows.getObject(i + 1));
+      }
       return CONSTRUCTOR.newInstance(values);
-    } catch (ReflectiveOperationException e) {
+    } catch (ReflectiveOperationException | JsonProcessingException e) {
       throw new IllegalStateException("unreadable order row in the read model", e);
     }
   }
 
-  private static Object field(Class<?> type, Object column) {
+  private static Object field(Class<?> type, Object column) throws JsonProcessingException {
     if (column == null) {
       return null;
     } else if (type == int.class) {
@@ -149,7 +149,7 @@ public final class OrderReadModel {
     } else if (type == BigDecimal.class) {
       return new BigDecimal(column.toString());
     }
-    return type == List.class ? items(column.toString()) : column;
+    return type == List.class ? EventCodec.mapper().readValue(column.toString(), ITEMS) : column;
   }
 
   private static String itemsJson(List<?> items) {
@@ -157,14 +157,6 @@ public final class OrderReadModel {
       return EventCodec.mapper().writeValueAsString(items);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write order items as JSON", e);
-    }
-  }
-
-  private static List<OrderItem> items(String json) {
-    try {
-      return EventCodec.mapper().readValue(json, ITEMS);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable order items in the read model", e);
     }
   }
 }

@@ -24,7 +24,7 @@ import orderflow.stream.StreamWalk;
  * run while the service does; or from the events stream ({@link #fromStream}).
  */
 public final class OrderRebuild {
-  private static final OrderFilter EVERY_ORDER = new OrderFilter(null, null, null, 0);
+  private static final OrderFilter EVERY_ORDER = new OrderFilter(null, null, null, 0, null);
 
   private final OrderEventStore store = new OrderEventStore();
   private final OrderReadModel readModel = new OrderReadModel();
@@ -141,9 +141,8 @@ public final class OrderRebuild {
       url = liveUrl + (liveUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
     try (Database fresh = Database.open(url)) {
-      StreamProjection projection = new StreamProjection(fresh, "rebuild", clock);
-      projection.migrate();
-      StreamProjection.Result result = projection.run(walk, () -> false);
+      StreamProjection.Result result =
+          new StreamProjection(fresh, "rebuild", clock).run(walk, () -> false);
       if (result.firstOffset() > 0) {
         throw new IllegalStateException(
             "the events stream starts at offset "

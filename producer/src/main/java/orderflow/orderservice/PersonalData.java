@@ -49,18 +49,8 @@ public final class PersonalData {
   /** The order with its address; the caller decides who may see it. */
   public Optional<OrderDetails> show(String orderId) throws SQLException {
     try (Connection connection = database.openReadOnly()) {
-      return show(connection, orderId, cipher);
+      return OrderDetails.find(connection, orderId, cipher);
     }
-  }
-
-  public static Optional<OrderDetails> show(
-      Connection connection, String orderId, AddressCipher cipher) throws SQLException {
-    Optional<OrderState> state = new OrderReadModel().find(connection, orderId);
-    if (state.isEmpty()) {
-      return Optional.empty();
-    }
-    List<OrderEventStore.StoredEvent> history = new OrderEventStore().history(connection, orderId);
-    return Optional.of(OrderDetails.of(state.get(), history).withAddress(connection, cipher));
   }
 
   /** Throws IllegalArgumentException when {@code customerId} is not a valid id. */

@@ -41,13 +41,10 @@ public final class StreamProjection {
     this.projector = new OrderProjector(database.dialect(), clock);
   }
 
-  public void migrate() throws SQLException {
+  /** Migrates, then reads the stream from where this projection stopped (its start if never). */
+  public Result run(StreamWalk walk, BooleanSupplier stop) throws Exception {
     database.migrate(OrderService.NAME);
     database.migrate("stream-projection");
-  }
-
-  /** Reads the stream from where this projection stopped (its start if it never ran). */
-  public Result run(StreamWalk walk, BooleanSupplier stop) throws Exception {
     long next = nextOffset();
     walk.walk(next < 0 ? StreamStart.FIRST : new StreamStart(next), stop, this::apply);
     return new Result(applied, skipped, firstOffset, Math.max(nextOffset(), 0));
@@ -70,14 +67,12 @@ public final class StreamProjection {
       firstOffset = batch.get(0).offset();
     }
     long appliedHere = 0;
-    long skippedHere = 0;
     try (Connection connection = database.open()) {
       for (StreamRecord record : batch) {
         EventEnvelope event;
         try {
           event = codec.decode(record.delivery().getBody());
         } catch (InvalidEventException e) {
-          skippedHere++;
           continue;
         }
         projector.record(connection, event);
@@ -94,6 +89,6 @@ public final class StreamProjection {
       connection.commit();
     }
     applied += appliedHere;
-    skipped += skippedHere;
+    skipped += batch.size() - appliedHere;
   }
 }

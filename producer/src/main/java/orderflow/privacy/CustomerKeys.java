@@ -33,7 +33,7 @@ public final class CustomerKeys {
       return held.get();
     }
     String keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(MasterKeys.random(12));
-    SecretKeySpec key = MasterKeys.newDataKey();
+    SecretKeySpec key = new SecretKeySpec(MasterKeys.random(MasterKeys.KEY_BYTES), "AES");
     Sql.update(
         connection,
         "INSERT INTO customer_keys (customer_id, key_id, master_key_id, wrapped_key, created_at)"

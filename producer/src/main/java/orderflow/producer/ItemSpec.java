@@ -9,7 +9,8 @@ import picocli.CommandLine.TypeConversionException;
 /** Reads one {@code --item PRODUCT:QTY[:PRICE]}; the price exactly, never as a float. */
 final class ItemSpec implements ITypeConverter<OrderItem> {
   /** The envelope's own rules apply, as a consumer applies them. */
-  static OrderItem parse(String text) {
+  @Override
+  public OrderItem convert(String text) {
     String[] parts = text.split(":", -1);
     try {
       if (parts.length < 2 || parts.length > 3) {
@@ -29,17 +30,8 @@ final class ItemSpec implements ITypeConverter<OrderItem> {
           Integer.parseInt(quantity),
           price == null ? null : new BigDecimal(price));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "invalid item '" + LogSafe.escape(text) + "': " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public OrderItem convert(String value) {
-    try {
-      return parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new TypeConversionException(e.getMessage());
+      throw new TypeConversionException(
+          "invalid item '" + LogSafe.escape(text) + "': " + e.getMessage());
     }
   }
 }

@@ -24,7 +24,7 @@ public record StreamStart(Object argument) {
           value.matches("[0-9]+") ? Long.parseLong(value) : Date.from(Instant.parse(value)));
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "--from must be first, last, next, an offset or an ISO-8601 instant such as"
+          "must be first, last, next, an offset or an ISO-8601 instant such as"
               + " 2026-12-02T10:00:00Z, was '"
               + text
               + "'");
