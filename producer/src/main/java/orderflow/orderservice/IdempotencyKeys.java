@@ -4,14 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.Objects;
+import java.util.Optional;
 import orderflow.orderservice.GroupCommit.Write;
 import orderflow.orderservice.GroupCommit.Written;
+import orderflow.store.Sql;
 
 /**
  * An {@code Idempotency-Key} is recorded with its request's digest and order in the transaction of
@@ -22,7 +21,7 @@ final class IdempotencyKeys {
   private final Clock clock;
 
   IdempotencyKeys(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.clock = clock;
   }
 
   static final class KeyReusedException extends RuntimeException {
@@ -67,21 +66,32 @@ final class IdempotencyKeys {
     if (key == null) {
       return write.apply(transaction);
     }
-    try (PreparedStatement select =
-        transaction.prepareStatement(
-            "SELECT order_id, request_sha256 FROM idempotency_keys WHERE idempotency_key = ?")) {
-      select.setString(1, key);
-      try (ResultSet rows = select.executeQuery()) {
-        if (rows.next()) {
-          if (!rows.getString(2).equals(fingerprint)) {
-            throw new KeyReusedException();
-          }
-          return replay.apply(transaction, rows.getString(1));
-        }
-      }
+    Optional<String> answered =
+        Sql.first(
+            transaction,
+            "SELECT order_id, request_sha256 FROM idempotency_keys WHERE idempotency_key = ?",
+            row -> {
+              if (!row.getString(2).equals(fingerprint)) {
+                throw new KeyReusedException();
+              }
+              return row.getString(1);
+            },
+            key);
+    if (answered.isPresent()) {
+      return replay.apply(transaction, answered.get());
     }
     Written<T> written = write.apply(transaction);
-    if (!written.emitted().isEmpty() && !record(transaction, key, fingerprint, orderId)) {
+    // Another transaction recorded the key first when nothing is inserted.
+    if (!written.emitted().isEmpty()
+        && Sql.update(
+                transaction,
+                "INSERT INTO idempotency_keys (idempotency_key, request_sha256, order_id,"
+                    + " created_at) VALUES (?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+                key,
+                fingerprint,
+                orderId,
+                clock.millis())
+            == 0) {
       throw new KeyRaced();
     }
     return written;
@@ -101,7 +111,6 @@ final class IdempotencyKeys {
     }
   }
 
-  /** The SHA-256 of {@code request} in hex. */
   static String fingerprint(String request) {
     try {
       return HexFormat.of()
@@ -110,21 +119,6 @@ final class IdempotencyKeys {
                   .digest(request.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);
-    }
-  }
-
-  /** False when another transaction recorded the key first. */
-  private boolean record(Connection transaction, String key, String fingerprint, String id)
-      throws SQLException {
-    try (PreparedStatement insert =
-        transaction.prepareStatement(
-            "INSERT INTO idempotency_keys (idempotency_key, request_sha256, order_id, created_at)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING")) {
-      insert.setString(1, key);
-      insert.setString(2, fingerprint);
-      insert.setString(3, id);
-      insert.setLong(4, clock.millis());
-      return insert.executeUpdate() == 1;
     }
   }
 }

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import orderflow.envelope.EventEnvelope;
@@ -36,11 +35,11 @@ final class OrderCancellation {
       Clock clock,
       OrderProjector projector,
       Consumer<List<OutboxEntry>> committed) {
-    this.database = Objects.requireNonNull(database, "database");
-    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.database = database;
+    this.exchange = exchange;
     this.keys = new IdempotencyKeys(clock);
-    this.projector = Objects.requireNonNull(projector, "projector");
-    this.committed = Objects.requireNonNull(committed, "committed");
+    this.projector = projector;
+    this.committed = committed;
   }
 
   enum Answer {
@@ -53,9 +52,7 @@ final class OrderCancellation {
   /** {@code reason} is the cancellation in force; {@code ended} the status of an ended order. */
   record Result(Answer answer, String reason, Optional<OrderStatus> ended) {}
 
-  /**
-   * Throws {@link IdempotencyKeys.KeyReusedException} when the key was used for another request.
-   */
+  /** Throws {@link IdempotencyKeys.KeyReusedException} when the key served another request. */
   Result cancel(String orderId, String reason, String idempotencyKey) throws SQLException {
     // Checked first: an invalid request is a 400 whatever the order and the key.
     OrderCancelled cancellation = new OrderCancelled(orderId, reason);
@@ -63,21 +60,17 @@ final class OrderCancellation {
     return IdempotencyKeys.settlingRaces(
         () -> {
           Written<Result> written;
+          // Closing the connection rolls back a failed attempt.
           try (Connection connection = database.open()) {
-            try {
-              written =
-                  keys.once(
-                      connection,
-                      idempotencyKey,
-                      fingerprint,
-                      orderId,
-                      same -> attempt(same, cancellation),
-                      (same, earlier) -> attempt(same, cancellation));
-              connection.commit();
-            } catch (SQLException | RuntimeException e) {
-              connection.rollback();
-              throw e;
-            }
+            written =
+                keys.once(
+                    connection,
+                    idempotencyKey,
+                    fingerprint,
+                    orderId,
+                    same -> attempt(same, cancellation),
+                    (same, earlier) -> attempt(same, cancellation));
+            connection.commit();
           }
           if (!written.emitted().isEmpty()) {
             committed.accept(written.emitted());
@@ -90,40 +83,31 @@ final class OrderCancellation {
       throws SQLException {
     Optional<OrderState> order =
         readModel.findForUpdate(connection, database.dialect(), cancellation.orderId());
-    Result result = decide(order);
-    if (result != null) {
-      return new Written<>(result, List.of());
-    }
-    EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
-    projector.record(connection, event);
-    OutboxEntry entry =
-        Outbox.addTraced(connection, exchange, List.of(traced(connection, event))).get(0);
-    return new Written<>(
-        new Result(Answer.REQUESTED, cancellation.reason(), Optional.empty()), List.of(entry));
-  }
-
-  /** Continues the order's trace (the request's span links to it), else the request's. */
-  private Outbox.Pending traced(Connection connection, EventEnvelope event) throws SQLException {
-    TraceParent order = new OrderEventStore().trace(connection, event.payload().orderId());
-    if (!order.present()) {
-      return new Outbox.Pending(event, TraceParent.current());
-    }
-    Span.current().addLink(Span.fromContext(order.context()).getSpanContext());
-    return new Outbox.Pending(event, order);
-  }
-
-  /** The answer when nothing is to be written, or null when the cancellation goes ahead. */
-  private static Result decide(Optional<OrderState> order) {
     if (order.isEmpty()) {
-      return new Result(Answer.UNKNOWN_ORDER, null, Optional.empty());
+      return new Written<>(new Result(Answer.UNKNOWN_ORDER, null, Optional.empty()), List.of());
     }
     OrderState state = order.get();
     if (state.cancellationReason() != null && state.cancellationRefusal() == null) {
-      return new Result(Answer.ALREADY_REQUESTED, state.cancellationReason(), Optional.empty());
+      Result asked =
+          new Result(Answer.ALREADY_REQUESTED, state.cancellationReason(), Optional.empty());
+      return new Written<>(asked, List.of());
     }
     if (state.status().terminal()) {
-      return new Result(Answer.ALREADY_ENDED, null, Optional.of(state.status()));
+      Result ended = new Result(Answer.ALREADY_ENDED, null, Optional.of(state.status()));
+      return new Written<>(ended, List.of());
     }
-    return null;
+    EventEnvelope event = EventEnvelope.first(cancellation, OrderPlacement.SOURCE);
+    projector.record(connection, event);
+    // Continues the order's trace (the request's span links to it), else the request's.
+    TraceParent trace = new OrderEventStore().trace(connection, cancellation.orderId());
+    if (trace.present()) {
+      Span.current().addLink(Span.fromContext(trace.context()).getSpanContext());
+    } else {
+      trace = TraceParent.current();
+    }
+    OutboxEntry entry =
+        Outbox.addTraced(connection, exchange, List.of(new Outbox.Pending(event, trace))).get(0);
+    return new Written<>(
+        new Result(Answer.REQUESTED, cancellation.reason(), Optional.empty()), List.of(entry));
   }
 }

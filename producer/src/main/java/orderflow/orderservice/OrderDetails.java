@@ -20,8 +20,8 @@ import orderflow.privacy.AddressCipher;
 
 /**
  * An order's state and its events in causal order with their hop latencies; the one place of an
- * order's JSON, so the CLI and the API never drift apart. {@code shippingAddress} is null unless
- * asked for, its country only when {@code erased}. Immutable.
+ * order's JSON, so the CLI and the API never drift apart. {@code shippingAddress} is in clear, its
+ * country only when {@code erased}, null when the order has none. Immutable.
  */
 public record OrderDetails(
     OrderState state, List<EventLine> events, ShippingAddress shippingAddress, boolean erased) {
@@ -29,30 +29,31 @@ public record OrderDetails(
     events = List.copyOf(events);
   }
 
-  /** With the address in clear, or its country only when the customer's data was erased. */
-  public OrderDetails withAddress(Connection connection, AddressCipher cipher) throws SQLException {
-    for (EventLine line : events) {
-      if (line.event().payload() instanceof OrderCreated order && order.shippingAddress() != null) {
-        Optional<ShippingAddress> clear = cipher.open(connection, order);
-        return new OrderDetails(
-            state,
-            events,
-            clear.orElse(ShippingAddress.country(order.shippingAddress().country())),
-            clear.isEmpty());
-      }
-    }
-    return this;
-  }
-
   /** One event as shown; {@code hopLatency} is null when its cause is not among the events. */
   public record EventLine(
       EventEnvelope event, Instant storedAt, Duration hopLatency, String traceId) {}
 
-  public static OrderDetails of(OrderState state, List<OrderEventStore.StoredEvent> history) {
+  /** The order in the read model with its address; the caller decides who may see it. */
+  public static Optional<OrderDetails> find(
+      Connection connection, String orderId, AddressCipher cipher) throws SQLException {
+    Optional<OrderState> state = new OrderReadModel().find(connection, orderId);
+    if (state.isEmpty()) {
+      return Optional.empty();
+    }
+    List<OrderEventStore.StoredEvent> history = new OrderEventStore().history(connection, orderId);
     Map<String, OrderEventStore.StoredEvent> byId = new HashMap<>();
     history.forEach(stored -> byId.putIfAbsent(stored.event().eventId().toString(), stored));
     List<EventLine> lines = new ArrayList<>();
+    ShippingAddress address = null;
+    boolean erased = false;
     for (EventEnvelope event : OrderFold.sort(OrderEventStore.events(history))) {
+      if (address == null
+          && event.payload() instanceof OrderCreated order
+          && order.shippingAddress() != null) {
+        Optional<ShippingAddress> clear = cipher.open(connection, order);
+        address = clear.orElse(ShippingAddress.country(order.shippingAddress().country()));
+        erased = clear.isEmpty();
+      }
       OrderEventStore.StoredEvent stored = byId.get(event.eventId().toString());
       OrderEventStore.StoredEvent cause = byId.get(event.metadata().causationId());
       lines.add(
@@ -62,10 +63,10 @@ public record OrderDetails(
               cause == null ? null : Duration.between(cause.event().timestamp(), event.timestamp()),
               stored.traceId()));
     }
-    return new OrderDetails(state, lines, null, false);
+    return Optional.of(new OrderDetails(state.get(), lines, address, erased));
   }
 
-  /** The trace of the order's first traced event, or null. */
+  /** Of the order's first traced event, or null. */
   public String traceId() {
     return events.stream()
         .map(EventLine::traceId)

@@ -2,16 +2,14 @@ package orderflow.orderservice;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.store.Dialect;
+import orderflow.store.Sql;
 import orderflow.trace.TraceParent;
 
 /** The append-only order event store: every event of every order, each once, as received. */
@@ -33,77 +31,58 @@ public final class OrderEventStore {
     }
     CRC32 crc = new CRC32();
     crc.update(orderId.getBytes(StandardCharsets.UTF_8));
-    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-      lock.setLong(1, LOCK_NAMESPACE ^ crc.getValue());
-      lock.execute();
-    }
+    Sql.query(
+        connection, "SELECT pg_advisory_xact_lock(?)", row -> 1, LOCK_NAMESPACE ^ crc.getValue());
   }
 
   /** Appends {@code event} (encoded as {@code body}) with the current trace; false if held. */
   boolean append(Connection connection, EventEnvelope event, byte[] body, Instant storedAt)
       throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
+    return Sql.update(
+            connection,
             "INSERT INTO order_events"
                 + " (event_id, order_id, event_type, occurred_at, causation_id, stored_at, body,"
-                + " traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
-      insert.setString(1, event.eventId().toString());
-      insert.setString(2, event.payload().orderId());
-      insert.setString(3, event.eventType().wireName());
-      insert.setLong(4, event.timestamp().toEpochMilli());
-      insert.setString(5, event.metadata().causationId());
-      insert.setLong(6, storedAt.toEpochMilli());
-      insert.setString(7, new String(body, StandardCharsets.UTF_8));
-      insert.setString(8, TraceParent.current().traceparent());
-      return insert.executeUpdate() == 1;
-    }
+                + " traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+            event.eventId().toString(),
+            event.payload().orderId(),
+            event.eventType().wireName(),
+            event.timestamp().toEpochMilli(),
+            event.metadata().causationId(),
+            storedAt.toEpochMilli(),
+            new String(body, StandardCharsets.UTF_8),
+            TraceParent.current().traceparent())
+        == 1;
   }
 
   /** The order's events in the order they were stored; empty for an order never seen. */
   public List<StoredEvent> history(Connection connection, String orderId) throws SQLException {
-    List<StoredEvent> events = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT body, stored_at, traceparent FROM order_events WHERE order_id = ? ORDER BY seq")) {
-      select.setString(1, orderId);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          events.add(
-              new StoredEvent(
-                  CODEC.decode(rows.getString(1).getBytes(StandardCharsets.UTF_8)),
-                  Instant.ofEpochMilli(rows.getLong(2)),
-                  new TraceParent(rows.getString(3), null).traceId()));
-        }
-      }
-    }
-    return events;
+    return Sql.query(
+        connection,
+        "SELECT body, stored_at, traceparent FROM order_events WHERE order_id = ? ORDER BY seq",
+        row ->
+            new StoredEvent(
+                CODEC.decode(row.getString(1).getBytes(StandardCharsets.UTF_8)),
+                Instant.ofEpochMilli(row.getLong(2)),
+                new TraceParent(row.getString(3), null).traceId()),
+        orderId);
   }
 
   /** The trace context of the order's first event stored in one; NONE when there is none. */
   public TraceParent trace(Connection connection, String orderId) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
+    return Sql.first(
+            connection,
             "SELECT traceparent FROM order_events WHERE order_id = ? AND traceparent IS NOT NULL"
-                + " ORDER BY seq LIMIT 1")) {
-      select.setString(1, orderId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? new TraceParent(rows.getString(1), null) : TraceParent.NONE;
-      }
-    }
+                + " ORDER BY seq LIMIT 1",
+            row -> new TraceParent(row.getString(1), null),
+            orderId)
+        .orElse(TraceParent.NONE);
   }
 
-  /** Every order id that has at least one event, sorted. */
   public List<String> orderIds(Connection connection) throws SQLException {
-    List<String> ids = new ArrayList<>();
-    try (PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT DISTINCT order_id FROM order_events ORDER BY order_id");
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        ids.add(rows.getString(1));
-      }
-    }
-    return ids;
+    return Sql.query(
+        connection,
+        "SELECT DISTINCT order_id FROM order_events ORDER BY order_id",
+        row -> row.getString(1));
   }
 
   static List<EventEnvelope> events(List<StoredEvent> history) {

@@ -12,16 +12,6 @@ public record OrderFilter(
     String customerId, OrderStatus status, Instant since, int limit, Cursor after) {
   public static final int DEFAULT_LIMIT = 100;
 
-  public OrderFilter {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative");
-    }
-  }
-
-  public OrderFilter(String customerId, OrderStatus status, Instant since, int limit) {
-    this(customerId, status, since, limit, null);
-  }
-
   /** Where a page of {@code GET /orders} ended, in the list's order; opaque (base64url). */
   record Cursor(long firstEventAtMillis, String orderId) {
     static Cursor after(OrderState last) {

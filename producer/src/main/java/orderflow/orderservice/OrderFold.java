@@ -36,13 +36,8 @@ public final class OrderFold {
 
   private OrderFold() {}
 
-  /**
-   * @param events the order's events, in any order, at least one
-   */
+  /** {@code events}: the order's, in any order, at least one. */
   public static OrderState fold(String orderId, List<EventEnvelope> events) {
-    if (events.isEmpty()) {
-      throw new IllegalArgumentException("no events for order " + orderId);
-    }
     List<EventEnvelope> sorted = sort(events);
     OrderStatus status = null;
     for (EventEnvelope event : sorted) {

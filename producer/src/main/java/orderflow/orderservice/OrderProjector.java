@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import orderflow.consume.EventHandler;
 import orderflow.consume.HandlerContext;
 import orderflow.envelope.CustomerDataErased;
@@ -30,9 +29,9 @@ public final class OrderProjector implements EventHandler {
 
   /** {@code ownEvents}: committed by this process's order API, so already applied. */
   public OrderProjector(Dialect dialect, Clock clock, OwnEvents ownEvents) {
-    this.dialect = Objects.requireNonNull(dialect, "dialect");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.ownEvents = Objects.requireNonNull(ownEvents, "ownEvents");
+    this.dialect = dialect;
+    this.clock = clock;
+    this.ownEvents = ownEvents;
   }
 
   @Override
@@ -45,21 +44,18 @@ public final class OrderProjector implements EventHandler {
     return ownEvents.takeCommitted(event, body);
   }
 
-  /** False when the store already held the event, or it belongs to no order. */
-  boolean record(Connection connection, EventEnvelope event) throws SQLException {
+  void record(Connection connection, EventEnvelope event) throws SQLException {
     if (event.payload() instanceof CustomerDataErased) {
       // Made where the key was destroyed, in the same transaction: nothing to store or fold.
-      return false;
+      return;
     }
     String orderId = event.payload().orderId();
     OrderEventStore.lock(connection, dialect, orderId);
-    if (!store.append(connection, event, codec.encode(event), clock.instant())) {
-      return false;
+    if (store.append(connection, event, codec.encode(event), clock.instant())) {
+      readModel.save(
+          connection,
+          OrderFold.fold(orderId, OrderEventStore.events(store.history(connection, orderId))));
     }
-    readModel.save(
-        connection,
-        OrderFold.fold(orderId, OrderEventStore.events(store.history(connection, orderId))));
-    return true;
   }
 
   /** The first event of an order with a fresh random id: its history is this one event. */

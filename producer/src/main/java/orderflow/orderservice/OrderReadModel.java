@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.OrderItem;
 import orderflow.store.Dialect;
+import orderflow.store.Sql;
 
 /**
  * The order read model (CQRS): one row per order, one column per {@link OrderState} field (its name
@@ -52,34 +53,20 @@ public final class OrderReadModel {
 
   /** Writes the order's row, replacing what was there. */
   public void save(Connection connection, OrderState state) throws SQLException {
-    try (PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
-      int index = 1;
-      for (Object value : state.fields().values()) {
-        upsert.setObject(index++, column(value));
-      }
-      upsert.executeUpdate();
-    }
+    Sql.update(
+        connection, UPSERT, state.fields().values().stream().map(OrderReadModel::column).toArray());
   }
 
   public Optional<OrderState> find(Connection connection, String orderId) throws SQLException {
-    return select(connection, orderId, "");
+    return Sql.first(connection, SELECT + " WHERE order_id = ?", OrderReadModel::read, orderId);
   }
 
   /** Like {@link #find}, and locks the row until the transaction ends (SQLite: the database). */
   public Optional<OrderState> findForUpdate(Connection connection, Dialect dialect, String orderId)
       throws SQLException {
-    return select(connection, orderId, dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
-  }
-
-  private static Optional<OrderState> select(Connection connection, String orderId, String lock)
-      throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(SELECT + " WHERE order_id = ?" + lock)) {
-      select.setString(1, orderId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-      }
-    }
+    String lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+    return Sql.first(
+        connection, SELECT + " WHERE order_id = ?" + lock, OrderReadModel::read, orderId);
   }
 
   public List<OrderState> list(Connection connection, OrderFilter filter) throws SQLException {
@@ -115,11 +102,8 @@ public final class OrderReadModel {
     if (filter.limit() > 0) {
       sql.append(" LIMIT ").append(filter.limit());
     }
-    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+    try (PreparedStatement select = Sql.prepare(connection, sql.toString(), parameters.toArray())) {
       select.setFetchSize(FETCH_SIZE);
-      for (int i = 0; i < parameters.size(); i++) {
-        select.setObject(i + 1, parameters.get(i));
-      }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           sink.accept(read(rows));
@@ -143,17 +127,17 @@ public final class OrderReadModel {
 
   private static OrderState read(ResultSet rows) throws SQLException {
     Object[] values = new Object[FIELDS.length];
-    for (int i = 0; i < FIELDS.length; i++) {
-      values[i] = field(FIELDS[i].getType(), rows.getObject(i + 1));
-    }
     try {
+      for (int i = 0; i < FIELDS.length; i++) {
+        values[i] = field(FIELDS[i].getType(), rows.getObject(i + 1));
+      }
       return CONSTRUCTOR.newInstance(values);
-    } catch (ReflectiveOperationException e) {
+    } catch (ReflectiveOperationException | JsonProcessingException e) {
       throw new IllegalStateException("unreadable order row in the read model", e);
     }
   }
 
-  private static Object field(Class<?> type, Object column) {
+  private static Object field(Class<?> type, Object column) throws JsonProcessingException {
     if (column == null) {
       return null;
     } else if (type == int.class) {
@@ -165,7 +149,7 @@ public final class OrderReadModel {
     } else if (type == BigDecimal.class) {
       return new BigDecimal(column.toString());
     }
-    return type == List.class ? items(column.toString()) : column;
+    return type == List.class ? EventCodec.mapper().readValue(column.toString(), ITEMS) : column;
   }
 
   private static String itemsJson(List<?> items) {
@@ -173,14 +157,6 @@ public final class OrderReadModel {
       return EventCodec.mapper().writeValueAsString(items);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write order items as JSON", e);
-    }
-  }
-
-  private static List<OrderItem> items(String json) {
-    try {
-      return EventCodec.mapper().readValue(json, ITEMS);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable order items in the read model", e);
     }
   }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import orderflow.store.Database;
 import orderflow.store.Dialect;
+import orderflow.store.Sql;
 import orderflow.stream.StreamWalk;
 
 /**
@@ -24,7 +24,7 @@ import orderflow.stream.StreamWalk;
  * run while the service does; or from the events stream ({@link #fromStream}).
  */
 public final class OrderRebuild {
-  private static final OrderFilter EVERY_ORDER = new OrderFilter(null, null, null, 0);
+  private static final OrderFilter EVERY_ORDER = new OrderFilter(null, null, null, 0, null);
 
   private final OrderEventStore store = new OrderEventStore();
   private final OrderReadModel readModel = new OrderReadModel();
@@ -141,9 +141,8 @@ public final class OrderRebuild {
       url = liveUrl + (liveUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
     try (Database fresh = Database.open(url)) {
-      StreamProjection projection = new StreamProjection(fresh, "rebuild", clock);
-      projection.migrate();
-      StreamProjection.Result result = projection.run(walk, () -> false);
+      StreamProjection.Result result =
+          new StreamProjection(fresh, "rebuild", clock).run(walk, () -> false);
       if (result.firstOffset() > 0) {
         throw new IllegalStateException(
             "the events stream starts at offset "
@@ -177,18 +176,15 @@ public final class OrderRebuild {
   /** Under a lock on the live rows, so no fold of the service lands between read and write. */
   private StreamReport swap(List<OrderState> rebuilt, StreamProjection.Result result)
       throws SQLException {
-    try (Connection connection = database.open();
-        Statement statement = connection.createStatement()) {
+    try (Connection connection = database.open()) {
       if (database.dialect() == Dialect.POSTGRESQL) {
-        statement.execute("LOCK TABLE orders IN EXCLUSIVE MODE");
+        Sql.update(connection, "LOCK TABLE orders IN EXCLUSIVE MODE");
       }
       Map<String, Integer> liveCounts = new HashMap<>();
-      try (ResultSet rows =
-          statement.executeQuery("SELECT order_id, COUNT(*) FROM order_events GROUP BY order_id")) {
-        while (rows.next()) {
-          liveCounts.put(rows.getString(1), rows.getInt(2));
-        }
-      }
+      Sql.query(
+          connection,
+          "SELECT order_id, COUNT(*) FROM order_events GROUP BY order_id",
+          row -> liveCounts.put(row.getString(1), row.getInt(2)));
       Map<String, OrderState> held = new HashMap<>();
       readModel.list(connection, EVERY_ORDER).forEach(state -> held.put(state.orderId(), state));
       List<Difference> differences = new ArrayList<>();

@@ -22,9 +22,6 @@ public final class OwnEvents {
   }
 
   OwnEvents(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be positive: " + capacity);
-    }
     this.bodies =
         new LinkedHashMap<>() {
           @Override

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -37,11 +36,11 @@ public final class PersonalData {
       AddressCipher cipher,
       Clock clock,
       Consumer<List<OutboxEntry>> committed) {
-    this.database = Objects.requireNonNull(database, "database");
-    this.exchange = Objects.requireNonNull(exchange, "exchange");
-    this.cipher = Objects.requireNonNull(cipher, "cipher");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.committed = Objects.requireNonNull(committed, "committed");
+    this.database = database;
+    this.exchange = exchange;
+    this.cipher = cipher;
+    this.clock = clock;
+    this.committed = committed;
   }
 
   /** {@code erasedAt}: when the customer's data was first erased. */
@@ -50,18 +49,8 @@ public final class PersonalData {
   /** The order with its address; the caller decides who may see it. */
   public Optional<OrderDetails> show(String orderId) throws SQLException {
     try (Connection connection = database.openReadOnly()) {
-      return show(connection, orderId, cipher);
+      return OrderDetails.find(connection, orderId, cipher);
     }
-  }
-
-  public static Optional<OrderDetails> show(
-      Connection connection, String orderId, AddressCipher cipher) throws SQLException {
-    Optional<OrderState> state = new OrderReadModel().find(connection, orderId);
-    if (state.isEmpty()) {
-      return Optional.empty();
-    }
-    List<OrderEventStore.StoredEvent> history = new OrderEventStore().history(connection, orderId);
-    return Optional.of(OrderDetails.of(state.get(), history).withAddress(connection, cipher));
   }
 
   /** Throws IllegalArgumentException when {@code customerId} is not a valid id. */
@@ -69,13 +58,8 @@ public final class PersonalData {
     List<OutboxEntry> entries = new ArrayList<>();
     Erased erased;
     try (Connection connection = database.open()) {
-      try {
-        erased = erase(connection, exchange, customerId, clock.instant(), entries);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
+      erased = erase(connection, exchange, customerId, clock.instant(), entries);
+      connection.commit();
     }
     if (!entries.isEmpty()) {
       committed.accept(entries);

@@ -1,17 +1,15 @@
 package orderflow.orderservice;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import orderflow.envelope.EventCodec;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.InvalidEventException;
 import orderflow.store.Database;
+import orderflow.store.Sql;
 import orderflow.stream.StreamRecord;
 import orderflow.stream.StreamStart;
 import orderflow.stream.StreamWalk;
@@ -37,19 +35,16 @@ public final class StreamProjection {
   public record Result(long applied, long skipped, long firstOffset, long nextOffset) {}
 
   public StreamProjection(Database database, String name, Clock clock) {
-    this.database = Objects.requireNonNull(database, "database");
-    this.name = Objects.requireNonNull(name, "name");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.database = database;
+    this.name = name;
+    this.clock = clock;
     this.projector = new OrderProjector(database.dialect(), clock);
   }
 
-  public void migrate() throws SQLException {
+  /** Migrates, then reads the stream from where this projection stopped (its start if never). */
+  public Result run(StreamWalk walk, BooleanSupplier stop) throws Exception {
     database.migrate(OrderService.NAME);
     database.migrate("stream-projection");
-  }
-
-  /** Reads the stream from where this projection stopped (its start if it never ran). */
-  public Result run(StreamWalk walk, BooleanSupplier stop) throws Exception {
     long next = nextOffset();
     walk.walk(next < 0 ? StreamStart.FIRST : new StreamStart(next), stop, this::apply);
     return new Result(applied, skipped, firstOffset, Math.max(nextOffset(), 0));
@@ -57,14 +52,13 @@ public final class StreamProjection {
 
   /** -1 when the projection has applied nothing yet. */
   private long nextOffset() throws SQLException {
-    try (Connection connection = database.openReadOnly();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT next_offset FROM stream_offsets WHERE projection = ?")) {
-      select.setString(1, name);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? rows.getLong(1) : -1;
-      }
+    try (Connection connection = database.openReadOnly()) {
+      return Sql.first(
+              connection,
+              "SELECT next_offset FROM stream_offsets WHERE projection = ?",
+              row -> row.getLong(1),
+              name)
+          .orElse(-1L);
     }
   }
 
@@ -73,32 +67,28 @@ public final class StreamProjection {
       firstOffset = batch.get(0).offset();
     }
     long appliedHere = 0;
-    long skippedHere = 0;
     try (Connection connection = database.open()) {
       for (StreamRecord record : batch) {
         EventEnvelope event;
         try {
           event = codec.decode(record.delivery().getBody());
         } catch (InvalidEventException e) {
-          skippedHere++;
           continue;
         }
         projector.record(connection, event);
         appliedHere++;
       }
-      try (PreparedStatement upsert =
-          connection.prepareStatement(
-              "INSERT INTO stream_offsets (projection, next_offset, updated_at) VALUES (?, ?, ?)"
-                  + " ON CONFLICT (projection) DO UPDATE SET next_offset = excluded.next_offset,"
-                  + " updated_at = excluded.updated_at")) {
-        upsert.setString(1, name);
-        upsert.setLong(2, batch.get(batch.size() - 1).offset() + 1);
-        upsert.setLong(3, clock.millis());
-        upsert.executeUpdate();
-      }
+      Sql.update(
+          connection,
+          "INSERT INTO stream_offsets (projection, next_offset, updated_at) VALUES (?, ?, ?)"
+              + " ON CONFLICT (projection) DO UPDATE SET next_offset = excluded.next_offset,"
+              + " updated_at = excluded.updated_at",
+          name,
+          batch.get(batch.size() - 1).offset() + 1,
+          clock.millis());
       connection.commit();
     }
     applied += appliedHere;
-    skipped += skippedHere;
+    skipped += batch.size() - appliedHere;
   }
 }

@@ -24,7 +24,7 @@ public final class AddressCipher {
   private final CustomerKeys keys;
 
   public AddressCipher(MasterKeys master) {
-    this.keys = new CustomerKeys(Objects.requireNonNull(master, "master"));
+    this.keys = new CustomerKeys(master);
   }
 
   public static AddressCipher fromEnvironment() {

@@ -1,16 +1,13 @@
 package orderflow.privacy;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
+import orderflow.store.Sql;
 
 /**
  * One data key per customer, stored only wrapped by a master key and bound to its customer and key
@@ -26,7 +23,7 @@ public final class CustomerKeys {
   private final MasterKeys master;
 
   public CustomerKeys(MasterKeys master) {
-    this.master = Objects.requireNonNull(master, "master");
+    this.master = master;
   }
 
   /** The customer's data key, made and stored wrapped when they have none. */
@@ -36,21 +33,19 @@ public final class CustomerKeys {
       return held.get();
     }
     String keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(MasterKeys.random(12));
-    SecretKeySpec key = MasterKeys.newDataKey();
-    try (PreparedStatement upsert =
-        connection.prepareStatement(
-            "INSERT INTO customer_keys (customer_id, key_id, master_key_id, wrapped_key,"
-                + " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id) DO UPDATE SET"
-                + " key_id = excluded.key_id, master_key_id = excluded.master_key_id,"
-                + " wrapped_key = excluded.wrapped_key, created_at = excluded.created_at,"
-                + " erased_at = NULL WHERE customer_keys.wrapped_key IS NULL")) {
-      upsert.setString(1, customerId);
-      upsert.setString(2, keyId);
-      upsert.setString(3, master.currentId());
-      upsert.setString(4, master.wrap(key.getEncoded(), binding(customerId, keyId)));
-      upsert.setLong(5, System.currentTimeMillis());
-      upsert.executeUpdate();
-    }
+    SecretKeySpec key = new SecretKeySpec(MasterKeys.random(MasterKeys.KEY_BYTES), "AES");
+    Sql.update(
+        connection,
+        "INSERT INTO customer_keys (customer_id, key_id, master_key_id, wrapped_key, created_at)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id) DO UPDATE SET"
+            + " key_id = excluded.key_id, master_key_id = excluded.master_key_id,"
+            + " wrapped_key = excluded.wrapped_key, created_at = excluded.created_at,"
+            + " erased_at = NULL WHERE customer_keys.wrapped_key IS NULL",
+        customerId,
+        keyId,
+        master.currentId(),
+        master.wrap(key.getEncoded(), binding(customerId, keyId)),
+        System.currentTimeMillis());
     // Another writer may have stored its key first: every order of the customer uses that one.
     return current(connection, customerId)
         .orElseThrow(() -> new SQLException("the data key of a customer was erased meanwhile"));
@@ -58,73 +53,61 @@ public final class CustomerKeys {
 
   /** The customer's data key; empty when they have none (erased, or never had one). */
   Optional<DataKey> current(Connection connection, String customerId) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT key_id, master_key_id, wrapped_key FROM customer_keys"
-                + " WHERE customer_id = ? AND wrapped_key IS NOT NULL")) {
-      select.setString(1, customerId);
-      try (ResultSet row = select.executeQuery()) {
-        if (!row.next()) {
-          return Optional.empty();
-        }
-        String keyId = row.getString(1);
-        byte[] key = master.unwrap(row.getString(2), row.getString(3), binding(customerId, keyId));
-        return Optional.of(new DataKey(keyId, new SecretKeySpec(key, "AES")));
-      }
-    }
+    return Sql.first(
+        connection,
+        "SELECT key_id, master_key_id, wrapped_key FROM customer_keys"
+            + " WHERE customer_id = ? AND wrapped_key IS NOT NULL",
+        row -> {
+          String keyId = row.getString(1);
+          byte[] key =
+              master.unwrap(row.getString(2), row.getString(3), binding(customerId, keyId));
+          return new DataKey(keyId, new SecretKeySpec(key, "AES"));
+        },
+        customerId);
   }
 
   /** Destroys the data key; an unknown customer gets a tombstone too. Needs no master key. */
   public static Erasure erase(Connection connection, String customerId, Instant now)
       throws SQLException {
-    int changed;
-    try (PreparedStatement erase =
-        connection.prepareStatement(
+    int changed =
+        Sql.update(
+            connection,
             "INSERT INTO customer_keys (customer_id, created_at, erased_at) VALUES (?, ?, ?)"
                 + " ON CONFLICT (customer_id) DO UPDATE SET master_key_id = NULL,"
                 + " wrapped_key = NULL, erased_at = excluded.erased_at"
-                + " WHERE customer_keys.wrapped_key IS NOT NULL")) {
-      erase.setString(1, customerId);
-      erase.setLong(2, now.toEpochMilli());
-      erase.setLong(3, now.toEpochMilli());
-      changed = erase.executeUpdate();
-    }
-    try (PreparedStatement select =
-        connection.prepareStatement("SELECT erased_at FROM customer_keys WHERE customer_id = ?")) {
-      select.setString(1, customerId);
-      try (ResultSet row = select.executeQuery()) {
-        row.next();
-        return new Erasure(Instant.ofEpochMilli(row.getLong(1)), changed > 0);
-      }
-    }
+                + " WHERE customer_keys.wrapped_key IS NOT NULL",
+            customerId,
+            now.toEpochMilli(),
+            now.toEpochMilli());
+    Instant erasedAt =
+        Sql.first(
+                connection,
+                "SELECT erased_at FROM customer_keys WHERE customer_id = ?",
+                row -> Instant.ofEpochMilli(row.getLong(1)),
+                customerId)
+            .orElseThrow();
+    return new Erasure(erasedAt, changed > 0);
   }
 
   /** Wraps every data key not wrapped by the current master key again with it; how many. */
   public int rewrap(Connection connection) throws SQLException {
-    List<String> stale = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
+    List<String> stale =
+        Sql.query(
+            connection,
             "SELECT customer_id FROM customer_keys"
-                + " WHERE wrapped_key IS NOT NULL AND master_key_id <> ?")) {
-      select.setString(1, master.currentId());
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          stale.add(rows.getString(1));
-        }
-      }
-    }
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE customer_keys SET master_key_id = ?, wrapped_key = ?"
-                + " WHERE customer_id = ? AND key_id = ?")) {
-      for (String customerId : stale) {
-        DataKey held = current(connection, customerId).orElseThrow();
-        update.setString(1, master.currentId());
-        update.setString(2, master.wrap(held.key().getEncoded(), binding(customerId, held.id())));
-        update.setString(3, customerId);
-        update.setString(4, held.id());
-        update.executeUpdate();
-      }
+                + " WHERE wrapped_key IS NOT NULL AND master_key_id <> ?",
+            row -> row.getString(1),
+            master.currentId());
+    for (String customerId : stale) {
+      DataKey held = current(connection, customerId).orElseThrow();
+      Sql.update(
+          connection,
+          "UPDATE customer_keys SET master_key_id = ?, wrapped_key = ?"
+              + " WHERE customer_id = ? AND key_id = ?",
+          master.currentId(),
+          master.wrap(held.key().getEncoded(), binding(customerId, held.id())),
+          customerId,
+          held.id());
     }
     return stale.size();
   }

@@ -32,7 +32,7 @@ public final class MasterKeys {
 
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
-  private static final int KEY_BYTES = 32;
+  static final int KEY_BYTES = 32;
   // 43 base64 characters and their padding: exactly 32 bytes.
   private static final Pattern ENTRY =
       Pattern.compile("([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]{43}=?)");
@@ -79,9 +79,7 @@ public final class MasterKeys {
     return parse(Files.readString(file), file.toString());
   }
 
-  /**
-   * Entries {@code ID:BASE64} of 32 bytes; {@code origin} names the source, the text never shown.
-   */
+  /** Entries {@code ID:BASE64} of 32 bytes; {@code origin} names the source, never the text. */
   static MasterKeys parse(String text, String origin) {
     Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
     String current = null;
@@ -147,9 +145,5 @@ public final class MasterKeys {
     byte[] value = new byte[bytes];
     RANDOM.nextBytes(value);
     return value;
-  }
-
-  static SecretKeySpec newDataKey() {
-    return new SecretKeySpec(random(KEY_BYTES), "AES");
   }
 }

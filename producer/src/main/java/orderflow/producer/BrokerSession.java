@@ -46,7 +46,17 @@ record BrokerSession(Connection connection, Topology topology) implements AutoCl
     Connection connection = new BrokerConnector(settings, PROCESS_NAME).connect(purpose);
     try {
       if (setup == TopologySetup.DECLARE) {
-        declare(connection, topology);
+        try (Channel channel = connection.createChannel()) {
+          topology.declare(channel);
+        } catch (IOException e) {
+          throw new CommandFailure(
+              "declaring the topology failed: "
+                  + FailureLine.describe(e)
+                  + " (run `producer topology verify` to list the differences)",
+              e);
+        } catch (TimeoutException e) {
+          throw new CommandFailure("timed out closing the declaration channel", e);
+        }
       } else if (setup == TopologySetup.REQUIRE) {
         List<ExchangeSpec> orders =
             topology.exchanges().stream()
@@ -58,20 +68,6 @@ record BrokerSession(Connection connection, Topology topology) implements AutoCl
     } catch (IOException | RuntimeException e) {
       connection.abort(CLOSE_TIMEOUT_MILLIS);
       throw e;
-    }
-  }
-
-  private static void declare(Connection connection, Topology topology) throws IOException {
-    try (Channel channel = connection.createChannel()) {
-      topology.declare(channel);
-    } catch (IOException e) {
-      throw new CommandFailure(
-          "declaring the topology failed: "
-              + FailureLine.describe(e)
-              + " (run `producer topology verify` to list the differences)",
-          e);
-    } catch (TimeoutException e) {
-      throw new CommandFailure("timed out closing the declaration channel", e);
     }
   }
 

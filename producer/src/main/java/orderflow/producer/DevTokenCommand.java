@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import orderflow.cli.ManifestVersion;
 import orderflow.config.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +29,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "dev-token",
-    mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     description = {
       "Print an access token of a development issuer (iss " + DevTokenCommand.ISSUER + ", aud",
       DevTokenCommand.AUDIENCE + ") signed by a key kept in --dir; serve --auth-jwks DIR/jwks.json."

@@ -103,18 +103,16 @@ final class EventLines {
                   hopMs,
                   event.payload())));
     } else {
-      out.println(
-          at(offset)
-              + event.timestamp()
-              + " "
-              + event.eventType().wireName()
-              + " order="
-              + LogSafe.escape(event.payload().orderId())
-              + " event="
-              + event.eventId()
-              + (hopMs != null
-                  ? " hop=" + hopMs + "ms"
-                  : " causation=" + LogSafe.escape(String.valueOf(causation))));
+      out.printf(
+          "%s%s %s order=%s event=%s %s%n",
+          at(offset),
+          event.timestamp(),
+          event.eventType().wireName(),
+          LogSafe.escape(event.payload().orderId()),
+          event.eventId(),
+          hopMs != null
+              ? "hop=" + hopMs + "ms"
+              : "causation=" + LogSafe.escape(String.valueOf(causation)));
     }
     return limit > 0 && ++printed >= limit;
   }

@@ -9,7 +9,6 @@ import orderflow.stream.StreamWalk;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code producer events}: prints the events stream from any point, to its end or live. */
 @Command(
@@ -42,12 +41,7 @@ final class EventsCommand extends BrokerCommand {
 
   @Override
   int execute() throws Exception {
-    StreamStart start;
-    try {
-      start = StreamStart.parse(from);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    StreamStart start = asUsageError("--from", () -> StreamStart.parse(from));
     PrintWriter out = out();
     try (SignalStop signal =
             new SignalStop("producer-events-stop", () -> stopped.set(true), Duration.ofSeconds(3));

@@ -6,10 +6,11 @@ import orderflow.envelope.OrderItem;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** One {@code --item PRODUCT:QTY[:PRICE]}; the price is read exactly, never as a float. */
-record ItemSpec(String productId, int quantity, BigDecimal price) {
+/** Reads one {@code --item PRODUCT:QTY[:PRICE]}; the price exactly, never as a float. */
+final class ItemSpec implements ITypeConverter<OrderItem> {
   /** The envelope's own rules apply, as a consumer applies them. */
-  static ItemSpec parse(String text) {
+  @Override
+  public OrderItem convert(String text) {
     String[] parts = text.split(":", -1);
     try {
       if (parts.length < 2 || parts.length > 3) {
@@ -24,31 +25,13 @@ record ItemSpec(String productId, int quantity, BigDecimal price) {
         throw new IllegalArgumentException("price must be a decimal like 19.99");
       }
       // strip, not trim: trim would silently drop control characters at the ends.
-      ItemSpec item =
-          new ItemSpec(
-              parts[0].strip(),
-              Integer.parseInt(quantity),
-              price == null ? null : new BigDecimal(price));
-      item.toOrderItem();
-      return item;
+      return new OrderItem(
+          parts[0].strip(),
+          Integer.parseInt(quantity),
+          price == null ? null : new BigDecimal(price));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "invalid item '" + LogSafe.escape(text) + "': " + e.getMessage(), e);
-    }
-  }
-
-  OrderItem toOrderItem() {
-    return new OrderItem(productId, quantity, price);
-  }
-
-  static final class Converter implements ITypeConverter<ItemSpec> {
-    @Override
-    public ItemSpec convert(String value) {
-      try {
-        return parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
+      throw new TypeConversionException(
+          "invalid item '" + LogSafe.escape(text) + "': " + e.getMessage());
     }
   }
 }

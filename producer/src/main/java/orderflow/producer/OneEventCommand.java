@@ -33,10 +33,7 @@ abstract class OneEventCommand extends BrokerCommand {
   @Option(names = "--json", description = "Print the published event's ids as one JSON object")
   boolean json;
 
-  /**
-   * Prints {@code published} (--json) or {@code line} once {@code event} is confirmed; else throws
-   * why.
-   */
+  /** Prints {@code published} (--json) or {@code line} once {@code event} is confirmed. */
   int publish(
       String connectionPurpose, EventEnvelope event, String subject, String line, Object published)
       throws Exception {

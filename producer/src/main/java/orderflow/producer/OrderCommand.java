@@ -35,12 +35,12 @@ final class OrderCommand extends OneEventCommand {
       required = true,
       arity = "1..*",
       paramLabel = "PRODUCT:QTY[:PRICE]",
-      converter = ItemSpec.Converter.class,
+      converter = ItemSpec.class,
       description =
           "An order line, repeatable (at most "
               + EventLimits.MAX_ITEMS
               + "); price is a decimal unit price, e.g. sku-42:2:19.99")
-  List<ItemSpec> items;
+  List<OrderItem> items;
 
   @Option(
       names = "--ship-to",
@@ -75,10 +75,9 @@ final class OrderCommand extends OneEventCommand {
             ? null
             : asUsageError(
                 "invalid address", () -> new ShippingAddress(street, city, postalCode, shipTo));
-    List<OrderItem> lines = items.stream().map(ItemSpec::toOrderItem).toList();
-    asUsageError("invalid order", () -> OrderCreated.of(orderId, customer.strip(), lines));
+    asUsageError("invalid order", () -> OrderCreated.of(orderId, customer.strip(), items));
     OrderCreated order =
-        OrderCreated.of(orderId, customer.strip(), lines, sealed(orderId, address));
+        OrderCreated.of(orderId, customer.strip(), items, sealed(orderId, address));
     EventEnvelope event = EventEnvelope.first(order, SOURCE);
     record Published(String orderId, String eventId, String correlationId) {}
     return publish(

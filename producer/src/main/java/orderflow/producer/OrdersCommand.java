@@ -14,6 +14,7 @@ import orderflow.cli.QueryDatabase;
 import orderflow.config.BrokerOptions;
 import orderflow.config.LogSafe;
 import orderflow.consume.options.DatabaseOptions;
+import orderflow.envelope.OrderItem;
 import orderflow.envelope.ShippingAddress;
 import orderflow.orderservice.OrderDetails;
 import orderflow.orderservice.OrderFilter;
@@ -22,7 +23,6 @@ import orderflow.orderservice.OrderRebuild;
 import orderflow.orderservice.OrderService;
 import orderflow.orderservice.OrderState;
 import orderflow.orderservice.OrderStatus;
-import orderflow.orderservice.PersonalData;
 import orderflow.orderservice.StreamProjection;
 import orderflow.privacy.AddressCipher;
 import orderflow.store.Database;
@@ -69,7 +69,7 @@ final class OrdersCommand {
     // The address in clear: an operator's view.
     OrderDetails details =
         query
-            .read(c -> PersonalData.show(c, orderId, AddressCipher.fromEnvironment()))
+            .read(c -> OrderDetails.find(c, orderId, AddressCipher.fromEnvironment()))
             .orElseThrow(
                 () ->
                     new IllegalStateException(
@@ -95,14 +95,11 @@ final class OrdersCommand {
                   .collect(Collectors.joining(", "));
       out.printf("ship to   %s%s%n", lines.isEmpty() ? "" : lines + ", ", to.country());
     }
-    s.items()
-        .forEach(
-            item ->
-                out.printf(
-                    "  item    %s x %d at %s%n",
-                    LogSafe.escape(item.productId()),
-                    item.quantity(),
-                    item.price() == null ? "-" : item.price().toPlainString()));
+    for (OrderItem item : s.items()) {
+      String price = item.price() == null ? "-" : item.price().toPlainString();
+      out.printf(
+          "  item    %s x %d at %s%n", LogSafe.escape(item.productId()), item.quantity(), price);
+    }
     optional(out, "rejected  %s%n", s.rejectionReason());
     optional(
         out, "shipment  %s%n", s.carrier() == null ? null : s.carrier() + " " + s.trackingNumber());
@@ -159,7 +156,7 @@ final class OrdersCommand {
     if (limit < 0) {
       throw new ParameterException(spec.commandLine(), "--limit must not be negative");
     }
-    OrderFilter filter = new OrderFilter(customer, status, since, limit);
+    OrderFilter filter = new OrderFilter(customer, status, since, limit, null);
     List<OrderState> orders = query.read(c -> new OrderReadModel().list(c, filter));
     ProducerCommand.answer(
         spec,
@@ -277,7 +274,7 @@ final class OrdersCommand {
               names = "--name",
               defaultValue = "orders",
               description =
-                  "The projection's name, under which its offset is kept (default:" + " orders)")
+                  "The projection's name, under which its offset is kept (default: orders)")
           String name,
       @Mixin DatabaseOptions database,
       @Mixin BrokerOptions broker,
@@ -290,10 +287,10 @@ final class OrdersCommand {
                 "producer-project-stop", () -> stopped.set(true), Duration.ofSeconds(5));
         Database db = Database.open(database.url("orders-stream"));
         BrokerSession session = BrokerSession.open(spec, broker, "project", topology.setup())) {
-      StreamProjection projection = new StreamProjection(db, name, Clock.systemUTC());
-      projection.migrate();
       signal.arm();
-      result = projection.run(walk(session, follow), stopped::get);
+      result =
+          new StreamProjection(db, name, Clock.systemUTC())
+              .run(walk(session, follow), stopped::get);
     }
     ProducerCommand.answer(
         spec,

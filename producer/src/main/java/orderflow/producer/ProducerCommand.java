@@ -128,24 +128,25 @@ public final class ProducerCommand {
       Declared declared =
           new Declared(
               topology.namespace(), topology.exchanges(), topology.queues(), topology.bindings());
-      answer(spec, json, declared, out -> print(out, declared));
-    }
-
-    private static void print(PrintWriter out, Declared topology) {
-      topology
-          .exchanges()
-          .forEach(e -> out.printf("exchange %s (%s, durable)%n", e.name(), e.type()));
-      for (QueueSpec queue : topology.queues()) {
-        out.printf(
-            "queue    %s (%s%s)%n",
-            queue.name(),
-            queue.durable() ? "durable" : "transient",
-            queue.arguments().isEmpty() ? "" : ", " + new TreeMap<>(queue.arguments()));
-      }
-      topology
-          .bindings()
-          .forEach(
-              b -> out.printf("binding  %s -> %s (%s)%n", b.exchange(), b.queue(), b.routingKey()));
+      answer(
+          spec,
+          json,
+          declared,
+          out -> {
+            for (ExchangeSpec e : declared.exchanges()) {
+              out.printf("exchange %s (%s, durable)%n", e.name(), e.type());
+            }
+            for (QueueSpec queue : declared.queues()) {
+              out.printf(
+                  "queue    %s (%s%s)%n",
+                  queue.name(),
+                  queue.durable() ? "durable" : "transient",
+                  queue.arguments().isEmpty() ? "" : ", " + new TreeMap<>(queue.arguments()));
+            }
+            for (BindingSpec b : declared.bindings()) {
+              out.printf("binding  %s -> %s (%s)%n", b.exchange(), b.queue(), b.routingKey());
+            }
+          });
     }
 
     @Command(
@@ -183,15 +184,12 @@ public final class ProducerCommand {
           verified,
           out -> {
             differences.forEach(difference -> out.println("DIFFERENT " + difference.describe()));
-            out.println(
-                (differences.isEmpty() ? "OK: " : differences.size() + " difference(s); checked ")
-                    + verified.exchangesChecked()
-                    + " exchanges and "
-                    + verified.queuesChecked()
-                    + " queues"
-                    + (verified.namespace().isEmpty()
-                        ? ""
-                        : " in namespace " + verified.namespace()));
+            out.printf(
+                "%s%d exchanges and %d queues%s%n",
+                differences.isEmpty() ? "OK: " : differences.size() + " difference(s); checked ",
+                verified.exchangesChecked(),
+                verified.queuesChecked(),
+                topology.namespace().isEmpty() ? "" : " in namespace " + topology.namespace());
             out.println("note: " + BINDINGS_NOTE);
           });
       if (!differences.isEmpty()) {
@@ -226,16 +224,11 @@ public final class ProducerCommand {
           inOrderDatabase(
               database.url(OrderService.NAME),
               c -> PersonalData.erase(c, exchange, customerId, Instant.now(), new ArrayList<>()));
+      record Answer(String customerId, boolean erased, String erasedAt) {}
       answer(
           spec,
           json,
-          Map.of(
-              "customerId",
-              erased.customerId(),
-              "erased",
-              true,
-              "erasedAt",
-              erased.erasedAt().toString()),
+          new Answer(erased.customerId(), true, erased.erasedAt().toString()),
           out ->
               out.printf(
                   "erased the personal data of customer %s (%s)%n",

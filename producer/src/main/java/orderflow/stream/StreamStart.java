@@ -3,7 +3,6 @@ package orderflow.stream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,10 +12,6 @@ import java.util.Set;
 public record StreamStart(Object argument) {
   public static final StreamStart FIRST = new StreamStart("first");
   public static final StreamStart NEXT = new StreamStart("next");
-
-  public StreamStart {
-    Objects.requireNonNull(argument, "argument");
-  }
 
   /** Also an ISO-8601 instant; anything else is an IllegalArgumentException naming the forms. */
   public static StreamStart parse(String text) {
@@ -29,7 +24,7 @@ public record StreamStart(Object argument) {
           value.matches("[0-9]+") ? Long.parseLong(value) : Date.from(Instant.parse(value)));
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "--from must be first, last, next, an offset or an ISO-8601 instant such as"
+          "must be first, last, next, an offset or an ISO-8601 instant such as"
               + " 2026-12-02T10:00:00Z, was '"
               + text
               + "'");

@@ -19,10 +19,9 @@ import orderflow.broker.Channels;
 
 /**
  * Reads the stream in batches, acking each after the step: live, or up to the end it had at the
- * start, which a second consumer at {@code next} marks (AMQP tells nothing of a stream's tail). Not
- * thread-safe.
+ * start, which a second consumer at {@code next} marks (AMQP tells nothing of a stream's tail).
  */
-public final class StreamWalk {
+public record StreamWalk(Connection connection, String stream, boolean follow, int maxBatch) {
   /** Takes each batch of records, in offset order; never an empty one. */
   @FunctionalInterface
   public interface Step {
@@ -34,18 +33,6 @@ public final class StreamWalk {
   private static final int PREFETCH = 500;
 
   private static final long NONE = -1;
-
-  private final Connection connection;
-  private final String stream;
-  private final boolean follow;
-  private final int maxBatch;
-
-  public StreamWalk(Connection connection, String stream, boolean follow, int maxBatch) {
-    this.connection = connection;
-    this.stream = stream;
-    this.follow = follow;
-    this.maxBatch = maxBatch;
-  }
 
   /** {@code stop} is asked between batches. */
   public void walk(StreamStart start, BooleanSupplier stop, Step step) throws Exception {

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import orderflow.envelope.OrderItem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.TypeConversionException;
 
 class ItemSpecTest {
+  private static final ItemSpec ITEM = new ItemSpec();
+
   @Test
   void productAndQuantityWithoutPrice() {
-    ItemSpec item = ItemSpec.parse("sku-42:3");
+    OrderItem item = ITEM.convert("sku-42:3");
 
     assertEquals("sku-42", item.productId());
     assertEquals(3, item.quantity());
@@ -22,15 +26,15 @@ class ItemSpecTest {
 
   @Test
   void priceIsReadAsAnExactDecimal() {
-    ItemSpec item = ItemSpec.parse("sku-42:2:19.99");
+    OrderItem item = ITEM.convert("sku-42:2:19.99");
 
     assertEquals(new BigDecimal("19.99"), item.price());
-    assertEquals(new BigDecimal("39.98"), item.toOrderItem().lineTotal());
+    assertEquals(new BigDecimal("39.98"), item.lineTotal());
   }
 
   @Test
   void priceKeepsItsScale() {
-    assertEquals(new BigDecimal("0.10"), ItemSpec.parse("p:1:0.10").price());
+    assertEquals(new BigDecimal("0.10"), ITEM.convert("p:1:0.10").price());
   }
 
   @ParameterizedTest
@@ -52,8 +56,8 @@ class ItemSpecTest {
         "-sku:1"
       })
   void malformedItemsAreRejectedWithTheSyntaxOrTheBadPart(String text) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse(text));
+    TypeConversionException e =
+        assertThrows(TypeConversionException.class, () -> ITEM.convert(text));
 
     assertTrue(e.getMessage().startsWith("invalid item '" + text + "'"), e.getMessage());
   }
@@ -62,18 +66,18 @@ class ItemSpecTest {
   void aProductIdLongerThanTheEnvelopeAllowsIsRefused() {
     String product = "p".repeat(129);
 
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse(product + ":1"));
+    TypeConversionException e =
+        assertThrows(TypeConversionException.class, () -> ITEM.convert(product + ":1"));
 
     assertTrue(e.getMessage().contains("at most 128 characters"), e.getMessage());
-    assertEquals("p".repeat(128), ItemSpec.parse("p".repeat(128) + ":1").productId());
+    assertEquals("p".repeat(128), ITEM.convert("p".repeat(128) + ":1").productId());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"sku\u0000:1", "sku\u001b[2J:1", "sku\u009b:1"})
   void anItemWithAControlCharacterIsRefusedAndQuotedEscaped(String text) {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse(text));
+    TypeConversionException e =
+        assertThrows(TypeConversionException.class, () -> ITEM.convert(text));
 
     assertTrue(e.getMessage().startsWith("invalid item 'sku\\u00"), e.getMessage());
     assertTrue(e.getMessage().chars().allMatch(c -> c >= 0x20 && c < 0x7f), e.getMessage());
@@ -81,8 +85,8 @@ class ItemSpecTest {
 
   @Test
   void zeroQuantityMessageSaysWhatIsAllowed() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ItemSpec.parse("sku-1:0"));
+    TypeConversionException e =
+        assertThrows(TypeConversionException.class, () -> ITEM.convert("sku-1:0"));
 
     assertTrue(e.getMessage().contains("must be an integer from 1 to"), e.getMessage());
   }
