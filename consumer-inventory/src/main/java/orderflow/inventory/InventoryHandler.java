@@ -299,7 +299,7 @@ public final class InventoryHandler implements EventHandler {
         Reservations.Reservation held = found.get();
         return Optional.of(
             List.of(
-                held.released()
+                held.releaseReason() != null
                     ? new InventoryReleased(
                         orderId, held.reservationId(), held.items(), held.releaseReason())
                     : new InventoryReserved(

@@ -50,11 +50,7 @@ final class Reservations {
    * @param releaseReason null while it holds its items
    * @param items empty for the mark of an order cancelled before it was reserved
    */
-  record Reservation(String reservationId, List<ReservedItem> items, String releaseReason) {
-    boolean released() {
-      return releaseReason != null;
-    }
-  }
+  record Reservation(String reservationId, List<ReservedItem> items, String releaseReason) {}
 
   /** Whether the order has a reservation, a cancellation mark or a rejection. */
   boolean everDecided(String orderId) throws SQLException {

@@ -32,7 +32,7 @@ import orderflow.envelope.OrderCreated;
 import orderflow.envelope.ReservedItem;
 import orderflow.envelope.Shortage;
 import orderflow.store.Database;
-import orderflow.store.Retention;
+import orderflow.store.Inbox;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.TestBroker;
 import orderflow.testing.TestDatabases;
@@ -221,8 +221,7 @@ class InventoryServiceIT {
       // Retention has forgotten the event id: only the order's own key can refuse it now.
       try (Database database = Database.open(db);
           Connection connection = database.open()) {
-        assertEquals(
-            1, Retention.pruneInbox(connection, database, System.currentTimeMillis() + 1_000, 100));
+        assertEquals(1, Inbox.prune(connection, database, System.currentTimeMillis() + 1_000, 100));
         connection.commit();
       }
       Orders.publish(broker, topology, List.of(order));

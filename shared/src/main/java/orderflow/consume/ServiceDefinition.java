@@ -2,7 +2,6 @@ package orderflow.consume;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import orderflow.envelope.EventType;
 
 /**
@@ -18,9 +17,6 @@ public record ServiceDefinition(
     List<ServiceDefinition> ingresses,
     String failureQueue) {
   public ServiceDefinition {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(workQueue, "workQueue");
-    Objects.requireNonNull(failureQueue, "failureQueue");
     handlers = Map.copyOf(handlers);
     ingresses = List.copyOf(ingresses);
     if (handlers.isEmpty()) {

@@ -48,8 +48,6 @@ public record DeadLetter(
   public interface Summary {}
 
   public DeadLetter {
-    Objects.requireNonNull(eventId, "eventId");
-    Objects.requireNonNull(body, "body");
     // Not Map.copyOf: AMQP allows a header whose value is void (null).
     headers = Collections.unmodifiableSortedMap(new TreeMap<>(headers));
   }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import orderflow.deadletter.DeadLetterHeaders;
@@ -63,11 +62,11 @@ public final class DeadLetterQueue {
       String workQueue,
       Tracing tracing,
       Duration lockWait) {
-    this.connection = Objects.requireNonNull(connection, "connection");
-    this.topology = Objects.requireNonNull(topology, "topology");
-    this.workQueue = Objects.requireNonNull(workQueue, "workQueue");
-    this.spans = new PublishSpans(Objects.requireNonNull(tracing, "tracing"));
-    this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
+    this.connection = connection;
+    this.topology = topology;
+    this.workQueue = workQueue;
+    this.spans = new PublishSpans(tracing);
+    this.lockWait = lockWait;
   }
 
   public String queueName() {
@@ -136,7 +135,7 @@ public final class DeadLetterQueue {
   }
 
   void afterConfirmHook(Consumer<DeadLetter> hook) {
-    this.afterConfirmHook = Objects.requireNonNull(hook, "hook");
+    this.afterConfirmHook = hook;
   }
 
   private interface Action {

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import orderflow.broker.BrokerConnector;
 import orderflow.cli.JsonOutput;
 import orderflow.cli.OneLineErrors;
@@ -53,8 +52,8 @@ public final class DlqCommand {
   private final String processName;
 
   public DlqCommand(String workQueue, String processName) {
-    this.workQueue = Objects.requireNonNull(workQueue, "workQueue");
-    this.processName = Objects.requireNonNull(processName, "processName");
+    this.workQueue = workQueue;
+    this.processName = processName;
   }
 
   @Command(

@@ -214,7 +214,8 @@ public final class EventCodec {
               orderId,
               customerId,
               List.of(new OrderItem(productId, quantity.intValue(), null)),
-              BigDecimal.ZERO);
+              BigDecimal.ZERO,
+              null);
     } catch (IllegalArgumentException e) {
       throw new InvalidEventException("data", e.getMessage(), e);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Objects;
 import java.util.UUID;
 
 /** One domain event as it travels; {@code eventId} is also the message id and inbox key. */
@@ -16,11 +15,6 @@ public record EventEnvelope(
     EventMetadata metadata) {
 
   public EventEnvelope {
-    Objects.requireNonNull(eventId, "eventId");
-    Objects.requireNonNull(eventType, "eventType");
-    Objects.requireNonNull(timestamp, "timestamp");
-    Objects.requireNonNull(payload, "payload");
-    Objects.requireNonNull(metadata, "metadata");
     if (!eventType.payloadType().isInstance(payload)) {
       throw new IllegalArgumentException(
           "payload " + payload.getClass().getSimpleName() + " does not match " + eventType);

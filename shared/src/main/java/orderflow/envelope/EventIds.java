@@ -11,12 +11,9 @@ public final class EventIds {
   private EventIds() {}
 
   public static UUID next() {
-    return at(System.currentTimeMillis(), ThreadLocalRandom.current());
-  }
-
-  static UUID at(long epochMillis, ThreadLocalRandom random) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     long randA = random.nextLong() & 0xFFFL;
-    long mostSignificant = (epochMillis & 0xFFFF_FFFF_FFFFL) << 16 | 0x7000L | randA;
+    long mostSignificant = (System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL) << 16 | 0x7000L | randA;
     long leastSignificant = random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L;
     return new UUID(mostSignificant, leastSignificant);
   }

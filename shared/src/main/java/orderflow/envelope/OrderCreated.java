@@ -23,11 +23,6 @@ public record OrderCreated(
     Require.sealed(shippingAddress);
   }
 
-  public OrderCreated(
-      String orderId, String customerId, List<OrderItem> items, BigDecimal totalAmount) {
-    this(orderId, customerId, items, totalAmount, null);
-  }
-
   public static OrderCreated of(String orderId, String customerId, List<OrderItem> items) {
     return of(orderId, customerId, items, null);
   }

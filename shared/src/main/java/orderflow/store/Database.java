@@ -10,8 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import orderflow.config.Redaction;
@@ -55,12 +53,19 @@ public final class Database implements AutoCloseable {
   private Database(String jdbcUrl) {
     this.jdbcUrl = jdbcUrl;
     this.dialect = Dialect.of(jdbcUrl);
-    pool.setPoolName("orderflow-" + dialect.name().toLowerCase(Locale.ROOT));
+    pool.setPoolName("orderflow-" + dialect.id);
     pool.setConnectionTimeout(CONNECT_TIMEOUT_MS);
     // Starting never fails: an unreachable server is a transient failure of the first loan.
     pool.setInitializationFailTimeout(-1);
     if (dialect == Dialect.SQLITE) {
-      createParentDirectories();
+      Path parent = file(jdbcUrl).map(file -> file.toAbsolutePath().getParent()).orElse(null);
+      try {
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the database directory " + parent, e);
+      }
       SQLiteConfig config = sqliteConfig(CONNECT_TIMEOUT_MS);
       config.setCacheSize(-SQLITE_WRITER_CACHE_KIB); // negative: KiB
       SQLiteDataSource writer =
@@ -95,7 +100,7 @@ public final class Database implements AutoCloseable {
 
   /** {@code jdbc:sqlite:FILE} (its directories created) or {@code jdbc:postgresql://...}. */
   public static Database open(String jdbcUrl) {
-    return new Database(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+    return new Database(jdbcUrl);
   }
 
   /** For commands that only read: a mistyped {@code --db} must not create an empty SQLite file. */
@@ -151,30 +156,22 @@ public final class Database implements AutoCloseable {
 
   /** Migrates the runtime's tables, then {@code component}'s; safe from processes at once. */
   public void migrate(String component) throws SQLException {
-    Objects.requireNonNull(component, "component");
     DataSource source = plain(false, CONNECT_TIMEOUT_MS);
     try (Connection lock = source.getConnection();
         Statement statement = lock.createStatement()) {
-      if (dialect == Dialect.SQLITE) {
-        requireIncrementalVacuum(statement);
-      } else {
+      if (dialect == Dialect.SQLITE
+          && Sql.first(lock, "PRAGMA auto_vacuum", mode -> mode.getInt(1)).orElse(0)
+              != INCREMENTAL_VACUUM) {
+        log.info("converting {} to incremental auto-vacuum (once; rewrites the file)", describe());
+        statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
+        statement.execute("VACUUM");
+      } else if (dialect == Dialect.POSTGRESQL) {
         // Flyway's first baseline is not safe between instances; released with this connection.
         statement.execute("SELECT pg_advisory_lock(x'6f66'::int, hashtext(current_schema()))");
       }
       Migrations.apply(source, dialect, Migrations.RUNTIME, describe());
       Migrations.apply(source, dialect, component, describe());
     }
-  }
-
-  private void requireIncrementalVacuum(Statement statement) throws SQLException {
-    try (ResultSet mode = statement.executeQuery("PRAGMA auto_vacuum")) {
-      if (mode.next() && mode.getInt(1) == INCREMENTAL_VACUUM) {
-        return;
-      }
-    }
-    log.info("converting {} to incremental auto-vacuum (once; rewrites the file)", describe());
-    statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
-    statement.execute("VACUUM");
   }
 
   /** SQLite gives freed pages back and truncates its log; PostgreSQL's autovacuum needs no call. */
@@ -292,17 +289,6 @@ public final class Database implements AutoCloseable {
     return file.isEmpty() || file.startsWith(":memory:")
         ? Optional.empty()
         : Optional.of(Path.of(file));
-  }
-
-  private void createParentDirectories() {
-    Path parent = file(jdbcUrl).map(file -> file.toAbsolutePath().getParent()).orElse(null);
-    try {
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the database directory " + parent, e);
-    }
   }
 
   @Override

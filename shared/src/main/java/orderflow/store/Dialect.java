@@ -1,5 +1,6 @@
 package orderflow.store;
 
+import java.util.Locale;
 import orderflow.config.Redaction;
 
 /**
@@ -8,22 +9,18 @@ import orderflow.config.Redaction;
  */
 public enum Dialect {
   SQLITE(
-      "jdbc:sqlite:",
-      "sqlite",
       "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE received_at < ? LIMIT ?)"),
   POSTGRESQL(
-      "jdbc:postgresql:",
-      "postgresql",
       "DELETE FROM inbox WHERE ctid = ANY(ARRAY("
           + "SELECT ctid FROM inbox WHERE received_at < ? LIMIT ?))");
 
-  final String urlPrefix;
-  final String migrationFolder;
+  /** The name in its JDBC URLs and its migrations' folder: {@code sqlite}, {@code postgresql}. */
+  final String id = name().toLowerCase(Locale.ROOT);
+
+  final String urlPrefix = "jdbc:" + id + ":";
   final String pruneInboxSql;
 
-  Dialect(String urlPrefix, String migrationFolder, String pruneInboxSql) {
-    this.urlPrefix = urlPrefix;
-    this.migrationFolder = migrationFolder;
+  Dialect(String pruneInboxSql) {
     this.pruneInboxSql = pruneInboxSql;
   }
 

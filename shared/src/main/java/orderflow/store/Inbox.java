@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -40,11 +39,7 @@ public final class Inbox {
     return recordAll(connection, consumer, List.of(new Arrival(eventId, payloadDigest))).get(0);
   }
 
-  public record Arrival(UUID eventId, String payloadDigest) {
-    public Arrival {
-      Objects.requireNonNull(eventId, "eventId");
-    }
-  }
+  public record Arrival(UUID eventId, String payloadDigest) {}
 
   private static final MultiRowInsert INSERT_MANY =
       new MultiRowInsert(
@@ -58,7 +53,6 @@ public final class Inbox {
    */
   public static List<Recorded> recordAll(
       Connection connection, String consumer, List<Arrival> arrivals) throws SQLException {
-    Objects.requireNonNull(consumer, "consumer");
     Map<UUID, Arrival> firsts = new LinkedHashMap<>();
     for (Arrival arrival : arrivals) {
       firsts.putIfAbsent(arrival.eventId(), arrival);
@@ -91,6 +85,12 @@ public final class Inbox {
       }
     }
     return recorded;
+  }
+
+  /** Deletes up to {@code limit} entries received before {@code cutoff} (epoch millis). */
+  public static int prune(Connection connection, Database database, long cutoff, int limit)
+      throws SQLException {
+    return Sql.update(connection, database.dialect().pruneInboxSql, cutoff, limit);
   }
 
   private static Recorded repeat(String payloadDigest, String stored) {

@@ -2,7 +2,6 @@ package orderflow.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -36,7 +35,7 @@ final class Migrations {
           Flyway.configure(Migrations.class.getClassLoader())
               .dataSource(source)
               .table(table)
-              .locations("classpath:db/migration/" + dialect.migrationFolder + "/" + component)
+              .locations("classpath:db/migration/" + dialect.id + "/" + component)
               .baselineOnMigrate(true)
               .baselineVersion("0")
               .baselineDescription("history starts here")
@@ -45,7 +44,18 @@ final class Migrations {
               .load();
       if (Arrays.stream(flyway.info().applied())
           .anyMatch(m -> m.getType() == CoreMigrationType.JDBC)) {
-        takeOver(source, flyway, table, component);
+        // Flyway matches a script only to an applied migration of its type, so rows are marked
+        // SQL first; repair then aligns checksums. Otherwise validation names the difference.
+        try (Connection connection = source.getConnection()) {
+          Sql.update(connection, "UPDATE " + table + " SET type = 'SQL' WHERE type = 'JDBC'");
+        }
+        MigrationInfo[] applied = flyway.info().applied();
+        if (Arrays.stream(applied)
+                .allMatch(m -> m.getType().isBaseline() || m.getState().isResolved())
+            && Arrays.stream(applied).noneMatch(m -> m.getState().isFailed())) {
+          flyway.repair();
+          log.info("{}: took over the previous code's history (Java migrations)", component);
+        }
       }
       for (var migration : flyway.migrate().migrations) {
         log.info("applied {} v{}: {}", component, migration.version, migration.description);
@@ -53,24 +63,6 @@ final class Migrations {
     } catch (FlywayException e) {
       throw new SQLException(
           "cannot migrate " + component + " in " + where + ": " + FailureLine.describe(e), e);
-    }
-  }
-
-  /**
-   * Flyway matches a script only to an applied migration of its type, so rows are marked SQL first;
-   * {@code repair} then aligns checksums. Otherwise validation names the difference.
-   */
-  private static void takeOver(DataSource source, Flyway flyway, String table, String component)
-      throws SQLException {
-    try (Connection connection = source.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.executeUpdate("UPDATE " + table + " SET type = 'SQL' WHERE type = 'JDBC'");
-    }
-    MigrationInfo[] applied = flyway.info().applied();
-    if (Arrays.stream(applied).allMatch(m -> m.getType().isBaseline() || m.getState().isResolved())
-        && Arrays.stream(applied).noneMatch(m -> m.getState().isFailed())) {
-      flyway.repair();
-      log.info("{}: took over the previous code's history (Java migrations)", component);
     }
   }
 }

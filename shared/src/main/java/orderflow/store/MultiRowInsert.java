@@ -20,10 +20,6 @@ final class MultiRowInsert {
     void bind(PreparedStatement statement, int parameterIndex, T row) throws SQLException;
   }
 
-  interface ReturnedRow<R> {
-    R read(ResultSet rows) throws SQLException;
-  }
-
   private final int columns;
   private final String[] sqlByLog2Size;
 
@@ -39,7 +35,7 @@ final class MultiRowInsert {
   }
 
   <T, R> List<R> insert(
-      Connection connection, List<T> rows, RowBinder<T> binder, ReturnedRow<R> returned)
+      Connection connection, List<T> rows, RowBinder<T> binder, Sql.Row<R> returned)
       throws SQLException {
     List<R> results = new ArrayList<>(rows.size());
     int from = 0;

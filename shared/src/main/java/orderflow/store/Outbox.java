@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -37,12 +36,7 @@ public final class Outbox {
   private Outbox() {}
 
   /** An event to add, with the trace context it was caused in ({@link TraceParent#NONE}: none). */
-  public record Pending(EventEnvelope event, TraceParent trace) {
-    public Pending {
-      Objects.requireNonNull(event, "event");
-      Objects.requireNonNull(trace, "trace");
-    }
-  }
+  public record Pending(EventEnvelope event, TraceParent trace) {}
 
   /** Adds {@code event} with the current trace context; hand the entry over after the commit. */
   public static OutboxEntry add(Connection connection, String exchange, EventEnvelope event)
@@ -54,7 +48,6 @@ public final class Outbox {
   /** Adds events with distinct ids, each with its own trace context; entries in their order. */
   public static List<OutboxEntry> addTraced(
       Connection connection, String exchange, List<Pending> pending) throws SQLException {
-    Objects.requireNonNull(exchange, "exchange");
     if (pending.stream().map(one -> one.event().eventId()).distinct().count() < pending.size()) {
       throw new IllegalArgumentException("an event added twice: " + pending);
     }
@@ -161,6 +154,15 @@ public final class Outbox {
           "UPDATE outbox SET sent_at = ? WHERE sent_at IS NULL AND id IN (" + idList(ids) + ")",
           sentAt);
     }
+  }
+
+  /** Deletes up to {@code limit} rows marked sent before {@code cutoff} (epoch millis). */
+  public static int pruneSent(Connection connection, long cutoff, int limit) throws SQLException {
+    return Sql.update(
+        connection,
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < ? LIMIT ?)",
+        cutoff,
+        limit);
   }
 
   /** Ids are longs read from the table: inlining them is safe and keeps one statement a batch. */

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import orderflow.envelope.EventType;
 
@@ -39,7 +38,6 @@ public record Topology(String namespace, RetryTiers tiers, EventStream stream) {
 
   public Topology {
     namespace = namespace == null ? "" : namespace;
-    Objects.requireNonNull(stream, "stream");
   }
 
   public Topology(String namespace, RetryTiers tiers) {

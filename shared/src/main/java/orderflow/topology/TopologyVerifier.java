@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -32,7 +31,7 @@ public final class TopologyVerifier {
   private final Connection connection;
 
   public TopologyVerifier(Connection connection) {
-    this.connection = Objects.requireNonNull(connection, "connection");
+    this.connection = connection;
   }
 
   public List<Difference> verify(Topology topology) throws IOException {

@@ -149,7 +149,7 @@ final class ContractEvents {
   private static EventEnvelope unpricedOrder() {
     return EventEnvelope.first(
         new OrderCreated(
-            "o-2", "c-2", List.of(new OrderItem("sku-1", 1, null)), new BigDecimal("0")),
+            "o-2", "c-2", List.of(new OrderItem("sku-1", 1, null)), new BigDecimal("0"), null),
         "legacy-order-service");
   }
 }

@@ -92,9 +92,9 @@ class OutboxTest {
       List<OutboxEntry> rows = Outbox.unsent(connection, 10, false);
       Outbox.markSent(connection, List.of(rows.get(0).id(), rows.get(1).id()), 1_000L);
       Outbox.markSent(connection, List.of(rows.get(2).id()), 5_000L);
-      assertEquals(1, Retention.pruneSentOutbox(connection, 2_000L, 1));
-      assertEquals(1, Retention.pruneSentOutbox(connection, 2_000L, 10));
-      assertEquals(0, Retention.pruneSentOutbox(connection, 2_000L, 10));
+      assertEquals(1, Outbox.pruneSent(connection, 2_000L, 1));
+      assertEquals(1, Outbox.pruneSent(connection, 2_000L, 10));
+      assertEquals(0, Outbox.pruneSent(connection, 2_000L, 10));
       connection.commit();
       assertEquals(2, database.rows("outbox"));
       assertEquals(1, Outbox.backlog(connection), "an unsent row is never pruned");
@@ -108,7 +108,7 @@ class OutboxTest {
         Inbox.record(connection, "test", orderCreated().eventId(), null);
       }
       execute(connection, "UPDATE inbox SET received_at = 1000 WHERE rowid <= 3");
-      assertEquals(3, Retention.pruneInbox(connection, database, 2_000L, 10));
+      assertEquals(3, Inbox.prune(connection, database, 2_000L, 10));
       connection.commit();
       assertEquals(2, database.rows("inbox"));
     }

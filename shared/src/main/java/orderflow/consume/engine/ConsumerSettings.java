@@ -1,7 +1,6 @@
 package orderflow.consume.engine;
 
 import java.time.Duration;
-import java.util.Objects;
 import orderflow.envelope.EventCodec;
 import orderflow.topology.RetryTiers;
 import orderflow.trace.Tracing;
@@ -44,12 +43,6 @@ public record ConsumerSettings(
   public static final int MAX_PREFETCH = IN_FLIGHT_BYTES / EventCodec.DEFAULT_MAX_BODY_BYTES;
 
   public ConsumerSettings {
-    Objects.requireNonNull(tiers, "tiers");
-    Objects.requireNonNull(breakerReset, "breakerReset");
-    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-    Objects.requireNonNull(dedupWindow, "dedupWindow");
-    Objects.requireNonNull(outboxRetention, "outboxRetention");
-    Objects.requireNonNull(httpBind, "httpBind");
     check(
         prefetch >= 1 && prefetch <= MAX_PREFETCH,
         "--prefetch must be between 1 and "

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import orderflow.store.Database;
-import orderflow.store.Retention;
+import orderflow.store.Inbox;
+import orderflow.store.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,16 +89,10 @@ final class RetentionTask implements AutoCloseable {
   void runOnce() {
     try {
       long now = System.currentTimeMillis();
-      long inbox =
-          prune(
-              connection ->
-                  Retention.pruneInbox(
-                      connection, database, now - settings.dedupWindow().toMillis(), BATCH));
-      long outbox =
-          prune(
-              connection ->
-                  Retention.pruneSentOutbox(
-                      connection, now - settings.sentOutbox().toMillis(), BATCH));
+      long inboxCutoff = now - settings.dedupWindow().toMillis();
+      long inbox = prune(connection -> Inbox.prune(connection, database, inboxCutoff, BATCH));
+      long outboxCutoff = now - settings.sentOutbox().toMillis();
+      long outbox = prune(connection -> Outbox.pruneSent(connection, outboxCutoff, BATCH));
       prunedInbox.addAndGet(inbox);
       prunedOutbox.addAndGet(outbox);
       if (inbox + outbox > 0) {
