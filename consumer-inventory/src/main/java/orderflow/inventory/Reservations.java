@@ -18,7 +18,7 @@ import orderflow.store.Sql;
  * without items marks an order cancelled before it was reserved: holding the order's one
  * reservation row, it serialises with a reservation on the unique key.
  */
-final class Reservations {
+record Reservations(Connection connection) {
   private static final TypeReference<List<Shortage>> SHORTAGES = new TypeReference<>() {};
   private static final String DECIDED =
       "SELECT 1 FROM reservations WHERE order_id = ?"
@@ -39,12 +39,6 @@ final class Reservations {
   private static final String REJECT =
       "INSERT INTO rejected_orders (order_id, shortages, created_at) VALUES (?, ?, ?)"
           + " ON CONFLICT (order_id) DO NOTHING";
-
-  private final Connection connection;
-
-  Reservations(Connection connection) {
-    this.connection = connection;
-  }
 
   /**
    * @param releaseReason null while it holds its items

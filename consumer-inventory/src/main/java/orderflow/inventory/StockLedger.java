@@ -12,7 +12,7 @@ import orderflow.store.Sql;
  * The stock's ledger (append-only movements) and read model, in the caller's transaction: each
  * decided change appends a movement and updates the read model. One instance per connection.
  */
-final class StockLedger {
+record StockLedger(Connection connection) {
   static final String INITIAL = "initial";
   static final String RESERVATION = "reservation";
   static final String ADJUSTMENT = "adjustment";
@@ -32,12 +32,6 @@ final class StockLedger {
   private static final String LEVELS = "SELECT product_id, available, reserved FROM stock";
   private static final Sql.Row<StockLevel> LEVEL =
       row -> new StockLevel(row.getString(1), row.getInt(2), row.getInt(3));
-
-  private final Connection connection;
-
-  StockLedger(Connection connection) {
-    this.connection = connection;
-  }
 
   record StockLevel(String productId, int available, int reserved) {}
 

@@ -151,7 +151,7 @@ public final class DeadLetterQueue {
         DeadLetterScan.open(connection, queueName(), DEFAULT_MAX_SCAN, lockWait)) {
       int matched = 0;
       GetResponse message;
-      while (!filter.limitReached(matched) && (message = scan.next()) != null) {
+      while ((filter.limit == null || matched < filter.limit) && (message = scan.next()) != null) {
         DeadLetter letter =
             DeadLetter.read(message.getProps(), message.getBody(), LISTED_BODY_CHARS);
         if (filter.matches(letter)) {

@@ -38,7 +38,7 @@ final class DeadLetterScan implements AutoCloseable {
     while (true) {
       Channel channel = connection.createChannel();
       try {
-        channel.queueDeclare(lockName(queue), false, true, true, Map.of("x-queue-type", "classic"));
+        channel.queueDeclare(queue + ".lock", false, true, true, Map.of("x-queue-type", "classic"));
         int depth = channel.queueDeclarePassive(queue).getMessageCount();
         return new DeadLetterScan(channel, queue, Math.min(depth, maxScan));
       } catch (IOException e) {
@@ -54,10 +54,6 @@ final class DeadLetterScan implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-  }
-
-  static String lockName(String queue) {
-    return queue + ".lock";
   }
 
   GetResponse next() throws IOException {
@@ -88,7 +84,7 @@ final class DeadLetterScan implements AutoCloseable {
           Thread.sleep(20);
         }
       }
-      channel.queueDelete(lockName(queue));
+      channel.queueDelete(queue + ".lock");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ShutdownSignalException e) {

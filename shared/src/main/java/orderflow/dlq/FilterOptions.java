@@ -58,8 +58,4 @@ public final class FilterOptions {
         && (since == null || (at != null && !at.isBefore(since)))
         && (until == null || (at != null && at.isBefore(until)));
   }
-
-  boolean limitReached(int taken) {
-    return limit != null && taken >= limit;
-  }
 }

@@ -23,16 +23,11 @@ import orderflow.broker.Channels;
  * the next. A probe succeeds only when it matches, so it changes nothing. Bindings are not
  * verified.
  */
-public final class TopologyVerifier {
+public record TopologyVerifier(Connection connection) {
   static final int MAX_PROBES = 16;
   private static final int NOT_FOUND = 404;
   private static final int RESOURCE_LOCKED = 405;
   private static final int PRECONDITION_FAILED = 406;
-  private final Connection connection;
-
-  public TopologyVerifier(Connection connection) {
-    this.connection = connection;
-  }
 
   public List<Difference> verify(Topology topology) throws IOException {
     List<Difference> differences = new ArrayList<>();

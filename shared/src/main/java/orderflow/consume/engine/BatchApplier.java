@@ -37,32 +37,17 @@ import orderflow.trace.TraceParent;
  *
  * <p>Not thread-safe: one instance per consumer loop.
  */
-final class BatchApplier {
-  private final Database database;
-  private final ServiceDefinition service;
-  private final String ordersExchange;
-  private final EventCodec codec = new EventCodec();
-  private final double injectFailureRate;
-  private final RandomGenerator random;
-  private final ConsumerMetrics metrics;
+record BatchApplier(
+    Database database,
+    ServiceDefinition service,
+    String ordersExchange,
+    double injectFailureRate,
+    RandomGenerator random,
+    ConsumerMetrics metrics) {
+  private static final EventCodec CODEC = new EventCodec();
 
   /** One outcome per delivery, in order, and the outbox entries committed with them. */
   record Result(List<Outcome> outcomes, List<OutboxEntry> committedEvents) {}
-
-  BatchApplier(
-      Database database,
-      ServiceDefinition service,
-      String ordersExchange,
-      double injectFailureRate,
-      RandomGenerator random,
-      ConsumerMetrics metrics) {
-    this.database = database;
-    this.service = service;
-    this.ordersExchange = ordersExchange;
-    this.injectFailureRate = injectFailureRate;
-    this.random = random;
-    this.metrics = metrics;
-  }
 
   /**
    * One delivery in the transaction, and its handler's context: what an attempt sets is reset by
@@ -105,7 +90,7 @@ final class BatchApplier {
     for (int i = 0; i < batch.size(); i++) {
       ReceivedDelivery delivery = batch.get(i);
       try {
-        EventEnvelope event = codec.decode(delivery.body());
+        EventEnvelope event = CODEC.decode(delivery.body());
         EventHandler handler = service.handlers().get(event.eventType());
         if (handler == null) {
           outcomes[i] =

@@ -29,30 +29,14 @@ import org.slf4j.MDC;
  * confirmed: all confirmed, one multiple ack; else each on its own, and an unconfirmed one is
  * nacked with requeue.
  */
-final class DeliverySettler {
+record DeliverySettler(
+    ConfirmingPublisher publisher,
+    Topology topology,
+    ServiceDefinition service,
+    ConsumerSettings settings,
+    Clock clock,
+    ConsumerMetrics metrics) {
   private static final Logger log = LoggerFactory.getLogger(DeliverySettler.class);
-
-  private final ConfirmingPublisher publisher;
-  private final Topology topology;
-  private final ServiceDefinition service;
-  private final ConsumerSettings settings;
-  private final Clock clock;
-  private final ConsumerMetrics metrics;
-
-  DeliverySettler(
-      ConfirmingPublisher publisher,
-      Topology topology,
-      ServiceDefinition service,
-      ConsumerSettings settings,
-      Clock clock,
-      ConsumerMetrics metrics) {
-    this.publisher = publisher;
-    this.topology = topology;
-    this.service = service;
-    this.settings = settings;
-    this.clock = clock;
-    this.metrics = metrics;
-  }
 
   /** One delivery on its way out: a dead letter's reason or a retry's tier; nacked if not acked. */
   record Settlement(

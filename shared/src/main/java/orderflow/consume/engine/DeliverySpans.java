@@ -25,19 +25,11 @@ import org.slf4j.MDC;
  *
  * <p>Confined to the consumer loop's thread.
  */
-final class DeliverySpans {
+record DeliverySpans(Tracer tracer, List<Span> spans) {
   /** MDC key of the delivery's trace id, set while its handler runs and its outcome is logged. */
   static final String MDC_TRACE_ID = "trace_id";
 
   static final DeliverySpans OFF = new DeliverySpans(null, List.of());
-
-  private final Tracer tracer;
-  private final List<Span> spans;
-
-  private DeliverySpans(Tracer tracer, List<Span> spans) {
-    this.tracer = tracer;
-    this.spans = spans;
-  }
 
   static DeliverySpans start(Tracing tracing, String queue, List<ReceivedDelivery> batch) {
     if (!tracing.on()) {

@@ -59,9 +59,6 @@ final class Subscription extends DefaultConsumer {
 
   /** Starts a consumer with manual acks and {@code prefetch}; only when {@link #idle}. */
   void consume(int prefetch) throws IOException {
-    if (!idle()) {
-      throw new IllegalStateException("the previous consumer still has deliveries");
-    }
     getChannel().basicQos(prefetch);
     this.prefetch = prefetch;
     cancelled = false;
