@@ -8,7 +8,6 @@ import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
-import orderflow.consume.options.DatabaseOptions;
 import orderflow.topology.Topology;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,15 +71,10 @@ public final class InventoryCommand {
         "Show a product's stock movements in order, the stock rebuilt from them (the ledger),",
         "and the read model's figure next to it."
       })
-  int history(
-      @Parameters(paramLabel = "PRODUCT") String productId,
-      @Option(names = "--json", description = "Print one JSON object") boolean json,
-      @Option(names = "--verbose", description = "Print stack traces with errors") boolean verbose,
-      @Mixin DatabaseOptions database)
+  int history(@Parameters(paramLabel = "PRODUCT") String productId, @Mixin QueryDatabase query)
       throws SQLException {
     History history =
-        QueryDatabase.read(
-            database.url(InventoryService.NAME),
+        query.read(
             InventoryService.NAME,
             "stock",
             true,
@@ -93,7 +87,7 @@ public final class InventoryCommand {
               return new History(productId, movements, ledger, read, ledger.equals(read));
             });
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (query.json) {
       JsonOutput.print(out, history);
       return 0;
     }

@@ -28,20 +28,13 @@ final class StockCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "PRODUCT", description = "Only this product")
   private String productId;
 
-  @Option(names = "--json", description = "Print one JSON value instead of a table")
-  private boolean json;
-
-  @Option(names = "--verbose", description = "Print stack traces with errors")
-  private boolean verbose;
-
-  @Mixin private DatabaseOptions database;
+  @Mixin private QueryDatabase query;
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() throws SQLException {
     List<StockLedger.StockLevel> levels =
-        QueryDatabase.read(
-            database.url(InventoryService.NAME),
+        query.read(
             InventoryService.NAME,
             "stock",
             false,
@@ -53,7 +46,7 @@ final class StockCommand implements Callable<Integer> {
                             .level(productId)
                             .orElseThrow(() -> InventoryCommand.unknown(productId))));
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (query.json) {
       JsonOutput.print(out, productId == null ? levels : levels.get(0));
       return 0;
     }

@@ -9,7 +9,6 @@ import orderflow.cli.JsonOutput;
 import orderflow.cli.ManifestVersion;
 import orderflow.cli.QueryDatabase;
 import orderflow.config.LogSafe;
-import orderflow.consume.options.DatabaseOptions;
 import orderflow.topology.Topology;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,16 +65,14 @@ public final class ShippingCommand {
               defaultValue = "100",
               description = "At most this many shipments (default ${DEFAULT-VALUE})")
           int limit,
-      @Option(names = "--json", description = "Print one JSON array of shipments") boolean json,
-      @Mixin DatabaseOptions databaseOptions)
+      @Mixin QueryDatabase query)
       throws Exception {
     if (limit < 1) {
       throw new ParameterException(
           spec.subcommands().get("shipments"), "--limit must be at least 1");
     }
     List<Shipment> shipments =
-        QueryDatabase.read(
-            databaseOptions.url(ShippingService.NAME),
+        query.read(
             ShippingService.NAME,
             "shipments",
             false,
@@ -84,7 +81,7 @@ public final class ShippingCommand {
                     ? ShipmentStore.newest(connection, limit)
                     : ShipmentStore.findByOrder(connection, orderId).stream().toList());
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (query.json) {
       JsonOutput.print(out, shipments);
     } else if (shipments.isEmpty()) {
       out.println(

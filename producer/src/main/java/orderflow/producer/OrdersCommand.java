@@ -44,32 +44,20 @@ final class OrdersCommand {
 
   @Spec CommandSpec spec;
 
-  /** What {@code show} and {@code list} share; OneLineErrors reads --verbose. */
-  static final class QueryOptions {
-    @Mixin DatabaseOptions database;
-
-    @Option(names = "--json", description = "Print one JSON value instead of a table")
-    boolean json;
-
-    @Option(names = "--verbose", description = "Print stack traces with errors")
-    boolean verbose;
-
-    <T> T read(QueryDatabase.Reading<T> reading) throws SQLException {
-      return QueryDatabase.read(
-          database.url(OrderService.NAME), OrderService.NAME, "orders", false, reading);
-    }
-  }
-
   @Command(
       name = "show",
       description =
           "Show an order's state and every event of it, in causal order, with hop latencies.")
-  void show(@Parameters(paramLabel = "ORDER_ID") String orderId, @Mixin QueryOptions query)
+  void show(@Parameters(paramLabel = "ORDER_ID") String orderId, @Mixin QueryDatabase query)
       throws SQLException {
     // The address in clear: an operator's view.
     OrderDetails details =
         query
-            .read(c -> OrderDetails.find(c, orderId, AddressCipher.fromEnvironment()))
+            .read(
+                OrderService.NAME,
+                "orders",
+                false,
+                c -> OrderDetails.find(c, orderId, AddressCipher.fromEnvironment()))
             .orElseThrow(
                 () ->
                     new IllegalStateException(
@@ -151,13 +139,14 @@ final class OrdersCommand {
               defaultValue = "" + OrderFilter.DEFAULT_LIMIT,
               description = "At most N orders, 0 for all (default ${DEFAULT-VALUE})")
           int limit,
-      @Mixin QueryOptions query)
+      @Mixin QueryDatabase query)
       throws SQLException {
     if (limit < 0) {
       throw new ParameterException(spec.commandLine(), "--limit must not be negative");
     }
     OrderFilter filter = new OrderFilter(customer, status, since, limit, null);
-    List<OrderState> orders = query.read(c -> new OrderReadModel().list(c, filter));
+    List<OrderState> orders =
+        query.read(OrderService.NAME, "orders", false, c -> new OrderReadModel().list(c, filter));
     ProducerCommand.answer(
         spec,
         query.json,
