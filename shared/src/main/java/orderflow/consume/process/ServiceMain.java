@@ -208,6 +208,8 @@ public final class ServiceMain {
         registry.register("http server", server::close);
         httpPort = server.port();
       }
+      WarmUp.store(
+          database, service.name(), topology.ordersExchange(), service.handlers().keySet());
       runtime.start();
       registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
       for (ServiceDefinition ingress : service.ingresses()) {
