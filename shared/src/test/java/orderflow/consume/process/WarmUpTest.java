@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import orderflow.consume.EventHandler;
+import orderflow.consume.ServiceDefinition;
 import orderflow.envelope.EventEnvelope;
 import orderflow.envelope.EventType;
 import orderflow.envelope.PayloadDigest;
@@ -17,7 +22,10 @@ import orderflow.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The warm-up leaves nothing behind: no inbox entry, no outbox row, ids free for real events. */
+/**
+ * The warm-up leaves nothing behind, whatever its handlers write or throw: no inbox entry, no
+ * outbox row, ids free for real events.
+ */
 class WarmUpTest {
   @TempDir Path dir;
 
@@ -30,7 +38,24 @@ class WarmUpTest {
   void theStoreWarmUpCommitsNothing() throws Exception {
     try (Database database = Database.open(TestDatabases.sqlite(dir))) {
       database.migrate("warm-up-test");
-      WarmUp.store(database, "warm-up-test", "orders", EnumSet.allOf(EventType.class));
+      AtomicInteger handled = new AtomicInteger();
+      Map<EventType, EventHandler> handlers = new EnumMap<>(EventType.class);
+      for (EventType type : EventType.values()) {
+        handlers.put(
+            type,
+            (event, context) -> {
+              handled.incrementAndGet();
+              Outbox.add(context.connection(), "orders", EventEnvelope.first(event.payload(), "t"));
+              context.emit(event.payload());
+              if (type == EventType.ORDER_SHIPPED) {
+                throw new IllegalStateException("a handler refusing a synthetic event");
+              }
+            });
+      }
+      WarmUp.store(
+          database, "orders", new ServiceDefinition("warm-up-test", "q", handlers, List.of()));
+
+      assertEquals(WarmUp.HANDLER_ROUNDS * EventType.values().length, handled.get());
 
       assertEquals(0, database.rows("inbox"));
       assertEquals(0, database.rows("outbox"));
