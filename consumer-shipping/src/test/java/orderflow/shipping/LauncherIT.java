@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/consumer-*} keep their default heap and collector when {@code JAVA_OPTS} sets other
  * options, and give way only to a {@code JAVA_OPTS} that sets {@code -Xmx}, or names a collector,
- * itself. Runs the real launcher (after the jar is packaged, hence an IT; no broker) with a {@code
- * java} on the PATH that prints its arguments.
+ * itself; their C1-only default comes before {@code JAVA_OPTS}, whose own level wins. Runs the real
+ * launcher (after the jar is packaged, hence an IT; no broker) with a {@code java} on the PATH that
+ * prints its arguments.
  */
 class LauncherIT {
   @TempDir Path dir;
@@ -46,6 +47,16 @@ class LauncherIT {
 
     assertTrue(args.contains("-Xmx192m"), args.toString());
     assertTrue(args.contains("-XX:+UseSerialGC"), args.toString());
+    assertTrue(args.contains("-XX:TieredStopAtLevel=1"), args.toString());
+  }
+
+  @Test
+  void javaOptsCompilerLevelComesLastAndWins() throws Exception {
+    List<String> args = launch("-XX:TieredStopAtLevel=4");
+
+    assertTrue(
+        args.lastIndexOf("-XX:TieredStopAtLevel=4") > args.indexOf("-XX:TieredStopAtLevel=1"),
+        args.toString());
   }
 
   @Test
