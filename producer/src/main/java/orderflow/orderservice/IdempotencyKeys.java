@@ -17,13 +17,7 @@ import orderflow.store.Sql;
  * the write it guards: the same request again answers from that order, another is refused. Keys are
  * kept for good. Thread-safe; each call uses only the caller's connection.
  */
-final class IdempotencyKeys {
-  private final Clock clock;
-
-  IdempotencyKeys(Clock clock) {
-    this.clock = clock;
-  }
-
+record IdempotencyKeys(Clock clock) {
   static final class KeyReusedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

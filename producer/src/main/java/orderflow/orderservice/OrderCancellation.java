@@ -21,27 +21,12 @@ import orderflow.trace.TraceParent;
  * a repeat answers with the first cancellation and writes nothing. Thread-safe: concurrent cancels
  * of one order are serialised by its read-model row.
  */
-final class OrderCancellation {
-  private final Database database;
-  private final String exchange;
-  private final OrderProjector projector;
-  private final Consumer<List<OutboxEntry>> committed;
-  private final OrderReadModel readModel = new OrderReadModel();
-  private final IdempotencyKeys keys;
-
-  OrderCancellation(
-      Database database,
-      String exchange,
-      Clock clock,
-      OrderProjector projector,
-      Consumer<List<OutboxEntry>> committed) {
-    this.database = database;
-    this.exchange = exchange;
-    this.keys = new IdempotencyKeys(clock);
-    this.projector = projector;
-    this.committed = committed;
-  }
-
+record OrderCancellation(
+    Database database,
+    String exchange,
+    Clock clock,
+    OrderProjector projector,
+    Consumer<List<OutboxEntry>> committed) {
   enum Answer {
     REQUESTED,
     ALREADY_REQUESTED,
@@ -63,13 +48,14 @@ final class OrderCancellation {
           // Closing the connection rolls back a failed attempt.
           try (Connection connection = database.open()) {
             written =
-                keys.once(
-                    connection,
-                    idempotencyKey,
-                    fingerprint,
-                    orderId,
-                    same -> attempt(same, cancellation),
-                    (same, earlier) -> attempt(same, cancellation));
+                new IdempotencyKeys(clock)
+                    .once(
+                        connection,
+                        idempotencyKey,
+                        fingerprint,
+                        orderId,
+                        same -> attempt(same, cancellation),
+                        (same, earlier) -> attempt(same, cancellation));
             connection.commit();
           }
           if (!written.emitted().isEmpty()) {
@@ -82,7 +68,7 @@ final class OrderCancellation {
   private Written<Result> attempt(Connection connection, OrderCancelled cancellation)
       throws SQLException {
     Optional<OrderState> order =
-        readModel.findForUpdate(connection, database.dialect(), cancellation.orderId());
+        new OrderReadModel().findForUpdate(connection, database.dialect(), cancellation.orderId());
     if (order.isEmpty()) {
       return new Written<>(new Result(Answer.UNKNOWN_ORDER, null, Optional.empty()), List.of());
     }

@@ -13,25 +13,17 @@ import orderflow.store.Dialect;
 
 /**
  * The order service's handler for every order event: appends it to the order event store and, when
- * it was new, folds the order's events into its read-model row, in the caller's transaction.
+ * it was new, folds the order's events into its read-model row, in the caller's transaction. {@code
+ * ownEvents}: committed by this process's order API, so already applied.
  */
-public final class OrderProjector implements EventHandler {
-  private final EventCodec codec = new EventCodec();
-  private final OrderEventStore store = new OrderEventStore();
-  private final OrderReadModel readModel = new OrderReadModel();
-  private final Dialect dialect;
-  private final Clock clock;
-  private final OwnEvents ownEvents;
+public record OrderProjector(Dialect dialect, Clock clock, OwnEvents ownEvents)
+    implements EventHandler {
+  private static final EventCodec CODEC = new EventCodec();
+  private static final OrderEventStore STORE = new OrderEventStore();
+  private static final OrderReadModel READ_MODEL = new OrderReadModel();
 
   public OrderProjector(Dialect dialect, Clock clock) {
     this(dialect, clock, new OwnEvents(1));
-  }
-
-  /** {@code ownEvents}: committed by this process's order API, so already applied. */
-  public OrderProjector(Dialect dialect, Clock clock, OwnEvents ownEvents) {
-    this.dialect = dialect;
-    this.clock = clock;
-    this.ownEvents = ownEvents;
   }
 
   @Override
@@ -51,18 +43,18 @@ public final class OrderProjector implements EventHandler {
     }
     String orderId = event.payload().orderId();
     OrderEventStore.lock(connection, dialect, orderId);
-    if (store.append(connection, event, codec.encode(event), clock.instant())) {
-      readModel.save(
+    if (STORE.append(connection, event, CODEC.encode(event), clock.instant())) {
+      READ_MODEL.save(
           connection,
-          OrderFold.fold(orderId, OrderEventStore.events(store.history(connection, orderId))));
+          OrderFold.fold(orderId, OrderEventStore.events(STORE.history(connection, orderId))));
     }
   }
 
   /** The first event of an order with a fresh random id: its history is this one event. */
   void recordFirst(Connection connection, EventEnvelope event, byte[] body) throws SQLException {
-    if (!store.append(connection, event, body, clock.instant())) {
+    if (!STORE.append(connection, event, body, clock.instant())) {
       throw new IllegalStateException("event " + event.eventId() + " was already stored");
     }
-    readModel.save(connection, OrderFold.fold(event.payload().orderId(), List.of(event)));
+    READ_MODEL.save(connection, OrderFold.fold(event.payload().orderId(), List.of(event)));
   }
 }

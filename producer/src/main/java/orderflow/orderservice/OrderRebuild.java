@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,16 +22,10 @@ import orderflow.stream.StreamWalk;
  * event store ({@link #rebuild}), each order in its own short transaction under its lock, so it can
  * run while the service does; or from the events stream ({@link #fromStream}).
  */
-public final class OrderRebuild {
+public record OrderRebuild(Database database) {
   private static final OrderFilter EVERY_ORDER = new OrderFilter(null, null, null, 0, null);
-
-  private final OrderEventStore store = new OrderEventStore();
-  private final OrderReadModel readModel = new OrderReadModel();
-  private final Database database;
-
-  public OrderRebuild(Database database) {
-    this.database = database;
-  }
+  private static final OrderEventStore STORE = new OrderEventStore();
+  private static final OrderReadModel READ_MODEL = new OrderReadModel();
 
   /** {@code fields} is {@code [missing]} and {@code before} null when the model had no row. */
   public record Difference(String orderId, List<String> fields, String before, String after) {
@@ -88,32 +81,28 @@ public final class OrderRebuild {
       orderIds = List.of(orderId);
     } else {
       try (Connection connection = database.openReadOnly()) {
-        orderIds = store.orderIds(connection);
+        orderIds = STORE.orderIds(connection);
       }
     }
     List<Difference> differences = new ArrayList<>();
     for (String id : orderIds) {
-      rebuildOne(id).ifPresent(differences::add);
+      try (Connection connection = database.open()) {
+        OrderEventStore.lock(connection, database.dialect(), id);
+        List<OrderEventStore.StoredEvent> history = STORE.history(connection, id);
+        if (history.isEmpty()) {
+          throw new IllegalStateException("no events for order '" + id + "'");
+        }
+        OrderState rebuilt = OrderFold.fold(id, OrderEventStore.events(history));
+        Optional<Difference> difference =
+            Difference.of(READ_MODEL.find(connection, id).orElse(null), rebuilt);
+        if (difference.isPresent()) {
+          differences.add(difference.get());
+          READ_MODEL.save(connection, rebuilt);
+        }
+        connection.commit();
+      }
     }
     return new Report(orderIds.size(), differences);
-  }
-
-  private Optional<Difference> rebuildOne(String orderId) throws SQLException {
-    try (Connection connection = database.open()) {
-      OrderEventStore.lock(connection, database.dialect(), orderId);
-      List<OrderEventStore.StoredEvent> history = store.history(connection, orderId);
-      if (history.isEmpty()) {
-        throw new IllegalStateException("no events for order '" + orderId + "'");
-      }
-      OrderState rebuilt = OrderFold.fold(orderId, OrderEventStore.events(history));
-      Optional<Difference> difference =
-          Difference.of(readModel.find(connection, orderId).orElse(null), rebuilt);
-      if (difference.isPresent()) {
-        readModel.save(connection, rebuilt);
-      }
-      connection.commit();
-      return difference;
-    }
   }
 
   /**
@@ -152,7 +141,7 @@ public final class OrderRebuild {
       }
       List<OrderState> rebuilt;
       try (Connection connection = fresh.openReadOnly()) {
-        rebuilt = readModel.list(connection, EVERY_ORDER);
+        rebuilt = READ_MODEL.list(connection, EVERY_ORDER);
       }
       return swap(rebuilt, result);
     } finally {
@@ -167,9 +156,8 @@ public final class OrderRebuild {
   }
 
   private static void execute(String url, String sql) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(url);
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
+    try (Connection connection = DriverManager.getConnection(url)) {
+      Sql.update(connection, sql);
     }
   }
 
@@ -186,7 +174,7 @@ public final class OrderRebuild {
           "SELECT order_id, COUNT(*) FROM order_events GROUP BY order_id",
           row -> liveCounts.put(row.getString(1), row.getInt(2)));
       Map<String, OrderState> held = new HashMap<>();
-      readModel.list(connection, EVERY_ORDER).forEach(state -> held.put(state.orderId(), state));
+      READ_MODEL.list(connection, EVERY_ORDER).forEach(state -> held.put(state.orderId(), state));
       List<Difference> differences = new ArrayList<>();
       int keptNewer = 0;
       for (OrderState state : rebuilt) {
@@ -195,7 +183,7 @@ public final class OrderRebuild {
           keptNewer++;
         } else {
           Difference.of(before, state).ifPresent(differences::add);
-          readModel.save(connection, state);
+          READ_MODEL.save(connection, state);
         }
       }
       connection.commit();

@@ -23,26 +23,12 @@ import orderflow.store.OutboxEntry;
  * outbox in one transaction. Only the first erasure writes an event; repeats answer the same.
  * Thread-safe.
  */
-public final class PersonalData {
-  private final Database database;
-  private final String exchange;
-  private final AddressCipher cipher;
-  private final Clock clock;
-  private final Consumer<List<OutboxEntry>> committed;
-
-  public PersonalData(
-      Database database,
-      String exchange,
-      AddressCipher cipher,
-      Clock clock,
-      Consumer<List<OutboxEntry>> committed) {
-    this.database = database;
-    this.exchange = exchange;
-    this.cipher = cipher;
-    this.clock = clock;
-    this.committed = committed;
-  }
-
+public record PersonalData(
+    Database database,
+    String exchange,
+    AddressCipher cipher,
+    Clock clock,
+    Consumer<List<OutboxEntry>> committed) {
   /** {@code erasedAt}: when the customer's data was first erased. */
   public record Erased(String customerId, Instant erasedAt) {}
 

@@ -19,12 +19,11 @@ import orderflow.envelope.ShippingAddress;
  * and field so a moved value does not decrypt; a value names its key, so one whose key is gone
  * reads as erased, never as anyone else's data.
  */
-public final class AddressCipher {
+public record AddressCipher(CustomerKeys keys) {
   private static final String PREFIX = "enc1.";
-  private final CustomerKeys keys;
 
   public AddressCipher(MasterKeys master) {
-    this.keys = new CustomerKeys(master);
+    this(new CustomerKeys(master));
   }
 
   public static AddressCipher fromEnvironment() {

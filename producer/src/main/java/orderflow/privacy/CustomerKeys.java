@@ -14,17 +14,11 @@ import orderflow.store.Sql;
  * id. Erasure leaves a tombstone; a later order gets a new key under a new id, which never opens
  * the erased one's values. Works in the caller's transaction.
  */
-public final class CustomerKeys {
+public record CustomerKeys(MasterKeys master) {
   record DataKey(String id, SecretKeySpec key) {}
 
   /** {@code first}: this call erased (a key, or a customer never seen). */
   public record Erasure(Instant erasedAt, boolean first) {}
-
-  private final MasterKeys master;
-
-  public CustomerKeys(MasterKeys master) {
-    this.master = master;
-  }
 
   /** The customer's data key, made and stored wrapped when they have none. */
   DataKey forWriting(Connection connection, String customerId) throws SQLException {

@@ -37,9 +37,10 @@ import orderflow.config.LogSafe;
 /**
  * Opens connections with automatic connection and topology recovery, named threads, one-line
  * logging of losses ({@link RecoveryLog}), the client's meters, and a name saying which process
- * owns it. A silent broker is found by the heartbeat, which closes the connection. Thread-safe.
+ * owns it. A silent broker is found by the heartbeat, which closes the connection. {@code registry}
+ * gets the client's meters (tag {@code connection}), or null. Thread-safe.
  */
-public final class BrokerConnector {
+public record BrokerConnector(BrokerSettings settings, String processName, MeterRegistry registry) {
   /** Unless the URI says {@code ?heartbeat=N}: silence found in 10 to 20 s. */
   public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
 
@@ -71,19 +72,8 @@ public final class BrokerConnector {
         }
       };
 
-  private final BrokerSettings settings;
-  private final String processName;
-  private final MeterRegistry registry;
-
   public BrokerConnector(BrokerSettings settings, String processName) {
     this(settings, processName, null);
-  }
-
-  /** {@code registry} gets the client's meters (tag {@code connection}), or null. */
-  public BrokerConnector(BrokerSettings settings, String processName, MeterRegistry registry) {
-    this.settings = settings;
-    this.processName = processName;
-    this.registry = registry;
   }
 
   /** One connection to one of the nodes; throws BrokerUnavailableException in one line. */

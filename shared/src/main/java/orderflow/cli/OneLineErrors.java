@@ -1,7 +1,6 @@
 package orderflow.cli;
 
 import java.io.PrintWriter;
-import java.util.Objects;
 import orderflow.broker.FailureLine;
 import orderflow.config.Redaction;
 import picocli.CommandLine;
@@ -21,7 +20,7 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
   private final String program;
 
   private OneLineErrors(String program) {
-    this.program = Objects.requireNonNull(program, "program");
+    this.program = program;
   }
 
   public static CommandLine install(CommandLine commandLine, String program) {

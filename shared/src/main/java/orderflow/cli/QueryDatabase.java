@@ -50,7 +50,23 @@ public final class QueryDatabase {
     Database.requireExisting(jdbcUrl);
     try (Database database = Database.open(jdbcUrl);
         Connection connection = database.openReadOnly()) {
-      requireTable(connection, table, service, database);
+      DatabaseMetaData metadata = connection.getMetaData();
+      boolean found = false;
+      for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
+        try (ResultSet tables = metadata.getTables(null, connection.getSchema(), name, null)) {
+          found |= tables.next();
+        }
+      }
+      if (!found) {
+        throw new IllegalStateException(
+            "database "
+                + database.describe()
+                + " has no "
+                + table
+                + " table (has the "
+                + service
+                + " service run on it?)");
+      }
       if (!snapshot) {
         return reading.apply(connection);
       }
@@ -64,26 +80,5 @@ public final class QueryDatabase {
         connection.rollback();
       }
     }
-  }
-
-  private static void requireTable(
-      Connection connection, String table, String service, Database database) throws SQLException {
-    DatabaseMetaData metadata = connection.getMetaData();
-    String schema = connection.getSchema();
-    for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
-      try (ResultSet tables = metadata.getTables(null, schema, name, null)) {
-        if (tables.next()) {
-          return;
-        }
-      }
-    }
-    throw new IllegalStateException(
-        "database "
-            + database.describe()
-            + " has no "
-            + table
-            + " table (has the "
-            + service
-            + " service run on it?)");
   }
 }

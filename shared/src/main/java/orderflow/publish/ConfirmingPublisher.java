@@ -43,9 +43,6 @@ public final class ConfirmingPublisher implements AutoCloseable {
       CompletableFuture<PublishOutcome> future, String messageId, AtomicBoolean returned) {}
 
   public ConfirmingPublisher(Channel channel, int maxInFlight) throws IOException {
-    if (maxInFlight <= 0) {
-      throw new IllegalArgumentException("maxInFlight must be positive");
-    }
     this.channel = channel;
     this.window = new Semaphore(maxInFlight);
     channel.confirmSelect();

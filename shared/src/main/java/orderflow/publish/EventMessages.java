@@ -9,16 +9,10 @@ import orderflow.envelope.EventEnvelope;
 import orderflow.trace.TraceParent;
 
 /** Builds the AMQP message for an event: properties mirror the envelope. */
-public final class EventMessages {
+public record EventMessages(EventCodec codec) {
   public static final String CONTENT_TYPE = "application/json";
   public static final String VERSION_HEADER = "x-event-version";
   public static final int PERSISTENT = 2;
-
-  private final EventCodec codec;
-
-  public EventMessages(EventCodec codec) {
-    this.codec = codec;
-  }
 
   public OutgoingMessage toMessage(EventEnvelope event, String exchange) {
     return new OutgoingMessage(

@@ -17,14 +17,8 @@ import orderflow.trace.Tracing;
  * A PRODUCER span per publish, parented on the message's context, else the current one; the message
  * then carries the span's. Tracing off: nothing is allocated. Thread-safe.
  */
-public final class PublishSpans {
+public record PublishSpans(Tracing tracing) {
   public record Traced(OutgoingMessage message, Span span) {}
-
-  private final Tracing tracing;
-
-  public PublishSpans(Tracing tracing) {
-    this.tracing = tracing;
-  }
 
   public Traced start(OutgoingMessage message) {
     if (!tracing.on()) {

@@ -6,7 +6,6 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -30,7 +29,7 @@ public final class Tracing implements AutoCloseable {
 
   /** Traces with {@code openTelemetry}, which the caller shuts down (tests: an in-memory SDK). */
   public static Tracing with(OpenTelemetry openTelemetry) {
-    return new Tracing(Objects.requireNonNull(openTelemetry, "openTelemetry"), true, null);
+    return new Tracing(openTelemetry, true, null);
   }
 
   /** Defaults: {@code serviceName}, OTLP over HTTP (no gRPC sender in the jars), no metrics. */
