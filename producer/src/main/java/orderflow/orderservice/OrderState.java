@@ -35,8 +35,6 @@ public record OrderState(
     Instant lastEventAt,
     int eventCount) {
   public OrderState {
-    Objects.requireNonNull(orderId, "orderId");
-    Objects.requireNonNull(status, "status");
     items = List.copyOf(items);
   }
 

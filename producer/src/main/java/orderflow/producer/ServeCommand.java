@@ -3,7 +3,6 @@ package orderflow.producer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import orderflow.cli.ManifestVersion;
 import orderflow.config.BrokerOptions;
 import orderflow.config.BrokerSettings;
 import orderflow.consume.engine.ConsumerSettings;
@@ -33,8 +32,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "serve",
-    mixinStandardHelpOptions = true,
-    versionProvider = ManifestVersion.class,
     description = {
       "Run the order service until SIGTERM: every order event into the order event store and its",
       "read model; with --http-port also the order API (docs/openapi.yaml), which needs",

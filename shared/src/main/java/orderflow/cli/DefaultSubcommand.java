@@ -1,6 +1,8 @@
 package orderflow.cli;
 
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Makes one subcommand the default, so a service starts with no arguments or options only. */
 public final class DefaultSubcommand {
@@ -13,9 +15,6 @@ public final class DefaultSubcommand {
     if (args.length > 0 && (!args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0]))) {
       return args;
     }
-    String[] withDefault = new String[args.length + 1];
-    withDefault[0] = name;
-    System.arraycopy(args, 0, withDefault, 1, args.length);
-    return withDefault;
+    return Stream.concat(Stream.of(name), Arrays.stream(args)).toArray(String[]::new);
   }
 }

@@ -208,7 +208,7 @@ public final class ServiceMain {
         registry.register("http server", server::close);
         httpPort = server.port();
       }
-      WarmUp.store(database, topology.ordersExchange(), service);
+      WarmUp.run(database, topology.ordersExchange(), service);
       runtime.start();
       registry.register("consumer", () -> runtime.stop(settings.shutdownTimeout()));
       for (ServiceDefinition ingress : service.ingresses()) {

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,35 +36,28 @@ import orderflow.trace.TraceParent;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the per-event paths on synthetic events before the first real one: the first orders of a
- * fresh start then find them compiled. Writes only in transactions it rolls back, publishes
- * nothing.
+ * Runs each handled type's path (codec, inbox, handler, outbox, metrics) on synthetic events, ids
+ * {@code warm-up-*}, before the consumer subscribes, so the first orders of a fresh start find it
+ * loaded and compiled. Writes only in transactions it rolls back; publishes and counts nothing.
  */
 public final class WarmUp {
   static final int ROUNDS = 300;
-  static final int HANDLER_ROUNDS = 20;
+  static final int HANDLER_ROUNDS = 3; // handlers log: a few rounds load their classes and SQL
 
   private WarmUp() {}
 
-  /** Encodes and decodes a synthetic event of each of {@code types}, {@code rounds} times. */
-  public static void codec(Collection<EventType> types, int rounds) {
-    EventCodec codec = new EventCodec();
-    for (int i = 0; i < rounds; i++) {
-      types.forEach(type -> codec.decode(codec.encode(EventEnvelope.first(sample(type), "warm"))));
-    }
+  private record Scratch(Connection connection) implements HandlerContext {
+    @Override
+    public void emit(EventPayload payload) {}
   }
 
-  /**
-   * As {@link #codec}, each event also through the inbox, its handler (the first {@link
-   * #HANDLER_ROUNDS} rounds: handlers log) and the outbox in a transaction rolled back, and in
-   * metrics of a registry of its own.
-   */
-  static void store(Database database, String exchange, ServiceDefinition service)
+  static void run(Database database, String exchange, ServiceDefinition service)
       throws SQLException {
     EventCodec codec = new EventCodec();
     ConsumerMetrics scratch = ConsumerMetrics.create(service.name()); // not the service's registry
     for (int i = 0; i < ROUNDS; i++) {
       for (Map.Entry<EventType, EventHandler> handler : service.handlers().entrySet()) {
+        String type = handler.getKey().wireName();
         EventEnvelope event =
             codec.decode(codec.encode(EventEnvelope.first(sample(handler.getKey()), "warm-up")));
         try (Connection tx = database.open()) {
@@ -79,35 +71,24 @@ public final class WarmUp {
           }
           tx.rollback();
         }
-        scratch.handlerTime(handler.getKey().wireName(), Duration.ofMillis(i));
-        scratch.endToEndLatency(handler.getKey().wireName(), Duration.ofMillis(i));
-        scratch.acked(handler.getKey().wireName());
+        scratch.handlerTime(type, Duration.ofMillis(i));
+        scratch.endToEndLatency(type, Duration.ofMillis(i));
+        scratch.acked(type);
       }
     }
   }
 
   private static void handle(EventHandler handler, EventEnvelope event, Connection tx) {
-    HandlerContext context =
-        new HandlerContext() {
-          @Override
-          public Connection connection() {
-            return tx;
-          }
-
-          @Override
-          public void emit(EventPayload payload) {
-            EventEnvelope.causedBy(event, payload, "warm-up");
-          }
-        };
     try {
       handler.prepareBatch(List.of(event), tx);
-      handler.handle(event, context);
+      handler.handle(event, new Scratch(tx));
     } catch (Exception refused) { // a synthetic event may be; its transaction is rolled back
       LoggerFactory.getLogger(WarmUp.class).debug("warm-up: {}", refused.toString());
     }
   }
 
-  static EventPayload sample(EventType type) {
+  /** A valid payload of {@code type}, for a new order id. */
+  public static EventPayload sample(EventType type) {
     String id = "warm-up-" + UUID.randomUUID();
     List<ReservedItem> items = List.of(new ReservedItem("warm-up", 1));
     return switch (type) {
