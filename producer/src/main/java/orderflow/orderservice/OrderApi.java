@@ -145,10 +145,7 @@ public final class OrderApi extends ApiRoutes {
     };
   }
 
-  /**
-   * Parsed on the thread that has the body; answered on a server thread once the group commit
-   * completes, so the one commit thread never writes responses or access lines.
-   */
+  /** Parsed on the thread that has the body; answered without blocking by the commit's thread. */
   private void place(Request request, Response response, Callback callback) {
     if (!isJson(request, response, callback)) {
       return;
@@ -172,7 +169,7 @@ public final class OrderApi extends ApiRoutes {
                 }
                 placement
                     .placeWithoutWaiting(order, key)
-                    .whenCompleteAsync(
+                    .whenComplete(
                         (placed, failure) -> {
                           if (failure != null) {
                             failed(request, response, callback, failure);
@@ -185,8 +182,7 @@ public final class OrderApi extends ApiRoutes {
                             response.getHeaders().put("Idempotent-Replayed", "true");
                           }
                           json(response, callback, 201, new Created(placed.orderId()));
-                        },
-                        request.getComponents().getExecutor());
+                        });
               } catch (RuntimeException e) {
                 failed(request, response, callback, e);
               }

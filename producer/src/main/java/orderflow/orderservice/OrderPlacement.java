@@ -67,11 +67,12 @@ final class OrderPlacement {
 
   private GroupCommit.Write<Placed> placing(NewOrder order, String idempotencyKey) {
     String orderId = UUID.randomUUID().toString();
+    String fingerprint = idempotencyKey == null ? null : order.fingerprint();
     return transaction ->
         keys.once(
             transaction,
             idempotencyKey,
-            order.fingerprint(),
+            fingerprint,
             orderId,
             same -> create(same, order, orderId),
             (same, earlier) -> new Written<>(new Placed(earlier, true), List.of()));
