@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -37,14 +36,11 @@ final class OrderPlacement {
       OrderProjector projector,
       Consumer<List<OutboxEntry>> committed,
       AddressCipher cipher) {
-    this.cipher = Objects.requireNonNull(cipher, "cipher");
-    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.cipher = cipher;
+    this.exchange = exchange;
     this.keys = new IdempotencyKeys(clock);
-    this.projector = Objects.requireNonNull(projector, "projector");
-    this.groups =
-        new GroupCommit(
-            Objects.requireNonNull(database, "database"),
-            Objects.requireNonNull(committed, "committed"));
+    this.projector = projector;
+    this.groups = new GroupCommit(database, committed);
   }
 
   /** {@code replayed}: the key had already placed this order and nothing was written. */

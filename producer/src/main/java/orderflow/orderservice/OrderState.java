@@ -1,8 +1,10 @@
 package orderflow.orderservice;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,17 +36,23 @@ public record OrderState(
     Instant firstEventAt,
     Instant lastEventAt,
     int eventCount) {
+  // Looked up once: every read-model save lists the fields.
+  private static final List<Method> ACCESSORS =
+      Arrays.stream(OrderState.class.getRecordComponents())
+          .map(RecordComponent::getAccessor)
+          .toList();
+
   public OrderState {
     items = List.copyOf(items);
   }
 
   Map<String, Object> fields() {
     Map<String, Object> fields = new LinkedHashMap<>();
-    for (RecordComponent component : OrderState.class.getRecordComponents()) {
+    for (Method accessor : ACCESSORS) {
       try {
-        fields.put(component.getName(), component.getAccessor().invoke(this));
+        fields.put(accessor.getName(), accessor.invoke(this));
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read " + component.getName(), e);
+        throw new IllegalStateException("cannot read " + accessor.getName(), e);
       }
     }
     return fields;

@@ -15,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +84,6 @@ public final class ConsumerMetrics {
 
   /** Meters registered in a new Prometheus registry, with the JVM's and process's meters. */
   public static ConsumerMetrics create(String consumer) {
-    Objects.requireNonNull(consumer, "consumer");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("consumer", consumer);
     new JvmMemoryMetrics().bindTo(registry);
@@ -138,20 +136,9 @@ public final class ConsumerMetrics {
         .record(latency.isNegative() ? Duration.ZERO : latency);
   }
 
-  public void inFlight(Supplier<Number> count) {
-    sources.put(IN_FLIGHT, Objects.requireNonNull(count, "count"));
-  }
-
-  public void outboxBacklog(Supplier<Number> rows) {
-    sources.put(OUTBOX_BACKLOG, Objects.requireNonNull(rows, "rows"));
-  }
-
-  public void outboxMarkFailures(Supplier<Number> count) {
-    sources.put(OUTBOX_MARK_FAILURES, Objects.requireNonNull(count, "count"));
-  }
-
-  public void breakerState(Supplier<Number> state) {
-    sources.put(BREAKER_STATE, Objects.requireNonNull(state, "state"));
+  /** What the gauge {@code name} ({@link #IN_FLIGHT}, {@link #OUTBOX_BACKLOG}, ...) reads. */
+  public void gauge(String name, Supplier<Number> source) {
+    sources.put(name, source);
   }
 
   /** The Prometheus text exposition of every meter. */

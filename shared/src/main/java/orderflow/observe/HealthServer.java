@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -99,15 +98,12 @@ public final class HealthServer implements AutoCloseable {
       ApiRoutes api,
       Tracing tracing,
       Function<String, String> env) {
-    Objects.requireNonNull(readiness, "readiness");
-    Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(tracing, "tracing");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
     InetAddress bind;
     try {
-      bind = InetAddress.getByName(Objects.requireNonNull(bindAddress, "bindAddress"));
+      bind = InetAddress.getByName(bindAddress);
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("unknown HTTP bind address '" + bindAddress + "'", e);
     }

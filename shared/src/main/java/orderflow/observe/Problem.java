@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -21,8 +20,6 @@ public record Problem(ProblemType type, int status, String detail, Map<String, O
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   public Problem {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(detail, "detail");
     extensions = Map.copyOf(extensions);
   }
 
@@ -32,8 +29,7 @@ public record Problem(ProblemType type, int status, String detail, Map<String, O
 
   /** A 400 naming the field, parameter or header at fault. */
   public static Problem invalid(String field, String detail) {
-    return new Problem(
-        ProblemType.INVALID_REQUEST, 400, detail, Map.of("field", Objects.requireNonNull(field)));
+    return new Problem(ProblemType.INVALID_REQUEST, 400, detail, Map.of("field", field));
   }
 
   public byte[] toBytes() {

@@ -102,9 +102,10 @@ class ConsumerMetricsTest {
   @Test
   void gaugesReadTheLatestSourceAtScrapeTime() {
     AtomicInteger inFlight = new AtomicInteger(3);
-    metrics.inFlight(inFlight::get);
-    metrics.outboxBacklog(() -> 12);
-    metrics.breakerState(
+    metrics.gauge(ConsumerMetrics.IN_FLIGHT, inFlight::get);
+    metrics.gauge(ConsumerMetrics.OUTBOX_BACKLOG, () -> 12);
+    metrics.gauge(
+        ConsumerMetrics.BREAKER_STATE,
         () -> {
           throw new IllegalStateException("breaker gone");
         });

@@ -93,8 +93,8 @@ public final class ConsumerRuntime implements ReadinessCheck {
     this.settler =
         new DeliverySettler(failurePublisher, topology, service, settings, clock, metrics);
     this.thread = new Thread(this::run, service.name() + "-consumer");
-    metrics.inFlight(this::inFlight);
-    metrics.breakerState(() -> breaker.state().ordinal());
+    metrics.gauge(ConsumerMetrics.IN_FLIGHT, this::inFlight);
+    metrics.gauge(ConsumerMetrics.BREAKER_STATE, () -> breaker.state().ordinal());
   }
 
   /** Subscribes to the work queue and starts the consumer loop. */

@@ -175,8 +175,8 @@ public final class ServiceMain {
       retention.register(metrics.registry());
       retention.start();
       registry.register("retention", retention::close);
-      metrics.outboxBacklog(publisher::backlog);
-      metrics.outboxMarkFailures(publisher::markFailures);
+      metrics.gauge(ConsumerMetrics.OUTBOX_BACKLOG, publisher::backlog);
+      metrics.gauge(ConsumerMetrics.OUTBOX_MARK_FAILURES, publisher::markFailures);
 
       ConsumerRuntime runtime =
           new ConsumerRuntime(
