@@ -204,6 +204,9 @@ public final class Database implements AutoCloseable {
 
   /** Rows in {@code inbox} or {@code outbox}: exact on SQLite, estimated on PostgreSQL. */
   public long rows(String table) throws SQLException {
+    if (!table.equals("inbox") && !table.equals("outbox")) {
+      throw new IllegalArgumentException("not a runtime table: " + table); // it is pasted in SQL
+    }
     if (dialect == Dialect.SQLITE) {
       return query("SELECT COUNT(*) FROM " + table);
     }
