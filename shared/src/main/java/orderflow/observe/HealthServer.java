@@ -67,12 +67,9 @@ public final class HealthServer implements AutoCloseable {
   public static final String METRICS_PATH = "/metrics";
   public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
-
   /** Jetty's threads beyond the API's: acceptor, selector, probes and scrapes. */
   static final int SERVER_THREADS = 8;
 
-  static final String OK = "ok";
   private static final int MAX_REQUEST_HEAD_BYTES = 8 * 1024;
   private static final String JSON = "application/json";
   private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
@@ -327,7 +324,7 @@ public final class HealthServer implements AutoCloseable {
     } catch (RuntimeException e) {
       components = Map.of("readiness", "check failed: " + e);
     }
-    boolean up = components.values().stream().allMatch(value -> value.startsWith(OK));
+    boolean up = components.values().stream().allMatch(value -> value.startsWith("ok"));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("components", components);

@@ -243,13 +243,7 @@ class HealthServerTest {
   /** A server on the loopback interface with no routes of its own. */
   private HealthServer start(int port, ReadinessCheck readiness) {
     return HealthServer.start(
-        HealthServer.DEFAULT_BIND_ADDRESS,
-        port,
-        readiness,
-        metrics,
-        null,
-        Tracing.OFF,
-        System::getenv);
+        "127.0.0.1", port, readiness, metrics, null, Tracing.OFF, System::getenv);
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -127,6 +127,15 @@ record DeliverySettler(
   /** Counts and logs what became of a delivery, with its trace id in MDC and in the line. */
   private void report(Settlement s, String traceId) {
     String type = s.delivery().eventTypeLabel();
+    if (s.acked()) {
+      metrics.acked(type);
+      if (s.outcome() instanceof Outcome.Duplicate) {
+        metrics.duplicate(type);
+      }
+      if (s.reason() == null && s.tier() == null) {
+        return; // no line to log, so nothing to escape
+      }
+    }
     String id = LogSafe.escape(s.delivery().properties().getMessageId());
     Throwable cause = s.outcome().cause();
     String why = cause == null ? "" : LogSafe.escape(cause, DeadLetterHeaders.MAX_MESSAGE_CHARS);
@@ -141,16 +150,11 @@ record DeliverySettler(
             id,
             LogSafe.escape(type),
             trace);
-        return;
-      }
-      metrics.acked(type);
-      if (s.outcome() instanceof Outcome.Duplicate) {
-        metrics.duplicate(type);
       } else if (s.reason() != null) {
         metrics.deadLettered(type, s.reason());
         log.warn(
             "dead-lettered {} {}: {} ({}){}", LogSafe.escape(type), id, s.reason(), why, trace);
-      } else if (s.tier() != null) {
+      } else {
         metrics.retried(type, s.tier());
         log.info("retrying {} {} after {}: {}{}", LogSafe.escape(type), id, s.tier(), why, trace);
       }

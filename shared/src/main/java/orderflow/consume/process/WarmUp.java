@@ -44,8 +44,6 @@ public final class WarmUp {
   static final int ROUNDS = 300;
   static final int HANDLER_ROUNDS = 3; // handlers log: a few rounds load their classes and SQL
 
-  private WarmUp() {}
-
   private record Scratch(Connection connection) implements HandlerContext {
     @Override
     public void emit(EventPayload payload) {}
