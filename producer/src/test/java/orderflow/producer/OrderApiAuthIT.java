@@ -36,7 +36,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,10 +51,7 @@ import javax.net.ssl.TrustManagerFactory;
 import orderflow.consume.engine.ConsumerSettings;
 import orderflow.consume.process.ServiceMain;
 import orderflow.envelope.EventCodec;
-import orderflow.orderservice.OrderService;
-import orderflow.orderservice.OwnEvents;
 import orderflow.orderservice.auth.TokenVerifier;
-import orderflow.store.Dialect;
 import orderflow.testing.RabbitMqExtension;
 import orderflow.testing.Tee;
 import orderflow.testing.TestBroker;
@@ -63,7 +59,6 @@ import orderflow.testing.TestDatabases;
 import orderflow.testing.TestSettings;
 import orderflow.testing.TlsFiles;
 import orderflow.topology.RetryTiers;
-import orderflow.topology.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -355,23 +350,8 @@ class OrderApiAuthIT {
             .shutdownTimeout(Duration.ofSeconds(10))
             .httpPort(0)
             .build();
-    Topology topology = broker.topology(TIERS);
-    OwnEvents ownEvents = new OwnEvents();
-    TokenVerifier verifier = TokenVerifier.of(jwks, ISSUER, AUDIENCE);
     ServiceMain.RunningService service =
-        ServiceMain.start(
-            broker.settings(),
-            settings,
-            db,
-            OrderService.definition(Dialect.of(db), Clock.systemUTC(), ownEvents),
-            (database, publisher) ->
-                OrderService.api(
-                    database,
-                    topology.ordersExchange(),
-                    Clock.systemUTC(),
-                    ownEvents,
-                    publisher::submit,
-                    verifier));
+        OrderServiceIT.start(broker, settings, db, TokenVerifier.of(jwks, ISSUER, AUDIENCE));
     closing.add(service::stop);
     base = "http://127.0.0.1:" + service.httpPort();
   }

@@ -645,8 +645,17 @@ class OrderServiceIT {
             .shutdownTimeout(Duration.ofSeconds(10))
             .httpPort(0)
             .build();
-    Topology topology = broker.topology(TIERS);
-    // Wired as ServeCommand wires it.
+    return start(broker, settings, db, orderflow.orderservice.auth.TokenVerifier.none());
+  }
+
+  /** The order service wired as ServeCommand wires it (OrderApiAuthIT too). */
+  static ServiceMain.RunningService start(
+      TestBroker broker,
+      ConsumerSettings settings,
+      String db,
+      orderflow.orderservice.auth.TokenVerifier verifier)
+      throws Exception {
+    Topology topology = broker.topology(settings.tiers());
     OwnEvents ownEvents = new OwnEvents();
     return ServiceMain.start(
         broker.settings(),
@@ -660,7 +669,7 @@ class OrderServiceIT {
                 Clock.systemUTC(),
                 ownEvents,
                 publisher::submit,
-                orderflow.orderservice.auth.TokenVerifier.none()));
+                verifier));
   }
 
   private static Channel confirmingChannel(TestBroker broker, Topology topology) throws Exception {
